@@ -1,0 +1,134 @@
+//! Request and response bodies of the JSON API under `/api/v1`, shared by the browser
+//! app and the server so that both sides always agree on their shape.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::client::{ClientInput, ClientKind, WorkForm};
+use crate::org::{PartnershipKind, Role};
+use crate::validation::FieldError;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Membership {
+    pub partnership_id: Uuid,
+    pub partnership_name: String,
+    pub partnership_kind: PartnershipKind,
+    pub role: Role,
+}
+
+/// The signed-in user. `csrf_token` must be sent back in `X-CSRF-Token` on every
+/// state-changing request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub organisation_name: String,
+    pub memberships: Vec<Membership>,
+    pub csrf_token: String,
+}
+
+impl Me {
+    pub fn role_in(&self, partnership: Uuid) -> Option<Role> {
+        self.memberships.iter().find(|m| m.partnership_id == partnership).map(|m| m.role)
+    }
+    pub fn steers_any(&self) -> bool {
+        self.memberships.iter().any(|m| m.role.steers())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClientSummary {
+    pub id: Uuid,
+    pub partnership_id: Uuid,
+    pub kind: ClientKind,
+    pub display_name: String,
+    pub pesel: String,
+    pub birth_date: String,
+    pub city: String,
+    pub work_form: WorkForm,
+    pub key_consultant_id: Option<Uuid>,
+    pub key_consultant_name: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClientPage {
+    pub items: Vec<ClientSummary>,
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClientRecord {
+    pub id: Uuid,
+    pub status: String,
+    pub key_consultant_name: String,
+    /// Who allowed a 16th client and when; shown on the card.
+    pub caseload_override_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+    pub data: ClientInput,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Consultant {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_name: String,
+    pub active_clients: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuditEntry {
+    pub at: String,
+    pub user_name: String,
+    pub action: String,
+    pub client_id: Option<Uuid>,
+    pub client_name: String,
+    pub detail: String,
+}
+
+/// RFC 9457 problem details, with every field error for 422 responses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}

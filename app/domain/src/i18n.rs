@@ -1,0 +1,224 @@
+//! Polish first, English available. Every user-visible string of the app goes through
+//! `t`; the table keeps both languages of a string on one line, so neither can be
+//! forgotten, and a test checks that every key the app uses exists.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Pl,
+    En,
+}
+
+impl Lang {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Pl => "pl",
+            Lang::En => "en",
+        }
+    }
+    pub fn from_tag(s: &str) -> Lang {
+        if s.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Pl }
+    }
+    /// The first supported language of an `Accept-Language` header; Polish otherwise.
+    pub fn from_accept_language(header: &str) -> Lang {
+        header
+            .split(',')
+            .map(|p| p.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .find_map(|p| match p.get(..2) {
+                Some("pl") => Some(Lang::Pl),
+                Some("en") => Some(Lang::En),
+                _ => None,
+            })
+            .unwrap_or(Lang::Pl)
+    }
+}
+
+/// (key, Polish, English)
+pub static STRINGS: &[(&str, &str, &str)] = &[
+    ("app.name", "Ścieżka", "Ścieżka"),
+    ("app.tagline", "Integracja społeczna i zawodowa", "Social and vocational integration"),
+    ("app.loading", "Wczytywanie…", "Loading…"),
+    ("app.skip", "Przejdź do treści", "Skip to content"),
+    ("app.not_found", "Nie ma takiej strony.", "There is no such page."),
+    ("app.error", "Wystąpił błąd", "Something went wrong"),
+    ("app.retry", "Spróbuj ponownie", "Try again"),
+    ("nav.caseload", "Moi klienci", "My caseload"),
+    ("nav.clients", "Klienci", "Clients"),
+    ("nav.new_client", "Nowy klient", "New client"),
+    ("nav.audit", "Dziennik dostępu", "Access log"),
+    ("nav.account", "Konto", "Account"),
+    ("nav.logout", "Wyloguj", "Sign out"),
+    ("nav.language", "English", "Polski"),
+    ("nav.language_label", "Zmień język na angielski", "Switch the language to Polish"),
+    ("nav.main", "Menu główne", "Main menu"),
+    ("login.title", "Logowanie", "Sign in"),
+    ("login.email", "E-mail", "E-mail"),
+    ("login.password", "Hasło", "Password"),
+    ("login.submit", "Zaloguj się", "Sign in"),
+    ("login.failed", "Nieprawidłowy e-mail lub hasło.", "Wrong e-mail or password."),
+    ("login.throttled", "Zbyt wiele nieudanych prób. Spróbuj ponownie za kilka minut.", "Too many failed attempts. Try again in a few minutes."),
+    ("login.expired", "Sesja wygasła. Zaloguj się ponownie.", "Your session has expired. Please sign in again."),
+    ("caseload.title", "Moi klienci", "My caseload"),
+    ("caseload.count", "Prowadzisz", "You lead"),
+    ("caseload.of", "z", "of"),
+    ("caseload.clients", "klientów", "clients"),
+    ("caseload.empty", "Nie prowadzisz jeszcze żadnego klienta.", "You do not lead any client yet."),
+    ("caseload.full", "Osiągnięto limit 15 klientów.", "The limit of 15 clients has been reached."),
+    ("clients.title", "Klienci", "Clients"),
+    ("clients.search", "Szukaj (nazwisko, imię, PESEL, miejscowość)", "Search (surname, first name, PESEL, town)"),
+    ("clients.partnership", "Partnerstwo", "Partnership"),
+    ("clients.none", "Brak klientów spełniających kryteria.", "No clients match."),
+    ("clients.total", "Razem", "Total"),
+    ("clients.prev", "Poprzednie", "Previous"),
+    ("clients.next", "Następne", "Next"),
+    ("clients.col.name", "Klient", "Client"),
+    ("clients.col.pesel", "PESEL", "PESEL"),
+    ("clients.col.birth_date", "Data urodzenia", "Birth date"),
+    ("clients.col.city", "Miejscowość", "Town"),
+    ("clients.col.consultant", "Kluczowy konsultant", "Key consultant"),
+    ("clients.col.work_form", "Forma pracy", "Work form"),
+    ("client.new_title", "Rejestracja klienta", "Register a client"),
+    ("client.edit_title", "Edycja danych klienta", "Edit client"),
+    ("client.card_title", "Karta klienta", "Client card"),
+    ("client.edit", "Edytuj", "Edit"),
+    ("client.save", "Zapisz", "Save"),
+    ("client.saving", "Zapisywanie…", "Saving…"),
+    ("client.saved", "Zapisano.", "Saved."),
+    ("client.cancel", "Anuluj", "Cancel"),
+    ("client.errors", "Popraw zaznaczone pola.", "Please correct the marked fields."),
+    ("client.section.who", "Kim jest klient", "Who the client is"),
+    ("client.section.person", "Dane osobowe", "Personal data"),
+    ("client.section.entity", "Dane podmiotu", "Entity data"),
+    ("client.section.contact", "Adres i kontakt", "Address and contact"),
+    ("client.section.support", "Wsparcie", "Support"),
+    ("client.section.consent", "Zgoda na przetwarzanie danych", "Consent to data processing"),
+    ("client.kind", "Rodzaj klienta", "Kind of client"),
+    ("client.kind.person", "Osoba", "Person"),
+    ("client.kind.group", "Grupa", "Group"),
+    ("client.kind.organisation", "Organizacja", "Organisation"),
+    ("client.kind.institution", "Instytucja", "Institution"),
+    ("client.work_form", "Forma pracy", "Work form"),
+    ("client.work_form.individual", "indywidualna", "individual"),
+    ("client.work_form.group", "grupowa", "group"),
+    ("client.work_form.e_support", "e-wsparcie", "e-support"),
+    ("client.surname", "Nazwisko", "Surname"),
+    ("client.first_names", "Imiona", "First names"),
+    ("client.pesel", "PESEL", "PESEL"),
+    ("client.pesel_hint", "Gdy osoba nie ma numeru PESEL, podaj dokument tożsamości.", "When the person has no PESEL, give an identity document."),
+    ("client.id_document_type", "Rodzaj dokumentu tożsamości", "Identity document type"),
+    ("client.id_document_number", "Seria i numer dokumentu", "Document number"),
+    ("client.id_document_type.", "— brak —", "— none —"),
+    ("client.id_document_type.id_card", "dowód osobisty", "identity card"),
+    ("client.id_document_type.passport", "paszport", "passport"),
+    ("client.id_document_type.residence_card", "karta pobytu", "residence card"),
+    ("client.id_document_type.other", "inny", "other"),
+    ("client.birth_date", "Data urodzenia", "Birth date"),
+    ("client.sex", "Płeć", "Sex"),
+    ("client.sex.", "— z PESEL —", "— from PESEL —"),
+    ("client.sex.female", "kobieta", "female"),
+    ("client.sex.male", "mężczyzna", "male"),
+    ("client.name", "Nazwa", "Name"),
+    ("client.entity_type", "Rodzaj podmiotu", "Type of entity"),
+    ("client.krs", "KRS", "KRS"),
+    ("client.regon", "REGON", "REGON"),
+    ("client.contact_person", "Osoba do kontaktu", "Contact person"),
+    ("client.street_address", "Ulica i numer", "Street and number"),
+    ("client.postal_code", "Kod pocztowy", "Postal code"),
+    ("client.city", "Miejscowość", "Town"),
+    ("client.phone", "Telefon", "Phone"),
+    ("client.consent", "Klient wyraził zgodę na przetwarzanie danych osobowych", "The client consented to the processing of personal data"),
+    ("client.consent_date", "Data zgody", "Date of consent"),
+    ("client.key_consultant", "Kluczowy konsultant", "Key consultant"),
+    ("client.key_consultant.none", "— nieprzydzielony —", "— not assigned —"),
+    ("client.override_reason", "Uzasadnienie przekroczenia limitu 15 klientów (koordynator)", "Reason for exceeding the limit of 15 clients (coordinator)"),
+    ("client.override_kept", "Przekroczenie limitu zatwierdził(a)", "Limit exceeded, approved by"),
+    ("client.status", "Status", "Status"),
+    ("client.status.active", "aktywny", "active"),
+    ("client.status.closed", "zakończony", "closed"),
+    ("client.created", "Zarejestrowano", "Registered"),
+    ("client.updated", "Ostatnia zmiana", "Last changed"),
+    ("client.conflict", "Ktoś inny zmienił ten rekord w międzyczasie. Odśwież i wprowadź zmiany ponownie.", "Someone else changed this record meanwhile. Reload and make your changes again."),
+    ("audit.title", "Dziennik dostępu do danych klientów", "Client data access log"),
+    ("audit.at", "Kiedy", "When"),
+    ("audit.who", "Kto", "Who"),
+    ("audit.action", "Czynność", "Action"),
+    ("audit.client", "Klient", "Client"),
+    ("audit.detail", "Szczegóły", "Details"),
+    ("audit.action.read", "odczyt", "read"),
+    ("audit.action.create", "rejestracja", "registration"),
+    ("audit.action.update", "zmiana", "change"),
+    ("audit.action.list", "przegląd listy", "list view"),
+    ("account.title", "Konto", "Account"),
+    ("account.current_password", "Obecne hasło", "Current password"),
+    ("account.new_password", "Nowe hasło (min. 12 znaków)", "New password (at least 12 characters)"),
+    ("account.change_password", "Zmień hasło", "Change password"),
+    ("account.password_changed", "Hasło zostało zmienione.", "The password has been changed."),
+    ("role.administrator", "administrator", "administrator"),
+    ("role.coordinator", "koordynator", "coordinator"),
+    ("role.key_consultant", "kluczowy konsultant", "key consultant"),
+    ("role.social_worker", "pracownik socjalny", "social worker"),
+    ("role.job_counsellor", "doradca zawodowy", "job counsellor"),
+    ("role.reintegration_specialist", "specjalista ds. reintegracji", "reintegration specialist"),
+];
+
+/// The text of `key` in `lang`; the key itself when it is missing, so a gap is visible.
+pub fn t(lang: Lang, key: &str) -> &str {
+    match STRINGS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, pl, en)) => match lang {
+            Lang::Pl => pl,
+            Lang::En => en,
+        },
+        None => key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_translated() {
+        let mut keys: Vec<_> = STRINGS.iter().map(|(k, _, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "duplicate i18n key");
+        assert!(STRINGS.iter().all(|(_, pl, en)| !pl.is_empty() && !en.is_empty()));
+    }
+
+    #[test]
+    fn every_key_the_app_uses_exists() {
+        // The app names keys as literals in `t(lang, "...")`/`tr("...")` calls.
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../src");
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("app sources") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let src = std::fs::read_to_string(&path).expect("source");
+                for (i, _) in src.match_indices("tr(\"") {
+                    let rest = &src[i + 4..];
+                    let key = &rest[..rest.find('"').expect("closing quote")];
+                    if !STRINGS.iter().any(|(k, _, _)| *k == key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing i18n keys: {missing:?}");
+    }
+
+    #[test]
+    fn accept_language() {
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Lang::En);
+        assert_eq!(Lang::from_accept_language("de,pl;q=0.5"), Lang::Pl);
+        assert_eq!(Lang::from_accept_language(""), Lang::Pl);
+    }
+}

@@ -1,0 +1,14 @@
+//! The shared domain of Ścieżka: the types both the browser and the server use to
+//! define and validate what a consultant records. Nothing here does I/O or async,
+//! so the server can re-run exactly the validation the browser ran.
+
+pub mod api;
+pub mod caseload;
+pub mod client;
+pub mod collation;
+pub mod i18n;
+pub mod ident;
+pub mod org;
+pub mod validation;
+
+pub use i18n::Lang;

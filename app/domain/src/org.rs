@@ -1,0 +1,66 @@
+//! Organisations, partnerships and the roles people hold in them.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name { $(#[serde(rename = $s)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($s => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+string_enum! {
+    /// What kind of body an organisation is.
+    OrgType { Ops = "ops", Pup = "pup", Ngo = "ngo", Owes = "owes", Other = "other" }
+}
+
+string_enum! {
+    /// A local partnership of OPS, PUP and an NGO, or an OWES working as a unit of its own.
+    PartnershipKind { Local = "local", Owes = "owes" }
+}
+
+string_enum! {
+    /// A role a user holds in one partnership; a user may hold different roles in different ones.
+    Role {
+        Administrator = "administrator",
+        Coordinator = "coordinator",
+        KeyConsultant = "key_consultant",
+        SocialWorker = "social_worker",
+        JobCounsellor = "job_counsellor",
+        ReintegrationSpecialist = "reintegration_specialist",
+    }
+}
+
+impl Role {
+    /// Roles that lead clients' support paths and so carry a caseload.
+    pub fn leads_clients(self) -> bool {
+        !matches!(self, Role::Administrator | Role::Coordinator)
+    }
+    /// Roles that steer a partnership: override caseload limits, read the audit log.
+    pub fn steers(self) -> bool {
+        matches!(self, Role::Administrator | Role::Coordinator)
+    }
+    pub fn i18n_key(self) -> &'static str {
+        match self {
+            Role::Administrator => "role.administrator",
+            Role::Coordinator => "role.coordinator",
+            Role::KeyConsultant => "role.key_consultant",
+            Role::SocialWorker => "role.social_worker",
+            Role::JobCounsellor => "role.job_counsellor",
+            Role::ReintegrationSpecialist => "role.reintegration_specialist",
+        }
+    }
+}
