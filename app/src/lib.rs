@@ -1,1 +1,67 @@
+#![recursion_limit = "512"]
+//! Ścieżka's user interface: rendered on the server, hydrated in the browser.
+//! Data comes from the JSON API (`/api/v1`) in the browser, the same API every other
+//! client uses, so the offline engine can later sit between the two.
 
+pub mod api;
+pub mod i18n;
+mod layout;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::i18n::{provide_lang, tr, use_lang};
+
+/// The HTML document around the app, rendered by the server only. `css_href` is the
+/// stylesheet's (content-hashed) address.
+pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="pl">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=css_href/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_lang();
+    api::provide_session();
+    let lang = use_lang();
+
+    view! {
+        <Html attr:lang=move || lang.get().tag()/>
+        <Title text=tr("app.name")/>
+        <Router>
+            <layout::Layout>
+                <Routes fallback=|| view! { <p class="notice">{tr("app.not_found")}</p> }>
+                    <Route path=path!("/login") view=pages::login::LoginPage/>
+                    <Route path=path!("/") view=pages::caseload::CaseloadPage/>
+                    <Route path=path!("/clients") view=pages::clients::ClientListPage/>
+                    <Route path=path!("/clients/new") view=pages::client_form::NewClientPage/>
+                    <Route path=path!("/clients/:id") view=pages::client_card::ClientCardPage/>
+                    <Route path=path!("/clients/:id/edit") view=pages::client_form::EditClientPage/>
+                    <Route path=path!("/audit") view=pages::audit::AuditPage/>
+                    <Route path=path!("/account") view=pages::account::AccountPage/>
+                </Routes>
+            </layout::Layout>
+        </Router>
+    }
+}

@@ -1,1 +1,144 @@
-fn main(){}
+//! `sciezka`: serve, migrate, seed-demo, create-user, backup.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use domain::org::{OrgType, Role};
+use leptos::config::LeptosOptions;
+use server::{build_app, seed, AppState, Config, Db};
+
+#[derive(Parser)]
+#[command(name = "sciezka", version, about = "Ścieżka — case work for social and vocational integration")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the app.
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load the fictional demo partnership, OWES, users and clients (once).
+    SeedDemo,
+    /// Create a user; the password is asked for, never taken from the command line.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Name of the organisation (created when it does not exist).
+        #[arg(long)]
+        organisation: String,
+        /// Partnership to grant a role in (its exact name).
+        #[arg(long)]
+        partnership: Option<String>,
+        #[arg(long, default_value = "key_consultant")]
+        role: String,
+    },
+    /// Write an online backup of the SQLite database to a file.
+    Backup { target: std::path::PathBuf },
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("sciezka: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let hash_file_exists = std::env::current_exe().map(|e| e.with_file_name("hash.txt").exists()).unwrap_or(false);
+    LeptosOptions::builder()
+        .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "sciezka".into()))
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .hash_files(hash_file_exists)
+        .build()
+}
+
+async fn open(config: &Config) -> Result<Db, Box<dyn std::error::Error>> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let config = Config::from_env()?;
+    match cli.command {
+        Command::Migrate => {
+            open(&config).await?;
+            println!("Database is up to date.");
+        }
+        Command::SeedDemo => {
+            let db = open(&config).await?;
+            if seed::demo(&db).await? {
+                println!("Demo data loaded.");
+            } else {
+                println!("Demo data is already there.");
+            }
+            print!("{}", seed::demo_logins());
+        }
+        Command::CreateUser { email, name, organisation, partnership, role } => {
+            let role = Role::parse(&role).ok_or_else(|| format!("unknown role {role:?}; one of: {}", Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")))?;
+            let db = open(&config).await?;
+            print!("Password for {email} (at least 12 characters): ");
+            std::io::stdout().flush()?;
+            let password = rpassword::read_password()?;
+            if password.chars().count() < server::auth::password::MIN_LENGTH {
+                return Err("the password is too short".into());
+            }
+            let org: Option<(String,)> = sqlx::query_as("SELECT id FROM organisations WHERE name = $1").bind(&organisation).fetch_optional(&db.pool).await?;
+            let org = match org {
+                Some((id,)) => uuid::Uuid::parse_str(&id)?,
+                None => seed::organisation(&db, &organisation, OrgType::Other, "").await?,
+            };
+            let user = seed::user(&db, &email, &name, org, &password).await?;
+            if let Some(p) = partnership {
+                let (pid,): (String,) = sqlx::query_as("SELECT id FROM partnerships WHERE name = $1")
+                    .bind(&p)
+                    .fetch_optional(&db.pool)
+                    .await?
+                    .ok_or_else(|| format!("no partnership named {p:?}"))?;
+                seed::grant(&db, user, uuid::Uuid::parse_str(&pid)?, role).await?;
+            }
+            println!("User {email} created.");
+        }
+        Command::Backup { target } => {
+            let db = open(&config).await?;
+            if db.engine != server::db::Engine::Sqlite {
+                return Err("backup copies the embedded SQLite database; for PostgreSQL use pg_dump".into());
+            }
+            if target.exists() {
+                return Err(format!("{} already exists", target.display()).into());
+            }
+            db.backup(&target).await?;
+            println!("Backup written to {}.", target.display());
+        }
+        Command::Serve => {
+            let db = open(&config).await?;
+            let addr = config.bind;
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+                std::io::ErrorKind::AddrInUse => format!("the address {addr} is already in use: stop the other server or set SCIEZKA_BIND"),
+                _ => format!("cannot listen on {addr}: {e}"),
+            })?;
+            let state = AppState { leptos: leptos_options(&config), config: Arc::new(config), db };
+            let app = build_app(state);
+            println!("Ścieżka is running at http://{addr}/");
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+    }
+    Ok(())
+}

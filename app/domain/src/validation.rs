@@ -133,3 +133,36 @@ mod tests {
         assert_eq!(codes, [("/b", "required"), ("/c", "too_long"), ("/d", "control_chars")]);
     }
 }
+
+/// Formats a Unix time as Polish local time (`dd.mm.rrrr HH:MM`), CET or CEST.
+pub fn format_timestamp_warsaw(unix: i64) -> String {
+    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp(unix) else {
+        return String::new();
+    };
+    // EU rule: summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on
+    // the last Sunday of October.
+    let last_sunday = |month: time::Month| {
+        let mut d = time::Date::from_calendar_date(utc.year(), month, 31).unwrap_or(utc.date());
+        while d.weekday() != time::Weekday::Sunday {
+            d = d.previous_day().unwrap_or(d);
+        }
+        d.with_hms(1, 0, 0).map(|dt| dt.assume_utc()).unwrap_or(utc)
+    };
+    let summer = utc >= last_sunday(time::Month::March) && utc < last_sunday(time::Month::October);
+    let local = utc + time::Duration::hours(if summer { 2 } else { 1 });
+    format!("{} {:02}:{:02}", format_date(local.date()), local.hour(), local.minute())
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::format_timestamp_warsaw;
+
+    #[test]
+    fn warsaw_time_in_winter_and_summer() {
+        assert_eq!(format_timestamp_warsaw(1_700_000_000), "14.11.2023 23:13"); // CET
+        assert_eq!(format_timestamp_warsaw(1_690_000_000), "22.07.2023 06:26"); // CEST
+        // 26.03.2023 01:00 UTC is the switch to summer time.
+        assert_eq!(format_timestamp_warsaw(1_679_792_399), "26.03.2023 01:59");
+        assert_eq!(format_timestamp_warsaw(1_679_792_400), "26.03.2023 03:00");
+    }
+}

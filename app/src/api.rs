@@ -1,0 +1,153 @@
+//! The browser's client of the JSON API: one place that adds the CSRF token, turns
+//! problem details into typed errors and knows who is signed in.
+
+use domain::api::{Me, Problem};
+use domain::validation::FieldError;
+use leptos::prelude::*;
+use serde::{de::DeserializeOwned, Serialize};
+
+pub const CSRF_COOKIE: &str = "sciezka_csrf";
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    Unauthorized,
+    Forbidden(String),
+    NotFound,
+    Invalid(Vec<FieldError>, String),
+    Conflict(String),
+    TooManyRequests(String),
+    Other(String),
+}
+
+impl ApiError {
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            ApiError::Invalid(e, _) => e.clone(),
+            _ => Vec::new(),
+        }
+    }
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Unauthorized => "401".into(),
+            ApiError::NotFound => "404".into(),
+            ApiError::Forbidden(m)
+            | ApiError::Invalid(_, m)
+            | ApiError::Conflict(m)
+            | ApiError::TooManyRequests(m)
+            | ApiError::Other(m) => m.clone(),
+        }
+    }
+}
+
+/// Reads one cookie from a `Cookie` header value.
+pub fn cookie_value(header: &str, name: &str) -> Option<String> {
+    header.split(';').find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()
+}
+
+pub fn cookie(name: &str) -> Option<String> {
+    if cfg!(feature = "ssr") {
+        return None;
+    }
+    cookie_value(&html_document()?.cookie().ok()?, name)
+}
+
+pub fn set_cookie(name: &str, value: &str) {
+    if let Some(doc) = html_document() {
+        let _ = doc.set_cookie(&format!("{name}={value}; path=/; max-age=31536000; samesite=strict"));
+    }
+}
+
+/// A full navigation, used after signing in or out so every piece of state starts fresh.
+pub fn go_to(path: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(path);
+    }
+}
+
+async fn send<T: DeserializeOwned>(req: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<T, ApiError> {
+    let req = req.map_err(|e| ApiError::Other(e.to_string()))?;
+    let resp = req.send().await.map_err(|e| ApiError::Other(e.to_string()))?;
+    let status = resp.status();
+    if (200..300).contains(&status) {
+        if status == 204 {
+            return serde_json::from_str("null").map_err(|e| ApiError::Other(e.to_string()));
+        }
+        return resp.json::<T>().await.map_err(|e| ApiError::Other(e.to_string()));
+    }
+    let problem: Option<Problem> = resp.json().await.ok();
+    let detail = problem.as_ref().map(|p| if p.detail.is_empty() { p.title.clone() } else { p.detail.clone() }).unwrap_or_default();
+    Err(match status {
+        401 => ApiError::Unauthorized,
+        403 => ApiError::Forbidden(detail),
+        404 => ApiError::NotFound,
+        409 => ApiError::Conflict(detail),
+        422 => ApiError::Invalid(problem.map(|p| p.errors).unwrap_or_default(), detail),
+        429 => ApiError::TooManyRequests(detail),
+        _ => ApiError::Other(if detail.is_empty() { format!("HTTP {status}") } else { detail }),
+    })
+}
+
+fn with_headers(b: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    let lang = crate::i18n::use_lang().get_untracked();
+    let b = b.header("Accept-Language", lang.tag()).header("Accept", "application/json");
+    match cookie(CSRF_COOKIE) {
+        Some(token) => b.header(CSRF_HEADER, &token),
+        None => b,
+    }
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    send(with_headers(gloo_net::http::Request::get(path)).build()).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    send(with_headers(gloo_net::http::Request::post(path)).json(body)).await
+}
+
+/// A replacement guarded by the version the user saw, so nobody's edit is silently lost.
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B, version: i64) -> Result<T, ApiError> {
+    let b = with_headers(gloo_net::http::Request::put(path)).header("If-Match", &format!("\"{version}\""));
+    send(b.json(body)).await
+}
+
+/// Today's date on this device, for validation that needs it.
+pub fn today() -> time::Date {
+    let now = js_sys::Date::new_0();
+    time::Date::from_calendar_date(
+        now.get_full_year() as i32,
+        time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January),
+        now.get_date() as u8,
+    )
+    .unwrap_or(time::Date::MIN)
+}
+
+/// Who is signed in, fetched once per page load; `None` while loading.
+#[derive(Clone, Copy)]
+pub struct Session(pub LocalResource<Result<Me, ApiError>>);
+
+pub fn provide_session() {
+    provide_context(Session(LocalResource::new(|| get::<Me>("/api/v1/auth/me"))));
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+impl Session {
+    /// The signed-in user, once known.
+    pub fn me(&self) -> Option<Me> {
+        self.0.get().and_then(|r| r.ok())
+    }
+    pub fn signed_out(&self) -> bool {
+        matches!(self.0.get(), Some(Err(ApiError::Unauthorized)))
+    }
+}

@@ -1,0 +1,46 @@
+//! The language of the interface: chosen with a cookie so the server renders the same
+//! language the browser hydrates with.
+
+use domain::i18n::t;
+pub use domain::Lang;
+use leptos::prelude::*;
+
+pub const LANG_COOKIE: &str = "lang";
+
+#[derive(Clone, Copy)]
+struct LangCtx(RwSignal<Lang>);
+
+pub fn provide_lang() {
+    provide_context(LangCtx(RwSignal::new(initial_lang())));
+}
+
+pub fn use_lang() -> RwSignal<Lang> {
+    use_context::<LangCtx>().map(|c| c.0).unwrap_or_else(|| RwSignal::new(Lang::Pl))
+}
+
+/// A reactive translation of `key`, usable as text or as an attribute value.
+pub fn tr(key: &'static str) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let lang = use_lang();
+    move || t(lang.get(), key).to_string()
+}
+
+/// Switches the language and remembers it for the server's next render.
+pub fn set_lang(lang: Lang) {
+    crate::api::set_cookie(LANG_COOKIE, lang.tag());
+    use_lang().set(lang);
+}
+
+#[cfg(feature = "ssr")]
+fn initial_lang() -> Lang {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?.to_string();
+            crate::api::cookie_value(&cookies, LANG_COOKIE).map(|v| Lang::from_tag(&v))
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn initial_lang() -> Lang {
+    crate::api::cookie(LANG_COOKIE).map(|v| Lang::from_tag(&v)).unwrap_or_default()
+}

@@ -1,0 +1,69 @@
+//! The frame around every page: skip link, header with navigation, language switch and
+//! sign-out, and the redirect to sign-in when the session has ended.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::api::{self, use_session};
+use crate::i18n::{set_lang, tr, use_lang, Lang};
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    let location = use_location();
+    let navigate = use_navigate();
+
+    Effect::new(move |_| {
+        if session.signed_out() && location.pathname.get() != "/login" {
+            navigate("/login", Default::default());
+        }
+    });
+
+    let logout = Action::new_local(|_: &()| async move {
+        let _: Result<(), _> = api::post("/api/v1/auth/logout", &()).await;
+        api::go_to("/login");
+    });
+    let steers = move || session.me().is_some_and(|m| m.steers_any());
+
+    view! {
+        <a class="skip" href="#content">{tr("app.skip")}</a>
+        <header class="top">
+            <a class="brand" href="/">
+                <span class="brand-name">{tr("app.name")}</span>
+                <span class="brand-tag">{tr("app.tagline")}</span>
+            </a>
+            <Show when=move || session.me().is_some()>
+                <nav aria-label=tr("nav.main")>
+                    <A href="/">{tr("nav.caseload")}</A>
+                    <A href="/clients" exact=true>{tr("nav.clients")}</A>
+                    <A href="/clients/new">{tr("nav.new_client")}</A>
+                    <Show when=steers>
+                        <A href="/audit">{tr("nav.audit")}</A>
+                    </Show>
+                    <A href="/account">{tr("nav.account")}</A>
+                </nav>
+            </Show>
+            <div class="top-actions">
+                <button
+                    type="button"
+                    class="secondary"
+                    id="lang-toggle"
+                    aria-label=tr("nav.language_label")
+                    lang=move || if lang.get() == Lang::Pl { "en" } else { "pl" }
+                    on:click=move |_| set_lang(if lang.get_untracked() == Lang::Pl { Lang::En } else { Lang::Pl })
+                >
+                    {tr("nav.language")}
+                </button>
+                <Show when=move || session.me().is_some()>
+                    <span class="who">{move || session.me().map(|m| m.display_name).unwrap_or_default()}</span>
+                    <button type="button" class="secondary" on:click=move |_| { logout.dispatch(()); }>
+                        {tr("nav.logout")}
+                    </button>
+                </Show>
+            </div>
+        </header>
+        <main id="content" tabindex="-1">{children()}</main>
+    }
+}

@@ -1,0 +1,51 @@
+use domain::api::{LoginRequest, Me};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::i18n::tr;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    let login = Action::new_local(move |req: &LoginRequest| {
+        let req = req.clone();
+        async move {
+            match api::post::<_, Me>("/api/v1/auth/login", &req).await {
+                Ok(_) => api::go_to("/"),
+                Err(ApiError::TooManyRequests(_)) => error.set(Some("login.throttled")),
+                Err(_) => error.set(Some("login.failed")),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        login.dispatch(LoginRequest { email: email.get_untracked(), password: password.get_untracked() });
+    };
+    let lang = crate::i18n::use_lang();
+    let error_text = move || error.get().map(|k| domain::i18n::t(lang.get(), k).to_string());
+
+    view! {
+        <section class="card narrow">
+            <h1>{tr("login.title")}</h1>
+            <form on:submit=on_submit method="post" action="/login" novalidate>
+                <div class="field">
+                    <label for="email">{tr("login.email")}</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required
+                        prop:value=move || email.get()
+                        on:input=move |ev| email.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="password">{tr("login.password")}</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))/>
+                </div>
+                <p class="form-error" role="alert">{error_text}</p>
+                <button type="submit" disabled=move || login.pending().get()>{tr("login.submit")}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,8 @@
+pub mod account;
+pub mod audit;
+pub mod caseload;
+pub mod client_card;
+pub mod client_form;
+pub mod clients;
+pub mod login;
+mod widgets;

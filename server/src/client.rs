@@ -1,0 +1,354 @@
+//! The client registry: list and search, register, read and edit, scoped to the
+//! user's partnerships. Validation is the domain's `ClientInput::validate`, the same
+//! function the browser ran; nothing the browser says is trusted.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use domain::api::{ClientPage, ClientRecord, ClientSummary, Problem};
+use domain::caseload::{self, CaseloadError};
+use domain::client::{ClientInput, ClientKind, ValidClient, WorkForm};
+use domain::validation::format_timestamp_warsaw;
+use domain::Lang;
+use serde::Deserialize;
+use sqlx::{Acquire, AnyConnection};
+use uuid::Uuid;
+
+use crate::audit::{self, Action};
+use crate::auth::CurrentUser;
+use crate::db::placeholders;
+use crate::error::{ApiJson, ApiResult, AppError};
+use crate::lang::RequestLang;
+use crate::partnership::ACTIVE_CASELOAD_SQL;
+use crate::{now, today, AppState};
+
+const MAX_PAGE: i64 = 200;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Substring of surname, first names, name, PESEL or town.
+    #[serde(default)]
+    pub q: String,
+    /// Only this partnership (empty: all of the user's).
+    #[serde(default)]
+    pub partnership_id: String,
+    /// Only clients the user leads as key consultant.
+    #[serde(default)]
+    pub mine: bool,
+    /// `active` or `closed` (empty: both).
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub offset: i64,
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+fn like_pattern(q: &str) -> String {
+    let escaped = q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(ListQuery),
+    responses((status = 200, body = ClientPage), (status = 401, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> ApiResult<ClientPage> {
+    let scope: Vec<Uuid> = match query.partnership_id.trim() {
+        "" => user.partnership_ids(),
+        p => {
+            let id = Uuid::parse_str(p).map_err(|_| AppError::BadRequest("partnership_id is not a UUID".into()))?;
+            user.role_in(id)?;
+            vec![id]
+        }
+    };
+    let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
+    let offset = query.offset.max(0);
+    if scope.is_empty() {
+        return Ok(ApiJson(ClientPage { items: Vec::new(), total: 0, offset, limit }));
+    }
+    let mut filter = format!("c.partnership_id IN ({})", placeholders(1, scope.len()));
+    let mut n = scope.len();
+    let mut binds: Vec<String> = scope.iter().map(Uuid::to_string).collect();
+    if !query.q.trim().is_empty() {
+        n += 1;
+        filter.push_str(&format!(" AND c.search_text LIKE ${n} ESCAPE '\\'"));
+        binds.push(like_pattern(&query.q));
+    }
+    if query.mine {
+        n += 1;
+        filter.push_str(&format!(" AND c.key_consultant_id = ${n}"));
+        binds.push(user.id.to_string());
+    }
+    match query.status.as_str() {
+        "" => {}
+        s @ ("active" | "closed") => {
+            n += 1;
+            filter.push_str(&format!(" AND c.status = ${n}"));
+            binds.push(s.to_string());
+        }
+        _ => return Err(AppError::BadRequest("status must be active or closed".into())),
+    }
+
+    let count_sql = format!("SELECT COUNT(*) FROM clients c WHERE {filter}");
+    let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
+    for b in &binds {
+        count = count.bind(b);
+    }
+    let (total,) = count.fetch_one(&state.db.pool).await?;
+
+    let page_sql = format!(
+        "SELECT c.id, c.partnership_id, c.kind, c.display_name, c.pesel, c.birth_date, c.city, c.work_form,
+                c.key_consultant_id, u.display_name, c.status
+         FROM clients c LEFT JOIN users u ON u.id = c.key_consultant_id
+         WHERE {filter} ORDER BY c.sort_key, c.id LIMIT {limit} OFFSET {offset}"
+    );
+    type Row = (String, String, String, String, Option<String>, String, String, String, Option<String>, Option<String>, String);
+    let mut page = sqlx::query_as::<_, Row>(&page_sql);
+    for b in &binds {
+        page = page.bind(b);
+    }
+    let rows = page.fetch_all(&state.db.pool).await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|(id, p, kind, display_name, pesel, birth_date, city, work_form, kc, kc_name, status)| {
+            Some(ClientSummary {
+                id: Uuid::parse_str(&id).ok()?,
+                partnership_id: Uuid::parse_str(&p).ok()?,
+                kind: ClientKind::parse(&kind)?,
+                display_name,
+                pesel: pesel.unwrap_or_default(),
+                birth_date,
+                city,
+                work_form: WorkForm::parse(&work_form)?,
+                key_consultant_id: kc.and_then(|k| Uuid::parse_str(&k).ok()),
+                key_consultant_name: kc_name.unwrap_or_default(),
+                status,
+            })
+        })
+        .collect();
+
+    let mut conn = state.db.pool.acquire().await?;
+    let detail = if query.q.trim().is_empty() { String::new() } else { format!("q={}", query.q.trim()) };
+    for p in &scope {
+        audit::record(&mut conn, &user, *p, None, Action::List, &detail).await?;
+    }
+    Ok(ApiJson(ClientPage { items, total, offset, limit }))
+}
+
+/// Checks the key consultant of a client: someone who leads clients in that
+/// partnership and, unless a coordinator overrides it, has room under the limit.
+/// Returns the override reason to keep.
+async fn check_consultant(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    lang: Lang,
+    client: &ClientInput,
+) -> Result<Option<String>, AppError> {
+    let Some(kc) = client.key_consultant_id else { return Ok(None) };
+    let role: Option<(String,)> = sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 AND partnership_id = $2")
+        .bind(kc.to_string())
+        .bind(client.partnership_id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if !role.and_then(|(r,)| domain::org::Role::parse(&r)).is_some_and(|r| r.leads_clients()) {
+        return Err(AppError::field(lang, "key_consultant_id", "not_a_consultant", match lang {
+            Lang::Pl => "Wybrana osoba nie jest konsultantem w tym partnerstwie.".into(),
+            Lang::En => "The chosen person is not a consultant in this partnership.".into(),
+        }));
+    }
+    // Taking the consultant's row lock first serialises concurrent assignments to the
+    // same person on both engines, so two devices cannot both add the 15th client.
+    sqlx::query("UPDATE users SET active = active WHERE id = $1").bind(kc.to_string()).execute(&mut *conn).await?;
+    let (current,): (i64,) = sqlx::query_as(ACTIVE_CASELOAD_SQL).bind(kc.to_string()).fetch_one(&mut *conn).await?;
+    let steers = user.role_in(client.partnership_id)?.steers();
+    let reason = client.caseload_override_reason.as_str();
+    caseload::admit(current, Some(reason), steers).map_err(|e: CaseloadError| {
+        AppError::field(lang, "key_consultant_id", e.code(), e.message(lang))
+    })
+}
+
+fn validate(input: &ClientInput, lang: Lang) -> Result<ValidClient, AppError> {
+    input.validate(lang, today()).map_err(|errors| AppError::Invalid { errors, lang })
+}
+
+fn duplicate_pesel(e: sqlx::Error, lang: Lang) -> AppError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => AppError::field(lang, "pesel", "duplicate", match lang {
+            Lang::Pl => "Klient z tym numerem PESEL jest już zarejestrowany w tym partnerstwie.".into(),
+            Lang::En => "A client with this PESEL is already registered in this partnership.".into(),
+        }),
+        _ => AppError::Database(e),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientInput,
+    responses((status = 201, body = ClientRecord), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    ApiJson(input): ApiJson<ClientInput>,
+) -> Result<(StatusCode, ApiJson<ClientRecord>), AppError> {
+    user.role_in(input.partnership_id)?;
+    let valid = validate(&input, lang)?;
+    let c = valid.get();
+    let id = Uuid::new_v4();
+    let t = now();
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let override_reason = check_consultant(&mut tx, &user, lang, c).await?;
+    let mut stored = c.clone();
+    stored.caseload_override_reason = override_reason.clone().unwrap_or_default();
+    let data = serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO clients (id, partnership_id, kind, work_form, status, key_consultant_id, display_name, pesel, birth_date,
+            city, sort_key, search_text, data, override_by, override_at, version, created_by, created_at, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $15, $16)",
+    )
+    .bind(id.to_string())
+    .bind(c.partnership_id.to_string())
+    .bind(c.kind.as_str())
+    .bind(c.work_form.as_str())
+    .bind(c.key_consultant_id.map(|k| k.to_string()))
+    .bind(valid.display_name())
+    .bind(Some(c.pesel.clone()).filter(|p| !p.is_empty()))
+    .bind(&c.birth_date)
+    .bind(&c.city)
+    .bind(valid.sort_key())
+    .bind(valid.search_text())
+    .bind(data)
+    .bind(override_reason.as_ref().map(|_| user.id.to_string()))
+    .bind(override_reason.as_ref().map(|_| t))
+    .bind(user.id.to_string())
+    .bind(t)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| duplicate_pesel(e, lang))?;
+    let detail = if override_reason.is_some() { "caseload override" } else { "" };
+    audit::record(&mut tx, &user, c.partnership_id, Some(id), Action::Create, detail).await?;
+    tx.commit().await?;
+    let record = load(&mut conn, &user, id).await?;
+    Ok((StatusCode::CREATED, ApiJson(record)))
+}
+
+/// A client of one of the user's partnerships; `NotFound` for any other.
+async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<ClientRecord, AppError> {
+    type Row = (String, String, String, i64, i64, i64, Option<String>, Option<String>, Option<i64>, String);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT c.partnership_id, c.status, c.data, c.version, c.created_at, c.updated_at, k.display_name, o.display_name, c.override_at, c.id
+         FROM clients c LEFT JOIN users k ON k.id = c.key_consultant_id LEFT JOIN users o ON o.id = c.override_by
+         WHERE c.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (partnership, status, data, version, created_at, updated_at, kc_name, override_by, override_at, _) = row.ok_or(AppError::NotFound)?;
+    let partnership = Uuid::parse_str(&partnership).map_err(|e| AppError::Internal(e.to_string()))?;
+    user.role_in(partnership)?;
+    let data: ClientInput = serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(ClientRecord {
+        id,
+        status,
+        key_consultant_name: kc_name.unwrap_or_default(),
+        caseload_override_by: match (override_by, override_at) {
+            (Some(who), Some(at)) => format!("{who}, {}", format_timestamp_warsaw(at)),
+            _ => String::new(),
+        },
+        created_at: format_timestamp_warsaw(created_at),
+        updated_at: format_timestamp_warsaw(updated_at),
+        version,
+        data,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = Uuid, Path, description = "client")),
+    responses((status = 200, body = ClientRecord), (status = 404, body = Problem)))]
+pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Result<(HeaderMap, ApiJson<ClientRecord>), AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let record = load(&mut conn, &user, id).await?;
+    audit::record(&mut conn, &user, record.data.partnership_id, Some(id), Action::Read, "").await?;
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = format!("\"{}\"", record.version).parse() {
+        headers.insert(header::ETAG, v);
+    }
+    Ok((headers, ApiJson(record)))
+}
+
+fn if_match_version(headers: &HeaderMap) -> Result<i64, AppError> {
+    let v = headers.get(header::IF_MATCH).ok_or(AppError::PreconditionRequired)?;
+    v.to_str().ok().and_then(|s| s.trim().trim_matches('"').parse().ok()).ok_or_else(|| AppError::BadRequest("If-Match must be a version number".into()))
+}
+
+#[utoipa::path(put, path = "/api/v1/clients/{id}", tag = "clients", request_body = ClientInput,
+    params(("id" = Uuid, Path, description = "client"), ("If-Match" = String, Header, description = "the version edited")),
+    responses((status = 200, body = ClientRecord), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<ClientInput>,
+) -> ApiResult<ClientRecord> {
+    let mut conn = state.db.pool.acquire().await?;
+    let current = load(&mut conn, &user, id).await?;
+    let expected = if_match_version(&headers)?;
+    if input.partnership_id != current.data.partnership_id {
+        return Err(AppError::field(lang, "partnership_id", "immutable", match lang {
+            Lang::Pl => "Klienta nie można przenieść do innego partnerstwa.".into(),
+            Lang::En => "A client cannot be moved to another partnership.".into(),
+        }));
+    }
+    let valid = validate(&input, lang)?;
+    let c = valid.get();
+    let t = now();
+    let mut tx = conn.begin().await?;
+    let reassigned = c.key_consultant_id != current.data.key_consultant_id;
+    let mut stored = c.clone();
+    let mut override_by = None;
+    if reassigned {
+        let reason = check_consultant(&mut tx, &user, lang, c).await?;
+        stored.caseload_override_reason = reason.clone().unwrap_or_default();
+        override_by = reason.map(|_| user.id.to_string());
+    } else {
+        // The override stays as it was decided; an edit cannot rewrite its reason.
+        stored.caseload_override_reason = current.data.caseload_override_reason.clone();
+    }
+    let data = serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
+    let done = sqlx::query(
+        "UPDATE clients SET kind = $1, work_form = $2, key_consultant_id = $3, display_name = $4, pesel = $5, birth_date = $6,
+            city = $7, sort_key = $8, search_text = $9, data = $10, version = version + 1, updated_by = $11, updated_at = $12,
+            override_by = CASE WHEN $13 = 1 THEN $14 ELSE override_by END,
+            override_at = CASE WHEN $13 = 1 THEN $15 ELSE override_at END
+         WHERE id = $16 AND version = $17",
+    )
+    .bind(c.kind.as_str())
+    .bind(c.work_form.as_str())
+    .bind(c.key_consultant_id.map(|k| k.to_string()))
+    .bind(valid.display_name())
+    .bind(Some(c.pesel.clone()).filter(|p| !p.is_empty()))
+    .bind(&c.birth_date)
+    .bind(&c.city)
+    .bind(valid.sort_key())
+    .bind(valid.search_text())
+    .bind(data)
+    .bind(user.id.to_string())
+    .bind(t)
+    .bind(i64::from(reassigned))
+    .bind(override_by.clone())
+    .bind(override_by.as_ref().map(|_| t))
+    .bind(id.to_string())
+    .bind(expected)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| duplicate_pesel(e, lang))?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict("the client was changed since you opened it"));
+    }
+    audit::record(&mut tx, &user, c.partnership_id, Some(id), Action::Update, "").await?;
+    tx.commit().await?;
+    Ok(ApiJson(load(&mut conn, &user, id).await?))
+}

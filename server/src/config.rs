@@ -1,0 +1,75 @@
+//! Configuration, read once from the environment and an optional `KEY=value` file
+//! (`SCIEZKA_CONFIG`, default `./sciezka.env` when it exists).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Requests larger than this are refused with 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://path` (default: `data/sciezka.db`) or `postgres://…`.
+    pub database_url: String,
+    /// `SCIEZKA_BIND`, default `127.0.0.1:3000`.
+    pub bind: SocketAddr,
+    /// `SCIEZKA_SECURE_COOKIES=true` when served over HTTPS (marks cookies `Secure`).
+    pub secure_cookies: bool,
+    /// Minutes of inactivity after which a session ends (`SCIEZKA_IDLE_MINUTES`, default 30).
+    pub idle_timeout_secs: i64,
+    /// Hours after which a session ends regardless of activity (default 12).
+    pub absolute_timeout_secs: i64,
+    /// Where cargo-leptos put the built site (`LEPTOS_SITE_ROOT`, default `target/site`).
+    pub site_root: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} has an invalid value {value:?}: {why}")]
+    Invalid { name: &'static str, value: String, why: String },
+    #[error("cannot read the configuration file {path}: {source}")]
+    File { path: String, source: dotenvy::Error },
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid { name, value: v, why: e.to_string() }),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let file = var("SCIEZKA_CONFIG").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("sciezka.env"));
+        if file.exists() {
+            dotenvy::from_path(&file).map_err(|source| ConfigError::File { path: file.display().to_string(), source })?;
+        }
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/sciezka.db".into()),
+            bind: parse("SCIEZKA_BIND", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
+            secure_cookies: parse("SCIEZKA_SECURE_COOKIES", false)?,
+            idle_timeout_secs: parse::<i64>("SCIEZKA_IDLE_MINUTES", 30)? * 60,
+            absolute_timeout_secs: parse::<i64>("SCIEZKA_SESSION_HOURS", 12)? * 3600,
+            site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+        })
+    }
+
+    /// A configuration for tests and tools: everything default but the database.
+    pub fn for_database(database_url: &str) -> Config {
+        Config {
+            database_url: database_url.to_string(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            secure_cookies: false,
+            idle_timeout_secs: 30 * 60,
+            absolute_timeout_secs: 12 * 3600,
+            site_root: PathBuf::from("target/site"),
+        }
+    }
+}

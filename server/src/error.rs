@@ -1,0 +1,135 @@
+//! The one error type of the HTTP edge. Handlers return `AppError`; it becomes an
+//! RFC 9457 problem document here and nowhere else. Internal errors are logged with
+//! their cause and answered without it.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::api::Problem;
+use domain::validation::FieldError;
+use domain::Lang;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Invalid { errors: Vec<FieldError>, lang: Lang },
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("precondition required")]
+    PreconditionRequired,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(lang: Lang, field: &str, code: &str, message: String) -> AppError {
+        AppError::Invalid { errors: vec![FieldError { pointer: format!("/{field}"), code: code.into(), message }], lang }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid { .. } | AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn problem(&self) -> Problem {
+        let (kind, title, detail) = match self {
+            AppError::Unauthorized => ("unauthorized", "Nie zalogowano / Not signed in", String::new()),
+            AppError::Forbidden(why) => ("forbidden", "Brak uprawnień / Forbidden", (*why).to_string()),
+            AppError::NotFound => ("not-found", "Nie znaleziono / Not found", String::new()),
+            AppError::Invalid { lang, .. } => (
+                "validation",
+                "Nieprawidłowe dane / Invalid input",
+                match lang {
+                    Lang::Pl => "Popraw zaznaczone pola.".into(),
+                    Lang::En => "Please correct the listed fields.".into(),
+                },
+            ),
+            AppError::Unprocessable(why) => ("invalid-document", "Nieprawidłowy dokument / Invalid document", why.clone()),
+            AppError::BadRequest(why) => ("bad-request", "Błędne żądanie / Bad request", why.clone()),
+            AppError::Conflict(why) => ("conflict", "Konflikt wersji / Conflict", (*why).to_string()),
+            AppError::PreconditionRequired => (
+                "precondition-required",
+                "Wymagany nagłówek If-Match / If-Match required",
+                "Send If-Match with the version you edited.".into(),
+            ),
+            AppError::PayloadTooLarge => ("too-large", "Za duże żądanie / Request too large", "The limit is 1 MiB.".into()),
+            AppError::UnsupportedMediaType => (
+                "unsupported-media-type",
+                "Nieobsługiwany typ treści / Unsupported media type",
+                "Send Content-Type: application/json.".into(),
+            ),
+            AppError::TooManyRequests => ("too-many-requests", "Zbyt wiele prób / Too many attempts", String::new()),
+            AppError::Database(_) | AppError::Internal(_) => ("internal", "Błąd serwera / Server error", String::new()),
+        };
+        let errors = match self {
+            AppError::Invalid { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem { kind: format!("/problems/{kind}"), title: title.into(), status: self.status().as_u16(), detail, errors }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if matches!(self, AppError::Database(_) | AppError::Internal(_)) {
+            tracing::error!(error = %self, "request failed");
+        }
+        let status = self.status();
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> AppError {
+        match r {
+            JsonRejection::JsonDataError(e) => AppError::Unprocessable(e.body_text()),
+            JsonRejection::JsonSyntaxError(e) => AppError::BadRequest(e.body_text()),
+            JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            other => AppError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+/// `axum::Json` whose rejections are problem documents.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<ApiJson<T>, AppError>;

@@ -1,0 +1,50 @@
+//! Ścieżka's server: the JSON API under `/api/v1`, database-backed sessions, the
+//! per-partnership scoping of every read and write, and the server-side rendering of
+//! the Leptos app. `main.rs` is only the command line around `build_app`.
+
+pub mod audit;
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod lang;
+pub mod openapi;
+pub mod partnership;
+pub mod seed;
+pub mod web;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+pub use config::Config;
+pub use db::Db;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub leptos: LeptosOptions,
+}
+
+/// The whole application: API, site and the layers every response passes through.
+pub fn build_app(state: AppState) -> axum::Router {
+    let (api, _) = openapi::api_router().split_for_parts();
+    axum::Router::new()
+        .merge(api)
+        .route("/api/v1/openapi.json", axum::routing::get(openapi::serve_document))
+        .merge(web::site_router(&state))
+        .layer(axum::extract::DefaultBodyLimit::max(config::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(web::security_headers))
+        .with_state(state)
+}
+
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}

@@ -1,0 +1,35 @@
+//! The JSON API's routes and its OpenAPI document are built together by utoipa-axum,
+//! so a route cannot exist without being documented (and walked by the scoping test).
+
+use axum::response::IntoResponse;
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{audit, auth, client, partnership, AppState};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Ścieżka API", version = "1", description = "Case work for social and vocational integration. Every state-changing request needs the X-CSRF-Token header of the session."),
+    tags((name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"))
+)]
+struct ApiDoc;
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(client::list, client::create))
+        .routes(routes!(client::get, client::update))
+        .routes(routes!(partnership::consultants))
+        .routes(routes!(audit::list))
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+pub async fn serve_document() -> impl IntoResponse {
+    axum::Json(document())
+}

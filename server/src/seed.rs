@@ -1,0 +1,222 @@
+//! Organisations, partnerships and users: the helpers the `create-user` command, the
+//! demo data and the tests share, and the fictional demo data itself.
+
+use domain::client::{ClientInput, ClientKind, WorkForm};
+use domain::ident::{Pesel, Sex};
+use domain::org::{OrgType, PartnershipKind, Role};
+use time::macros::date;
+use uuid::Uuid;
+
+use crate::auth::password;
+use crate::error::AppError;
+use crate::{now, Db};
+
+pub async fn organisation(db: &Db, name: &str, org_type: OrgType, seat: &str) -> Result<Uuid, AppError> {
+    let id = Uuid::new_v4();
+    sqlx::query("INSERT INTO organisations (id, name, org_type, seat, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id.to_string())
+        .bind(name)
+        .bind(org_type.as_str())
+        .bind(seat)
+        .bind(now())
+        .execute(&db.pool)
+        .await?;
+    Ok(id)
+}
+
+pub async fn partnership(db: &Db, name: &str, kind: PartnershipKind, members: &[Uuid]) -> Result<Uuid, AppError> {
+    let id = Uuid::new_v4();
+    sqlx::query("INSERT INTO partnerships (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id.to_string())
+        .bind(name)
+        .bind(kind.as_str())
+        .bind(now())
+        .execute(&db.pool)
+        .await?;
+    for m in members {
+        sqlx::query("INSERT INTO partnership_members (partnership_id, organisation_id) VALUES ($1, $2)")
+            .bind(id.to_string())
+            .bind(m.to_string())
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(id)
+}
+
+pub async fn user(db: &Db, email: &str, display_name: &str, organisation: Uuid, password_plain: &str) -> Result<Uuid, AppError> {
+    let id = Uuid::new_v4();
+    let hash = password::hash(password_plain.to_string()).await?;
+    sqlx::query("INSERT INTO users (id, email, display_name, organisation_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id.to_string())
+        .bind(email.trim().to_lowercase())
+        .bind(display_name)
+        .bind(organisation.to_string())
+        .bind(hash)
+        .bind(now())
+        .execute(&db.pool)
+        .await?;
+    Ok(id)
+}
+
+pub async fn grant(db: &Db, user: Uuid, partnership: Uuid, role: Role) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO user_roles (user_id, partnership_id, role) VALUES ($1, $2, $3)")
+        .bind(user.to_string())
+        .bind(partnership.to_string())
+        .bind(role.as_str())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Stores a validated client directly, as the demo data and tests need many.
+pub async fn client(db: &Db, input: &ClientInput, created_by: Uuid) -> Result<Uuid, AppError> {
+    let valid = input
+        .validate(domain::Lang::En, crate::today())
+        .map_err(|e| AppError::Internal(format!("invalid seed client: {e:?}")))?;
+    let c = valid.get();
+    let id = Uuid::new_v4();
+    let t = now();
+    sqlx::query(
+        "INSERT INTO clients (id, partnership_id, kind, work_form, status, key_consultant_id, display_name, pesel, birth_date,
+            city, sort_key, search_text, data, version, created_by, created_at, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $13, $14)",
+    )
+    .bind(id.to_string())
+    .bind(c.partnership_id.to_string())
+    .bind(c.kind.as_str())
+    .bind(c.work_form.as_str())
+    .bind(c.key_consultant_id.map(|k| k.to_string()))
+    .bind(valid.display_name())
+    .bind(Some(c.pesel.clone()).filter(|p| !p.is_empty()))
+    .bind(&c.birth_date)
+    .bind(&c.city)
+    .bind(valid.sort_key())
+    .bind(valid.search_text())
+    .bind(serde_json::to_string(c).map_err(|e| AppError::Internal(e.to_string()))?)
+    .bind(created_by.to_string())
+    .bind(t)
+    .execute(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+pub const DEMO_PASSWORD: &str = "demo-sciezka-2026";
+
+/// (e-mail, name, organisation index, role, partnership index)
+pub const DEMO_USERS: &[(&str, &str, usize, Role, usize)] = &[
+    ("koordynator@mops.demo", "Barbara Wiśniewska", 0, Role::Coordinator, 0),
+    ("anna.nowak@mops.demo", "Anna Nowak", 0, Role::SocialWorker, 0),
+    ("piotr.lis@pup.demo", "Piotr Lis", 1, Role::JobCounsellor, 0),
+    ("ewa.zajac@razem.demo", "Ewa Zając", 2, Role::KeyConsultant, 0),
+    ("koordynator@owes.demo", "Tomasz Król", 3, Role::Coordinator, 1),
+    ("marek.sowa@owes.demo", "Marek Sowa", 3, Role::ReintegrationSpecialist, 1),
+];
+
+const SURNAMES_F: &[&str] = &["Łukasik", "Śliwa", "Żak", "Kowalska", "Zielińska", "Lis", "Ćwik", "Mazur", "Szewczyk", "Sowa", "Wójcik", "Kamińska", "Lewandowska", "Dąbrowska", "Ostrowska", "Jaworska", "Żurek", "Łuczak"];
+const SURNAMES_M: &[&str] = &["Łukasik", "Śliwa", "Żak", "Kowalski", "Zieliński", "Lis", "Ćwik", "Mazur", "Szewczyk", "Sowa", "Wójcik", "Kamiński", "Lewandowski", "Dąbrowski", "Ostrowski", "Jaworski", "Żurek", "Łuczak"];
+const NAMES_F: &[&str] = &["Anna", "Katarzyna", "Małgorzata", "Agnieszka", "Joanna", "Magdalena", "Ewelina", "Zofia", "Halina", "Danuta"];
+const NAMES_M: &[&str] = &["Piotr", "Krzysztof", "Andrzej", "Tomasz", "Paweł", "Michał", "Łukasz", "Stanisław", "Zbigniew", "Jerzy"];
+const TOWNS: &[(&str, &str)] = &[("Kielce", "25-001"), ("Chęciny", "26-060"), ("Daleszyce", "26-021"), ("Bodzentyn", "26-010"), ("Nowiny", "26-052"), ("Suchedniów", "26-130")];
+
+/// Target groups of the guide's annex, as the street of a fictional person hints nothing:
+/// each demo client's birth year and sex follow the group.
+const GROUPS: &[(&str, i32, Sex)] = &[
+    ("samotna matka", 1992, Sex::Female),
+    ("osoba z niepełnosprawnością", 1978, Sex::Male),
+    ("długotrwale bezrobotny 50+", 1968, Sex::Male),
+    ("osoba do 25 r.ż.", 2003, Sex::Female),
+    ("osoba bezdomna", 1975, Sex::Male),
+    ("osoba wychodząca z uzależnienia", 1985, Sex::Male),
+    ("mieszkanka obszaru wiejskiego", 1989, Sex::Female),
+];
+
+fn demo_person(i: usize, partnership: Uuid, consultant: Uuid) -> ClientInput {
+    let (_, year, sex) = GROUPS[i % GROUPS.len()];
+    let day = 1 + (i * 7 % 28) as u8;
+    let month = time::Month::try_from(1 + (i * 5 % 12) as u8).unwrap_or(time::Month::January);
+    let birth = time::Date::from_calendar_date(year + (i as i32 % 5), month, day).unwrap_or(date!(1980 - 01 - 01));
+    let pesel = Pesel::generate(birth, (i * 37 % 1000) as u16, sex).map(|p| p.to_string()).unwrap_or_default();
+    let (surname, first) = match sex {
+        Sex::Female => (SURNAMES_F[i % SURNAMES_F.len()], NAMES_F[i * 3 % NAMES_F.len()]),
+        Sex::Male => (SURNAMES_M[i % SURNAMES_M.len()], NAMES_M[i * 3 % NAMES_M.len()]),
+    };
+    let (town, postal) = TOWNS[i % TOWNS.len()];
+    ClientInput {
+        kind: ClientKind::Person,
+        work_form: if i % 9 == 0 { WorkForm::ESupport } else { WorkForm::Individual },
+        key_consultant_id: Some(consultant),
+        surname: surname.into(),
+        first_names: first.into(),
+        pesel,
+        street_address: format!("ul. Przykładowa {}", i + 1),
+        postal_code: postal.into(),
+        city: town.into(),
+        phone: format!("600 100 {:03}", i),
+        consent: true,
+        consent_date: "2026-10-01".into(),
+        ..ClientInput::empty(partnership)
+    }
+}
+
+/// Loads the fictional demo partnership and OWES once; a second run changes nothing.
+pub async fn demo(db: &Db) -> Result<bool, AppError> {
+    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE email = $1").bind(DEMO_USERS[0].0).fetch_one(&db.pool).await?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    let orgs = [
+        organisation(db, "Miejski Ośrodek Pomocy Rodzinie w Kielcach (demo)", OrgType::Ops, "Kielce").await?,
+        organisation(db, "Powiatowy Urząd Pracy w Kielcach (demo)", OrgType::Pup, "Kielce").await?,
+        organisation(db, "Stowarzyszenie „Razem” (demo)", OrgType::Ngo, "Kielce").await?,
+        organisation(db, "Świętokrzyski OWES (demo)", OrgType::Owes, "Kielce").await?,
+    ];
+    let partnerships = [
+        partnership(db, "Partnerstwo Lokalne Kielce (demo)", PartnershipKind::Local, &orgs[..3]).await?,
+        partnership(db, "Świętokrzyski OWES (demo)", PartnershipKind::Owes, &orgs[3..]).await?,
+    ];
+    let mut users = Vec::new();
+    for (email, name, org, role, p) in DEMO_USERS {
+        let id = user(db, email, name, orgs[*org], DEMO_PASSWORD).await?;
+        grant(db, id, partnerships[*p], *role).await?;
+        users.push(id);
+    }
+    // Caseloads: 12, 10 and 14 in the local partnership, so that one consultant is one
+    // client from the limit of 15.
+    let mut i = 0;
+    for (consultant, count) in [(users[1], 12), (users[2], 10), (users[3], 14)] {
+        for _ in 0..count {
+            client(db, &demo_person(i, partnerships[0], consultant), users[0]).await?;
+            i += 1;
+        }
+    }
+    for k in 0..2 {
+        client(db, &demo_person(i + k, partnerships[1], users[5]), users[4]).await?;
+    }
+    let entity = |kind, name: &str, krs: &str, regon: &str, contact: &str| ClientInput {
+        kind,
+        work_form: WorkForm::Group,
+        key_consultant_id: Some(users[5]),
+        name: name.into(),
+        entity_type: match kind {
+            ClientKind::Group => "grupa inicjatywna".into(),
+            _ => "stowarzyszenie".into(),
+        },
+        krs: krs.into(),
+        regon: regon.into(),
+        contact_person: contact.into(),
+        city: "Kielce".into(),
+        postal_code: "25-001".into(),
+        ..ClientInput::empty(partnerships[1])
+    };
+    client(db, &entity(ClientKind::Group, "Grupa inicjatywna spółdzielni socjalnej „Zielony Ogród”", "", "", "Halina Żurek"), users[4]).await?;
+    client(db, &entity(ClientKind::Organisation, "Stowarzyszenie „Nowy Start” (demo)", "0000123456", "123456785", "Jerzy Łuczak"), users[4]).await?;
+    Ok(true)
+}
+
+pub fn demo_logins() -> String {
+    let mut s = format!("Demo logins (password for all: {DEMO_PASSWORD}):\n");
+    for (email, name, _, role, _) in DEMO_USERS {
+        s.push_str(&format!("  {email:<26} {name} ({})\n", role.as_str()));
+    }
+    s
+}

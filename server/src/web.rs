@@ -1,0 +1,93 @@
+//! The site: server-rendered pages, the compiled assets, and the headers every
+//! response carries.
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::AppState;
+
+/// The stylesheet's file name: content-hashed when cargo-leptos hashed the assets
+/// (it writes `hash.txt` beside the server binary).
+fn css_href(options: &LeptosOptions) -> String {
+    let name = options.output_name.to_string();
+    let hash = std::env::current_exe()
+        .ok()
+        .and_then(|exe| std::fs::read_to_string(exe.with_file_name(options.hash_file.as_ref())).ok())
+        .and_then(|text| {
+            text.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.trim() == "css").map(|(_, v)| v.trim().to_string()))
+        });
+    match hash {
+        Some(h) if options.hash_files => format!("/{}/{name}.{h}.css", options.site_pkg_dir),
+        _ => format!("/{}/{name}.css", options.site_pkg_dir),
+    }
+}
+
+fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+pub fn site_router(state: &AppState) -> Router<AppState> {
+    let options = state.leptos.clone();
+    let css = css_href(&options);
+    let routes = generate_route_list(app::App);
+    let site_root = options.site_root.to_string();
+    let pkg = Path::new(&site_root).join(options.site_pkg_dir.as_ref());
+    // Hashed names never change content, so browsers may keep them for a year.
+    let pkg_service = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" }),
+        ))
+        .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip());
+    let public_service = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")))
+        .service(ServeDir::new(&site_root).precompressed_br().precompressed_gzip().fallback(tower::service_fn(|_| async {
+            Ok::<_, std::convert::Infallible>(crate::error::AppError::NotFound.into_response())
+        })));
+    Router::new()
+        .leptos_routes_with_context(
+            state,
+            routes,
+            || {
+                if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
+                    if let Ok(v) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+                        response.insert_header(header::CONTENT_SECURITY_POLICY, v);
+                    }
+                    response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                }
+            },
+            move || app::shell(options.clone(), css.clone()),
+        )
+        .nest_service("/pkg", pkg_service)
+        .fallback_service(public_service)
+}
+
+/// Headers for every response; pages set their own CSP with the render's nonce.
+pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"));
+    }
+    if response.status() == StatusCode::UNAUTHORIZED || response.headers().get(header::CONTENT_TYPE).is_some_and(|c| c.as_bytes().starts_with(b"application/")) {
+        response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    }
+    response
+}
