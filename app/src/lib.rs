@@ -22,7 +22,7 @@ use crate::i18n::{provide_lang, tr, use_lang};
 pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="pl">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

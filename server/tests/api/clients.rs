@@ -1,0 +1,124 @@
+use axum::http::{header, Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn register_read_and_list_a_client() {
+    let app = TestApp::spawn().await;
+    let s = app.login("consultant.a@test").await;
+    let r = app.post("/api/v1/clients", &app.person(7, Some(app.consultant_a)), &s).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let created = r.json();
+    assert_eq!(created["data"]["birth_date"], "1985-03-14");
+    assert_eq!(created["data"]["sex"], "female");
+    let id = created["id"].as_str().expect("id").to_string();
+    let mine = app.get("/api/v1/clients?mine=true", &s).await.json();
+    assert_eq!(mine["total"], 1);
+    assert_eq!(mine["items"][0]["id"], id.as_str());
+    assert_eq!(mine["items"][0]["display_name"], "Nowak7 Anna");
+}
+
+#[tokio::test]
+async fn an_invalid_pesel_is_explained_in_polish_and_english() {
+    let app = TestApp::spawn().await;
+    let s = app.login("consultant.a@test").await;
+    let mut body = app.person(1, None);
+    body["pesel"] = json!("85031401235");
+    let r = app.post("/api/v1/clients", &body, &s).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = r.json();
+    assert_eq!(problem["status"], 422);
+    assert_eq!(problem["errors"][0]["pointer"], "/pesel");
+    assert_eq!(problem["errors"][0]["code"], "check_digit");
+    assert_eq!(problem["errors"][0]["message"], "Nieprawidłowa cyfra kontrolna.");
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/clients")
+        .header(header::COOKIE, &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .header(header::ACCEPT_LANGUAGE, "en-GB")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("request");
+    assert_eq!(app.raw(req).await.json()["errors"][0]["message"], "The check digit is wrong.");
+}
+
+#[tokio::test]
+async fn a_pesel_is_registered_once_per_partnership() {
+    let app = TestApp::spawn().await;
+    let s = app.login("consultant.a@test").await;
+    assert_eq!(app.post("/api/v1/clients", &app.person(3, None), &s).await.status, StatusCode::CREATED);
+    let r = app.post("/api/v1/clients", &app.person(3, None), &s).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["code"], "duplicate");
+}
+
+#[tokio::test]
+async fn the_list_is_in_polish_alphabetical_order_and_searchable() {
+    let app = TestApp::spawn().await;
+    for (n, surname) in ["Żak", "Łukasik", "Lis", "Mazur", "Śliwa", "Sowa", "Zając"].iter().enumerate() {
+        let mut p = app.person(n as u16, None);
+        p["surname"] = json!(surname);
+        app.insert_client(&p).await;
+    }
+    let s = app.login("consultant.a@test").await;
+    let page = app.get("/api/v1/clients", &s).await.json();
+    let names: Vec<&str> = page["items"].as_array().expect("items").iter().map(|c| c["display_name"].as_str().unwrap_or("")).collect();
+    assert_eq!(names, ["Lis Anna", "Łukasik Anna", "Mazur Anna", "Sowa Anna", "Śliwa Anna", "Zając Anna", "Żak Anna"]);
+    let found = app.get("/api/v1/clients?q=%C5%81UKA", &s).await.json();
+    assert_eq!(found["total"], 1);
+    let none = app.get("/api/v1/clients?q=%25", &s).await.json();
+    assert_eq!(none["total"], 0, "LIKE wildcards typed by a user are literal");
+    let paged = app.get("/api/v1/clients?limit=2&offset=2", &s).await.json();
+    assert_eq!(paged["items"][0]["display_name"], "Mazur Anna");
+    assert_eq!(paged["total"], 7);
+}
+
+#[tokio::test]
+async fn edits_need_the_version_they_started_from() {
+    let app = TestApp::spawn().await;
+    let s = app.login("consultant.a@test").await;
+    let created = app.post("/api/v1/clients", &app.person(1, None), &s).await.json();
+    let id = created["id"].as_str().expect("id").to_string();
+    let mut data = created["data"].clone();
+    data["city"] = json!("Radom");
+    let put = |version: Option<&str>, body: serde_json::Value| {
+        let mut b = axum::http::Request::builder()
+            .method(Method::PUT)
+            .uri(format!("/api/v1/clients/{id}"))
+            .header(header::COOKIE, &s.cookie)
+            .header("x-csrf-token", &s.csrf)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(v) = version {
+            b = b.header(header::IF_MATCH, v);
+        }
+        b.body(axum::body::Body::from(body.to_string())).expect("request")
+    };
+    assert_eq!(app.raw(put(None, data.clone())).await.status, StatusCode::PRECONDITION_REQUIRED);
+    let ok = app.raw(put(Some("\"1\""), data.clone())).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.json()["version"], 2);
+    assert_eq!(ok.json()["data"]["city"], "Radom");
+    // A second device still holding version 1 does not overwrite silently.
+    data["city"] = json!("Kielce");
+    assert_eq!(app.raw(put(Some("\"1\""), data)).await.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn reads_and_changes_are_audited_and_the_log_is_append_only() {
+    let app = TestApp::spawn().await;
+    let s = app.login("consultant.a@test").await;
+    let id = app.post("/api/v1/clients", &app.person(1, None), &s).await.json()["id"].as_str().expect("id").to_string();
+    app.get(&format!("/api/v1/clients/{id}"), &s).await;
+    let log_path = format!("/api/v1/partnerships/{}/audit", app.partnership_a);
+    assert_eq!(app.get(&log_path, &s).await.status, StatusCode::FORBIDDEN, "consultants do not read the audit log");
+    let coordinator = app.login("coord.a@test").await;
+    let log = app.get(&log_path, &coordinator).await.json();
+    let actions: Vec<&str> = log.as_array().expect("entries").iter().map(|e| e["action"].as_str().unwrap_or("")).collect();
+    assert_eq!(actions, ["read", "create"]);
+    assert_eq!(log[0]["user_name"], "Konsultant A");
+    assert_eq!(log[0]["client_name"], "Nowak1 Anna");
+    assert!(sqlx::query("UPDATE audit_log SET action = 'x'").execute(&app.db.pool).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log").execute(&app.db.pool).await.is_err());
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the HTTP API against a real database: SQLite by default, or the
+//! PostgreSQL server named by `TEST_POSTGRES_URL` (each test gets a fresh database).
+
+mod helpers;
+
+mod auth;
+mod bad_input;
+mod caseload;
+mod clients;
+mod scope;
