@@ -17,6 +17,7 @@ pub mod web;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use axum::response::IntoResponse;
 use leptos::config::LeptosOptions;
 
 pub use config::Config;
@@ -38,6 +39,10 @@ pub fn build_app(state: AppState) -> axum::Router {
         .merge(web::site_router(&state))
         .layer(axum::extract::DefaultBodyLimit::max(config::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(web::security_headers))
+        // A bug in one request answers 500 instead of dropping the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
+            error::AppError::Internal("handler panicked".into()).into_response()
+        }))
         .with_state(state)
 }
 

@@ -76,8 +76,10 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>) -> impl IntoView
     let record_id = record.as_ref().map(|r| r.id);
     let version = record.as_ref().map(|r| r.version).unwrap_or(0);
 
+    // Only a change of partnership reloads the consultants, not every keystroke.
+    let partnership = Memo::new(move |_| form.with(|f| f.partnership_id));
     let consultants = LocalResource::new(move || {
-        let url = format!("/api/v1/partnerships/{}/consultants", form.with(|f| f.partnership_id));
+        let url = format!("/api/v1/partnerships/{}/consultants", partnership.get());
         async move { api::get::<Vec<Consultant>>(&url).await }
     });
     let selected_full = move || {

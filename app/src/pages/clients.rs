@@ -19,13 +19,9 @@ pub fn ClientListPage() -> impl IntoView {
     let partnership = RwSignal::new(String::new());
     let offset = RwSignal::new(0i64);
     let page = LocalResource::new(move || {
-        let url = format!(
-            "/api/v1/clients?q={}&partnership_id={}&offset={}&limit={PAGE}",
-            encode(&query.get()),
-            partnership.get(),
-            offset.get()
-        );
-        async move { api::get::<ClientPage>(&url).await }
+        let (q, p, o) = (query.get(), partnership.get(), offset.get());
+        // Encoding calls into JavaScript, so it happens in the future, which only the browser runs.
+        async move { api::get::<ClientPage>(&format!("/api/v1/clients?q={}&partnership_id={p}&offset={o}&limit={PAGE}", encode(&q))).await }
     });
     let memberships = move || session.me().map(|m| m.memberships).unwrap_or_default();
 

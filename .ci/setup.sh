@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine with only the Rust toolchain lacks. Idempotent:
+# each step checks first, so a second run takes seconds.
+#   setup.sh            tools to build and run the app (release: includes wasm-opt)
+#   setup.sh --test     also Chromium, PostgreSQL and the end-to-end test packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=false
+[ "${1:-}" = "--test" ] && want_test=true
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "Adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The newest cargo-leptos needs a newer rustc; 0.3.10 builds here. no_downloads makes it
+# use the wasm-bindgen and wasm-opt installed below instead of fetching binaries.
+if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
+  say "Installing cargo-leptos 0.3.10 (about 20 minutes, once)"
+  cargo install cargo-leptos@0.3.10 --locked --features no_downloads
+fi
+
+wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
+  say "Installing wasm-bindgen-cli $wb_version (the version in Cargo.lock)"
+  # --locked fails: the registry index lacks one of its pinned dependencies.
+  cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+
+if ! $want_test; then
+  # Debian's binaryen 108 produces wasm that fails to hydrate; this one (116) works.
+  if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q 'version 11[6-9]\|version 1[2-9][0-9]'; then
+    say "Installing wasm-opt (about 12 minutes, once)"
+    cargo install wasm-opt --locked
+  fi
+  exit 0
+fi
+
+apt_missing=()
+command -v chromium >/dev/null || apt_missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_missing+=(postgresql)
+command -v node >/dev/null || apt_missing+=(nodejs)
+command -v npm >/dev/null || apt_missing+=(npm)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  say "Installing ${apt_missing[*]} from Debian"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_missing[@]}"
+fi
+
+if [ ! -d end2end/node_modules/playwright-core ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "Installing the end-to-end test packages"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every test: domain, server integration on SQLite and on PostgreSQL, and end-to-end in
+# Chromium against the real server. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/setup.sh --test
+
+echo "== Domain (unit and property tests)"
+cargo test -p domain
+
+echo "== Server integration tests on SQLite"
+cargo test -p server
+
+echo "== Server integration tests on PostgreSQL"
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+  echo "using TEST_POSTGRES_URL"
+else
+  source .ci/pg.sh
+fi
+cargo test -p server --test api
+
+echo "== End-to-end tests in Chromium"
+cargo leptos build
+e2e_dir=$(mktemp -d /tmp/sciezka-e2e.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export DATABASE_URL="sqlite://$e2e_dir/e2e.db" SCIEZKA_BIND="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site
+./target/debug/sciezka seed-demo >/dev/null
+./target/debug/sciezka serve >"$e2e_dir/server.log" 2>&1 &
+server_pid=$!
+cleanup() { kill "$server_pid" 2>/dev/null || true; [ -n "${stop_pg:-}" ] || true; }
+trap 'cleanup; declare -F stop_pg >/dev/null && stop_pg; rm -rf "$e2e_dir"' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && break; sleep 0.2; done
+(cd end2end && BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/)

@@ -1,0 +1,116 @@
+// The foundation as a consultant uses it on a tablet: sign in, register a client with
+// a PESEL mistake, see it in the caseload, hit the limit of 15, switch the language,
+// and a user of another partnership who cannot see the client.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, launch, tablet, signIn, pesel } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const surname = `Świątek${Date.now() % 100000}`;
+let clientUrl;
+
+test('sign-in works only after hydration and opens the caseload', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'ewa.zajac@razem.demo');
+  await page.waitForSelector('#caseload-count');
+  assert.match(await page.textContent('#caseload-count'), /Prowadzisz\s+14\s+z\s+15/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a wrong PESEL is explained in Polish next to the field; a valid client lands in the caseload', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'ewa.zajac@razem.demo');
+  await page.click('a[href="/clients/new"]');
+  await page.waitForSelector('#surname');
+  await page.fill('#surname', surname);
+  await page.fill('#first_names', 'Maria');
+  const good = pesel(1990, 5, 17, 123);
+  const bad = good.slice(0, 10) + String((Number(good[10]) + 1) % 10);
+  await page.fill('#pesel', bad);
+  await page.check('#consent');
+  await page.fill('#consent_date', '2026-11-02');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#pesel-error:not(:empty)');
+  assert.equal(await page.textContent('#pesel-error'), 'Nieprawidłowa cyfra kontrolna.');
+  assert.equal(await page.getAttribute('#pesel', 'aria-invalid'), 'true');
+  assert.match(await page.getAttribute('#pesel', 'aria-describedby'), /pesel-error/);
+
+  await page.fill('#pesel', good);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#client-name');
+  assert.equal(await page.textContent('#client-name'), `${surname} Maria`);
+  assert.match(await page.textContent('dl.facts'), /17\.05\.1990/);
+  clientUrl = page.url();
+
+  await page.click('nav a[href="/"]');
+  await page.waitForSelector('#caseload-count');
+  assert.match(await page.textContent('#caseload-count'), /Prowadzisz\s+15\s+z\s+15/);
+  assert.ok(await page.isVisible(`text=${surname} Maria`));
+  await context.close();
+});
+
+test('the 16th client is refused with a clear message', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'ewa.zajac@razem.demo');
+  await page.goto(`${BASE}/clients/new`);
+  await page.waitForSelector('#surname');
+  await page.fill('#surname', 'Szesnasta');
+  await page.fill('#first_names', 'Zofia');
+  await page.fill('#pesel', pesel(1991, 6, 18, 321));
+  await page.check('#consent');
+  await page.fill('#consent_date', '2026-11-02');
+  // Wait until the consultant list shows the full caseload, then save.
+  await page.waitForSelector('#key_consultant_id option:has-text("15/15")', { state: 'attached' });
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#key_consultant_id-error:not(:empty)');
+  assert.match(await page.textContent('#key_consultant_id-error'), /limit 15/);
+  assert.equal(new URL(page.url()).pathname, '/clients/new');
+  await context.close();
+});
+
+test('the interface switches to English and stays so after a reload', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'ewa.zajac@razem.demo');
+  await page.waitForSelector('#caseload-count');
+  await page.click('#lang-toggle');
+  await page.waitForSelector('h1:has-text("My caseload")');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.reload();
+  await page.waitForSelector('#caseload-count');
+  assert.match(await page.textContent('#caseload-count'), /You lead\s+15\s+of\s+15/);
+  await page.click('#lang-toggle');
+  await page.waitForSelector('h1:has-text("Moi klienci")');
+  await context.close();
+});
+
+test('a user of another partnership cannot see the client', async () => {
+  assert.ok(clientUrl, 'the registration test ran first');
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'marek.sowa@owes.demo');
+  await page.goto(clientUrl);
+  await page.waitForSelector('.notice.error');
+  assert.ok(!(await page.content()).includes(surname));
+  await page.goto(`${BASE}/clients`);
+  await page.fill('#q', surname.slice(0, 6));
+  await page.waitForSelector('text=Brak klientów spełniających kryteria.');
+  const api = await page.evaluate(async (url) => (await fetch(url)).status, `/api/v1/clients/${clientUrl.split('/').pop()}`);
+  assert.equal(api, 404);
+  await context.close();
+});
+
+test('the coordinator reads who opened the client, on a tablet with 44 px touch targets', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'koordynator@mops.demo');
+  await page.click('nav a[href="/audit"]');
+  await page.waitForSelector('table.audit');
+  assert.ok(await page.isVisible(`table.audit >> text=${surname} Maria`));
+  for (const el of await page.$$('button:visible, nav a:visible, input:visible, select:visible')) {
+    const box = await el.boundingBox();
+    assert.ok(box.height >= 44, `touch target ${await el.evaluate((e) => e.outerHTML.slice(0, 80))} is ${box.height}px high`);
+  }
+  await context.close();
+});
