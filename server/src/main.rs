@@ -39,6 +39,12 @@ enum Command {
         #[arg(long, default_value = "key_consultant")]
         role: String,
     },
+    /// Benchmark data: a partnership with many fictional clients and the user bench@demo.
+    #[command(hide = true)]
+    SeedBench {
+        #[arg(long, default_value_t = 10_000)]
+        clients: usize,
+    },
     /// Write an online backup of the SQLite database to a file.
     Backup { target: std::path::PathBuf },
 }
@@ -111,6 +117,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 seed::grant(&db, user, uuid::Uuid::parse_str(&pid)?, role).await?;
             }
             println!("User {email} created.");
+        }
+        Command::SeedBench { clients } => {
+            let db = open(&config).await?;
+            seed::bench(&db, clients).await?;
+            println!("{clients} benchmark clients loaded.");
         }
         Command::Backup { target } => {
             let db = open(&config).await?;

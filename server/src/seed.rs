@@ -220,3 +220,28 @@ pub fn demo_logins() -> String {
     }
     s
 }
+
+/// A partnership of `clients` fictional people for the benchmark, readable by
+/// `bench@demo` (a coordinator), spread over 20 consultants.
+pub async fn bench(db: &Db, clients: usize) -> Result<(), AppError> {
+    let org = organisation(db, "Benchmark OPS", OrgType::Ops, "Kielce").await?;
+    let p = partnership(db, "Benchmark", PartnershipKind::Local, &[org]).await?;
+    let coordinator = user(db, "bench@demo", "Benchmark", org, "bench-password-2026").await?;
+    grant(db, coordinator, p, Role::Coordinator).await?;
+    let mut consultants = Vec::new();
+    for i in 0..20 {
+        let id = user(db, &format!("bench{i}@demo"), &format!("Konsultant {i}"), org, "bench-password-2026").await?;
+        grant(db, id, p, Role::KeyConsultant).await?;
+        consultants.push(id);
+    }
+    for i in 0..clients {
+        let mut person = demo_person(i, p, consultants[i % consultants.len()]);
+        // Unique PESELs: vary the serial beyond the demo's range.
+        let birth = time::Date::from_calendar_date(1950 + (i / 10_000) as i32 % 50, time::Month::January, 1).unwrap_or(date!(1960 - 01 - 01))
+            + time::Duration::days((i % 10_000 / 1000) as i64);
+        person.pesel = Pesel::generate(birth, (i % 1000) as u16, Sex::Female).map(|x| x.to_string()).unwrap_or_default();
+        person.surname = SURNAMES_F[i % SURNAMES_F.len()].to_string();
+        client(db, &person, coordinator).await?;
+    }
+    Ok(())
+}

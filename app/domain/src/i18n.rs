@@ -204,6 +204,10 @@ mod tests {
                 }
                 let src = std::fs::read_to_string(&path).expect("source");
                 for (i, _) in src.match_indices("tr(\"") {
+                    // `tr(` itself, not the end of another name such as `from_str(`.
+                    if src[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
                     let rest = &src[i + 4..];
                     let key = &rest[..rest.find('"').expect("closing quote")];
                     if !STRINGS.iter().any(|(k, _, _)| *k == key) {
