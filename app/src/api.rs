@@ -66,6 +66,13 @@ pub fn set_cookie(name: &str, value: &str) {
     }
 }
 
+/// Marks the document as hydrated (`<html data-hydrated>`).
+pub fn mark_hydrated() {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = el.set_attribute("data-hydrated", "true");
+    }
+}
+
 /// A full navigation, used after signing in or out so every piece of state starts fresh.
 pub fn go_to(path: &str) {
     if let Some(w) = web_sys::window() {

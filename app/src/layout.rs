@@ -21,6 +21,10 @@ pub fn Layout(children: Children) -> impl IntoView {
         }
     });
 
+    // Effects run only in the browser after hydration: this marks a page that is
+    // interactive, for people's assistive tools and for the browser tests alike.
+    Effect::new(move |_| api::mark_hydrated());
+
     let logout = Action::new_local(|_: &()| async move {
         let _: Result<(), _> = api::post("/api/v1/auth/logout", &()).await;
         api::go_to("/login");

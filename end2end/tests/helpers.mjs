@@ -24,6 +24,8 @@ export async function tablet(browser) {
 /** Signs in through the form: works only once the page has hydrated. */
 export async function signIn(page, email) {
   await page.goto(`${BASE}/login`);
+  // Typing before the wasm has hydrated the form would post it natively instead.
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await page.fill('#email', email);
   await page.fill('#password', PASSWORD);
   await page.click('button[type=submit]');
