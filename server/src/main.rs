@@ -33,6 +33,15 @@ enum Command {
         /// Name of the organisation (created when it does not exist).
         #[arg(long)]
         organisation: String,
+        /// For a new organisation: ops, pup, ngo, owes or other.
+        #[arg(long, default_value = "other")]
+        org_type: String,
+        /// For a new organisation: its KRS number, if any (validated).
+        #[arg(long, default_value = "")]
+        krs: String,
+        /// For a new organisation: its REGON, 9 or 14 digits, if any (validated).
+        #[arg(long, default_value = "")]
+        regon: String,
         /// Partnership to grant a role in (its exact name).
         #[arg(long)]
         partnership: Option<String>,
@@ -93,7 +102,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             print!("{}", seed::demo_logins());
         }
-        Command::CreateUser { email, name, organisation, partnership, role } => {
+        Command::CreateUser { email, name, organisation, org_type, krs, regon, partnership, role } => {
+            let org_type = OrgType::parse(&org_type).ok_or_else(|| format!("unknown organisation type {org_type:?}"))?;
             let role = Role::parse(&role).ok_or_else(|| format!("unknown role {role:?}; one of: {}", Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")))?;
             let db = open(&config).await?;
             print!("Password for {email} (at least 12 characters): ");
@@ -105,7 +115,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let org: Option<(String,)> = sqlx::query_as("SELECT id FROM organisations WHERE name = $1").bind(&organisation).fetch_optional(&db.pool).await?;
             let org = match org {
                 Some((id,)) => uuid::Uuid::parse_str(&id)?,
-                None => seed::organisation(&db, &organisation, OrgType::Other, "").await?,
+                None => seed::registered_organisation(&db, &organisation, org_type, "", &krs, &regon)
+                    .await
+                    .map_err(|e| match e {
+                        server::error::AppError::Invalid { errors, .. } => {
+                            errors.iter().map(|f| format!("{}: {}", &f.pointer[1..], f.message)).collect::<Vec<_>>().join("; ")
+                        }
+                        other => other.to_string(),
+                    })?,
             };
             let user = seed::user(&db, &email, &name, org, &password).await?;
             if let Some(p) = partnership {

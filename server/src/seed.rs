@@ -12,12 +12,36 @@ use crate::error::AppError;
 use crate::{now, Db};
 
 pub async fn organisation(db: &Db, name: &str, org_type: OrgType, seat: &str) -> Result<Uuid, AppError> {
+    registered_organisation(db, name, org_type, seat, "", "").await
+}
+
+/// An organisation with its registry numbers, each validated (and normalised) by the
+/// domain's identifiers; empty means "has none".
+pub async fn registered_organisation(
+    db: &Db,
+    name: &str,
+    org_type: OrgType,
+    seat: &str,
+    krs: &str,
+    regon: &str,
+) -> Result<Uuid, AppError> {
+    let lang = domain::Lang::En;
+    let krs = match krs.trim() {
+        "" => None,
+        k => Some(domain::ident::Krs::parse(k).map_err(|e| AppError::field(lang, "krs", e.code(), e.message(lang)))?.as_str().to_string()),
+    };
+    let regon = match regon.trim() {
+        "" => None,
+        r => Some(domain::ident::Regon::parse(r).map_err(|e| AppError::field(lang, "regon", e.code(), e.message(lang)))?.as_str().to_string()),
+    };
     let id = Uuid::new_v4();
-    sqlx::query("INSERT INTO organisations (id, name, org_type, seat, created_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO organisations (id, name, org_type, seat, krs, regon, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(id.to_string())
         .bind(name)
         .bind(org_type.as_str())
         .bind(seat)
+        .bind(krs)
+        .bind(regon)
         .bind(now())
         .execute(&db.pool)
         .await?;

@@ -98,3 +98,18 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
     assert_eq!(r.headers.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
     assert!(r.text.contains("Logowanie"));
 }
+
+#[tokio::test]
+async fn organisations_registry_numbers_are_validated() {
+    use domain::org::OrgType;
+    let app = TestApp::spawn().await;
+    let ok = server::seed::registered_organisation(&app.db, "Fundacja", OrgType::Ngo, "Kielce", "0000123456", "123-456-785").await;
+    assert!(ok.is_ok());
+    let (regon,): (String,) = sqlx::query_as("SELECT regon FROM organisations WHERE name = 'Fundacja'").fetch_one(&app.db.pool).await.expect("row");
+    assert_eq!(regon, "123456785");
+    let bad = server::seed::registered_organisation(&app.db, "Zła", OrgType::Ngo, "", "123", "123456784").await;
+    match bad {
+        Err(server::error::AppError::Invalid { errors, .. }) => assert_eq!(errors[0].code, "length"),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
