@@ -200,9 +200,27 @@ pub async fn create(
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let override_reason = check_consultant(&mut tx, &user, lang, c).await?;
+    insert(&mut tx, id, &valid, override_reason.as_deref(), user.id, t).await.map_err(|e| duplicate_pesel(e, lang))?;
+    let detail = if override_reason.is_some() { "caseload override" } else { "" };
+    audit::record(&mut tx, &user, c.partnership_id, Some(id), Action::Create, detail).await?;
+    tx.commit().await?;
+    let record = load(&mut conn, &user, id).await?;
+    Ok((StatusCode::CREATED, ApiJson(record)))
+}
+
+/// Stores a validated client; `override_reason` is kept with who decided it.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    valid: &ValidClient,
+    override_reason: Option<&str>,
+    by: Uuid,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    let c = valid.get();
     let mut stored = c.clone();
-    stored.caseload_override_reason = override_reason.clone().unwrap_or_default();
-    let data = serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
+    stored.caseload_override_reason = override_reason.unwrap_or_default().to_string();
+    let data = serde_json::to_string(&stored).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(
         "INSERT INTO clients (id, partnership_id, kind, work_form, status, key_consultant_id, display_name, pesel, birth_date,
             city, sort_key, search_text, data, override_by, override_at, version, created_by, created_at, updated_by, updated_at)
@@ -220,18 +238,13 @@ pub async fn create(
     .bind(valid.sort_key())
     .bind(valid.search_text())
     .bind(data)
-    .bind(override_reason.as_ref().map(|_| user.id.to_string()))
-    .bind(override_reason.as_ref().map(|_| t))
-    .bind(user.id.to_string())
-    .bind(t)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| duplicate_pesel(e, lang))?;
-    let detail = if override_reason.is_some() { "caseload override" } else { "" };
-    audit::record(&mut tx, &user, c.partnership_id, Some(id), Action::Create, detail).await?;
-    tx.commit().await?;
-    let record = load(&mut conn, &user, id).await?;
-    Ok((StatusCode::CREATED, ApiJson(record)))
+    .bind(override_reason.map(|_| by.to_string()))
+    .bind(override_reason.map(|_| at))
+    .bind(by.to_string())
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// A client of one of the user's partnerships; `NotFound` for any other.

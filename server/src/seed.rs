@@ -97,30 +97,9 @@ pub async fn client(db: &Db, input: &ClientInput, created_by: Uuid) -> Result<Uu
     let valid = input
         .validate(domain::Lang::En, crate::today())
         .map_err(|e| AppError::Internal(format!("invalid seed client: {e:?}")))?;
-    let c = valid.get();
     let id = Uuid::new_v4();
-    let t = now();
-    sqlx::query(
-        "INSERT INTO clients (id, partnership_id, kind, work_form, status, key_consultant_id, display_name, pesel, birth_date,
-            city, sort_key, search_text, data, version, created_by, created_at, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $13, $14)",
-    )
-    .bind(id.to_string())
-    .bind(c.partnership_id.to_string())
-    .bind(c.kind.as_str())
-    .bind(c.work_form.as_str())
-    .bind(c.key_consultant_id.map(|k| k.to_string()))
-    .bind(valid.display_name())
-    .bind(Some(c.pesel.clone()).filter(|p| !p.is_empty()))
-    .bind(&c.birth_date)
-    .bind(&c.city)
-    .bind(valid.sort_key())
-    .bind(valid.search_text())
-    .bind(serde_json::to_string(c).map_err(|e| AppError::Internal(e.to_string()))?)
-    .bind(created_by.to_string())
-    .bind(t)
-    .execute(&db.pool)
-    .await?;
+    let mut conn = db.pool.acquire().await?;
+    crate::client::insert(&mut conn, id, &valid, None, created_by, now()).await?;
     Ok(id)
 }
 
