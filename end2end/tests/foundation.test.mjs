@@ -108,9 +108,14 @@ test('the coordinator reads who opened the client, on a tablet with 44 px touch 
   await page.click('nav a[href="/audit"]');
   await page.waitForSelector('table.audit');
   assert.ok(await page.isVisible(`table.audit >> text=${surname} Maria`));
-  for (const el of await page.$$('button:visible, nav a:visible, input:visible, select:visible')) {
-    const box = await el.boundingBox();
-    assert.ok(box.height >= 44, `touch target ${await el.evaluate((e) => e.outerHTML.slice(0, 80))} is ${box.height}px high`);
+  for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
+    await page.setViewportSize(viewport);
+    for (const el of await page.$$('button:visible, nav a:visible, input:visible, select:visible')) {
+      const box = await el.boundingBox();
+      assert.ok(box.height >= 44, `touch target ${await el.evaluate((e) => e.outerHTML.slice(0, 80))} is ${box.height}px high`);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at ${viewport.width}×${viewport.height}`);
   }
   await context.close();
 });
