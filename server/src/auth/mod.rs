@@ -88,27 +88,12 @@ pub async fn login(
     };
     sqlx::query("DELETE FROM login_failures WHERE account = $1 OR at < $2").bind(&account).bind(since).execute(&state.db.pool).await?;
     let (token, csrf) = session::create(&state.db, &state.config, user_id).await?;
-    let mut parts = Parts::from_request_with_cookie(&token);
-    let user = CurrentUser::from_request_parts(&mut parts, &state).await?;
+    let user = session::authenticate(&state, &token).await?;
     let mut response = axum::Json(user.me()).into_response();
-    debug_assert_eq!(user.csrf_token, csrf);
     for c in session::session_cookies(&state.config, &token, &csrf) {
         response.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(response)
-}
-
-trait PartsWithCookie {
-    fn from_request_with_cookie(token: &str) -> Parts;
-}
-impl PartsWithCookie for Parts {
-    fn from_request_with_cookie(token: &str) -> Parts {
-        let (mut parts, _) = axum::http::Request::new(()).into_parts();
-        if let Ok(v) = header::HeaderValue::from_str(&format!("{}={token}", session::SESSION_COOKIE)) {
-            parts.headers.insert(header::COOKIE, v);
-        }
-        parts
-    }
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",

@@ -111,49 +111,56 @@ impl FromRequestParts<AppState> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = session_token(parts).ok_or(AppError::Unauthorized)?;
-        let hash = token_hash(&token);
-        let row: Option<(String, String, i64, i64, String, String, String)> = sqlx::query_as(
-            "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.email, u.display_name, o.name
-             FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
-             WHERE s.token_hash = $1 AND u.active = 1",
-        )
-        .bind(&hash)
-        .fetch_optional(&state.db.pool)
-        .await?;
-        let (user_id, csrf_token, last_seen, expires_at, email, display_name, organisation_name) = row.ok_or(AppError::Unauthorized)?;
-        let t = now();
-        if t >= expires_at || t - last_seen > state.config.idle_timeout_secs {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&state.db.pool).await?;
-            return Err(AppError::Unauthorized);
-        }
+        let user = authenticate(state, &token).await?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-            if sent.is_empty() || sent != csrf_token {
+            if sent.is_empty() || sent != user.csrf_token {
                 return Err(AppError::Forbidden("CSRF token missing or wrong"));
             }
         }
-        // Touch at most once a minute: the idle timeout needs no finer grain.
-        if t - last_seen > 60 {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(t).bind(&hash).execute(&state.db.pool).await?;
-        }
-        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT p.id, p.name, p.kind, r.role FROM user_roles r JOIN partnerships p ON p.id = r.partnership_id
-             WHERE r.user_id = $1 ORDER BY p.name",
-        )
-        .bind(&user_id)
-        .fetch_all(&state.db.pool)
-        .await?;
-        let memberships = rows
-            .into_iter()
-            .filter_map(|(id, name, kind, role)| {
-                Some(Membership {
-                    partnership_id: Uuid::parse_str(&id).ok()?,
-                    partnership_name: name,
-                    partnership_kind: PartnershipKind::parse(&kind)?,
-                    role: Role::parse(&role)?,
-                })
-            })
-            .collect();
-        Ok(CurrentUser { id: parse_uuid(&user_id)?, email, display_name, organisation_name, memberships, csrf_token, token_hash: hash })
+        Ok(user)
     }
+}
+
+/// The user of a live session token, with the partnerships they may see. Ends the
+/// session when it has been idle too long or is past its absolute limit.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, AppError> {
+    let hash = token_hash(token);
+    let row: Option<(String, String, i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.email, u.display_name, o.name
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
+         WHERE s.token_hash = $1 AND u.active = 1",
+    )
+    .bind(&hash)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let (user_id, csrf_token, last_seen, expires_at, email, display_name, organisation_name) = row.ok_or(AppError::Unauthorized)?;
+    let t = now();
+    if t >= expires_at || t - last_seen > state.config.idle_timeout_secs {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&state.db.pool).await?;
+        return Err(AppError::Unauthorized);
+    }
+    // Touch at most once a minute: the idle timeout needs no finer grain.
+    if t - last_seen > 60 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(t).bind(&hash).execute(&state.db.pool).await?;
+    }
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT p.id, p.name, p.kind, r.role FROM user_roles r JOIN partnerships p ON p.id = r.partnership_id
+         WHERE r.user_id = $1 ORDER BY p.name",
+    )
+    .bind(&user_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let memberships = rows
+        .into_iter()
+        .filter_map(|(id, name, kind, role)| {
+            Some(Membership {
+                partnership_id: Uuid::parse_str(&id).ok()?,
+                partnership_name: name,
+                partnership_kind: PartnershipKind::parse(&kind)?,
+                role: Role::parse(&role)?,
+            })
+        })
+        .collect();
+    Ok(CurrentUser { id: parse_uuid(&user_id)?, email, display_name, organisation_name, memberships, csrf_token, token_hash: hash })
 }
