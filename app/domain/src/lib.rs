@@ -8,7 +8,9 @@ pub mod client;
 pub mod collation;
 pub mod i18n;
 pub mod ident;
+pub mod merge;
 pub mod org;
+pub mod sync;
 pub mod validation;
 
 pub use i18n::Lang;

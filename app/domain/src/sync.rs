@@ -1,0 +1,258 @@
+//! The sync protocol between a device and the server: mutations from a device's
+//! outbox, what the server made of each, and what a device keeps for offline work.
+//!
+//! Every mutation has an id made on the device; the server applies it at most once
+//! and answers a resent one with the answer it gave the first time.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::Date;
+use uuid::Uuid;
+
+use crate::api::ClientRecord;
+use crate::client::ClientInput;
+use crate::i18n::Lang;
+use crate::merge::{Change, Path};
+use crate::validation::FieldError;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Most mutations one push may carry; a device splits a longer outbox.
+pub const MAX_BATCH: usize = 500;
+/// Longest dated note, in characters.
+pub const MAX_NOTE: usize = 10_000;
+
+/// The kinds of case documents the engine syncs. Later documents (assessment, IPD,
+/// contract) join here with their validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    Client,
+}
+
+impl DocType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Client => "client",
+        }
+    }
+    /// The schema version drafts of this type are written in; a device migrates or
+    /// shows for review any draft written in an older one.
+    pub fn schema_version(self) -> u32 {
+        match self {
+            DocType::Client => 1,
+        }
+    }
+}
+
+/// What a device did, offline or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Op {
+    /// A document made on the device, with the id the device gave it.
+    Create { doc_type: DocType, doc_id: Uuid, data: Value },
+    /// Field changes to a document, made from `base_revision`.
+    Edit { doc_type: DocType, doc_id: Uuid, base_revision: i64, changes: Vec<Change> },
+    /// A dated note (adnotacja): append-only, never merged, never edited.
+    AddNote { note_id: Uuid, client_id: Uuid, text: String },
+}
+
+impl Op {
+    /// The document (for a note: the client) this mutation writes to.
+    pub fn doc_id(&self) -> Uuid {
+        match self {
+            Op::Create { doc_id, .. } | Op::Edit { doc_id, .. } => *doc_id,
+            Op::AddNote { client_id, .. } => *client_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Mutation {
+    pub id: Uuid,
+    /// When the person made the change, by the device's clock (ms since the epoch);
+    /// orders notes written on different devices.
+    pub written_at: i64,
+    #[serde(flatten)]
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub device_id: Uuid,
+    pub mutations: Vec<Mutation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PushResponse {
+    pub results: Vec<MutationResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MutationResult {
+    pub mutation_id: Uuid,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Stored; the document is now at `revision`.
+    Applied { revision: i64 },
+    /// The changes to other fields are stored; these fields wait for a person.
+    Conflict { revision: i64, conflicts: Vec<ConflictView> },
+    /// Nothing stored: the errors say why, next to their fields.
+    Rejected { errors: Vec<FieldError> },
+}
+
+/// A stored conflict, shown side by side to everyone who works on the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConflictView {
+    pub id: Uuid,
+    pub doc_type: DocType,
+    pub doc_id: Uuid,
+    pub client_id: Uuid,
+    pub path: Path,
+    pub base: Value,
+    pub mine: Value,
+    pub theirs: Value,
+    pub base_revision: i64,
+    pub mine_by: String,
+    pub mine_at: String,
+    pub theirs_by: String,
+    pub theirs_at: String,
+    #[serde(default)]
+    pub resolved_by: String,
+    #[serde(default)]
+    pub resolved_at: String,
+    #[serde(default)]
+    pub resolution: Option<Value>,
+}
+
+/// A person's decision on a conflict: the value the field keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    pub value: Value,
+}
+
+/// A dated note on a client's case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Note {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub text: String,
+    /// ms since the epoch, the writing device's clock.
+    pub written_at: i64,
+    pub author_name: String,
+}
+
+/// One stored version of a document: the support path keeps its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Version {
+    pub revision: i64,
+    pub by: String,
+    pub at: String,
+    pub device_id: Option<Uuid>,
+    /// JSON Pointers of the fields this version changed.
+    pub fields: Vec<String>,
+}
+
+/// What a consultant's device keeps for offline work: the own caseload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Caseload {
+    pub clients: Vec<ClientRecord>,
+    pub notes: Vec<Note>,
+    pub conflicts: Vec<ConflictView>,
+}
+
+/// Reads a client document; `Err` is a field error for the whole document.
+pub fn client_from_doc(doc: &Value, lang: Lang) -> Result<ClientInput, Vec<FieldError>> {
+    serde_json::from_value(doc.clone()).map_err(|e| {
+        vec![FieldError {
+            pointer: String::new(),
+            code: "malformed".into(),
+            message: match lang {
+                Lang::Pl => format!("Dokument klienta ma niepoprawną budowę: {e}"),
+                Lang::En => format!("The client document is malformed: {e}"),
+            },
+        }]
+    })
+}
+
+/// The validation both sides run on a whole document, after any merge.
+pub fn validate_doc(doc_type: DocType, doc: &Value, lang: Lang, today: Date) -> Result<Value, Vec<FieldError>> {
+    match doc_type {
+        DocType::Client => {
+            let valid = client_from_doc(doc, lang)?.validate(lang, today)?;
+            serde_json::to_value(valid.get()).map_err(|e| {
+                vec![FieldError { pointer: String::new(), code: "malformed".into(), message: e.to_string() }]
+            })
+        }
+    }
+}
+
+/// A note's text, trimmed; empty and overlong notes are refused.
+pub fn validate_note(text: &str, lang: Lang) -> Result<String, Vec<FieldError>> {
+    let t = text.trim();
+    let (code, message) = if t.is_empty() {
+        ("required", match lang {
+            Lang::Pl => "Wpisz treść adnotacji.".to_string(),
+            Lang::En => "Write the note.".to_string(),
+        })
+    } else if t.chars().count() > MAX_NOTE {
+        ("too_long", match lang {
+            Lang::Pl => format!("Adnotacja może mieć najwyżej {MAX_NOTE} znaków."),
+            Lang::En => format!("A note may have at most {MAX_NOTE} characters."),
+        })
+    } else {
+        return Ok(t.to_string());
+    };
+    Err(vec![FieldError { pointer: "/text".into(), code: code.into(), message }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_mutation_reads_as_the_device_writes_it() {
+        let m: Mutation = serde_json::from_value(json!({
+            "id": "0192c1a0-0000-7000-8000-000000000001", "written_at": 1_700_000_000_000_i64,
+            "op": "edit", "doc_type": "client", "doc_id": "0192c1a0-0000-7000-8000-000000000002",
+            "base_revision": 3, "changes": [{"path": ["city"], "old": "Łódź", "new": "Kraków"}]
+        }))
+        .expect("valid mutation");
+        assert!(matches!(m.op, Op::Edit { base_revision: 3, .. }));
+        let unknown = serde_json::from_value::<Mutation>(json!({"id": "0192c1a0-0000-7000-8000-000000000001", "written_at": 0, "op": "drop_table"}));
+        assert!(unknown.is_err());
+    }
+
+    #[test]
+    fn notes_must_have_text_within_the_limit() {
+        assert_eq!(validate_note("  Wizyta domowa.  ", Lang::Pl), Ok("Wizyta domowa.".into()));
+        assert_eq!(validate_note("   ", Lang::Pl).unwrap_err()[0].code, "required");
+        assert_eq!(validate_note(&"x".repeat(MAX_NOTE + 1), Lang::En).unwrap_err()[0].code, "too_long");
+    }
+
+    #[test]
+    fn a_malformed_client_document_is_a_field_error_not_a_panic() {
+        let e = validate_doc(DocType::Client, &json!({"surname": 5}), Lang::Pl, time::macros::date!(2026 - 11 - 23)).unwrap_err();
+        assert_eq!(e[0].code, "malformed");
+    }
+}
