@@ -18,6 +18,10 @@ pub enum Action {
     Create,
     Update,
     List,
+    /// A device took the caseload for offline work.
+    Sync,
+    /// A write to a document outside the user's partnerships was refused.
+    Refused,
 }
 
 impl Action {
@@ -27,6 +31,8 @@ impl Action {
             Action::Create => "create",
             Action::Update => "update",
             Action::List => "list",
+            Action::Sync => "sync",
+            Action::Refused => "refused",
         }
     }
 }

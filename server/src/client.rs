@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use domain::api::{ClientPage, ClientRecord, ClientSummary, Problem};
 use domain::caseload::{self, CaseloadError};
 use domain::client::{ClientInput, ClientKind, ValidClient, WorkForm};
+use domain::sync::DocType;
 use domain::validation::format_timestamp_warsaw;
 use domain::Lang;
 use serde::Deserialize;
@@ -14,6 +15,7 @@ use sqlx::{Acquire, AnyConnection};
 use uuid::Uuid;
 
 use crate::audit::{self, Action};
+use crate::history::{self, NewVersion, Origin};
 use crate::auth::CurrentUser;
 use crate::db::placeholders;
 use crate::error::{ApiJson, ApiResult, AppError};
@@ -192,20 +194,33 @@ pub async fn create(
     RequestLang(lang): RequestLang,
     ApiJson(input): ApiJson<ClientInput>,
 ) -> Result<(StatusCode, ApiJson<ClientRecord>), AppError> {
-    user.role_in(input.partnership_id)?;
-    let valid = validate(&input, lang)?;
-    let c = valid.get();
-    let id = Uuid::new_v4();
-    let t = now();
+    let id = Uuid::now_v7();
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
-    let override_reason = check_consultant(&mut tx, &user, lang, c).await?;
-    insert(&mut tx, id, &valid, override_reason.as_deref(), user.id, t).await.map_err(|e| duplicate_pesel(e, lang))?;
-    let detail = if override_reason.is_some() { "caseload override" } else { "" };
-    audit::record(&mut tx, &user, c.partnership_id, Some(id), Action::Create, detail).await?;
+    create_in(&mut tx, &user, lang, id, &input, Origin::default()).await?;
     tx.commit().await?;
     let record = load(&mut conn, &user, id).await?;
     Ok((StatusCode::CREATED, ApiJson(record)))
+}
+
+/// Registers a client under `id` inside the caller's transaction; the POST endpoint
+/// and sync (with the id the device made) both use it.
+pub(crate) async fn create_in(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    lang: Lang,
+    id: Uuid,
+    input: &ClientInput,
+    origin: Origin,
+) -> Result<(), AppError> {
+    user.role_in(input.partnership_id)?;
+    let valid = validate(input, lang)?;
+    let c = valid.get();
+    let override_reason = check_consultant(conn, user, lang, c).await?;
+    insert(conn, id, &valid, override_reason.as_deref(), user.id, now(), origin).await.map_err(|e| duplicate_pesel(e, lang))?;
+    let detail = if override_reason.is_some() { "caseload override" } else { "" };
+    audit::record(conn, user, c.partnership_id, Some(id), Action::Create, detail).await?;
+    Ok(())
 }
 
 /// Stores a validated client; `override_reason` is kept with who decided it.
@@ -216,6 +231,7 @@ pub async fn insert(
     override_reason: Option<&str>,
     by: Uuid,
     at: i64,
+    origin: Origin,
 ) -> Result<(), sqlx::Error> {
     let c = valid.get();
     let mut stored = c.clone();
@@ -237,18 +253,19 @@ pub async fn insert(
     .bind(&c.city)
     .bind(valid.sort_key())
     .bind(valid.search_text())
-    .bind(data)
+    .bind(&data)
     .bind(override_reason.map(|_| by.to_string()))
     .bind(override_reason.map(|_| at))
     .bind(by.to_string())
     .bind(at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    let version = NewVersion { doc_id: id, revision: 1, doc_type: DocType::Client, partnership: c.partnership_id, data: &data, changed: &[], by, origin, at };
+    history::record(conn, version).await
 }
 
 /// A client of one of the user's partnerships; `NotFound` for any other.
-async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<ClientRecord, AppError> {
+pub(crate) async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<ClientRecord, AppError> {
     type Row = (String, String, String, i64, i64, i64, Option<String>, Option<String>, Option<i64>, String);
     let row: Option<Row> = sqlx::query_as(
         "SELECT c.partnership_id, c.status, c.data, c.version, c.created_at, c.updated_at, k.display_name, o.display_name, c.override_at, c.id
@@ -307,23 +324,49 @@ pub async fn update(
     ApiJson(input): ApiJson<ClientInput>,
 ) -> ApiResult<ClientRecord> {
     let mut conn = state.db.pool.acquire().await?;
-    let current = load(&mut conn, &user, id).await?;
     let expected = if_match_version(&headers)?;
+    let mut tx = conn.begin().await?;
+    let current = lock_and_load(&mut tx, &user, id).await?;
+    if current.version != expected {
+        return Err(AppError::Conflict("the client was changed since you opened it"));
+    }
+    save_edit(&mut tx, &user, lang, &current, &input, Origin::default()).await?;
+    tx.commit().await?;
+    Ok(ApiJson(load(&mut conn, &user, id).await?))
+}
+
+/// Loads a client for writing: its row is locked first, so concurrent writers to one
+/// client (two devices syncing, two server processes) queue instead of racing.
+pub(crate) async fn lock_and_load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<ClientRecord, AppError> {
+    sqlx::query("UPDATE clients SET version = version WHERE id = $1").bind(id.to_string()).execute(&mut *conn).await?;
+    load(conn, user, id).await
+}
+
+/// Stores an edit of `current` as its next version and returns that version.
+/// Runs inside the caller's transaction; the PUT endpoint and sync both use it.
+pub(crate) async fn save_edit(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    lang: Lang,
+    current: &ClientRecord,
+    input: &ClientInput,
+    origin: Origin,
+) -> Result<i64, AppError> {
+    let id = current.id;
     if input.partnership_id != current.data.partnership_id {
         return Err(AppError::field(lang, "partnership_id", "immutable", match lang {
             Lang::Pl => "Klienta nie można przenieść do innego partnerstwa.".into(),
             Lang::En => "A client cannot be moved to another partnership.".into(),
         }));
     }
-    let valid = validate(&input, lang)?;
+    let valid = validate(input, lang)?;
     let c = valid.get();
     let t = now();
-    let mut tx = conn.begin().await?;
     let reassigned = c.key_consultant_id != current.data.key_consultant_id;
     let mut stored = c.clone();
     let mut override_by = None;
     if reassigned {
-        let reason = check_consultant(&mut tx, &user, lang, c).await?;
+        let reason = check_consultant(conn, user, lang, c).await?;
         stored.caseload_override_reason = reason.clone().unwrap_or_default();
         override_by = reason.map(|_| user.id.to_string());
     } else {
@@ -347,21 +390,26 @@ pub async fn update(
     .bind(&c.city)
     .bind(valid.sort_key())
     .bind(valid.search_text())
-    .bind(data)
+    .bind(&data)
     .bind(user.id.to_string())
     .bind(t)
     .bind(i64::from(reassigned))
     .bind(override_by.clone())
     .bind(override_by.as_ref().map(|_| t))
     .bind(id.to_string())
-    .bind(expected)
-    .execute(&mut *tx)
+    .bind(current.version)
+    .execute(&mut *conn)
     .await
     .map_err(|e| duplicate_pesel(e, lang))?;
     if done.rows_affected() == 0 {
         return Err(AppError::Conflict("the client was changed since you opened it"));
     }
-    audit::record(&mut tx, &user, c.partnership_id, Some(id), Action::Update, "").await?;
-    tx.commit().await?;
-    Ok(ApiJson(load(&mut conn, &user, id).await?))
+    let before = serde_json::to_value(&current.data).map_err(|e| AppError::Internal(e.to_string()))?;
+    let after = serde_json::to_value(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
+    let changed: Vec<String> = domain::merge::diff(&before, &after).iter().map(|ch| domain::merge::pointer(&ch.path)).collect();
+    let revision = current.version + 1;
+    let version = NewVersion { doc_id: id, revision, doc_type: DocType::Client, partnership: c.partnership_id, data: &data, changed: &changed, by: user.id, origin, at: t };
+    history::record(conn, version).await?;
+    audit::record(conn, user, c.partnership_id, Some(id), Action::Update, &changed.join(" ")).await?;
+    Ok(revision)
 }

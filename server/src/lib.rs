@@ -8,10 +8,12 @@ pub mod client;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod history;
 pub mod lang;
 pub mod openapi;
 pub mod partnership;
 pub mod seed;
+pub mod sync;
 pub mod web;
 
 use std::sync::Arc;

@@ -5,12 +5,12 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{audit, auth, client, partnership, AppState};
+use crate::{audit, auth, client, history, partnership, sync, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Ścieżka API", version = "1", description = "Case work for social and vocational integration. Every state-changing request needs the X-CSRF-Token header of the session."),
-    tags((name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"))
+    tags((name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"))
 )]
 struct ApiDoc;
 
@@ -24,6 +24,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(client::get, client::update))
         .routes(routes!(partnership::consultants))
         .routes(routes!(audit::list))
+        .routes(routes!(sync::push))
+        .routes(routes!(sync::caseload))
+        .routes(routes!(sync::conflicts))
+        .routes(routes!(sync::resolve))
+        .routes(routes!(sync::notes))
+        .routes(routes!(history::client_history))
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {

@@ -99,7 +99,7 @@ pub async fn client(db: &Db, input: &ClientInput, created_by: Uuid) -> Result<Uu
         .map_err(|e| AppError::Internal(format!("invalid seed client: {e:?}")))?;
     let id = Uuid::new_v4();
     let mut conn = db.pool.acquire().await?;
-    crate::client::insert(&mut conn, id, &valid, None, created_by, now()).await?;
+    crate::client::insert(&mut conn, id, &valid, None, created_by, now(), Default::default()).await?;
     Ok(id)
 }
 

@@ -8,3 +8,4 @@ mod bad_input;
 mod caseload;
 mod clients;
 mod scope;
+mod sync;

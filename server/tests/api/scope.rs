@@ -32,6 +32,20 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("GET", "/api/v1/partnerships/{id}/consultants" | "/api/v1/partnerships/{id}/audit") => {
                     (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND, StatusCode::FORBIDDEN])
                 }
+                ("POST", "/api/v1/sync/push") => (
+                    path.clone(),
+                    json!({"device_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(), "written_at": 1, "op": "edit",
+                        "doc_type": "client", "doc_id": client_id, "base_revision": 1,
+                        "changes": [{"path": ["surname"], "old": "Tajemnicza", "new": "Zmieniona"}]}]}),
+                    &[StatusCode::OK],
+                ),
+                ("GET", "/api/v1/sync/caseload") => (path.clone(), json!(null), &[StatusCode::OK]),
+                ("GET", "/api/v1/clients/{id}/conflicts" | "/api/v1/clients/{id}/notes" | "/api/v1/clients/{id}/history") => {
+                    (path.replace("{id}", &client_id.to_string()), json!(null), &[StatusCode::NOT_FOUND])
+                }
+                ("POST", "/api/v1/conflicts/{id}/resolve") => {
+                    (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"value": "x"}), &[StatusCode::NOT_FOUND])
+                }
                 other => panic!("route {other:?} is not covered by the scoping test: add it here"),
             };
             let body = if method == Method::GET { None } else { Some(&body) };
@@ -61,6 +75,8 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
     // And nothing was written.
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clients").fetch_one(&app.db.pool).await.expect("count");
     assert_eq!(n, 1);
+    let (surname,): (String,) = sqlx::query_as("SELECT display_name FROM clients").fetch_one(&app.db.pool).await.expect("name");
+    assert!(surname.starts_with("Tajemnicza"));
 }
 
 #[tokio::test]

@@ -1,0 +1,84 @@
+//! Every stored version of a case document, with who made it, when and from which
+//! device: the support path keeps its history, and a conflict's base is always
+//! at hand.
+
+use axum::extract::{Path, State};
+use domain::api::Problem;
+use domain::sync::{DocType, Version};
+use domain::validation::format_timestamp_warsaw;
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use crate::audit::{self, Action};
+use crate::auth::CurrentUser;
+use crate::error::{ApiJson, ApiResult, AppError};
+use crate::AppState;
+
+/// Where a write came from: the device and the mutation of a sync, or neither for
+/// the plain API.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Origin {
+    pub device: Option<Uuid>,
+    pub mutation: Option<Uuid>,
+}
+
+pub struct NewVersion<'a> {
+    pub doc_id: Uuid,
+    pub revision: i64,
+    pub doc_type: DocType,
+    pub partnership: Uuid,
+    pub data: &'a str,
+    pub changed: &'a [String],
+    pub by: Uuid,
+    pub origin: Origin,
+    pub at: i64,
+}
+
+pub async fn record(conn: &mut AnyConnection, v: NewVersion<'_>) -> Result<(), sqlx::Error> {
+    let changed = serde_json::to_string(v.changed).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO doc_versions (doc_id, revision, doc_type, partnership_id, data, changed, user_id, device_id, mutation_id, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(v.doc_id.to_string())
+    .bind(v.revision)
+    .bind(v.doc_type.as_str())
+    .bind(v.partnership.to_string())
+    .bind(v.data)
+    .bind(changed)
+    .bind(v.by.to_string())
+    .bind(v.origin.device.map(|d| d.to_string()))
+    .bind(v.origin.mutation.map(|m| m.to_string()))
+    .bind(v.at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/history", tag = "sync", params(("id" = Uuid, Path, description = "client")),
+    responses((status = 200, body = Vec<Version>), (status = 404, body = Problem)))]
+pub async fn client_history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<Version>> {
+    let mut conn = state.db.pool.acquire().await?;
+    let client = crate::client::load(&mut conn, &user, id).await?;
+    type Row = (i64, String, Option<String>, String, i64);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT v.revision, u.display_name, v.device_id, v.changed, v.at FROM doc_versions v JOIN users u ON u.id = v.user_id
+         WHERE v.doc_id = $1 ORDER BY v.revision DESC",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    audit::record(&mut conn, &user, client.data.partnership_id, Some(id), Action::Read, "history").await?;
+    rows.into_iter()
+        .map(|(revision, by, device, changed, at)| {
+            Ok(Version {
+                revision,
+                by,
+                at: format_timestamp_warsaw(at),
+                device_id: device.and_then(|d| Uuid::parse_str(&d).ok()),
+                fields: serde_json::from_str(&changed).map_err(|e| AppError::Internal(e.to_string()))?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()
+        .map(ApiJson)
+}
