@@ -19,6 +19,8 @@ pub struct Config {
     pub idle_timeout_secs: i64,
     /// Hours after which a session ends regardless of activity (default 12).
     pub absolute_timeout_secs: i64,
+    /// Minutes without input after which drafts on a device lock (`SCIEZKA_DRAFT_LOCK_MINUTES`, default 15).
+    pub draft_lock_minutes: u32,
     /// Where cargo-leptos put the built site (`LEPTOS_SITE_ROOT`, default `target/site`).
     pub site_root: PathBuf,
 }
@@ -57,6 +59,7 @@ impl Config {
             secure_cookies: parse("SCIEZKA_SECURE_COOKIES", false)?,
             idle_timeout_secs: parse::<i64>("SCIEZKA_IDLE_MINUTES", 30)? * 60,
             absolute_timeout_secs: parse::<i64>("SCIEZKA_SESSION_HOURS", 12)? * 3600,
+            draft_lock_minutes: parse("SCIEZKA_DRAFT_LOCK_MINUTES", 15)?,
             site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
         })
     }
@@ -69,6 +72,7 @@ impl Config {
             secure_cookies: false,
             idle_timeout_secs: 30 * 60,
             absolute_timeout_secs: 12 * 3600,
+            draft_lock_minutes: 15,
             site_root: PathBuf::from("target/site"),
         }
     }

@@ -76,8 +76,14 @@ pub fn site_router(state: &AppState) -> Router<AppState> {
 
 /// Headers for every response; pages set their own CSP with the render's nonce.
 pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
+    // The service worker's own requests obey the policy its script was served with.
+    let worker = request.uri().path() == "/sw.js";
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if worker {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'self'"));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

@@ -47,6 +47,13 @@ pub struct Me {
     pub organisation_name: String,
     pub memberships: Vec<Membership>,
     pub csrf_token: String,
+    /// A per-user secret that wraps this user's draft key on a device (base64), so
+    /// drafts unlock while signed in; a copy of the browser profile alone cannot.
+    #[serde(default)]
+    pub device_key: String,
+    /// Minutes without input after which drafts on the device lock again.
+    #[serde(default)]
+    pub draft_lock_minutes: u32,
 }
 
 impl Me {

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod ident;
 pub mod merge;
 pub mod org;
+pub mod outbox;
 pub mod sync;
 pub mod validation;
 

@@ -20,6 +20,9 @@ CREATE TABLE doc_versions (
 INSERT INTO doc_versions (doc_id, revision, doc_type, partnership_id, data, user_id, at)
 SELECT id, version, 'client', partnership_id, data, updated_by, updated_at FROM clients;
 
+-- Wraps each user's draft key on their devices; made on first sign-in.
+ALTER TABLE users ADD COLUMN device_key TEXT;
+
 CREATE TABLE devices (
     id TEXT NOT NULL,
     user_id TEXT NOT NULL REFERENCES users (id),

@@ -89,7 +89,7 @@ pub async fn login(
     sqlx::query("DELETE FROM login_failures WHERE account = $1 OR at < $2").bind(&account).bind(since).execute(&state.db.pool).await?;
     let (token, csrf) = session::create(&state.db, &state.config, user_id).await?;
     let user = session::authenticate(&state, &token).await?;
-    let mut response = axum::Json(user.me()).into_response();
+    let mut response = axum::Json(user.me_with_device_key(&state).await?).into_response();
     for c in session::session_cookies(&state.config, &token, &csrf) {
         response.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -109,8 +109,8 @@ pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<
 
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = Problem)))]
-pub async fn me(user: CurrentUser) -> ApiResult<Me> {
-    Ok(ApiJson(user.me()))
+pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Me> {
+    Ok(ApiJson(user.me_with_device_key(&state).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,

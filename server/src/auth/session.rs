@@ -85,6 +85,19 @@ impl CurrentUser {
         self.memberships.iter().map(|m| m.partnership_id).collect()
     }
 
+    /// The signed-in user as the API shows them, with the secret that unlocks their
+    /// drafts on a device (made on first use).
+    pub async fn me_with_device_key(&self, state: &crate::AppState) -> Result<Me, sqlx::Error> {
+        sqlx::query("UPDATE users SET device_key = $1 WHERE id = $2 AND device_key IS NULL")
+            .bind(random_token())
+            .bind(self.id.to_string())
+            .execute(&state.db.pool)
+            .await?;
+        let (key,): (String,) =
+            sqlx::query_as("SELECT device_key FROM users WHERE id = $1").bind(self.id.to_string()).fetch_one(&state.db.pool).await?;
+        Ok(Me { device_key: key, draft_lock_minutes: state.config.draft_lock_minutes, ..self.me() })
+    }
+
     pub fn me(&self) -> Me {
         Me {
             user_id: self.id,
@@ -93,6 +106,8 @@ impl CurrentUser {
             organisation_name: self.organisation_name.clone(),
             memberships: self.memberships.clone(),
             csrf_token: self.csrf_token.clone(),
+            device_key: String::new(),
+            draft_lock_minutes: 0,
         }
     }
 }

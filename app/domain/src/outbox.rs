@@ -1,0 +1,433 @@
+//! What a device keeps between syncs: its copy of the documents, the changes waiting
+//! to be sent, what the server refused and the conflicts waiting for a person. Pure
+//! data and rules; the browser stores it encrypted and runs the network around it.
+//!
+//! The device keeps the draft and its outbox entry in this one value, written in one
+//! storage write, so a crash can never leave a draft without the change that sends it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::Date;
+use uuid::Uuid;
+
+use crate::api::ClientRecord;
+use crate::i18n::Lang;
+use crate::merge::diff;
+use crate::sync::{validate_doc, validate_note, Caseload, ConflictView, DocType, Mutation, MutationResult, Note, Op, Outcome};
+use crate::validation::FieldError;
+
+/// The layout of [`DeviceStore`]; a device that finds an older one migrates it.
+pub const STORE_SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeviceStore {
+    pub schema: u32,
+    #[serde(default)]
+    pub docs: BTreeMap<Uuid, LocalDoc>,
+    #[serde(default)]
+    pub outbox: Vec<Pending>,
+    #[serde(default)]
+    pub rejected: Vec<Rejected>,
+    #[serde(default)]
+    pub conflicts: Vec<ConflictView>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// The consultant's own clients as of the last sync.
+    #[serde(default)]
+    pub caseload: Vec<Uuid>,
+    /// When the last sync finished (ms since the epoch).
+    #[serde(default)]
+    pub last_sync: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalDoc {
+    pub doc_type: DocType,
+    /// The schema the draft was written in; see [`DocType::schema_version`].
+    pub schema_version: u32,
+    /// The last copy the server sent.
+    pub server: Option<ClientRecord>,
+    /// What the person sees and edits: the server copy with the device's changes.
+    pub local: Value,
+    /// The server's field errors from the last refusal, shown next to the fields.
+    #[serde(default)]
+    pub errors: Vec<FieldError>,
+}
+
+impl LocalDoc {
+    /// Written by an older version of the app: shown for review before it is sent.
+    pub fn needs_review(&self) -> bool {
+        self.schema_version < self.doc_type.schema_version()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub id: Uuid,
+    pub written_at: i64,
+    /// Once a change has been sent it never changes again: the server may have
+    /// applied it already, and a resend must be the very same change.
+    pub sent: bool,
+    pub item: Item,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Item {
+    /// A document went from `from` to `to`; `base_revision` is `None` for a
+    /// document made on this device.
+    Doc { doc_type: DocType, doc_id: Uuid, base_revision: Option<i64>, from: Value, to: Value },
+    Note { note_id: Uuid, client_id: Uuid, text: String },
+}
+
+impl Item {
+    pub fn doc_id(&self) -> Uuid {
+        match self {
+            Item::Doc { doc_id, .. } => *doc_id,
+            Item::Note { client_id, .. } => *client_id,
+        }
+    }
+}
+
+/// A change the server refused, kept with its reasons until the person fixes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejected {
+    pub mutation_id: Uuid,
+    pub doc_id: Uuid,
+    pub at: i64,
+    pub errors: Vec<FieldError>,
+    /// A refused note keeps its text here, so nothing typed is lost.
+    #[serde(default)]
+    pub note_text: Option<String>,
+}
+
+impl Pending {
+    pub fn mutation(&self) -> Mutation {
+        let op = match &self.item {
+            Item::Doc { doc_type, doc_id, base_revision: None, to, .. } => Op::Create { doc_type: *doc_type, doc_id: *doc_id, data: to.clone() },
+            Item::Doc { doc_type, doc_id, base_revision: Some(r), from, to } => {
+                Op::Edit { doc_type: *doc_type, doc_id: *doc_id, base_revision: *r, changes: diff(from, to) }
+            }
+            Item::Note { note_id, client_id, text } => Op::AddNote { note_id: *note_id, client_id: *client_id, text: text.clone() },
+        };
+        Mutation { id: self.id, written_at: self.written_at, op }
+    }
+}
+
+impl DeviceStore {
+    pub fn new() -> DeviceStore {
+        DeviceStore { schema: STORE_SCHEMA, ..Default::default() }
+    }
+
+    /// Changes waiting to be sent.
+    pub fn waiting(&self) -> usize {
+        self.outbox.len()
+    }
+
+    pub fn open_conflicts(&self) -> usize {
+        self.conflicts.iter().filter(|c| c.resolved_at.is_empty()).count()
+    }
+
+    pub fn has_pending(&self, doc: Uuid) -> bool {
+        self.outbox.iter().any(|p| p.item.doc_id() == doc)
+    }
+
+    /// Records what the person now sees in a document. An unsent change to the same
+    /// document takes the edit in; otherwise a new change starts where the previous
+    /// one (or the server's copy) ended.
+    pub fn edit(&mut self, doc_type: DocType, doc_id: Uuid, server: Option<&ClientRecord>, local: Value, now_ms: i64) {
+        let doc = self.docs.entry(doc_id).or_insert_with(|| LocalDoc {
+            doc_type,
+            schema_version: doc_type.schema_version(),
+            server: None,
+            local: Value::Null,
+            errors: Vec::new(),
+        });
+        if doc.server.is_none() {
+            doc.server = server.cloned();
+        }
+        doc.local = local.clone();
+        doc.schema_version = doc_type.schema_version();
+        if let Some(p) = self.outbox.iter_mut().rev().find(|p| !p.sent && p.item.doc_id() == doc_id && matches!(p.item, Item::Doc { .. })) {
+            if let Item::Doc { to, .. } = &mut p.item {
+                *to = local;
+                p.written_at = now_ms;
+            }
+            return;
+        }
+        let previous = self.outbox.iter().rev().find_map(|p| match &p.item {
+            Item::Doc { doc_id: d, base_revision, to, .. } if *d == doc_id => Some((base_revision.unwrap_or(1), to.clone())),
+            _ => None,
+        });
+        let server_copy = doc.server.as_ref().and_then(|r| serde_json::to_value(&r.data).ok().map(|v| (r.version, v)));
+        let (base_revision, from) = match (previous, server_copy) {
+            (Some((r, to)), _) => (Some(r), to),
+            (None, Some((r, v))) => (Some(r), v),
+            (None, None) => (None, Value::Null),
+        };
+        if base_revision.is_some() && from == local {
+            return;
+        }
+        self.outbox.push(Pending { id: Uuid::now_v7(), written_at: now_ms, sent: false, item: Item::Doc { doc_type, doc_id, base_revision, from, to: local } });
+    }
+
+    pub fn add_note(&mut self, client_id: Uuid, text: String, now_ms: i64) -> Uuid {
+        let note_id = Uuid::now_v7();
+        self.outbox.push(Pending { id: Uuid::now_v7(), written_at: now_ms, sent: false, item: Item::Note { note_id, client_id, text } });
+        note_id
+    }
+
+    /// The notes of a client: confirmed ones and those still on the device, in the
+    /// order they were written. The flag says "not yet sent".
+    pub fn notes_of(&self, client: Uuid) -> Vec<(Note, bool)> {
+        let mut out: Vec<(Note, bool)> = self.notes.iter().filter(|n| n.client_id == client).map(|n| (n.clone(), false)).collect();
+        for p in &self.outbox {
+            if let Item::Note { note_id, client_id, text } = &p.item {
+                if *client_id == client && !out.iter().any(|(n, _)| n.id == *note_id) {
+                    out.push((Note { id: *note_id, client_id: client, text: text.clone(), written_at: p.written_at, author_name: String::new() }, true));
+                }
+            }
+        }
+        out.sort_by_key(|(n, _)| (n.written_at, n.id));
+        out
+    }
+
+    /// Freezes and returns the next changes to send, at most `max`, in the order they
+    /// were made. A change that does not pass the shared validation stays on the
+    /// device (its errors are shown in the form) and is not sent.
+    pub fn next_batch(&mut self, max: usize, lang: Lang, today: Date) -> Vec<Mutation> {
+        let mut out = Vec::new();
+        let mut blocked: Vec<Uuid> = Vec::new();
+        for p in self.outbox.iter_mut() {
+            if out.len() >= max {
+                break;
+            }
+            let doc = p.item.doc_id();
+            if blocked.contains(&doc) {
+                continue;
+            }
+            if !p.sent {
+                let review = self.docs.get(&doc).is_some_and(LocalDoc::needs_review);
+                let ok = match &mut p.item {
+                    Item::Doc { doc_type, to, .. } => match validate_doc(*doc_type, to, lang, today) {
+                        // Sent as the server will store it, so the next change starts from there.
+                        Ok(normalised) if !review => {
+                            *to = normalised;
+                            true
+                        }
+                        _ => false,
+                    },
+                    Item::Note { text, .. } => validate_note(text, lang).is_ok(),
+                };
+                if !ok {
+                    blocked.push(doc);
+                    continue;
+                }
+                p.sent = true;
+            }
+            out.push(p.mutation());
+        }
+        out
+    }
+
+    /// Takes in the server's answers. Returns the documents to refresh.
+    pub fn apply_results(&mut self, results: &[MutationResult], now_ms: i64) -> Vec<Uuid> {
+        let mut touched = Vec::new();
+        for r in results {
+            let Some(i) = self.outbox.iter().position(|p| p.id == r.mutation_id) else { continue };
+            let p = self.outbox.remove(i);
+            let doc_id = p.item.doc_id();
+            if !touched.contains(&doc_id) {
+                touched.push(doc_id);
+            }
+            match &r.outcome {
+                Outcome::Applied { .. } | Outcome::Conflict { .. } => {
+                    if let (Item::Doc { .. }, Some(doc)) = (&p.item, self.docs.get_mut(&doc_id)) {
+                        doc.errors.clear();
+                        self.rejected.retain(|x| x.doc_id != doc_id || x.note_text.is_some());
+                    }
+                    if let Item::Note { note_id, client_id, text } = &p.item {
+                        if !self.notes.iter().any(|n| n.id == *note_id) {
+                            self.notes.push(Note { id: *note_id, client_id: *client_id, text: text.clone(), written_at: p.written_at, author_name: String::new() });
+                        }
+                    }
+                    if let Outcome::Conflict { conflicts, .. } = &r.outcome {
+                        for c in conflicts {
+                            if !self.conflicts.iter().any(|k| k.id == c.id) {
+                                self.conflicts.push(c.clone());
+                            }
+                        }
+                    }
+                }
+                Outcome::Rejected { errors } => {
+                    let note_text = match &p.item {
+                        Item::Note { text, .. } => Some(text.clone()),
+                        Item::Doc { .. } => {
+                            if let Some(doc) = self.docs.get_mut(&doc_id) {
+                                doc.errors = errors.clone();
+                            }
+                            // Later changes built on the refused one; the draft keeps them
+                            // all and the next edit sends them from the server's copy.
+                            self.outbox.retain(|q| !(q.item.doc_id() == doc_id && matches!(q.item, Item::Doc { .. }) && !q.sent));
+                            None
+                        }
+                    };
+                    self.rejected.push(Rejected { mutation_id: p.id, doc_id, at: now_ms, errors: errors.clone(), note_text });
+                }
+            }
+        }
+        touched
+    }
+
+    /// Takes in the server's copy of the caseload (and of other documents the device
+    /// touched). Documents without waiting changes show the server's version; a
+    /// document that left the caseload leaves the device unless it has unsent work.
+    pub fn refresh(&mut self, caseload: Caseload, others: Vec<ClientRecord>, now_ms: i64) {
+        let ids: Vec<Uuid> = caseload.clients.iter().map(|c| c.id).collect();
+        let fresh: Vec<Uuid> = caseload.clients.iter().chain(others.iter()).map(|c| c.id).collect();
+        for rec in caseload.clients.into_iter().chain(others) {
+            let pending = self.has_pending(rec.id);
+            let doc = self.docs.entry(rec.id).or_insert_with(|| LocalDoc {
+                doc_type: DocType::Client,
+                schema_version: DocType::Client.schema_version(),
+                server: None,
+                local: Value::Null,
+                errors: Vec::new(),
+            });
+            if !pending && doc.errors.is_empty() {
+                doc.local = serde_json::to_value(&rec.data).unwrap_or(Value::Null);
+            }
+            doc.server = Some(rec);
+        }
+        let outbox = &self.outbox;
+        self.docs.retain(|id, d| ids.contains(id) || fresh.contains(id) || outbox.iter().any(|p| p.item.doc_id() == *id) || !d.errors.is_empty() || d.server.is_none());
+        self.notes.retain(|n| !fresh.contains(&n.client_id));
+        self.notes.extend(caseload.notes);
+        self.conflicts.retain(|c| !fresh.contains(&c.client_id));
+        self.conflicts.extend(caseload.conflicts);
+        let docs = &self.docs;
+        self.notes.retain(|n| docs.contains_key(&n.client_id));
+        self.caseload = ids;
+        self.last_sync = Some(now_ms);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientInput;
+    use serde_json::json;
+    use time::macros::date;
+
+    fn record(id: Uuid, version: i64, city: &str) -> ClientRecord {
+        let mut data = ClientInput::empty(Uuid::nil());
+        data.surname = "Nowak".into();
+        data.first_names = "Anna".into();
+        data.city = city.into();
+        data.pesel = crate::ident::Pesel::generate(date!(1985 - 03 - 14), 1, crate::ident::Sex::Female).expect("pesel").as_str().to_string();
+        data.consent = true;
+        data.consent_date = "2026-01-10".into();
+        data = data.validate(Lang::Pl, date!(2026 - 11 - 23)).expect("valid").get().clone();
+        ClientRecord {
+            id,
+            status: "active".into(),
+            key_consultant_name: String::new(),
+            caseload_override_by: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            version,
+            data,
+        }
+    }
+
+    fn with_city(r: &ClientRecord, city: &str) -> Value {
+        let mut v = serde_json::to_value(&r.data).expect("json");
+        v["city"] = json!(city);
+        v
+    }
+
+    #[test]
+    fn typing_coalesces_into_one_unsent_change_and_a_sent_change_is_never_altered() {
+        let id = Uuid::now_v7();
+        let r = record(id, 4, "Łódź");
+        let mut s = DeviceStore::new();
+        s.edit(DocType::Client, id, Some(&r), with_city(&r, "K"), 1);
+        s.edit(DocType::Client, id, Some(&r), with_city(&r, "Kraków"), 2);
+        assert_eq!(s.waiting(), 1);
+        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        assert_eq!(batch.len(), 1);
+        let Op::Edit { base_revision, changes, .. } = &batch[0].op else { panic!("an edit") };
+        assert_eq!((*base_revision, changes.len()), (4, 1));
+        assert_eq!(changes[0].new, json!("Kraków"));
+        // Typing after the send makes a second change that starts from the first.
+        s.edit(DocType::Client, id, Some(&r), with_city(&r, "Kraków-Nowa Huta"), 3);
+        assert_eq!(s.waiting(), 2);
+        let again = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        assert_eq!(again[0], batch[0], "a resend is the very same mutation");
+        let Op::Edit { changes, .. } = &again[1].op else { panic!("an edit") };
+        assert_eq!((changes[0].old.clone(), changes[0].new.clone()), (json!("Kraków"), json!("Kraków-Nowa Huta")));
+    }
+
+    #[test]
+    fn an_invalid_draft_stays_on_the_device_and_is_not_sent() {
+        let id = Uuid::now_v7();
+        let mut s = DeviceStore::new();
+        let mut empty = record(id, 1, "Łódź").data;
+        empty.first_names = String::new();
+        s.edit(DocType::Client, id, None, serde_json::to_value(&empty).expect("json"), 1);
+        assert!(s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23)).is_empty());
+        assert_eq!(s.waiting(), 1);
+        empty.first_names = "Anna".into();
+        s.edit(DocType::Client, id, None, serde_json::to_value(&empty).expect("json"), 2);
+        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        assert!(matches!(batch[0].op, Op::Create { .. }));
+    }
+
+    #[test]
+    fn a_refused_change_keeps_the_draft_and_its_errors_and_the_next_edit_resends_everything() {
+        let id = Uuid::now_v7();
+        let r = record(id, 1, "Łódź");
+        let mut s = DeviceStore::new();
+        s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom"), 1);
+        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        let errors = vec![FieldError { pointer: "/city".into(), code: "x".into(), message: "nie".into() }];
+        s.apply_results(&[MutationResult { mutation_id: batch[0].id, outcome: Outcome::Rejected { errors: errors.clone() } }], 5);
+        assert_eq!(s.waiting(), 0);
+        assert_eq!(s.docs[&id].errors, errors);
+        assert_eq!(s.docs[&id].local["city"], "Radom");
+        assert_eq!(s.rejected.len(), 1);
+        s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom Zachód"), 6);
+        let Op::Edit { changes, .. } = &s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23))[0].op else { panic!("an edit") };
+        assert_eq!((changes[0].old.clone(), changes[0].new.clone()), (json!("Łódź"), json!("Radom Zachód")));
+    }
+
+    #[test]
+    fn notes_written_offline_show_in_writing_order_until_confirmed() {
+        let client = Uuid::now_v7();
+        let mut s = DeviceStore::new();
+        s.notes.push(Note { id: Uuid::now_v7(), client_id: client, text: "druga".into(), written_at: 20, author_name: "A".into() });
+        s.add_note(client, "trzecia".into(), 30);
+        s.add_note(client, "pierwsza".into(), 10);
+        let texts: Vec<(String, bool)> = s.notes_of(client).into_iter().map(|(n, p)| (n.text, p)).collect();
+        assert_eq!(texts, [("pierwsza".to_string(), true), ("druga".to_string(), false), ("trzecia".to_string(), true)]);
+        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        let results: Vec<MutationResult> = batch.iter().map(|m| MutationResult { mutation_id: m.id, outcome: Outcome::Applied { revision: 0 } }).collect();
+        s.apply_results(&results, 40);
+        assert_eq!(s.waiting(), 0);
+        assert_eq!(s.notes_of(client).iter().filter(|(_, pending)| !pending).count(), 3);
+    }
+
+    #[test]
+    fn a_refresh_never_overwrites_a_draft_with_waiting_changes() {
+        let id = Uuid::now_v7();
+        let r = record(id, 1, "Łódź");
+        let mut s = DeviceStore::new();
+        s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom"), 1);
+        let newer = record(id, 2, "Gdańsk");
+        s.refresh(Caseload { clients: vec![newer], notes: vec![], conflicts: vec![] }, vec![], 2);
+        assert_eq!(s.docs[&id].local["city"], "Radom");
+        assert_eq!(s.docs[&id].server.as_ref().map(|r| r.version), Some(2));
+    }
+}
