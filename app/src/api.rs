@@ -152,7 +152,12 @@ pub fn use_session() -> Session {
 impl Session {
     /// The signed-in user, once known.
     pub fn me(&self) -> Option<Me> {
-        self.0.get().and_then(|r| r.ok())
+        match self.0.get() {
+            Some(Ok(me)) => Some(me),
+            Some(Err(ApiError::Unauthorized)) => None,
+            // Offline: who opened the drafts on this device.
+            _ => use_context::<crate::offline::Offline>().and_then(|o| o.me.get()),
+        }
     }
     pub fn signed_out(&self) -> bool {
         matches!(self.0.get(), Some(Err(ApiError::Unauthorized)))

@@ -6,6 +6,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::{self, use_session};
+use crate::offline::use_offline;
+use crate::pages::device::{SyncStatus, UnlockPanel};
 use crate::i18n::{set_lang, tr, use_lang, Lang};
 
 #[component]
@@ -25,8 +27,16 @@ pub fn Layout(children: Children) -> impl IntoView {
     // interactive, for people's assistive tools and for the browser tests alike.
     Effect::new(move |_| api::mark_hydrated());
 
-    let logout = Action::new_local(|_: &()| async move {
+    let engine = use_offline();
+    let logout_refused = RwSignal::new(false);
+    let logout = Action::new_local(move |_: &()| async move {
+        // Signing out must not strand changes that wait for the network.
+        if engine.waiting() > 0 {
+            logout_refused.set(true);
+            return;
+        }
         let _: Result<(), _> = api::post("/api/v1/auth/logout", &()).await;
+        engine.lock_now().await;
         api::go_to("/login");
     });
     let steers = move || session.me().is_some_and(|m| m.steers_any());
@@ -46,9 +56,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <Show when=steers>
                         <A href="/audit">{tr("nav.audit")}</A>
                     </Show>
+                    <A href="/device">{tr("nav.device")}</A>
                     <A href="/account">{tr("nav.account")}</A>
                 </nav>
             </Show>
+            <SyncStatus/>
             <div class="top-actions">
                 <button
                     type="button"
@@ -62,12 +74,18 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </button>
                 <Show when=move || session.me().is_some()>
                     <span class="who">{move || session.me().map(|m| m.display_name).unwrap_or_default()}</span>
-                    <button type="button" class="secondary" on:click=move |_| { logout.dispatch(()); }>
+                    <button type="button" class="secondary" id="logout" on:click=move |_| { logout.dispatch(()); }>
                         {tr("nav.logout")}
                     </button>
                 </Show>
             </div>
         </header>
-        <main id="content" tabindex="-1">{children()}</main>
+        <main id="content" tabindex="-1">
+            {move || logout_refused.get().then(|| view! {
+                <p class="notice warn" role="alert" id="logout-refused">{tr("nav.logout_refused")}</p>
+            })}
+            <UnlockPanel/>
+            {children()}
+        </main>
     }
 }

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod i18n;
 mod layout;
+pub mod offline;
 mod pages;
 
 use leptos::prelude::*;
@@ -20,6 +21,9 @@ use crate::i18n::{provide_lang, tr, use_lang};
 /// The HTML document around the app, rendered by the server only. `css_href` is the
 /// stylesheet's (content-hashed) address.
 pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
+    // `/offline` is the shell the service worker keeps for pages it cannot fetch: no
+    // server-rendered body (and no personal data), rendered in the browser instead.
+    let offline_shell = use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/offline");
     view! {
         <!DOCTYPE html>
         <html>
@@ -32,8 +36,8 @@ pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
-            <body>
-                <App/>
+            <body data-csr=offline_shell.then_some("")>
+                {(!offline_shell).then(|| view! { <App/> })}
             </body>
         </html>
     }
@@ -44,7 +48,17 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_lang();
     api::provide_session();
+    offline::provide_offline();
     let lang = use_lang();
+    let engine = offline::use_offline();
+    let session = api::use_session();
+    // Effects run only in the browser: the engine starts after hydration.
+    Effect::new(move |_| engine.start());
+    Effect::new(move |_| {
+        if let Some(answer) = session.0.get() {
+            engine.on_session(answer);
+        }
+    });
 
     view! {
         <Html attr:lang=move || lang.get().tag()/>
@@ -60,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients/:id/edit") view=pages::client_form::EditClientPage/>
                     <Route path=path!("/audit") view=pages::audit::AuditPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
+                    <Route path=path!("/device") view=pages::device::DevicePage/>
+                    <Route path=path!("/offline") view=pages::device::OfflineShellPage/>
                 </Routes>
             </layout::Layout>
         </Router>

@@ -162,9 +162,85 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("role.social_worker", "pracownik socjalny", "social worker"),
     ("role.job_counsellor", "doradca zawodowy", "job counsellor"),
     ("role.reintegration_specialist", "specjalista ds. reintegracji", "reintegration specialist"),
+    ("sync.offline", "Offline", "Offline"),
+    ("sync.syncing", "Wysyłanie", "Syncing"),
+    ("sync.signed_out", "Zaloguj się, aby wysłać zmiany", "Sign in to send your changes"),
+    ("sync.retrying", "Serwer nie odpowiada, ponowię próbę", "The server does not answer; retrying"),
+    ("sync.waiting.one", "{n} zmiana czeka na wysłanie", "{n} change waiting"),
+    ("sync.waiting.few", "{n} zmiany czekają na wysłanie", "{n} changes waiting"),
+    ("sync.waiting.many", "{n} zmian czeka na wysłanie", "{n} changes waiting"),
+    ("sync.conflicts.one", "{n} konflikt do rozstrzygnięcia", "{n} conflict to resolve"),
+    ("sync.conflicts.few", "{n} konflikty do rozstrzygnięcia", "{n} conflicts to resolve"),
+    ("sync.conflicts.many", "{n} konfliktów do rozstrzygnięcia", "{n} conflicts to resolve"),
+    ("sync.all_saved", "Wszystko zapisane o", "All saved at"),
+    ("sync.saved_device", "Zapisano na tym urządzeniu", "Saved on this device"),
+    ("sync.locked", "Dane na tym urządzeniu są zablokowane", "Data on this device is locked"),
+    ("sync.now", "Synchronizuj teraz", "Sync now"),
+    ("unlock.title", "Odblokuj dane na tym urządzeniu", "Unlock the data on this device"),
+    ("unlock.explain", "Szkice i zapisane dane są zaszyfrowane. Podaj hasło konta:", "Drafts and saved data are encrypted. Enter the password of:"),
+    ("unlock.submit", "Odblokuj", "Unlock"),
+    ("unlock.failed", "Nieprawidłowe hasło.", "Wrong password."),
+    ("device.title", "To urządzenie", "This device"),
+    ("device.sync", "Synchronizacja", "Sync"),
+    ("device.export", "Eksportuj zaszyfrowane zmiany", "Export the encrypted changes"),
+    ("device.lock", "Zablokuj teraz", "Lock now"),
+    ("device.clear", "Wyczyść to urządzenie", "Clear this device"),
+    ("device.cleared", "Dane usunięto z tego urządzenia.", "The data was removed from this device."),
+    ("device.clear_refused", "Najpierw wyślij zmiany albo je wyeksportuj: nie można usunąć niewysłanych zmian.", "Send or export your changes first: unsent changes cannot be removed."),
+    ("device.storage", "Pamięć przeglądarki", "Browser storage"),
+    ("device.storage_warn", "Pamięć urządzenia jest prawie pełna. Zsynchronizuj i usuń zbędne dane.", "The device's storage is almost full. Sync and remove what is not needed."),
+    ("device.write_failed", "Nie udało się zapisać ostatniej zmiany na urządzeniu; poprzednia wersja jest zachowana.", "The last change could not be saved on the device; the previous version is kept."),
+    ("device.persisted", "Przeglądarka nie usunie tych danych samodzielnie.", "The browser will not remove this data by itself."),
+    ("device.not_persisted", "Przeglądarka może usunąć te dane przy braku miejsca — synchronizuj regularnie.", "The browser may remove this data when space runs out; sync regularly."),
+    ("device.waiting", "Zmiany czekające na wysłanie", "Changes waiting to be sent"),
+    ("device.nothing_waiting", "Nic nie czeka.", "Nothing is waiting."),
+    ("device.rejected", "Zmiany odrzucone przez serwer", "Changes the server refused"),
+    ("device.nothing_rejected", "Brak.", "None."),
+    ("device.item.doc", "zmiana danych", "record change"),
+    ("device.item.note", "adnotacja", "note"),
+    ("nav.device", "To urządzenie", "This device"),
+    ("nav.logout_refused", "Masz niewysłane zmiany. Poczekaj na połączenie albo wyeksportuj je na stronie „To urządzenie”.", "You have unsent changes. Wait for the network or export them on the “This device” page."),
+    ("draft.saving", "Zapisywanie na tym urządzeniu…", "Saving on this device…"),
+    ("draft.saved", "Zapisano na tym urządzeniu o", "Saved on this device at"),
+    ("draft.locked", "Dane urządzenia są zablokowane: zmiany zostaną wysłane od razu.", "The device's data is locked: changes go straight to the server."),
+    ("draft.waiting", "Zmiany czekają na wysłanie.", "Changes are waiting to be sent."),
+    ("draft.local_only", "Jeszcze nie wysłano na serwer.", "Not yet sent to the server."),
+    ("draft.review", "Szkic zapisany przez starszą wersję aplikacji — sprawdź go i zapisz.", "Draft written by an older version of the app: review and save it."),
+    ("caseload.drafts", "Szkice na tym urządzeniu", "Drafts on this device"),
+    ("caseload.offline", "Bez połączenia: dane z tego urządzenia.", "Offline: data from this device."),
+    ("notes.title", "Adnotacje", "Notes"),
+    ("notes.new", "Nowa adnotacja", "New note"),
+    ("notes.add", "Dodaj adnotację", "Add note"),
+    ("notes.none", "Brak adnotacji.", "No notes yet."),
+    ("notes.pending", "czeka na wysłanie", "waiting to be sent"),
+    ("conflicts.title", "Konflikty do rozstrzygnięcia", "Conflicts to resolve"),
+    ("conflicts.explain", "Dwie osoby zmieniły to samo pole na różne wartości. Nic nie zostało utracone — wybierz, która wartość ma zostać.", "Two people changed the same field to different values. Nothing was lost: choose which value stays."),
+    ("conflicts.base", "Było", "Was"),
+    ("conflicts.mine", "Zmiana", "Change"),
+    ("conflicts.theirs", "Obecnie", "Now"),
+    ("conflicts.keep", "Zostaw tę wartość", "Keep this value"),
+    ("conflicts.resolved", "Rozstrzygnięto", "Resolved"),
+    ("conflicts.by", "przez", "by"),
+    ("conflicts.empty_value", "(puste)", "(empty)"),
+    ("history.title", "Historia zmian", "History of changes"),
+    ("history.revision", "Wersja", "Version"),
+    ("history.device", "urządzenie", "device"),
+    ("audit.action.sync", "pobranie do pracy offline", "taken for offline work"),
+    ("audit.action.refused", "odmowa zapisu", "write refused"),
 ];
 
 /// The text of `key` in `lang`; the key itself when it is missing, so a gap is visible.
+/// A counted phrase: `key.one`, `key.few` or `key.many` by Polish (or English)
+/// plural rules, with `{n}` replaced by the count.
+pub fn t_count(lang: Lang, key: &str, n: usize) -> String {
+    let form = match (lang, n) {
+        (_, 1) => "one",
+        (Lang::Pl, n) if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) => "few",
+        _ => "many",
+    };
+    t(lang, &format!("{key}.{form}")).replace("{n}", &n.to_string())
+}
+
 pub fn t(lang: Lang, key: &str) -> &str {
     match STRINGS.iter().find(|(k, _, _)| *k == key) {
         Some((_, pl, en)) => match lang {
@@ -203,20 +279,29 @@ mod tests {
                     continue;
                 }
                 let src = std::fs::read_to_string(&path).expect("source");
-                for (i, _) in src.match_indices("tr(\"") {
+                for (i, _) in src.match_indices("tr(\"").chain(src.match_indices(", \"sync.")).chain(src.match_indices(", \"device.")) {
                     // `tr(` itself, not the end of another name such as `from_str(`.
                     if src[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
                         continue;
                     }
-                    let rest = &src[i + 4..];
+                    let rest = &src[src[i..].find('"').map_or(i, |q| i + q + 1)..];
                     let key = &rest[..rest.find('"').expect("closing quote")];
-                    if !STRINGS.iter().any(|(k, _, _)| *k == key) {
+                    if !STRINGS.iter().any(|(k, _, _)| *k == key || k.strip_suffix(".one") == Some(key)) {
                         missing.push(format!("{}: {key}", path.display()));
                     }
                 }
             }
         }
         assert!(missing.is_empty(), "missing i18n keys: {missing:?}");
+    }
+
+    #[test]
+    fn counted_phrases_follow_polish_plurals() {
+        assert_eq!(t_count(Lang::Pl, "sync.waiting", 1), "1 zmiana czeka na wysłanie");
+        assert_eq!(t_count(Lang::Pl, "sync.waiting", 3), "3 zmiany czekają na wysłanie");
+        assert_eq!(t_count(Lang::Pl, "sync.waiting", 12), "12 zmian czeka na wysłanie");
+        assert_eq!(t_count(Lang::Pl, "sync.waiting", 22), "22 zmiany czekają na wysłanie");
+        assert_eq!(t_count(Lang::En, "sync.waiting", 5), "5 changes waiting");
     }
 
     #[test]

@@ -1,23 +1,77 @@
-use domain::api::ClientPage;
+use domain::api::{ClientPage, ClientSummary};
 use domain::caseload::MAX_CASELOAD;
+use domain::client::{display_name, ClientInput};
 use leptos::prelude::*;
 
 use super::widgets::{ClientTable, ErrorNotice, Loading};
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::i18n::tr;
+use crate::offline::use_offline;
 
-/// A consultant's start page: the clients they lead, against the limit of 15.
+/// A consultant's start page: the clients they lead, against the limit of 15. Offline
+/// it shows the caseload the device took at the last sync, and the drafts of clients
+/// registered on this device that the server has not seen yet.
 #[component]
 pub fn CaseloadPage() -> impl IntoView {
+    let engine = use_offline();
     let page = LocalResource::new(|| api::get::<ClientPage>("/api/v1/clients?mine=true&status=active&limit=200"));
+    let summary = |id: uuid::Uuid, c: &ClientInput, consultant: String| ClientSummary {
+        id,
+        partnership_id: c.partnership_id,
+        kind: c.kind,
+        display_name: display_name(&c.kind, &c.surname, &c.first_names, &c.name),
+        pesel: c.pesel.clone(),
+        birth_date: c.birth_date.clone(),
+        city: c.city.clone(),
+        work_form: c.work_form,
+        key_consultant_id: c.key_consultant_id,
+        key_consultant_name: consultant,
+        status: "active".into(),
+    };
+    let from_device = move || -> Option<ClientPage> {
+        engine.store.with(|s| {
+            let s = s.as_ref()?;
+            let items: Vec<ClientSummary> = s
+                .caseload
+                .iter()
+                .filter_map(|id| {
+                    let d = s.docs.get(id)?;
+                    let c = serde_json::from_value::<ClientInput>(d.local.clone()).ok()?;
+                    Some(summary(*id, &c, d.server.as_ref().map(|r| r.key_consultant_name.clone()).unwrap_or_default()))
+                })
+                .collect();
+            Some(ClientPage { total: items.len() as i64, items, offset: 0, limit: 200 })
+        })
+    };
+    let drafts = move || -> Vec<ClientSummary> {
+        engine.store.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.docs
+                        .iter()
+                        .filter(|(_, d)| d.server.is_none())
+                        .filter_map(|(id, d)| serde_json::from_value::<ClientInput>(d.local.clone()).ok().map(|c| summary(*id, &c, String::new())))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    };
     view! {
         <h1>{tr("caseload.title")}</h1>
         {move || match page.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-            Some(Ok(p)) => {
+            Some(result) => {
+                let (p, offline) = match result {
+                    Ok(p) => (p, false),
+                    Err(e @ ApiError::Unauthorized) => return view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => match from_device() {
+                        Some(p) => (p, true),
+                        None => return view! { <ErrorNotice error=e/> }.into_any(),
+                    },
+                };
                 let full = p.total >= MAX_CASELOAD;
                 view! {
+                    {offline.then(|| view! { <p class="notice" role="status" id="caseload-offline">{tr("caseload.offline")}</p> })}
                     <p class="caseload-count" class:full=full id="caseload-count">
                         {tr("caseload.count")} " " <strong>{p.total}</strong> " " {tr("caseload.of")} " "
                         {MAX_CASELOAD} " " {tr("caseload.clients")}
@@ -32,6 +86,15 @@ pub fn CaseloadPage() -> impl IntoView {
                     }}
                 }.into_any()
             }
+        }}
+        {move || {
+            let list = drafts();
+            (!list.is_empty()).then(|| view! {
+                <section class="card" id="drafts" aria-labelledby="drafts-title">
+                    <h2 id="drafts-title">{tr("caseload.drafts")}</h2>
+                    <ClientTable clients=list/>
+                </section>
+            })
         }}
     }
 }

@@ -1,27 +1,74 @@
+//! A client's card: the record (the device's newer draft when changes wait), the
+//! conflicts waiting for a person, the dated notes and the history of versions.
+
 use domain::api::ClientRecord;
+use domain::client::ClientInput;
+use domain::merge::pointer;
+use domain::sync::{validate_note, ConflictView, Mutation, Note, Op, PushRequest, PushResponse, Resolution, Version};
 use domain::validation::format_iso_date;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
 
 use super::widgets::{work_form_key, ErrorNotice, Loading};
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::i18n::{tr, use_lang};
+use crate::offline::{device_id, now_ms, use_offline, Lock};
 
 #[component]
 pub fn ClientCardPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let engine = use_offline();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok())));
     let record = LocalResource::new(move || {
-        let url = format!("/api/v1/clients/{}", id());
+        let url = format!("/api/v1/clients/{}", id.get().unwrap_or_default());
+        // Fetched again after each sync, so the card shows what the server now holds.
+        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
         async move { api::get::<ClientRecord>(&url).await }
     });
+    let card = move || {
+        let id = id.get()?;
+        let result = record.get()?;
+        let local = engine.cached(id);
+        let pending = engine.has_pending(id);
+        let from_local = |d: &domain::outbox::LocalDoc| serde_json::from_value::<ClientInput>(d.local.clone()).ok();
+        Some(match (result, local) {
+            (Ok(r), Some(d)) if pending => match from_local(&d) {
+                Some(data) => view! { <Card r=r data status=Some("draft.waiting")/> }.into_any(),
+                None => view! { <Card r=r.clone() data=r.data status=None/> }.into_any(),
+            },
+            (Ok(r), _) => view! { <Card r=r.clone() data=r.data status=None/> }.into_any(),
+            (Err(e), Some(d)) => match (from_local(&d), d.server.clone()) {
+                (Some(data), Some(r)) => {
+                    let status = if pending { "draft.waiting" } else { "caseload.offline" };
+                    view! { <Card r data status=Some(status)/> }.into_any()
+                }
+                (Some(data), None) => {
+                    let r = ClientRecord {
+                        id,
+                        status: "active".into(),
+                        key_consultant_name: String::new(),
+                        caseload_override_by: String::new(),
+                        created_at: String::new(),
+                        updated_at: String::new(),
+                        version: 0,
+                        data: data.clone(),
+                    };
+                    view! { <Card r data status=Some("draft.local_only")/> }.into_any()
+                }
+                _ => view! { <ErrorNotice error=e/> }.into_any(),
+            },
+            (Err(e), None) => view! { <ErrorNotice error=e/> }.into_any(),
+        })
+    };
     view! {
         <h1>{tr("client.card_title")}</h1>
-        {move || match record.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-            Some(Ok(r)) => view! { <Card r/> }.into_any(),
-        }}
+        {move || card().unwrap_or_else(|| view! { <Loading/> }.into_any())}
+        {move || id.get().map(|id| view! {
+            <ConflictsPanel id/>
+            <NotesPanel id/>
+            <HistoryPanel id/>
+        })}
     }
 }
 
@@ -31,9 +78,9 @@ fn Row(label: &'static str, value: String) -> impl IntoView {
 }
 
 #[component]
-fn Card(r: ClientRecord) -> impl IntoView {
+fn Card(r: ClientRecord, data: ClientInput, status: Option<&'static str>) -> impl IntoView {
     let lang = use_lang();
-    let d = r.data.clone();
+    let d = data;
     let person = d.kind.is_person();
     let name = domain::client::display_name(&d.kind, &d.surname, &d.first_names, &d.name);
     let sex_key = format!("client.sex.{}", d.sex);
@@ -47,6 +94,7 @@ fn Card(r: ClientRecord) -> impl IntoView {
                 <h2 id="client-name">{name}</h2>
                 <a class="button" href=format!("/clients/{}/edit", r.id)>{tr("client.edit")}</a>
             </div>
+            {status.map(|k| view! { <p class="notice" role="status" id="card-status">{move || t(k)}</p> })}
             <dl class="facts">
                 <dt>{tr("client.kind")}</dt><dd>{move || t(&kind_key)}</dd>
                 <dt>{tr("client.status")}</dt><dd>{ let k = format!("client.status.{}", r.status); move || t(&k) }</dd>
@@ -81,5 +129,217 @@ fn Card(r: ClientRecord) -> impl IntoView {
                 </div>
             })}
         </section>
+    }
+}
+
+/// A field's value as a person reads it.
+fn shown(v: &serde_json::Value, empty: String) -> String {
+    match v {
+        serde_json::Value::String(s) if s.is_empty() => empty,
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => empty,
+        other => other.to_string(),
+    }
+}
+
+#[component]
+fn ConflictsPanel(id: Uuid) -> impl IntoView {
+    let engine = use_offline();
+    let lang = use_lang();
+    let error = RwSignal::new(None::<String>);
+    let list = LocalResource::new(move || {
+        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
+        async move { api::get::<Vec<ConflictView>>(&format!("/api/v1/clients/{id}/conflicts")).await }
+    });
+    let items = move || match list.get() {
+        Some(Ok(v)) => v,
+        // Offline: the open conflicts the device took with the caseload.
+        _ => engine.store.with(|s| s.as_ref().map(|s| s.conflicts.iter().filter(|c| c.client_id == id).cloned().collect()).unwrap_or_default()),
+    };
+    let resolve = Action::new_local(move |(conflict, value): &(Uuid, serde_json::Value)| {
+        let (conflict, value) = (*conflict, value.clone());
+        async move {
+            match api::post::<_, ConflictView>(&format!("/api/v1/conflicts/{conflict}/resolve"), &Resolution { value }).await {
+                Ok(_) => {
+                    error.set(None);
+                    list.refetch();
+                    engine.sync_soon(0);
+                }
+                Err(e) => error.set(Some(e.message())),
+            }
+        }
+    });
+    view! {
+        <Show when=move || !items().is_empty()>
+            <section class="card conflicts" id="conflicts" aria-labelledby="conflicts-title">
+                <h2 id="conflicts-title">{tr("conflicts.title")}</h2>
+                <p>{tr("conflicts.explain")}</p>
+                {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+                {move || items().into_iter().map(|c| {
+                    let l = lang.get();
+                    let t = move |k: &str| domain::i18n::t(l, k).to_string();
+                    let field = pointer(&c.path);
+                    let label = t(&format!("client{}", field.replace('/', ".")));
+                    let empty = t("conflicts.empty_value");
+                    let open = c.resolved_at.is_empty();
+                    let (mine, theirs) = (c.mine.clone(), c.theirs.clone());
+                    let cid = c.id;
+                    view! {
+                        <div class="conflict" data-field=field.clone() data-open=open.to_string()>
+                            <h3>{label}</h3>
+                            <table>
+                                <thead><tr>
+                                    <th scope="col">{t("conflicts.base")}</th>
+                                    <th scope="col">{t("conflicts.mine")} " — " {c.mine_by.clone()} ", " {c.mine_at.clone()}</th>
+                                    <th scope="col">{t("conflicts.theirs")} " — " {c.theirs_by.clone()} ", " {c.theirs_at.clone()}</th>
+                                </tr></thead>
+                                <tbody><tr>
+                                    <td>{shown(&c.base, empty.clone())}</td>
+                                    <td class="mine">{shown(&c.mine, empty.clone())}</td>
+                                    <td class="theirs">{shown(&c.theirs, empty.clone())}</td>
+                                </tr></tbody>
+                            </table>
+                            {if open {
+                                let online = engine.online.get();
+                                view! {
+                                    <div class="actions">
+                                        <button type="button" class="keep-mine" disabled=!online
+                                            on:click=move |_| { resolve.dispatch((cid, mine.clone())); }>
+                                            {t("conflicts.keep")} ": " {shown(&c.mine, empty.clone())}
+                                        </button>
+                                        <button type="button" class="keep-theirs secondary" disabled=!online
+                                            on:click=move |_| { resolve.dispatch((cid, theirs.clone())); }>
+                                            {t("conflicts.keep")} ": " {shown(&c.theirs, empty.clone())}
+                                        </button>
+                                    </div>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <p class="resolved">{t("conflicts.resolved")} " " {t("conflicts.by")} " " {c.resolved_by.clone()}
+                                        ", " {c.resolved_at.clone()} ": " <strong>{c.resolution.as_ref().map(|v| shown(v, empty.clone())).unwrap_or_default()}</strong></p>
+                                }.into_any()
+                            }}
+                        </div>
+                    }
+                }).collect_view()}
+            </section>
+        </Show>
+    }
+}
+
+/// A note's time as dd.mm.rrrr HH:MM, local time of this device.
+fn note_time(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:02}.{:02}.{} {:02}:{:02}", d.get_date(), d.get_month() + 1, d.get_full_year(), d.get_hours(), d.get_minutes())
+}
+
+#[component]
+fn NotesPanel(id: Uuid) -> impl IntoView {
+    let engine = use_offline();
+    let lang = use_lang();
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let server = LocalResource::new(move || {
+        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
+        async move { api::get::<Vec<Note>>(&format!("/api/v1/clients/{id}/notes")).await }
+    });
+    let notes = move || {
+        let mut all: Vec<(Note, bool)> = engine.store.with(|s| s.as_ref().map(|s| s.notes_of(id)).unwrap_or_default());
+        if let Some(Ok(list)) = server.get() {
+            for n in list {
+                match all.iter_mut().find(|(m, _)| m.id == n.id) {
+                    Some(slot) => *slot = (n, false),
+                    None => all.push((n, false)),
+                }
+            }
+        }
+        all.sort_by_key(|(n, _)| (n.written_at, n.id));
+        all
+    };
+    // Without open drafts (locked device) the note goes straight to the server.
+    let direct = Action::new_local(move |text: &String| {
+        let m = Mutation { id: Uuid::now_v7(), written_at: now_ms(), op: Op::AddNote { note_id: Uuid::now_v7(), client_id: id, text: text.clone() } };
+        async move {
+            match api::post::<_, PushResponse>("/api/v1/sync/push", &PushRequest { device_id: device_id(), mutations: vec![m] }).await {
+                Ok(_) => server.refetch(),
+                Err(e) => error.set(Some(e.message())),
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match validate_note(&text.get_untracked(), lang.get_untracked()) {
+            Err(e) => error.set(e.first().map(|e| e.message.clone())),
+            Ok(t) => {
+                error.set(None);
+                if engine.lock.get_untracked() == Lock::Open {
+                    engine.add_note(id, t);
+                } else {
+                    direct.dispatch(t);
+                }
+                text.set(String::new());
+            }
+        }
+    };
+    view! {
+        <section class="card notes" aria-labelledby="notes-title">
+            <h2 id="notes-title">{tr("notes.title")}</h2>
+            {move || {
+                let list = notes();
+                if list.is_empty() {
+                    return view! { <p>{tr("notes.none")}</p> }.into_any();
+                }
+                view! {
+                    <ol class="plain note-list" id="note-list">
+                        {list.into_iter().map(|(n, pending)| view! {
+                            <li class="note" data-pending=pending.to_string()>
+                                <p class="note-meta"><time>{note_time(n.written_at)}</time> " " {n.author_name.clone()}
+                                    {pending.then(|| view! { " · " <span class="badge">{tr("notes.pending")}</span> })}</p>
+                                <p class="note-text">{n.text.clone()}</p>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            <form on:submit=submit novalidate>
+                <div class="field" class:invalid=move || error.get().is_some()>
+                    <label for="note-text">{tr("notes.new")}</label>
+                    <textarea id="note-text" rows="4" aria-describedby="note-text-error"
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <p class="field-error" id="note-text-error" aria-live="polite">{move || error.get()}</p>
+                </div>
+                <button type="submit" id="add-note">{tr("notes.add")}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn HistoryPanel(id: Uuid) -> impl IntoView {
+    let engine = use_offline();
+    let versions = LocalResource::new(move || {
+        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
+        async move { api::get::<Vec<Version>>(&format!("/api/v1/clients/{id}/history")).await }
+    });
+    view! {
+        {move || match versions.get() {
+            Some(Ok(list)) if !list.is_empty() => Some(view! {
+                <section class="card history" aria-labelledby="history-title">
+                    <details>
+                        <summary><h2 id="history-title">{tr("history.title")}</h2></summary>
+                        <ol class="plain" id="history-list">
+                            {list.into_iter().map(|v| view! {
+                                <li>
+                                    <strong>{tr("history.revision")} " " {v.revision}</strong> " · " {v.by.clone()} " · " {v.at.clone()}
+                                    {v.device_id.map(|d| view! { " · " {tr("history.device")} " " <code>{d.to_string()[24..].to_string()}</code> })}
+                                    {(!v.fields.is_empty()).then(|| view! { <br/><small>{v.fields.join(", ")}</small> })}
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    </details>
+                </section>
+            }),
+            Some(Err(ApiError::NotFound)) | Some(Err(_)) | Some(Ok(_)) | None => None,
+        }}
     }
 }

@@ -1,9 +1,12 @@
-//! Registering and editing a client. The browser runs the same validation as the server
-//! (`ClientInput::validate`) before sending, and shows the server's errors the same way.
+//! Registering and editing a client. Every edit is kept on the device (encrypted)
+//! within half a second and synced by the offline engine; the browser runs the same
+//! validation as the server (`ClientInput::validate`) and shows the server's errors
+//! the same way, also when they arrive after an offline visit.
 
 use domain::api::{ClientRecord, Consultant};
 use domain::caseload::MAX_CASELOAD;
 use domain::client::{ClientInput, ClientKind, IdDocumentType, WorkForm};
+use domain::sync::DocType;
 use domain::validation::FieldError;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -12,10 +15,13 @@ use uuid::Uuid;
 use super::widgets::{error_for, Choice, ErrorNotice, Field, Loading};
 use crate::api::{self, use_session, ApiError};
 use crate::i18n::{tr, use_lang};
+use crate::offline::{use_offline, Lock};
 
 #[component]
 pub fn NewClientPage() -> impl IntoView {
     let session = use_session();
+    // The id is made here, on the device, so a client registered offline keeps it.
+    let doc_id = Uuid::now_v7();
     view! {
         <h1>{tr("client.new_title")}</h1>
         {move || match session.me() {
@@ -26,7 +32,7 @@ pub fn NewClientPage() -> impl IntoView {
                 if me.memberships.iter().any(|m| m.partnership_id == first && m.role.leads_clients()) {
                     input.key_consultant_id = Some(me.user_id);
                 }
-                view! { <ClientForm input=input record=None/> }.into_any()
+                view! { <ClientForm input=input record=None doc_id/> }.into_any()
             }
         }}
     }
@@ -35,17 +41,34 @@ pub fn NewClientPage() -> impl IntoView {
 #[component]
 pub fn EditClientPage() -> impl IntoView {
     let params = use_params_map();
+    let engine = use_offline();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok())));
     let record = LocalResource::new(move || {
-        let url = format!("/api/v1/clients/{}", params.with(|p| p.get("id").unwrap_or_default()));
+        let url = format!("/api/v1/clients/{}", id.get().unwrap_or_default());
         async move { api::get::<ClientRecord>(&url).await }
     });
+    // Opened once per record load: the form must not restart while the person types.
+    let form = move || {
+        let result = record.get()?;
+        let id = id.get_untracked()?;
+        let local = engine.cached(id).filter(|d| engine.has_pending(id) || !d.errors.is_empty() || d.server.is_none());
+        let draft = local.as_ref().and_then(|d| serde_json::from_value::<ClientInput>(d.local.clone()).ok());
+        Some(match (result, draft) {
+            (Ok(r), Some(draft)) => view! { <ClientForm input=draft record=Some(r) doc_id=id/> }.into_any(),
+            (Ok(r), None) => view! { <ClientForm input=r.data.clone() record=Some(r) doc_id=id/> }.into_any(),
+            (Err(_), Some(draft)) => {
+                let server = local.and_then(|d| d.server);
+                view! { <ClientForm input=draft record=server doc_id=id/> }.into_any()
+            }
+            (Err(e), None) => match engine.cached(id).and_then(|d| d.server) {
+                Some(r) => view! { <ClientForm input=r.data.clone() record=Some(r) doc_id=id/> }.into_any(),
+                None => view! { <ErrorNotice error=e/> }.into_any(),
+            },
+        })
+    };
     view! {
         <h1>{tr("client.edit_title")}</h1>
-        {move || match record.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-            Some(Ok(r)) => view! { <ClientForm input=r.data.clone() record=Some(r)/> }.into_any(),
-        }}
+        {move || form().unwrap_or_else(|| view! { <Loading/> }.into_any())}
     }
 }
 
@@ -64,10 +87,11 @@ macro_rules! bind {
 }
 
 #[component]
-fn ClientForm(input: ClientInput, record: Option<ClientRecord>) -> impl IntoView {
+fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let navigate = use_navigate();
+    let navigate_after = navigate.clone();
     let form = RwSignal::new(input);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let banner = RwSignal::new(None::<String>);
@@ -75,6 +99,43 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>) -> impl IntoView
     let is_person = move || form.with(|f| f.kind.is_person());
     let record_id = record.as_ref().map(|r| r.id);
     let version = record.as_ref().map(|r| r.version).unwrap_or(0);
+    let engine = use_offline();
+    let server_copy = record.clone();
+    let saving = RwSignal::new(false);
+
+    // Every change goes to the device store (written within half a second) and on to
+    // the outbox; opening the form changes nothing.
+    let untouched = serde_json::to_value(form.get_untracked()).ok();
+    {
+        let server_copy = server_copy.clone();
+        Effect::new(move |_| {
+            let Ok(json) = serde_json::to_value(form.get()) else { return };
+            if Some(&json) == untouched.as_ref() {
+                return;
+            }
+            engine.edit(DocType::Client, doc_id, server_copy.clone(), json);
+        });
+    }
+    // The server's refusal, also one that arrives after an offline visit, shows here.
+    Effect::new(move |_| {
+        let refused = engine.store.with(|s| s.as_ref().and_then(|s| s.docs.get(&doc_id)).map(|d| d.errors.clone()).unwrap_or_default());
+        if !refused.is_empty() {
+            errors.set(refused);
+            banner.set(Some(domain::i18n::t(lang.get_untracked(), "client.errors").to_string()));
+        }
+    });
+    let review = move || engine.store.with(|s| s.as_ref().and_then(|s| s.docs.get(&doc_id)).is_some_and(|d| d.needs_review()));
+    let draft_status = move || {
+        let l = lang.get();
+        if engine.lock.get() != Lock::Open {
+            return domain::i18n::t(l, "draft.locked").to_string();
+        }
+        match (engine.unsaved.get(), engine.saved_at.get()) {
+            (true, _) => domain::i18n::t(l, "draft.saving").to_string(),
+            (false, Some(at)) => format!("{} {at}", domain::i18n::t(l, "draft.saved")),
+            (false, None) => String::new(),
+        }
+    };
 
     // Only a change of partnership reloads the consultants, not every keystroke.
     let partnership = Memo::new(move |_| form.with(|f| f.partnership_id));
@@ -123,6 +184,23 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>) -> impl IntoView
         let input = form.get_untracked();
         // The same validation the server runs; the server still checks everything again.
         match input.validate(lang.get_untracked(), api::today()) {
+            Ok(valid) if engine.lock.get_untracked() == Lock::Open => {
+                errors.set(Vec::new());
+                if let Ok(json) = serde_json::to_value(valid.get()) {
+                    engine.edit(DocType::Client, doc_id, server_copy.clone(), json);
+                }
+                saving.set(true);
+                let navigate = navigate_after.clone();
+                leptos::task::spawn_local(async move {
+                    // Online, wait for the server's answer so a refusal shows here;
+                    // offline, the change waits on the device and the card says so.
+                    let refused = engine.settle(doc_id, 10_000).await;
+                    saving.set(false);
+                    if refused.is_empty() {
+                        navigate(&format!("/clients/{doc_id}"), Default::default());
+                    }
+                });
+            }
             Ok(_) => {
                 errors.set(Vec::new());
                 save.dispatch(input);
@@ -171,6 +249,10 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>) -> impl IntoView
     view! {
         <form class="card client-form" on:submit=on_submit novalidate>
             {move || banner.get().map(|b| view! { <div class="notice error" role="alert" id="form-banner">{b}</div> })}
+            <Show when=review>
+                <div class="notice warn" role="status">{tr("draft.review")}</div>
+            </Show>
+            <p class="draft-status" id="draft-status" role="status" aria-live="polite">{draft_status}</p>
             <fieldset>
                 <legend>{tr("client.section.who")}</legend>
                 <div class="field">
@@ -273,10 +355,10 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>) -> impl IntoView
                 </Show>
             </fieldset>
             <div class="actions">
-                <button type="submit" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { saving_text() } else { save_text() }}
+                <button type="submit" disabled=move || save.pending().get() || saving.get()>
+                    {move || if save.pending().get() || saving.get() { saving_text() } else { save_text() }}
                 </button>
-                <a class="button secondary" href=record_id.map(|id| format!("/clients/{id}")).unwrap_or_else(|| "/clients".into())>{tr("client.cancel")}</a>
+                <a class="button secondary" href=if record_id.is_some() || engine.cached(doc_id).is_some() { format!("/clients/{doc_id}") } else { "/clients".into() }>{tr("client.cancel")}</a>
             </div>
         </form>
     }

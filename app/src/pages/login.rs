@@ -9,11 +9,18 @@ pub fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);
+    let engine = crate::offline::use_offline();
     let login = Action::new_local(move |req: &LoginRequest| {
         let req = req.clone();
         async move {
             match api::post::<_, Me>("/api/v1/auth/login", &req).await {
-                Ok(_) => api::go_to("/"),
+                Ok(me) => {
+                    // The password also wraps the drafts' key, so they open offline later.
+                    if let Err(e) = engine.open(&me, Some(&req.password)).await {
+                        leptos::logging::warn!("drafts not opened: {e}");
+                    }
+                    api::go_to("/");
+                }
                 Err(ApiError::TooManyRequests(_)) => error.set(Some("login.throttled")),
                 Err(_) => error.set(Some("login.failed")),
             }
