@@ -41,3 +41,76 @@ export function pesel(year, month, day, serial, female = true) {
   const sum = [...body].reduce((s, d, i) => s + Number(d) * w[i], 0);
   return body + String((10 - (sum % 10)) % 10);
 }
+
+/**
+ * A server of its own, on a fresh SQLite database with the demo data, that a test can
+ * stop, kill and start again on the same port and database: really offline, also for
+ * the service worker (Playwright's setOffline does not cut a worker's requests).
+ */
+export async function ownServer() {
+  const { spawn, execFileSync } = await import('node:child_process');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join, resolve } = await import('node:path');
+  const net = await import('node:net');
+  const root = resolve(import.meta.dirname, '..', '..');
+  const bin = join(root, 'target', 'debug', 'sciezka');
+  const dir = mkdtempSync(join(tmpdir(), 'sciezka-own-'));
+  const port = await new Promise((ok) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
+  });
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${dir}/own.db`,
+    SCIEZKA_BIND: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
+  };
+  execFileSync(bin, ['seed-demo'], { env, cwd: root, stdio: 'ignore' });
+  let child;
+  const base = `http://127.0.0.1:${port}`;
+  const server = {
+    base,
+    async start() {
+      child = spawn(bin, ['serve'], { env, cwd: root, stdio: 'ignore' });
+      for (let i = 0; i < 100; i++) {
+        try { if ((await fetch(`${base}/login`)).ok) return; } catch { /* not yet */ }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('server did not start');
+    },
+    async stop(signal = 'SIGTERM') {
+      if (!child) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await done;
+      child = undefined;
+    },
+  };
+  await server.start();
+  return server;
+}
+
+/** Signs in at `base` (another server than BASE). */
+export async function signInAt(page, base, email) {
+  await page.goto(`${base}/login`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/`);
+}
+
+/** Waits until the service worker controls the page and has the app shell cached. */
+export async function shellCached(page) {
+  await page.waitForFunction(async () => {
+    if (!navigator.serviceWorker.controller) return false;
+    const cache = await caches.open('sciezka-shell-v1');
+    const keys = (await cache.keys()).map((r) => new URL(r.url).pathname);
+    return keys.includes('/offline') && keys.some((k) => k.endsWith('.wasm'));
+  }, null, { timeout: 20000, polling: 250 });
+}
+
+/** Waits for the sync indicator to reach a state (offline, waiting, syncing, saved, conflicts, locked). */
+export async function syncState(page, state, timeout = 20000) {
+  await page.waitForSelector(`#sync-status[data-state="${state}"]`, { timeout });
+}

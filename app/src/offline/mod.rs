@@ -475,7 +475,7 @@ impl Offline {
             done += n;
             self.phase.set(Phase::Syncing { done, total: total.max(done) });
         }
-        let caseload: Caseload = api::get("/api/v1/sync/caseload").await.map_err(|e| match e {
+        let mut caseload: Caseload = api::get("/api/v1/sync/caseload").await.map_err(|e| match e {
             ApiError::Unauthorized => SyncError::SignedOut,
             other => SyncError::Failed(other.message()),
         })?;
@@ -483,6 +483,9 @@ impl Offline {
         for id in touched.into_iter().filter(|id| !caseload.clients.iter().any(|c| c.id == *id)) {
             if let Ok(r) = api::get::<ClientRecord>(&format!("/api/v1/clients/{id}")).await {
                 others.push(r);
+                if let Ok(list) = api::get::<Vec<domain::sync::ConflictView>>(&format!("/api/v1/clients/{id}/conflicts")).await {
+                    caseload.conflicts.extend(list.into_iter().filter(|c| c.resolved_at.is_empty()));
+                }
             }
         }
         self.store.update(|s| {

@@ -51,7 +51,9 @@ pub fn EditClientPage() -> impl IntoView {
     let form = move || {
         let result = record.get()?;
         let id = id.get_untracked()?;
-        let local = engine.cached(id).filter(|d| engine.has_pending(id) || !d.errors.is_empty() || d.server.is_none());
+        // Re-opened when the drafts unlock, never on the person's own typing.
+        let _ = engine.lock.get();
+        let local = untrack(|| engine.cached(id).filter(|d| engine.has_pending(id) || !d.errors.is_empty() || d.server.is_none()));
         let draft = local.as_ref().and_then(|d| serde_json::from_value::<ClientInput>(d.local.clone()).ok());
         Some(match (result, draft) {
             (Ok(r), Some(draft)) => view! { <ClientForm input=draft record=Some(r) doc_id=id/> }.into_any(),
@@ -60,7 +62,7 @@ pub fn EditClientPage() -> impl IntoView {
                 let server = local.and_then(|d| d.server);
                 view! { <ClientForm input=draft record=server doc_id=id/> }.into_any()
             }
-            (Err(e), None) => match engine.cached(id).and_then(|d| d.server) {
+            (Err(e), None) => match untrack(|| engine.cached(id)).and_then(|d| d.server) {
                 Some(r) => view! { <ClientForm input=r.data.clone() record=Some(r) doc_id=id/> }.into_any(),
                 None => view! { <ErrorNotice error=e/> }.into_any(),
             },

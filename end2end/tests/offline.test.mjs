@@ -1,0 +1,279 @@
+// Offline-first field work in real Chromium: drafts that survive reloads, closed tabs
+// and a server that is gone; two devices whose edits merge or meet in a conflict a
+// person resolves; notes from two devices; a server killed in the middle of a sync.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, PASSWORD, launch, tablet, signIn, signInAt, ownServer, shellCached, syncState } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** The caseload's client links, in the order shown. */
+async function clientLinks(page) {
+  await page.waitForSelector('table.clients a[href^="/clients/"]');
+  return page.$$eval('table.clients a[href^="/clients/"]', (as) => as.map((a) => a.getAttribute('href')));
+}
+
+async function openEdit(page, base, href) {
+  await page.goto(`${base}${href}/edit`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await page.waitForSelector('#city');
+}
+
+/** A client's record as the server has it, read with the page's own session. */
+async function stored(page, href) {
+  return page.evaluate(async (u) => (await (await fetch(u)).json()).data, `/api/v1${href}`);
+}
+
+async function unlock(page) {
+  await page.waitForSelector('#unlock-password');
+  await page.fill('#unlock-password', PASSWORD);
+  await page.click('.unlock button[type=submit]');
+  await page.waitForSelector('#unlock-password', { state: 'detached' });
+}
+
+async function savedOnDevice(page) {
+  await page.waitForSelector('#draft-status:has-text("Zapisano na tym urządzeniu")');
+}
+
+test('a draft typed while the server is gone survives a reload, and syncs by itself when it is back', async () => {
+  const server = await ownServer();
+  const { context, page } = await tablet(browser);
+  try {
+    await signInAt(page, server.base, 'anna.nowak@mops.demo');
+    const [href] = await clientLinks(page);
+    await openEdit(page, server.base, href);
+    await shellCached(page);
+    await syncState(page, 'saved');
+
+    await server.stop();
+    const city = `Zakopane ${Date.now() % 1000}`;
+    await page.fill('#city', city);
+    await savedOnDevice(page);
+    await page.reload();
+    // The worker serves the app shell; the drafts open with the password, offline.
+    await unlock(page);
+    await page.waitForSelector('#city');
+    assert.equal(await page.inputValue('#city'), city);
+    assert.equal(await page.getAttribute('#sync-status', 'data-waiting'), '1');
+    assert.match(await page.textContent('#sync-status'), /1 zmiana czeka na wysłanie/);
+
+    // Back online: the retry with backoff sends it without anyone pressing a button.
+    await server.start();
+    await syncState(page, 'saved', 40000);
+    assert.match(await page.textContent('#sync-status'), /Wszystko zapisane o \d\d:\d\d/);
+    assert.equal((await stored(page, href)).city, city);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('two devices offline: different fields merge, the same field is a conflict both see and one resolves', async () => {
+  const a = await tablet(browser);
+  const b = await tablet(browser);
+  await signIn(a.page, 'anna.nowak@mops.demo');
+  const href = (await clientLinks(a.page))[1];
+  await signIn(b.page, 'koordynator@mops.demo');
+  for (const d of [a, b]) {
+    await openEdit(d.page, BASE, href);
+    await syncState(d.page, 'saved');
+    await d.context.setOffline(true);
+    await syncState(d.page, 'offline');
+  }
+  const street = { a: `ul. Tabletowa ${Date.now() % 100}`, b: `ul. Telefoniczna ${Date.now() % 100}` };
+  await a.page.fill('#city', 'Kielce-Herby');
+  await a.page.fill('#street_address', street.a);
+  await b.page.fill('#phone', '600 700 800');
+  await b.page.fill('#street_address', street.b);
+  await savedOnDevice(a.page);
+  await savedOnDevice(b.page);
+
+  await a.context.setOffline(false);
+  await syncState(a.page, 'saved');
+  await b.context.setOffline(false);
+  await syncState(b.page, 'conflicts');
+
+  const data = await stored(a.page, href);
+  assert.equal(data.city, 'Kielce-Herby');
+  assert.match(data.phone, /600\s?700\s?800/);
+  assert.equal(data.street_address, street.a, 'the first to sync keeps the field until a person decides');
+
+  for (const d of [a, b]) {
+    await d.page.goto(`${BASE}${href}`);
+    await d.page.waitForSelector('#conflicts .conflict[data-open="true"]');
+    const text = await d.page.textContent('#conflicts');
+    assert.ok(text.includes(street.a) && text.includes(street.b), text);
+    assert.match(text, /Anna Nowak/);
+    assert.match(text, /Barbara Wiśniewska/);
+  }
+  // The coordinator keeps the value typed on her device.
+  await b.page.click('#conflicts .keep-mine');
+  await b.page.waitForSelector('#conflicts .conflict[data-open="false"]');
+  await a.page.reload();
+  await a.page.waitForSelector('#conflicts .resolved');
+  assert.ok((await a.page.textContent('#conflicts .resolved')).includes(street.b));
+  await a.page.waitForSelector(`dl.facts :text("${street.b}")`);
+  await syncState(a.page, 'saved');
+  await a.context.close();
+  await b.context.close();
+});
+
+test('notes written offline on two devices are all kept, in the order they were written', async () => {
+  const a = await tablet(browser);
+  const b = await tablet(browser);
+  await signIn(a.page, 'anna.nowak@mops.demo');
+  const href = (await clientLinks(a.page))[2];
+  await signIn(b.page, 'koordynator@mops.demo');
+  for (const d of [a, b]) {
+    await d.page.goto(`${BASE}${href}`);
+    await d.page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    await d.page.waitForSelector('#note-text');
+    await syncState(d.page, 'saved');
+    await d.context.setOffline(true);
+  }
+  const tag = Date.now() % 10000;
+  const write = async (d, text) => {
+    await d.page.fill('#note-text', text);
+    await d.page.click('#add-note');
+    await d.page.waitForSelector(`.note[data-pending="true"] :text("${text}")`);
+    await new Promise((r) => setTimeout(r, 50));
+  };
+  await write(a, `pierwsza ${tag}`);
+  await write(b, `druga ${tag}`);
+  await write(a, `trzecia ${tag}`);
+  await savedOnDevice(a.page).catch(() => {});
+  for (const d of [a, b]) {
+    await d.context.setOffline(false);
+    await syncState(d.page, 'saved');
+  }
+  for (const d of [a, b]) {
+    await d.page.reload();
+    await d.page.waitForSelector(`.note :text("trzecia ${tag}")`);
+    const texts = await d.page.$$eval('#note-list .note-text', (ps) => ps.map((p) => p.textContent));
+    const ours = texts.filter((t) => t.endsWith(` ${tag}`));
+    assert.deepEqual(ours, [`pierwsza ${tag}`, `druga ${tag}`, `trzecia ${tag}`]);
+  }
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a tab closed right after typing offline loses nothing', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'anna.nowak@mops.demo');
+  const href = (await clientLinks(page))[3];
+  await openEdit(page, BASE, href);
+  await syncState(page, 'saved');
+  await context.setOffline(true);
+  const street = `ul. Zamknięta ${Date.now() % 1000}`;
+  await page.fill('#street_address', street);
+  await new Promise((r) => setTimeout(r, 700));
+  await page.close();
+
+  const again = await context.newPage();
+  await again.goto(`${BASE}${href}/edit`).catch(() => {});
+  await unlock(again);
+  await again.waitForSelector('#street_address');
+  assert.equal(await again.inputValue('#street_address'), street);
+  await context.setOffline(false);
+  await syncState(again, 'saved');
+  assert.equal((await stored(again, href)).street_address, street);
+  await context.close();
+});
+
+test('a session that ended while offline keeps the drafts, which sync after signing in again', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'anna.nowak@mops.demo');
+  const href = (await clientLinks(page))[4];
+  await openEdit(page, BASE, href);
+  await syncState(page, 'saved');
+  await context.setOffline(true);
+  const street = `ul. Wygasła ${Date.now() % 1000}`;
+  await page.fill('#street_address', street);
+  await savedOnDevice(page);
+  // The session ends (expiry, or signed out elsewhere) while the tablet is offline.
+  await context.clearCookies();
+  await context.setOffline(false);
+  await page.reload();
+  await page.waitForURL(`${BASE}/login`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await page.fill('#email', 'anna.nowak@mops.demo');
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${BASE}/`);
+  await syncState(page, 'saved');
+  assert.equal((await stored(page, href)).street_address, street);
+  await context.close();
+});
+
+test('signing out is refused while changes wait, and the waiting change can be exported encrypted', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'anna.nowak@mops.demo');
+  const href = (await clientLinks(page))[5];
+  await openEdit(page, BASE, href);
+  await syncState(page, 'saved');
+  await context.setOffline(true);
+  const secret = `Tajna ${Date.now() % 1000}`;
+  await page.fill('#street_address', secret);
+  await savedOnDevice(page);
+  await page.click('#logout');
+  await page.waitForSelector('#logout-refused');
+  // What the device keeps is ciphertext only.
+  const raw = await page.evaluate(() => Object.keys(localStorage).map((k) => localStorage.getItem(k)).join('\n'));
+  assert.ok(!raw.includes(secret) && !raw.includes('Tabletowa'), 'drafts are stored encrypted');
+  // Client-side navigation: the page works without the network.
+  await page.click('nav a[href="/device"]');
+  await page.waitForSelector('#waiting-list li');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const file = await (await download.createReadStream()).toArray();
+  const text = Buffer.concat(file).toString();
+  assert.match(text, /sciezka-device-export-1/);
+  assert.ok(!text.includes(secret));
+  await page.click('#clear-device');
+  await page.waitForSelector('#device-message');
+  assert.match(await page.textContent('#device-message'), /niewysłanych zmian/);
+  await context.setOffline(false);
+  await syncState(page, 'saved');
+  await context.close();
+});
+
+test('the server killed in the middle of a sync: the device resends and every note is stored exactly once', async () => {
+  const server = await ownServer();
+  const { context, page } = await tablet(browser);
+  try {
+    await signInAt(page, server.base, 'anna.nowak@mops.demo');
+    const [href] = await clientLinks(page);
+    await page.goto(`${server.base}${href}`);
+    await page.waitForSelector('#note-text');
+    await syncState(page, 'saved');
+    await context.setOffline(true);
+    const tag = `kill-${Date.now() % 10000}`;
+    const n = 25;
+    for (let i = 0; i < n; i++) {
+      await page.fill('#note-text', `${tag} ${i}`);
+      await page.click('#add-note');
+    }
+    await page.waitForSelector(`#sync-status[data-waiting="${n}"]`);
+    await savedOnDevice(page).catch(() => {});
+    // The first push kills the server: whether or not it committed, the answer is lost.
+    let killed;
+    page.on('request', (r) => {
+      if (!killed && r.url().endsWith('/api/v1/sync/push')) killed = server.stop('SIGKILL');
+    });
+    await context.setOffline(false);
+    await page.waitForFunction(() => true);
+    while (!killed) await new Promise((r) => setTimeout(r, 20));
+    await killed;
+    await server.start();
+    await syncState(page, 'saved', 60000);
+    const notes = await page.evaluate(async (u) => (await (await fetch(u)).json()), `/api/v1${href}/notes`);
+    const ours = notes.filter((x) => x.text.startsWith(tag)).map((x) => x.text);
+    assert.equal(ours.length, n, `stored ${ours.length} of ${n}`);
+    assert.equal(new Set(ours).size, n, 'no note stored twice');
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
