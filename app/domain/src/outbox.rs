@@ -420,6 +420,22 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_written_by_an_older_app_version_waits_for_review_and_is_never_dropped() {
+        let id = Uuid::now_v7();
+        let r = record(id, 1, "Łódź");
+        let mut s = DeviceStore::new();
+        s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom"), 1);
+        // As if an older version of the app had written this draft.
+        s.docs.get_mut(&id).expect("doc").schema_version = 0;
+        assert!(s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23)).is_empty());
+        assert_eq!(s.waiting(), 1);
+        assert_eq!(s.docs[&id].local["city"], "Radom");
+        // The person opens and saves it: it is written in the current schema and sent.
+        s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom"), 2);
+        assert_eq!(s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23)).len(), 1);
+    }
+
+    #[test]
     fn a_refresh_never_overwrites_a_draft_with_waiting_changes() {
         let id = Uuid::now_v7();
         let r = record(id, 1, "Łódź");

@@ -307,6 +307,7 @@ impl Offline {
         let _ = self.write().await;
         self.key.set_value(None);
         self.store.set(None);
+        self.lock.set(Lock::Unknown);
         self.show_locked();
     }
 

@@ -132,6 +132,9 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) ->
         if engine.lock.get() != Lock::Open {
             return domain::i18n::t(l, "draft.locked").to_string();
         }
+        if engine.write_error.get().is_some() {
+            return domain::i18n::t(l, "device.write_failed").to_string();
+        }
         match (engine.unsaved.get(), engine.saved_at.get()) {
             (true, _) => domain::i18n::t(l, "draft.saving").to_string(),
             (false, Some(at)) => format!("{} {at}", domain::i18n::t(l, "draft.saved")),
