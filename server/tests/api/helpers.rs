@@ -39,6 +39,7 @@ pub struct TestApp {
     pub coordinator_a: Uuid,
     pub consultant_a: Uuid,
     pub consultant_b: Uuid,
+    pub url: String,
 }
 
 async fn database_url() -> String {
@@ -81,7 +82,16 @@ impl TestApp {
         seed::grant(&db, consultant_b, partnership_b, Role::SocialWorker).await.expect("grant");
         let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
         let state = AppState { db: db.clone(), config: Arc::new(config), leptos };
-        TestApp { router: build_app(state), db, partnership_a, coordinator_a, consultant_a, consultant_b }
+        TestApp { router: build_app(state), db, partnership_a, coordinator_a, consultant_a, consultant_b, url }
+    }
+
+    /// Another server process on the same database: its own pool and state, nothing
+    /// shared in memory with the first.
+    pub async fn second_process(&self) -> TestApp {
+        let db = Db::connect(&self.url).await.expect("connect");
+        let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
+        let state = AppState { db: db.clone(), config: Arc::new(Config::for_database(&self.url)), leptos };
+        TestApp { router: build_app(state), db, url: self.url.clone(), ..*self }
     }
 
     pub async fn raw(&self, request: Request<Body>) -> Response {

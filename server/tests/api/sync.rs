@@ -198,3 +198,25 @@ async fn malformed_and_oversized_sync_payloads_get_clear_errors() {
         "note_id": Uuid::now_v7(), "client_id": Uuid::now_v7(), "text": "x".repeat(2 * 1024 * 1024)}]});
     assert_eq!(app.post("/api/v1/sync/push", &huge, &s).await.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn two_server_processes_on_one_database_see_the_same_state_and_apply_a_mutation_once() {
+    let one = TestApp::spawn().await;
+    let two = one.second_process().await;
+    let id = one.insert_client(&one.person(12, Some(one.consultant_a))).await;
+    // Sessions live in the database, so either process accepts the device.
+    let s = one.login("consultant.a@test").await;
+    let device = Uuid::now_v7();
+    let m = vec![edit(id, 1, json!([change("city", "Kielce", "Radom")]))];
+    let body = json!({"device_id": device, "mutations": m});
+    let (a, b) = tokio::join!(one.post("/api/v1/sync/push", &body, &s), two.post("/api/v1/sync/push", &body, &s));
+    assert!(a.status == StatusCode::OK || b.status == StatusCode::OK, "{} / {}", a.text, b.text);
+    let again = push(&two, &s, device, m).await;
+    assert_eq!(again["results"][0]["outcome"]["revision"], 2);
+    assert_eq!(client(&one, &s, id).await["version"], 2);
+    assert_eq!(client(&two, &s, id).await["data"]["city"], "Radom");
+    let note = json!({"id": Uuid::now_v7(), "written_at": 7, "op": "add_note", "note_id": Uuid::now_v7(), "client_id": id, "text": "z drugiego"});
+    push(&two, &s, device, vec![note]).await;
+    let notes = one.get(&format!("/api/v1/clients/{id}/notes"), &s).await.json();
+    assert_eq!(notes[0]["text"], "z drugiego");
+}
