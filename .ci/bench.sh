@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Prints the figures the issues ask for: release wasm size (raw, gzip, brotli) and the
-# server's p50/p95 for the client list at 10,000 clients, plus the server's memory.
+# Prints the figures the issues ask for: release wasm size (raw, gzip, brotli), the
+# server's p50/p95 for the client list at 10,000 clients, sync throughput (10,000
+# mutations from one device; 50 devices at once) over loopback HTTP on SQLite, and the
+# server's memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh
@@ -38,5 +40,77 @@ def measure(path, n=300):
 for label, path in [("first page of 50", "/api/v1/clients?limit=50"), ("page 100 of 50", "/api/v1/clients?limit=50&offset=5000"), ("search 'kowal'", "/api/v1/clients?q=kowal&limit=50")]:
     total, p50, p95 = measure(path)
     print(f"client list, {label:<18} total {total:>6}: p50 {p50:6.2f} ms  p95 {p95:6.2f} ms")
+
+# --- Sync ---------------------------------------------------------------------------
+import threading, uuid
+def session(email, password="demo-sciezka-2026"):
+    jar = http.cookiejar.CookieJar()
+    op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    r = op.open(urllib.request.Request(base + "/api/v1/auth/login", data=json.dumps({"email": email, "password": password}).encode(), headers={"content-type": "application/json"}))
+    csrf = json.loads(r.read())["csrf_token"]
+    def push(device, mutations):
+        req = urllib.request.Request(base + "/api/v1/sync/push", data=json.dumps({"device_id": device, "mutations": mutations}).encode(),
+                                     headers={"content-type": "application/json", "x-csrf-token": csrf})
+        return json.loads(op.open(req).read())["results"]
+    def get(path):
+        return json.loads(op.open(base + path).read())
+    return push, get
+
+def uid():
+    # UUID v7 layout is not needed by the server; any unique UUID is a valid mutation id.
+    return str(uuid.uuid4())
+
+push, get = session("anna.nowak@mops.demo")
+clients = get("/api/v1/sync/caseload")["clients"]
+cities = {c["id"]: c["data"]["city"] for c in clients}
+ids = list(cities)
+mutations = []
+for i in range(10000):
+    cid = ids[i % len(ids)]
+    if i % 2:
+        new = f"Bench {i}"
+        mutations.append({"id": uid(), "written_at": 1780000000000 + i, "op": "edit", "doc_type": "client", "doc_id": cid,
+                          "base_revision": 1, "changes": [{"path": ["city"], "old": cities[cid], "new": new}]})
+        cities[cid] = new
+    else:
+        mutations.append({"id": uid(), "written_at": 1780000000000 + i, "op": "add_note", "note_id": uid(), "client_id": cid, "text": f"Notatka {i}"})
+device = uid()
+t = time.perf_counter()
+statuses = {}
+for k in range(0, len(mutations), 500):
+    for r in push(device, mutations[k:k + 500]):
+        statuses[r["outcome"]["status"]] = statuses.get(r["outcome"]["status"], 0) + 1
+elapsed = time.perf_counter() - t
+print(f"sync, one device, 10000 mutations (5000 notes + 5000 field edits) in batches of 500: {elapsed:.2f} s "
+      f"({10000 / elapsed:.0f} mutations/s), outcomes {statuses}")
+
+latencies, errors, lock = [], [], threading.Lock()
+def device_run(n):
+    try:
+        push, _ = session(["anna.nowak@mops.demo", "koordynator@mops.demo"][n % 2])
+    except Exception as e:
+        with lock: errors.append(f"login: {e}")
+        return
+    dev = uid()
+    for b in range(4):
+        batch = [{"id": uid(), "written_at": 1790000000000 + n * 1000 + b * 50 + j, "op": "add_note", "note_id": uid(),
+                  "client_id": ids[(n + j) % len(ids)], "text": f"Urządzenie {n} wpis {b * 50 + j}"} for j in range(50)]
+        t = time.perf_counter()
+        try:
+            res = push(dev, batch)
+            bad = [r for r in res if r["outcome"]["status"] != "applied"]
+            with lock:
+                latencies.append((time.perf_counter() - t) * 1000)
+                errors.extend(bad)
+        except Exception as e:
+            with lock: errors.append(str(e))
+threads = [threading.Thread(target=device_run, args=(n,)) for n in range(50)]
+t = time.perf_counter()
+for th in threads: th.start()
+for th in threads: th.join()
+wall = time.perf_counter() - t
+latencies.sort()
+print(f"sync, 50 devices x 200 notes at once (batches of 50): {wall:.2f} s wall incl. sign-in, {len(errors)} errors, "
+      f"batch latency p50 {statistics.median(latencies):.0f} ms p95 {latencies[int(len(latencies) * 0.95) - 1]:.0f} ms")
 PY
 echo "server RSS after the run: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"

@@ -55,6 +55,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <A href="/clients/new">{tr("nav.new_client")}</A>
                     <Show when=steers>
                         <A href="/audit">{tr("nav.audit")}</A>
+                        <A href="/devices">{tr("nav.devices")}</A>
                     </Show>
                     <A href="/device">{tr("nav.device")}</A>
                     <A href="/account">{tr("nav.account")}</A>

@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=pages::audit::AuditPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
                     <Route path=path!("/device") view=pages::device::DevicePage/>
+                    <Route path=path!("/devices") view=pages::devices::DevicesPage/>
                     <Route path=path!("/offline") view=pages::device::OfflineShellPage/>
                 </Routes>
             </layout::Layout>

@@ -3,25 +3,18 @@
 // history of versions on the card.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, launch, tablet, signIn, syncState } from './helpers.mjs';
+import { BASE, PASSWORD, launch, tablet, signIn, syncState, clientLinks, stored } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function firstClients(page) {
-  await page.waitForSelector('table.clients a[href^="/clients/"]');
-  return page.$$eval('table.clients a[href^="/clients/"]', (as) => as.map((a) => a.getAttribute('href')));
-}
 
-async function stored(page, href) {
-  return page.evaluate(async (u) => (await (await fetch(u)).json()).data, `/api/v1${href}`);
-}
 
 test('a server answering 500 is retried with backoff and nothing is lost', async () => {
   const { context, page } = await tablet(browser);
   await signIn(page, 'piotr.lis@pup.demo');
-  const [href] = await firstClients(page);
+  const [href] = await clientLinks(page);
   await page.goto(`${BASE}${href}/edit`);
   await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await syncState(page, 'saved');
@@ -53,7 +46,7 @@ test('storage running out is reported, and a write that fails keeps the previous
     };
   });
   await signIn(page, 'piotr.lis@pup.demo');
-  const [, href] = await firstClients(page);
+  const [, href] = await clientLinks(page);
   await page.click('nav a[href="/device"]');
   await page.waitForSelector('#storage-usage');
   assert.match(await page.textContent('#storage-usage'), /90 %/);
@@ -83,7 +76,7 @@ test('storage running out is reported, and a write that fails keeps the previous
 test('an app upgrade while changes wait loses nothing', async () => {
   const { context, page } = await tablet(browser);
   await signIn(page, 'piotr.lis@pup.demo');
-  const [, , href] = await firstClients(page);
+  const [, , href] = await clientLinks(page);
   await page.goto(`${BASE}${href}/edit`);
   await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await syncState(page, 'saved');
@@ -106,7 +99,7 @@ test('an app upgrade while changes wait loses nothing', async () => {
 test('drafts lock on demand, refuse a wrong password and open with the right one', async () => {
   const { context, page } = await tablet(browser);
   await signIn(page, 'piotr.lis@pup.demo');
-  await firstClients(page);
+  await clientLinks(page);
   await page.click('nav a[href="/device"]');
   await page.click('text=Zablokuj teraz');
   await page.waitForSelector('#unlock-password');
@@ -124,7 +117,7 @@ test('drafts lock on demand, refuse a wrong password and open with the right one
 test('the card shows the history of versions with who changed what from which device', async () => {
   const { context, page } = await tablet(browser);
   await signIn(page, 'piotr.lis@pup.demo');
-  const [href] = await firstClients(page);
+  const [href] = await clientLinks(page);
   await page.goto(`${BASE}${href}`);
   await page.waitForSelector('.history summary');
   await page.click('.history summary');

@@ -114,3 +114,14 @@ export async function shellCached(page) {
 export async function syncState(page, state, timeout = 20000) {
   await page.waitForSelector(`#sync-status[data-state="${state}"]`, { timeout });
 }
+
+/** The client links of the table on the page, in the order shown. */
+export async function clientLinks(page) {
+  await page.waitForSelector('table.clients a[href^="/clients/"]');
+  return page.$$eval('table.clients a[href^="/clients/"]', (as) => as.map((a) => a.getAttribute('href')));
+}
+
+/** A client's data as the server has it, read with the page's own session. */
+export async function stored(page, href) {
+  return page.evaluate(async (u) => (await (await fetch(u)).json()).data, `/api/v1${href}`);
+}

@@ -3,17 +3,12 @@
 // person resolves; notes from two devices; a server killed in the middle of a sync.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, launch, tablet, signIn, signInAt, ownServer, shellCached, syncState } from './helpers.mjs';
+import { BASE, PASSWORD, launch, tablet, signIn, signInAt, ownServer, shellCached, syncState, clientLinks, stored } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-/** The caseload's client links, in the order shown. */
-async function clientLinks(page) {
-  await page.waitForSelector('table.clients a[href^="/clients/"]');
-  return page.$$eval('table.clients a[href^="/clients/"]', (as) => as.map((a) => a.getAttribute('href')));
-}
 
 async function openEdit(page, base, href) {
   await page.goto(`${base}${href}/edit`);
@@ -21,10 +16,6 @@ async function openEdit(page, base, href) {
   await page.waitForSelector('#city');
 }
 
-/** A client's record as the server has it, read with the page's own session. */
-async function stored(page, href) {
-  return page.evaluate(async (u) => (await (await fetch(u)).json()).data, `/api/v1${href}`);
-}
 
 async function unlock(page) {
   await page.waitForSelector('#unlock-password');

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client;
 pub mod config;
 pub mod db;
+pub mod device;
 pub mod error;
 pub mod history;
 pub mod lang;

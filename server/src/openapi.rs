@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{audit, auth, client, history, partnership, sync, AppState};
+use crate::{audit, auth, client, device, history, partnership, sync, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(sync::resolve))
         .routes(routes!(sync::notes))
         .routes(routes!(history::client_history))
+        .routes(routes!(device::list))
+        .routes(routes!(device::revoke))
+        .routes(routes!(device::held))
+        .routes(routes!(device::decide))
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {

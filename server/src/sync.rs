@@ -52,20 +52,28 @@ pub async fn push(
     .bind(t)
     .execute(&mut *tx)
     .await?;
+    let (revoked,): (Option<i64>,) = sqlx::query_as("SELECT revoked_at FROM devices WHERE id = $1 AND user_id = $2")
+        .bind(req.device_id.to_string())
+        .bind(user.id.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
     let mut results = Vec::with_capacity(req.mutations.len());
     for m in &req.mutations {
-        let outcome = apply_once(&mut tx, &user, lang, req.device_id, m).await?;
+        let outcome = match revoked {
+            Some(_) => crate::device::hold(&mut tx, &user, lang, req.device_id, m).await?,
+            None => apply_once(&mut tx, &user, lang, req.device_id, m).await?,
+        };
         results.push(MutationResult { mutation_id: m.id, outcome });
     }
     tx.commit().await?;
     Ok(ApiJson(PushResponse { results }))
 }
 
-fn internal(e: impl std::fmt::Display) -> AppError {
+pub(crate) fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(e.to_string())
 }
 
-async fn apply_once(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, device: Uuid, m: &Mutation) -> Result<Outcome, AppError> {
+pub(crate) async fn apply_once(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, device: Uuid, m: &Mutation) -> Result<Outcome, AppError> {
     let claimed = sqlx::query(
         "INSERT INTO sync_mutations (id, user_id, device_id, doc_id, received_at, result) VALUES ($1, $2, $3, $4, $5, '')
          ON CONFLICT (id) DO NOTHING",
@@ -120,13 +128,13 @@ async fn apply_once(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, de
     Ok(outcome)
 }
 
-fn field(pointer: &str, code: &str, message: &str) -> FieldError {
+pub(crate) fn field(pointer: &str, code: &str, message: &str) -> FieldError {
     FieldError { pointer: pointer.into(), code: code.into(), message: message.into() }
 }
 
 /// A write aimed outside the user's partnerships goes into the owning partnership's
 /// audit log, so its coordinators see who tried.
-async fn refused(conn: &mut AnyConnection, user: &CurrentUser, m: &Mutation) -> Result<(), AppError> {
+pub(crate) async fn refused(conn: &mut AnyConnection, user: &CurrentUser, m: &Mutation) -> Result<(), AppError> {
     let doc = m.op.doc_id();
     let owner: Option<(String,)> =
         sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(doc.to_string()).fetch_optional(&mut *conn).await?;

@@ -104,6 +104,22 @@ pub struct ClientRecord {
     pub data: ClientInput,
 }
 
+impl ClientRecord {
+    /// A client registered on a device that the server has not seen yet.
+    pub fn unsent(id: Uuid, data: ClientInput) -> ClientRecord {
+        ClientRecord {
+            id,
+            status: "active".into(),
+            key_consultant_name: String::new(),
+            caseload_override_by: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            version: 0,
+            data,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Consultant {

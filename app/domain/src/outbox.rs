@@ -261,6 +261,15 @@ impl DeviceStore {
                         }
                     }
                 }
+                Outcome::Held { message } => {
+                    // Kept on the server for a coordinator; the draft stays as it is.
+                    let note_text = match &p.item {
+                        Item::Note { text, .. } => Some(text.clone()),
+                        Item::Doc { .. } => None,
+                    };
+                    let errors = vec![FieldError { pointer: String::new(), code: "held".into(), message: message.clone() }];
+                    self.rejected.push(Rejected { mutation_id: p.id, doc_id, at: now_ms, errors, note_text });
+                }
                 Outcome::Rejected { errors } => {
                     let note_text = match &p.item {
                         Item::Note { text, .. } => Some(text.clone()),
@@ -330,16 +339,7 @@ mod tests {
         data.consent = true;
         data.consent_date = "2026-01-10".into();
         data = data.validate(Lang::Pl, date!(2026 - 11 - 23)).expect("valid").get().clone();
-        ClientRecord {
-            id,
-            status: "active".into(),
-            key_consultant_name: String::new(),
-            caseload_override_by: String::new(),
-            created_at: String::new(),
-            updated_at: String::new(),
-            version,
-            data,
-        }
+        ClientRecord { version, ..ClientRecord::unsent(id, data) }
     }
 
     fn with_city(r: &ClientRecord, city: &str) -> Value {

@@ -112,6 +112,9 @@ pub enum Outcome {
     Conflict { revision: i64, conflicts: Vec<ConflictView> },
     /// Nothing stored: the errors say why, next to their fields.
     Rejected { errors: Vec<FieldError> },
+    /// The device was revoked: the change is kept on the server, unapplied, until a
+    /// coordinator applies or discards it.
+    Held { message: String },
 }
 
 /// A stored conflict, shown side by side to everyone who works on the document.
@@ -169,6 +172,49 @@ pub struct Version {
     pub device_id: Option<Uuid>,
     /// JSON Pointers of the fields this version changed.
     pub fields: Vec<String>,
+}
+
+/// A device that has pushed changes, as a coordinator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeviceInfo {
+    pub device_id: Uuid,
+    pub user_id: Uuid,
+    pub user_name: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    /// Empty while the device may sync; who revoked it and when otherwise.
+    pub revoked: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RevokeDevice {
+    pub user_id: Uuid,
+}
+
+/// A change pushed by a revoked device, waiting for a coordinator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HeldChange {
+    pub mutation_id: Uuid,
+    pub device_id: Uuid,
+    pub user_name: String,
+    pub client_id: Uuid,
+    pub client_name: String,
+    pub received_at: String,
+    pub mutation: Mutation,
+    /// `applied` or `discarded` once decided, with who and when.
+    pub decision: String,
+    pub decided: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub apply: bool,
 }
 
 /// What a consultant's device keeps for offline work: the own caseload.

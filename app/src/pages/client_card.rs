@@ -44,16 +44,7 @@ pub fn ClientCardPage() -> impl IntoView {
                     view! { <Card r data status=Some(status)/> }.into_any()
                 }
                 (Some(data), None) => {
-                    let r = ClientRecord {
-                        id,
-                        status: "active".into(),
-                        key_consultant_name: String::new(),
-                        caseload_override_by: String::new(),
-                        created_at: String::new(),
-                        updated_at: String::new(),
-                        version: 0,
-                        data: data.clone(),
-                    };
+                    let r = ClientRecord::unsent(id, data.clone());
                     view! { <Card r data status=Some("draft.local_only")/> }.into_any()
                 }
                 _ => view! { <ErrorNotice error=e/> }.into_any(),

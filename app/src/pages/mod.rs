@@ -5,5 +5,6 @@ pub mod client_card;
 pub mod client_form;
 pub mod clients;
 pub mod device;
+pub mod devices;
 pub mod login;
 mod widgets;

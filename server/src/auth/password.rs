@@ -23,7 +23,16 @@ fn dummy_hash() -> &'static str {
     })
 }
 
+/// At most one hash per core at a time: each takes 19 MiB, and fifty devices signing in
+/// at once would otherwise hold a gigabyte (measured by `bench`). The rest wait.
+async fn permit() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(n)).acquire().await.map_err(|e| AppError::Internal(e.to_string()))
+}
+
 pub async fn hash(password: String) -> Result<String, AppError> {
+    let _slot = permit().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
@@ -34,6 +43,7 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 }
 
 pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError> {
+    let _slot = permit().await?;
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| dummy_hash().to_string());

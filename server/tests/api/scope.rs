@@ -46,6 +46,15 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("POST", "/api/v1/conflicts/{id}/resolve") => {
                     (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"value": "x"}), &[StatusCode::NOT_FOUND])
                 }
+                ("GET", "/api/v1/partnerships/{id}/devices" | "/api/v1/partnerships/{id}/held") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND])
+                }
+                ("POST", "/api/v1/devices/{id}/revoke") => {
+                    (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"user_id": app.consultant_a}), &[StatusCode::NOT_FOUND])
+                }
+                ("POST", "/api/v1/held/{id}/decide") => {
+                    (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"apply": true}), &[StatusCode::NOT_FOUND])
+                }
                 other => panic!("route {other:?} is not covered by the scoping test: add it here"),
             };
             let body = if method == Method::GET { None } else { Some(&body) };

@@ -220,3 +220,44 @@ async fn two_server_processes_on_one_database_see_the_same_state_and_apply_a_mut
     let notes = one.get(&format!("/api/v1/clients/{id}/notes"), &s).await.json();
     assert_eq!(notes[0]["text"], "z drugiego");
 }
+
+#[tokio::test]
+async fn a_revoked_device_has_its_changes_held_for_a_coordinator_who_applies_or_discards_them() {
+    let app = TestApp::spawn().await;
+    let id = app.insert_client(&app.person(13, Some(app.consultant_a))).await;
+    let anna = app.login("consultant.a@test").await;
+    let coord = app.login("coord.a@test").await;
+    let tablet = Uuid::now_v7();
+    push(&app, &anna, tablet, vec![edit(id, 1, json!([change("city", "Kielce", "Radom")]))]).await;
+    let devices = app.get(&format!("/api/v1/partnerships/{}/devices", app.partnership_a), &coord).await.json();
+    assert_eq!(devices[0]["device_id"], json!(tablet));
+    assert_eq!(devices[0]["revoked"], "");
+    // A consultant cannot revoke devices; the coordinator can.
+    let body = json!({"user_id": app.consultant_a});
+    assert_eq!(app.post(&format!("/api/v1/devices/{tablet}/revoke"), &body, &anna).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.post(&format!("/api/v1/devices/{tablet}/revoke"), &body, &coord).await.status, StatusCode::NO_CONTENT);
+
+    let keep = edit(id, 2, json!([change("city", "Radom", "Opatów")]));
+    let drop = edit(id, 2, json!([change("phone", "", "600100400")]));
+    let r = push(&app, &anna, tablet, vec![keep.clone(), drop.clone()]).await;
+    assert_eq!(r["results"][0]["outcome"]["status"], "held");
+    assert_eq!(client(&app, &anna, id).await["version"], 2, "nothing applied while held");
+    // A resend is held once, not twice.
+    push(&app, &anna, tablet, vec![keep.clone()]).await;
+    let held = app.get(&format!("/api/v1/partnerships/{}/held", app.partnership_a), &coord).await.json();
+    assert_eq!(held.as_array().map(Vec::len), Some(2));
+    assert_eq!(held[0]["user_name"], "Konsultant A");
+
+    let apply = app.post(&format!("/api/v1/held/{}/decide", keep["id"].as_str().expect("id")), &json!({"apply": true}), &coord).await;
+    assert_eq!(apply.status, StatusCode::OK, "{}", apply.text);
+    assert_eq!(apply.json()["decision"], "applied");
+    let discard = app.post(&format!("/api/v1/held/{}/decide", drop["id"].as_str().expect("id")), &json!({"apply": false}), &coord).await;
+    assert_eq!(discard.json()["decision"], "discarded");
+    let again = app.post(&format!("/api/v1/held/{}/decide", drop["id"].as_str().expect("id")), &json!({"apply": true}), &coord).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let c = client(&app, &anna, id).await;
+    assert_eq!((c["data"]["city"].as_str(), c["data"]["phone"].as_str()), (Some("Opatów"), Some("")));
+    // Another device of the same person still syncs.
+    let r = push(&app, &anna, Uuid::now_v7(), vec![edit(id, 3, json!([change("city", "Opatów", "Sandomierz")]))]).await;
+    assert_eq!(r["results"][0]["outcome"]["status"], "applied");
+}
