@@ -128,3 +128,36 @@ test('the card shows the history of versions with who changed what from which de
   assert.match(text, /urządzenie/);
   await context.close();
 });
+
+test('a coordinator revokes a lost tablet: its later changes are held, then applied by the coordinator', async () => {
+  const consultant = await tablet(browser);
+  await signIn(consultant.page, 'anna.nowak@mops.demo');
+  const href = (await clientLinks(consultant.page))[6];
+  await consultant.page.goto(`${BASE}${href}/edit`);
+  await consultant.page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await syncState(consultant.page, 'saved');
+  await consultant.page.fill('#city', 'Przed blokadą');
+  await syncState(consultant.page, 'saved');
+
+  const coord = await tablet(browser);
+  await signIn(coord.page, 'koordynator@mops.demo');
+  await coord.page.click('nav a[href="/devices"]');
+  await coord.page.waitForSelector('#device-table');
+  const rows = await coord.page.$$('#device-table tbody tr:has(th:text("Anna Nowak")) button.revoke');
+  for (const b of rows) await b.click();
+  await coord.page.waitForSelector('#device-table tbody tr:has(th:text("Anna Nowak")) :text("Zablokowane")');
+
+  await consultant.page.fill('#city', 'Po blokadzie');
+  await consultant.page.click('nav a[href="/device"]');
+  await consultant.page.waitForSelector('#rejected-list :text("Zmiana czeka na serwerze na decyzję koordynatora")');
+  assert.notEqual((await stored(consultant.page, href)).city, 'Po blokadzie', 'nothing applied while held');
+
+  await coord.page.reload();
+  await coord.page.waitForSelector('#held-list li');
+  assert.match(await coord.page.textContent('#held-list'), /Po blokadzie/);
+  await coord.page.click('#held-list li button:text("Zastosuj")');
+  await coord.page.waitForSelector('#held-list :text("Zastosowano")');
+  assert.equal((await stored(coord.page, href)).city, 'Po blokadzie');
+  await consultant.context.close();
+  await coord.context.close();
+});
