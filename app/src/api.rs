@@ -104,7 +104,7 @@ async fn send<T: DeserializeOwned>(req: Result<gloo_net::http::Request, gloo_net
 }
 
 fn with_headers(b: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
-    let lang = crate::i18n::use_lang().get_untracked();
+    let lang = crate::i18n::current_lang();
     let b = b.header("Accept-Language", lang.tag()).header("Accept", "application/json");
     match cookie(CSRF_COOKIE) {
         Some(token) => b.header(CSRF_HEADER, &token),

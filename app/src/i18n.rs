@@ -10,8 +10,21 @@ pub const LANG_COOKIE: &str = "lang";
 #[derive(Clone, Copy)]
 struct LangCtx(RwSignal<Lang>);
 
+thread_local! {
+    // The browser's one language, for work that runs outside the component tree
+    // (the sync engine's requests after an await).
+    static CURRENT: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::Pl) };
+}
+
 pub fn provide_lang() {
-    provide_context(LangCtx(RwSignal::new(initial_lang())));
+    let lang = initial_lang();
+    CURRENT.with(|c| c.set(lang));
+    provide_context(LangCtx(RwSignal::new(lang)));
+}
+
+/// The language now, also where no component context is at hand.
+pub fn current_lang() -> Lang {
+    use_context::<LangCtx>().map(|c| c.0.get_untracked()).unwrap_or_else(|| CURRENT.with(|c| c.get()))
 }
 
 pub fn use_lang() -> RwSignal<Lang> {
@@ -27,6 +40,7 @@ pub fn tr(key: &'static str) -> impl Fn() -> String + Clone + Send + Sync + 'sta
 /// Switches the language and remembers it for the server's next render.
 pub fn set_lang(lang: Lang) {
     crate::api::set_cookie(LANG_COOKIE, lang.tag());
+    CURRENT.with(|c| c.set(lang));
     use_lang().set(lang);
 }
 

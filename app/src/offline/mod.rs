@@ -157,6 +157,17 @@ fn save_keyring(user: Uuid, ring: &Keyring) -> Result<(), String> {
     Browser::set(keyring_name(user), ring).map_err(|e| e.to_string())
 }
 
+/// Moves drafts that no key opens any more out of the way, under a dated name.
+fn set_aside(user: Uuid) {
+    let suffix = format!("unopened.{}", now_ms());
+    for name in [keyring_name(user), data_name(user)] {
+        if let Ok(Some(v)) = Browser::raw().get_item(&name) {
+            let _ = Browser::raw().set_item(&format!("{name}.{suffix}"), &v);
+            Browser::delete(&name);
+        }
+    }
+}
+
 fn js_err(e: crypto::CryptoError) -> String {
     e.0
 }
@@ -197,7 +208,10 @@ impl Offline {
             spawn_local(self.lock_now());
             return;
         }
-        if self.online.get_untracked() && !self.running.get_value() {
+        // Waiting changes go at once; otherwise the caseload is refreshed every five
+        // minutes (each refresh is an audited read of the caseload).
+        let (waiting, last) = self.store.with_untracked(|s| s.as_ref().map(|s| (s.waiting(), s.last_sync.unwrap_or(0))).unwrap_or((0, 0)));
+        if self.online.get_untracked() && !self.running.get_value() && (waiting > 0 || now_ms() - last > 300_000) {
             self.sync_soon(0);
         }
     }
@@ -239,15 +253,30 @@ impl Offline {
             Some(w) => match crypto::unwrap(&w, &server).await {
                 Ok(k) => k,
                 // Wrapped by a key the server no longer hands out: only the password opens it.
-                Err(_) => match (password, ring.as_ref().and_then(|r| r.by_password.clone())) {
-                    (Some(p), Some(wp)) => {
+                Err(_) => {
+                    let mut opened = None;
+                    if let (Some(p), Some(wp)) = (password, ring.as_ref().and_then(|r| r.by_password.clone())) {
                         let salt = ring.as_ref().map(|r| r.salt.clone()).unwrap_or_default();
-                        crypto::unwrap(&wp, &crypto::password_key(p, &salt).await.map_err(js_err)?).await.map_err(js_err)?
+                        if let Ok(pk) = crypto::password_key(p, &salt).await {
+                            opened = crypto::unwrap(&wp, &pk).await.ok();
+                        }
                     }
-                    _ => return Err("the server key does not open these drafts".into()),
-                },
+                    match (opened, password) {
+                        (Some(k), _) => k,
+                        // Neither key opens them (the account was recreated, say): the old
+                        // ciphertext is set aside under a dated name, never deleted.
+                        (None, Some(_)) => {
+                            set_aside(me.user_id);
+                            ring = None;
+                            crypto::new_data_key().await.map_err(js_err)?
+                        }
+                        (None, None) => return Err("the server key does not open these drafts".into()),
+                    }
+                }
             },
             None => {
+                // No key for what may be stored: keep it aside rather than fail to open it.
+                set_aside(me.user_id);
                 ring = None;
                 crypto::new_data_key().await.map_err(js_err)?
             }
@@ -437,7 +466,7 @@ impl Offline {
 
     async fn sync_inner(self) -> Result<(), SyncError> {
         let device = device_id();
-        let lang = crate::i18n::use_lang().get_untracked();
+        let lang = crate::i18n::current_lang();
         let total = self.store.with_untracked(|s| s.as_ref().map(DeviceStore::waiting).unwrap_or(0));
         let mut done = 0;
         let mut touched: Vec<Uuid> = Vec::new();
