@@ -49,6 +49,13 @@ test('a draft typed while the server is gone survives a reload, and syncs by its
     assert.equal(await page.inputValue('#city'), city);
     assert.equal(await page.getAttribute('#sync-status', 'data-waiting'), '1');
     assert.match(await page.textContent('#sync-status'), /1 zmiana czeka na wysłanie/);
+    // The caseload comes from the device's encrypted copy.
+    await page.click('nav a[href="/"]');
+    await page.waitForSelector('#caseload-offline');
+    assert.match(await page.textContent('#caseload-count'), /Prowadzisz\s+12\s+z\s+15/);
+    await page.click(`table.clients a[href="${href}"]`);
+    await page.waitForSelector('#card-status');
+    assert.ok((await page.textContent('dl.facts')).includes(city));
 
     // Back online: the retry with backoff sends it without anyone pressing a button.
     await server.start();
@@ -227,6 +234,33 @@ test('signing out is refused while changes wait, and the waiting change can be e
   assert.match(await page.textContent('#device-message'), /niewysłanych zmian/);
   await context.setOffline(false);
   await syncState(page, 'saved');
+  await context.close();
+});
+
+test('two tabs of one device working offline keep each other\'s changes', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'anna.nowak@mops.demo');
+  const href = (await clientLinks(page))[7];
+  await openEdit(page, BASE, href);
+  await syncState(page, 'saved');
+  const other = await context.newPage();
+  await other.goto(`${BASE}${href}`);
+  await other.waitForSelector('#note-text');
+  await syncState(other, 'saved');
+  await context.setOffline(true);
+  const street = `ul. Dwie Karty ${Date.now() % 1000}`;
+  await page.fill('#street_address', street);
+  await savedOnDevice(page);
+  await other.fill('#note-text', `notatka z drugiej karty ${street}`);
+  await other.click('#add-note');
+  await other.waitForSelector('#sync-status[data-waiting="2"]');
+  await page.waitForSelector('#sync-status[data-waiting="2"]');
+  await context.setOffline(false);
+  await syncState(page, 'saved');
+  await syncState(other, 'saved');
+  assert.equal((await stored(page, href)).street_address, street);
+  const notes = await page.evaluate(async (u) => (await (await fetch(u)).json()), `/api/v1${href}/notes`);
+  assert.ok(notes.some((n) => n.text === `notatka z drugiej karty ${street}`));
   await context.close();
 });
 

@@ -191,6 +191,25 @@ impl Offline {
                 self.flush();
             }
         });
+        // Another tab of this device wrote the store: take its version, so two tabs never
+        // overwrite each other's work (unless this one has an edit not yet written,
+        // which its own write will carry within 300 ms).
+        window_event_listener(leptos::ev::storage, move |ev| {
+            let Some(user) = self.user.get_value() else { return };
+            if ev.key().as_deref() != Some(data_name(user).as_str()) || self.unsaved.get_untracked() {
+                return;
+            }
+            let (Some(sealed), Some(key)) = (ev.new_value(), self.key.get_value()) else { return };
+            spawn_local(async move {
+                if let Ok(json) = crypto::decrypt(&key, &sealed).await {
+                    if let Ok(store) = serde_json::from_str::<DeviceStore>(&json) {
+                        if !self.unsaved.get_untracked() {
+                            self.store.set(Some(store));
+                        }
+                    }
+                }
+            });
+        });
         for name in ["pointerdown", "keydown"] {
             window_event_listener_untyped(name, move |_| self.last_input.set_value(js_sys::Date::now()));
         }
