@@ -1,5 +1,6 @@
 //! Password hashing with argon2id at OWASP's recommended parameters
-//! (19 MiB memory, 2 iterations, 1 lane), always off the async runtime.
+//! (19 MiB memory, 2 iterations, 1 lane), always off the async runtime, on a few
+//! threads of its own.
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -23,33 +24,57 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-/// At most one hash per core at a time: each takes 19 MiB, and fifty devices signing in
-/// at once would otherwise hold a gigabyte (measured by `bench`). The rest wait.
-async fn permit() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
-    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(n)).acquire().await.map_err(|e| AppError::Internal(e.to_string()))
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Hashing runs on a few threads of its own, one per core. Each argon2 call takes
+/// 19 MiB, and the allocator keeps freed memory in per-thread arenas: on the
+/// runtime's many blocking threads, fifty devices signing in at once left the server
+/// at a gigabyte (measured by `bench`). Here the memory stays at cores × 19 MiB and
+/// the rest of the sign-ins queue.
+fn pool() -> &'static std::sync::mpsc::SyncSender<Job> {
+    static POOL: std::sync::OnceLock<std::sync::mpsc::SyncSender<Job>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(1024);
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        for i in 0..n {
+            let rx = rx.clone();
+            let _ = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || loop {
+                let job = match rx.lock() {
+                    Ok(r) => r.recv(),
+                    Err(_) => return,
+                };
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            });
+        }
+        tx
+    })
+}
+
+async fn run<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    pool().try_send(Box::new(move || drop(tx.send(f())))).map_err(|_| AppError::TooManyRequests)?;
+    rx.await.map_err(|e| AppError::Internal(e.to_string()))
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
-    let _slot = permit().await?;
-    tokio::task::spawn_blocking(move || {
+    run(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+    .await?
     .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError> {
-    let _slot = permit().await?;
-    tokio::task::spawn_blocking(move || {
+    run(move || {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| dummy_hash().to_string());
         let ok = PasswordHash::new(&hash).map(|h| argon2().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false);
         known && ok
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))
 }
