@@ -5,6 +5,7 @@ use domain::api::{Me, Problem};
 use domain::validation::FieldError;
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::JsCast;
 
 pub const CSRF_COOKIE: &str = "sciezka_csrf";
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
@@ -49,7 +50,6 @@ pub fn cookie_value(header: &str, name: &str) -> Option<String> {
 }
 
 fn html_document() -> Option<web_sys::HtmlDocument> {
-    use wasm_bindgen::JsCast;
     web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()
 }
 
@@ -103,7 +103,22 @@ async fn send<T: DeserializeOwned>(req: Result<gloo_net::http::Request, gloo_net
     })
 }
 
+/// How long a request may take before it counts as failed. A server that accepts the
+/// connection and never answers must not stall the sync engine, which retries.
+const TIMEOUT_MS: i32 = 20_000;
+
+fn with_timeout(b: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    let Ok(controller) = web_sys::AbortController::new() else { return b };
+    let signal = controller.signal();
+    let abort = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), TIMEOUT_MS);
+    }
+    b.abort_signal(Some(&signal))
+}
+
 fn with_headers(b: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    let b = with_timeout(b);
     let lang = crate::i18n::current_lang();
     let b = b.header("Accept-Language", lang.tag()).header("Accept", "application/json");
     match cookie(CSRF_COOKIE) {

@@ -35,6 +35,28 @@ test('a server answering 500 is retried with backoff and nothing is lost', async
   await context.close();
 });
 
+test('a server that never answers times out and the change is retried', async () => {
+  const { context, page } = await tablet(browser);
+  await signIn(page, 'piotr.lis@pup.demo');
+  const href = (await clientLinks(page))[3];
+  await page.goto(`${BASE}${href}/edit`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await syncState(page, 'saved');
+  let hung = 0;
+  await page.route('**/api/v1/sync/push', (route) => {
+    if (hung === 0) {
+      hung += 1;
+      return; // accepted, never answered
+    }
+    return route.continue();
+  });
+  await page.fill('#city', 'Ostrowiec');
+  await page.waitForSelector('#sync-status:has-text("Serwer nie odpowiada")', { timeout: 40000 });
+  await syncState(page, 'saved', 40000);
+  assert.equal((await stored(page, href)).city, 'Ostrowiec');
+  await context.close();
+});
+
 test('storage running out is reported, and a write that fails keeps the previous version and says so', async () => {
   const { context, page } = await tablet(browser);
   await context.addInitScript(() => {
