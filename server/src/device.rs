@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use domain::api::Problem;
-use domain::sync::{Decision, DeviceInfo, HeldChange, Mutation, Op, Outcome, RevokeDevice};
+use domain::sync::{Decision, DeviceInfo, HeldChange, Mutation, Outcome, RevokeDevice};
 use domain::validation::format_timestamp_warsaw;
 use domain::Lang;
 use sqlx::{Acquire, AnyConnection};
@@ -14,7 +14,7 @@ use crate::audit::{self, Action};
 use crate::auth::CurrentUser;
 use crate::error::{ApiJson, ApiResult, AppError};
 use crate::lang::RequestLang;
-use crate::sync::{apply_once, field, internal, refused};
+use crate::sync::{apply_once, internal, not_found, refused, target_partnership};
 use crate::{now, AppState};
 
 fn steering(user: &CurrentUser, partnership: Uuid) -> Result<(), AppError> {
@@ -34,18 +34,10 @@ pub(crate) async fn hold(conn: &mut AnyConnection, user: &CurrentUser, lang: Lan
         return serde_json::from_str(&result).map_err(internal);
     }
     let client = m.op.doc_id();
-    let owner: Option<(String,)> = sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(client.to_string()).fetch_optional(&mut *conn).await?;
-    let partnership = match (&owner, &m.op) {
-        (Some((p,)), _) => Uuid::parse_str(p).ok(),
-        (None, Op::Create { data, .. }) => data.get("partnership_id").and_then(|p| p.as_str()).and_then(|p| Uuid::parse_str(p).ok()),
-        _ => None,
-    };
+    let (partnership, _) = target_partnership(conn, &m.op).await?;
     let Some(partnership) = partnership.filter(|p| user.role_in(*p).is_ok()) else {
         refused(conn, user, m).await?;
-        return Ok(Outcome::Rejected { errors: vec![field("", "not_found", match lang {
-            Lang::Pl => "Nie ma takiego dokumentu w Twoich partnerstwach.",
-            Lang::En => "There is no such document in your partnerships.",
-        })] });
+        return Ok(not_found(lang));
     };
     sqlx::query(
         "INSERT INTO sync_held (mutation_id, device_id, user_id, partnership_id, client_id, body, received_at)

@@ -113,10 +113,7 @@ pub(crate) async fn apply_once(conn: &mut AnyConnection, user: &CurrentUser, lan
         Err(AppError::NotFound | AppError::Forbidden(_)) => {
             savepoint.rollback().await?;
             refused(conn, user, m).await?;
-            Outcome::Rejected { errors: vec![field("", "not_found", match lang {
-                Lang::Pl => "Nie ma takiego dokumentu w Twoich partnerstwach.",
-                Lang::En => "There is no such document in your partnerships.",
-            })] }
+            not_found(lang)
         }
         Err(e) => return Err(e),
     };
@@ -132,22 +129,38 @@ pub(crate) fn field(pointer: &str, code: &str, message: &str) -> FieldError {
     FieldError { pointer: pointer.into(), code: code.into(), message: message.into() }
 }
 
-/// A write aimed outside the user's partnerships goes into the owning partnership's
-/// audit log, so its coordinators see who tried.
-pub(crate) async fn refused(conn: &mut AnyConnection, user: &CurrentUser, m: &Mutation) -> Result<(), AppError> {
-    let doc = m.op.doc_id();
+/// The answer for a document outside the user's partnerships: the same as for one
+/// that does not exist.
+pub(crate) fn not_found(lang: Lang) -> Outcome {
+    Outcome::Rejected { errors: vec![field("", "not_found", match lang {
+        Lang::Pl => "Nie ma takiego dokumentu w Twoich partnerstwach.",
+        Lang::En => "There is no such document in your partnerships.",
+    })] }
+}
+
+/// The partnership a mutation writes into, and whether its client exists already:
+/// the stored client's, or for a new one the partnership it names.
+pub(crate) async fn target_partnership(conn: &mut AnyConnection, op: &Op) -> Result<(Option<Uuid>, bool), AppError> {
     let owner: Option<(String,)> =
-        sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(doc.to_string()).fetch_optional(&mut *conn).await?;
-    let partnership = match (&owner, &m.op) {
+        sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(op.doc_id().to_string()).fetch_optional(&mut *conn).await?;
+    let partnership = match (&owner, op) {
         (Some((p,)), _) => Uuid::parse_str(p).ok(),
         (None, Op::Create { data, .. }) => data.get("partnership_id").and_then(|p| p.as_str()).and_then(|p| Uuid::parse_str(p).ok()),
         _ => None,
     };
+    Ok((partnership, owner.is_some()))
+}
+
+/// A write aimed outside the user's partnerships goes into the owning partnership's
+/// audit log, so its coordinators see who tried.
+pub(crate) async fn refused(conn: &mut AnyConnection, user: &CurrentUser, m: &Mutation) -> Result<(), AppError> {
+    let doc = m.op.doc_id();
+    let (partnership, client_exists) = target_partnership(conn, &m.op).await?;
     if let Some(p) = partnership {
-        let exists: Option<(String,)> =
+        let known: Option<(String,)> =
             sqlx::query_as("SELECT id FROM partnerships WHERE id = $1").bind(p.to_string()).fetch_optional(&mut *conn).await?;
-        if exists.is_some() {
-            let client = owner.is_some().then_some(doc);
+        if known.is_some() {
+            let client = client_exists.then_some(doc);
             audit::record(conn, user, p, client, Action::Refused, &format!("sync mutation {}", m.id)).await?;
         }
     }
@@ -179,15 +192,18 @@ async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, origin:
             let now_doc = serde_json::to_value(&current.data).map_err(internal)?;
             let merged = merge::apply(&now_doc, changes);
             let mut revision = current.version;
-            let (theirs_user, theirs_at): (String, i64) =
-                sqlx::query_as("SELECT updated_by, updated_at FROM clients WHERE id = $1").bind(doc_id.to_string()).fetch_one(&mut *conn).await?;
+            // Who wrote the values a conflict keeps, read before this edit overwrites it.
+            let theirs: Option<(String, i64)> = match merged.conflicts.is_empty() {
+                true => None,
+                false => Some(sqlx::query_as("SELECT updated_by, updated_at FROM clients WHERE id = $1").bind(doc_id.to_string()).fetch_one(&mut *conn).await?),
+            };
             if merged.changed {
                 let input = client_from_doc(&merged.doc, lang).map_err(invalid)?;
                 revision = client::save_edit(conn, user, lang, &current, &input, origin).await?;
             }
-            if merged.conflicts.is_empty() {
+            let Some((theirs_user, theirs_at)) = theirs else {
                 return Ok(Outcome::Applied { revision });
-            }
+            };
             let ctx = ConflictContext {
                 doc_type: DocType::Client,
                 doc_id: *doc_id,

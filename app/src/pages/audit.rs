@@ -2,20 +2,16 @@ use domain::api::AuditEntry;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::widgets::{ErrorNotice, Loading};
-use crate::api::{self, use_session};
+use super::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
+use crate::api;
 use crate::i18n::{tr, use_lang};
 
 /// Who read or changed which client's record: readable by the partnership's coordinators.
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let session = use_session();
     let lang = use_lang();
     let chosen = RwSignal::new(None::<Uuid>);
-    let steered = move || {
-        session.me().map(|m| m.memberships.into_iter().filter(|m| m.role.steers()).collect::<Vec<_>>()).unwrap_or_default()
-    };
-    let partnership = move || chosen.get().or_else(|| steered().first().map(|m| m.partnership_id));
+    let partnership = steered_partnership(chosen);
     let entries = LocalResource::new(move || {
         let p = partnership();
         async move {
@@ -27,16 +23,7 @@ pub fn AuditPage() -> impl IntoView {
     });
     view! {
         <h1>{tr("audit.title")}</h1>
-        <div class="filters">
-            <div class="field">
-                <label for="audit-partnership">{tr("clients.partnership")}</label>
-                <select id="audit-partnership" on:change=move |ev| chosen.set(Uuid::parse_str(&event_target_value(&ev)).ok())>
-                    <For each=steered key=|m| m.partnership_id let:m>
-                        <option value=m.partnership_id.to_string()>{m.partnership_name}</option>
-                    </For>
-                </select>
-            </div>
-        </div>
+        <SteeredPicker id="audit-partnership" chosen/>
         {move || match entries.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -6,8 +6,8 @@ use domain::sync::{Decision, DeviceInfo, HeldChange, Op, RevokeDevice};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::widgets::{ErrorNotice, Loading};
-use crate::api::{self, use_session};
+use super::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
+use crate::api;
 use crate::i18n::{tr, use_lang};
 
 fn summary(op: &Op) -> String {
@@ -24,14 +24,10 @@ fn summary(op: &Op) -> String {
 
 #[component]
 pub fn DevicesPage() -> impl IntoView {
-    let session = use_session();
     let lang = use_lang();
     let chosen = RwSignal::new(None::<Uuid>);
     let error = RwSignal::new(None::<String>);
-    let steered = move || {
-        session.me().map(|m| m.memberships.into_iter().filter(|m| m.role.steers()).collect::<Vec<_>>()).unwrap_or_default()
-    };
-    let partnership = move || chosen.get().or_else(|| steered().first().map(|m| m.partnership_id));
+    let partnership = steered_partnership(chosen);
     let devices = LocalResource::new(move || {
         let p = partnership();
         async move {
@@ -71,16 +67,7 @@ pub fn DevicesPage() -> impl IntoView {
     let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
     view! {
         <h1>{tr("devices.title")}</h1>
-        <div class="filters">
-            <div class="field">
-                <label for="devices-partnership">{tr("clients.partnership")}</label>
-                <select id="devices-partnership" on:change=move |ev| chosen.set(Uuid::parse_str(&event_target_value(&ev)).ok())>
-                    <For each=steered key=|m| m.partnership_id let:m>
-                        <option value=m.partnership_id.to_string()>{m.partnership_name}</option>
-                    </For>
-                </select>
-            </div>
-        </div>
+        <SteeredPicker id="devices-partnership" chosen/>
         {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
         <section class="card">
             <h2>{tr("devices.list")}</h2>

@@ -5,7 +5,7 @@ use domain::api::ClientSummary;
 use domain::validation::{format_iso_date, FieldError};
 use leptos::prelude::*;
 
-use crate::api::ApiError;
+use crate::api::{use_session, ApiError};
 use crate::i18n::{tr, use_lang};
 
 /// The error for `name`, if any, from a list of field errors.
@@ -171,6 +171,36 @@ pub fn ClientTable(clients: Vec<ClientSummary>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+        </div>
+    }
+}
+
+/// The partnership a coordinator's page is about: chosen in the select, by default
+/// the first one the user steers.
+pub fn steered_partnership(chosen: RwSignal<Option<uuid::Uuid>>) -> impl Fn() -> Option<uuid::Uuid> + Copy + Send + Sync + 'static {
+    let session = use_session();
+    move || {
+        chosen.get().or_else(|| session.me().and_then(|m| m.memberships.into_iter().find(|m| m.role.steers()).map(|m| m.partnership_id)))
+    }
+}
+
+/// The select of the partnerships the user steers.
+#[component]
+pub fn SteeredPicker(id: &'static str, chosen: RwSignal<Option<uuid::Uuid>>) -> impl IntoView {
+    let session = use_session();
+    let steered = move || {
+        session.me().map(|m| m.memberships.into_iter().filter(|m| m.role.steers()).collect::<Vec<_>>()).unwrap_or_default()
+    };
+    view! {
+        <div class="filters">
+            <div class="field">
+                <label for=id>{tr("clients.partnership")}</label>
+                <select id=id on:change=move |ev| chosen.set(uuid::Uuid::parse_str(&event_target_value(&ev)).ok())>
+                    <For each=steered key=|m| m.partnership_id let:m>
+                        <option value=m.partnership_id.to_string()>{m.partnership_name}</option>
+                    </For>
+                </select>
+            </div>
         </div>
     }
 }
