@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::client::{ClientInput, ClientKind, WorkForm};
+use crate::docs::{CustomService, Partner};
 use crate::org::{PartnershipKind, Role};
 use crate::validation::FieldError;
 
@@ -34,6 +35,12 @@ pub struct Membership {
     pub partnership_name: String,
     pub partnership_kind: PartnershipKind,
     pub role: Role,
+    /// The partnership's member organisations: owners of tasks, deliverers of services.
+    #[serde(default)]
+    pub partners: Vec<Partner>,
+    /// Services the partnership added to the catalogue.
+    #[serde(default)]
+    pub custom_services: Vec<CustomService>,
 }
 
 /// The signed-in user. `csrf_token` must be sent back in `X-CSRF-Token` on every

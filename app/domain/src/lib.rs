@@ -6,6 +6,7 @@ pub mod api;
 pub mod caseload;
 pub mod client;
 pub mod collation;
+pub mod docs;
 pub mod i18n;
 pub mod ident;
 pub mod merge;

@@ -12,7 +12,8 @@ use serde_json::Value;
 use time::Date;
 use uuid::Uuid;
 
-use crate::api::ClientRecord;
+use crate::api::{ClientRecord, Membership};
+use crate::docs::{client_of, doc_id_for, DocContext, DocRecord};
 use crate::i18n::Lang;
 use crate::merge::diff;
 use crate::sync::{validate_doc, validate_note, Caseload, ConflictView, DocType, Mutation, MutationResult, Note, Op, Outcome};
@@ -47,8 +48,11 @@ pub struct LocalDoc {
     pub doc_type: DocType,
     /// The schema the draft was written in; see [`DocType::schema_version`].
     pub schema_version: u32,
-    /// The last copy the server sent.
+    /// The last copy the server sent, of a client record.
     pub server: Option<ClientRecord>,
+    /// The last copy the server sent, of a case document.
+    #[serde(default)]
+    pub record: Option<DocRecord>,
     /// What the person sees and edits: the server copy with the device's changes.
     pub local: Value,
     /// The server's field errors from the last refusal, shown next to the fields.
@@ -57,9 +61,30 @@ pub struct LocalDoc {
 }
 
 impl LocalDoc {
+    fn new(doc_type: DocType) -> LocalDoc {
+        LocalDoc { doc_type, schema_version: doc_type.schema_version(), server: None, record: None, local: Value::Null, errors: Vec::new() }
+    }
+
     /// Written by an older version of the app: shown for review before it is sent.
     pub fn needs_review(&self) -> bool {
         self.schema_version < self.doc_type.schema_version()
+    }
+
+    /// The server's revision and data, if the server has the document.
+    pub fn server_copy(&self) -> Option<(i64, Value)> {
+        match (&self.server, &self.record) {
+            (Some(r), _) => serde_json::to_value(&r.data).ok().map(|v| (r.version, v)),
+            (None, Some(r)) => Some((r.version, r.data.clone())),
+            (None, None) => None,
+        }
+    }
+
+    /// The client this document belongs to (a client record is its own).
+    pub fn client_id(&self, doc_id: Uuid) -> Option<Uuid> {
+        match self.doc_type {
+            DocType::Client => Some(doc_id),
+            _ => self.record.as_ref().map(|r| r.client_id).or_else(|| client_of(&self.local)),
+        }
     }
 }
 
@@ -138,16 +163,24 @@ impl DeviceStore {
     /// document takes the edit in; otherwise a new change starts where the previous
     /// one (or the server's copy) ended.
     pub fn edit(&mut self, doc_type: DocType, doc_id: Uuid, server: Option<&ClientRecord>, local: Value, now_ms: i64) {
-        let doc = self.docs.entry(doc_id).or_insert_with(|| LocalDoc {
-            doc_type,
-            schema_version: doc_type.schema_version(),
-            server: None,
-            local: Value::Null,
-            errors: Vec::new(),
-        });
+        let doc = self.docs.entry(doc_id).or_insert_with(|| LocalDoc::new(doc_type));
         if doc.server.is_none() {
             doc.server = server.cloned();
         }
+        self.record_edit(doc_type, doc_id, local, now_ms);
+    }
+
+    /// [`DeviceStore::edit`] for a case document, with the server's copy if it has one.
+    pub fn edit_doc(&mut self, doc_type: DocType, doc_id: Uuid, server: Option<&DocRecord>, local: Value, now_ms: i64) {
+        let doc = self.docs.entry(doc_id).or_insert_with(|| LocalDoc::new(doc_type));
+        if doc.record.is_none() {
+            doc.record = server.cloned();
+        }
+        self.record_edit(doc_type, doc_id, local, now_ms);
+    }
+
+    fn record_edit(&mut self, doc_type: DocType, doc_id: Uuid, local: Value, now_ms: i64) {
+        let Some(doc) = self.docs.get_mut(&doc_id) else { return };
         doc.local = local.clone();
         doc.schema_version = doc_type.schema_version();
         if let Some(p) = self.outbox.iter_mut().rev().find(|p| !p.sent && p.item.doc_id() == doc_id && matches!(p.item, Item::Doc { .. })) {
@@ -161,7 +194,7 @@ impl DeviceStore {
             Item::Doc { doc_id: d, base_revision, to, .. } if *d == doc_id => Some((base_revision.unwrap_or(1), to.clone())),
             _ => None,
         });
-        let server_copy = doc.server.as_ref().and_then(|r| serde_json::to_value(&r.data).ok().map(|v| (r.version, v)));
+        let server_copy = doc.server_copy();
         let (base_revision, from) = match (previous, server_copy) {
             (Some((r, to)), _) => (Some(r), to),
             (None, Some((r, v))) => (Some(r), v),
@@ -197,7 +230,8 @@ impl DeviceStore {
     /// Freezes and returns the next changes to send, at most `max`, in the order they
     /// were made. A change that does not pass the shared validation stays on the
     /// device (its errors are shown in the form) and is not sent.
-    pub fn next_batch(&mut self, max: usize, lang: Lang, today: Date) -> Vec<Mutation> {
+    pub fn next_batch(&mut self, max: usize, lang: Lang, today: Date, memberships: &[Membership]) -> Vec<Mutation> {
+        let partnership_of: BTreeMap<Uuid, Uuid> = self.docs.iter().filter_map(|(id, d)| Some((*id, self.partnership_of(*id, d)?))).collect();
         let mut out = Vec::new();
         let mut blocked: Vec<Uuid> = Vec::new();
         for p in self.outbox.iter_mut() {
@@ -210,8 +244,19 @@ impl DeviceStore {
             }
             if !p.sent {
                 let review = self.docs.get(&doc).is_some_and(LocalDoc::needs_review);
+                let partnership = match &p.item {
+                    Item::Doc { doc_type: DocType::Client, to, .. } => to.get("partnership_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()),
+                    Item::Doc { to, .. } => client_of(to).and_then(|c| partnership_of.get(&c).copied()),
+                    Item::Note { .. } => None,
+                };
+                let m = memberships.iter().find(|m| Some(m.partnership_id) == partnership);
+                let ctx = DocContext {
+                    today,
+                    partners: m.map(|m| m.partners.as_slice()).unwrap_or_default(),
+                    custom_services: m.map(|m| m.custom_services.as_slice()).unwrap_or_default(),
+                };
                 let ok = match &mut p.item {
-                    Item::Doc { doc_type, to, .. } => match validate_doc(*doc_type, to, lang, today) {
+                    Item::Doc { doc_type, to, .. } => match validate_doc(*doc_type, to, lang, &ctx) {
                         // Sent as the server will store it, so the next change starts from there.
                         Ok(normalised) if !review => {
                             *to = normalised;
@@ -230,6 +275,21 @@ impl DeviceStore {
             out.push(p.mutation());
         }
         out
+    }
+
+    /// The partnership a client (by its record on the device) belongs to.
+    fn partnership_of(&self, id: Uuid, d: &LocalDoc) -> Option<Uuid> {
+        if d.doc_type != DocType::Client {
+            return None;
+        }
+        d.server.as_ref().map(|r| r.data.partnership_id).or_else(|| {
+            d.local.get("partnership_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok())
+        }).filter(|_| !id.is_nil())
+    }
+
+    /// The device's copy of one of a client's case documents.
+    pub fn case_doc(&self, client: Uuid, doc_type: DocType) -> Option<&LocalDoc> {
+        self.docs.get(&doc_id_for(client, doc_type))
     }
 
     /// Takes in the server's answers. Returns the documents to refresh.
@@ -298,20 +358,30 @@ impl DeviceStore {
         let fresh: Vec<Uuid> = caseload.clients.iter().chain(others.iter()).map(|c| c.id).collect();
         for rec in caseload.clients.into_iter().chain(others) {
             let pending = self.has_pending(rec.id);
-            let doc = self.docs.entry(rec.id).or_insert_with(|| LocalDoc {
-                doc_type: DocType::Client,
-                schema_version: DocType::Client.schema_version(),
-                server: None,
-                local: Value::Null,
-                errors: Vec::new(),
-            });
+            let doc = self.docs.entry(rec.id).or_insert_with(|| LocalDoc::new(DocType::Client));
             if !pending && doc.errors.is_empty() {
                 doc.local = serde_json::to_value(&rec.data).unwrap_or(Value::Null);
             }
             doc.server = Some(rec);
         }
+        for rec in caseload.documents {
+            let pending = self.has_pending(rec.id);
+            let doc = self.docs.entry(rec.id).or_insert_with(|| LocalDoc::new(rec.doc_type));
+            if !pending && doc.errors.is_empty() {
+                doc.local = rec.data.clone();
+            }
+            doc.record = Some(rec);
+        }
         let outbox = &self.outbox;
-        self.docs.retain(|id, d| ids.contains(id) || fresh.contains(id) || outbox.iter().any(|p| p.item.doc_id() == *id) || !d.errors.is_empty() || d.server.is_none());
+        // A document stays while its client does, or while it has work on it.
+        self.docs.retain(|id, d| {
+            let client = d.client_id(*id).unwrap_or(*id);
+            ids.contains(&client)
+                || fresh.contains(&client)
+                || outbox.iter().any(|p| p.item.doc_id() == *id)
+                || !d.errors.is_empty()
+                || (d.server.is_none() && d.record.is_none())
+        });
         self.notes.retain(|n| !fresh.contains(&n.client_id));
         self.notes.extend(caseload.notes);
         self.conflicts.retain(|c| !fresh.contains(&c.client_id));
@@ -356,7 +426,7 @@ mod tests {
         s.edit(DocType::Client, id, Some(&r), with_city(&r, "K"), 1);
         s.edit(DocType::Client, id, Some(&r), with_city(&r, "Kraków"), 2);
         assert_eq!(s.waiting(), 1);
-        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[]);
         assert_eq!(batch.len(), 1);
         let Op::Edit { base_revision, changes, .. } = &batch[0].op else { panic!("an edit") };
         assert_eq!((*base_revision, changes.len()), (4, 1));
@@ -364,7 +434,7 @@ mod tests {
         // Typing after the send makes a second change that starts from the first.
         s.edit(DocType::Client, id, Some(&r), with_city(&r, "Kraków-Nowa Huta"), 3);
         assert_eq!(s.waiting(), 2);
-        let again = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        let again = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[]);
         assert_eq!(again[0], batch[0], "a resend is the very same mutation");
         let Op::Edit { changes, .. } = &again[1].op else { panic!("an edit") };
         assert_eq!((changes[0].old.clone(), changes[0].new.clone()), (json!("Kraków"), json!("Kraków-Nowa Huta")));
@@ -377,11 +447,11 @@ mod tests {
         let mut empty = record(id, 1, "Łódź").data;
         empty.first_names = String::new();
         s.edit(DocType::Client, id, None, serde_json::to_value(&empty).expect("json"), 1);
-        assert!(s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23)).is_empty());
+        assert!(s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[]).is_empty());
         assert_eq!(s.waiting(), 1);
         empty.first_names = "Anna".into();
         s.edit(DocType::Client, id, None, serde_json::to_value(&empty).expect("json"), 2);
-        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[]);
         assert!(matches!(batch[0].op, Op::Create { .. }));
     }
 
@@ -391,7 +461,7 @@ mod tests {
         let r = record(id, 1, "Łódź");
         let mut s = DeviceStore::new();
         s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom"), 1);
-        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[]);
         let errors = vec![FieldError { pointer: "/city".into(), code: "x".into(), message: "nie".into() }];
         s.apply_results(&[MutationResult { mutation_id: batch[0].id, outcome: Outcome::Rejected { errors: errors.clone() } }], 5);
         assert_eq!(s.waiting(), 0);
@@ -399,7 +469,7 @@ mod tests {
         assert_eq!(s.docs[&id].local["city"], "Radom");
         assert_eq!(s.rejected.len(), 1);
         s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom Zachód"), 6);
-        let Op::Edit { changes, .. } = &s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23))[0].op else { panic!("an edit") };
+        let Op::Edit { changes, .. } = &s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[])[0].op else { panic!("an edit") };
         assert_eq!((changes[0].old.clone(), changes[0].new.clone()), (json!("Łódź"), json!("Radom Zachód")));
     }
 
@@ -412,7 +482,7 @@ mod tests {
         s.add_note(client, "pierwsza".into(), 10);
         let texts: Vec<(String, bool)> = s.notes_of(client).into_iter().map(|(n, p)| (n.text, p)).collect();
         assert_eq!(texts, [("pierwsza".to_string(), true), ("druga".to_string(), false), ("trzecia".to_string(), true)]);
-        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23));
+        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[]);
         let results: Vec<MutationResult> = batch.iter().map(|m| MutationResult { mutation_id: m.id, outcome: Outcome::Applied { revision: 0 } }).collect();
         s.apply_results(&results, 40);
         assert_eq!(s.waiting(), 0);
@@ -427,12 +497,12 @@ mod tests {
         s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom"), 1);
         // As if an older version of the app had written this draft.
         s.docs.get_mut(&id).expect("doc").schema_version = 0;
-        assert!(s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23)).is_empty());
+        assert!(s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[]).is_empty());
         assert_eq!(s.waiting(), 1);
         assert_eq!(s.docs[&id].local["city"], "Radom");
         // The person opens and saves it: it is written in the current schema and sent.
         s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom"), 2);
-        assert_eq!(s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23)).len(), 1);
+        assert_eq!(s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[]).len(), 1);
     }
 
     #[test]
@@ -442,7 +512,7 @@ mod tests {
         let mut s = DeviceStore::new();
         s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom"), 1);
         let newer = record(id, 2, "Gdańsk");
-        s.refresh(Caseload { clients: vec![newer], notes: vec![], conflicts: vec![] }, vec![], 2);
+        s.refresh(Caseload { clients: vec![newer], notes: vec![], conflicts: vec![], documents: vec![] }, vec![], 2);
         assert_eq!(s.docs[&id].local["city"], "Radom");
         assert_eq!(s.docs[&id].server.as_ref().map(|r| r.version), Some(2));
     }

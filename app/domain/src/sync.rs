@@ -6,10 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use time::Date;
 use uuid::Uuid;
 
 use crate::api::ClientRecord;
+use crate::docs::{DocContext, DocRecord};
 use crate::client::ClientInput;
 use crate::i18n::Lang;
 use crate::merge::{Change, Path};
@@ -23,27 +23,52 @@ pub const MAX_BATCH: usize = 500;
 /// Longest dated note, in characters.
 pub const MAX_NOTE: usize = 10_000;
 
-/// The kinds of case documents the engine syncs. Later documents (assessment, IPD,
-/// contract) join here with their validation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The kinds of documents the engine syncs: the client record and the case
+/// documents of [`crate::docs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocType {
     Client,
+    Assessment,
+    Ipd,
+    Contract,
+    Services,
+    Effects,
+    Path,
 }
 
 impl DocType {
+    /// The case documents, in the order the client card shows them.
+    pub const CASE_DOCS: &'static [DocType] =
+        &[DocType::Assessment, DocType::Ipd, DocType::Contract, DocType::Services, DocType::Effects, DocType::Path];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DocType::Client => "client",
+            DocType::Assessment => "assessment",
+            DocType::Ipd => "ipd",
+            DocType::Contract => "contract",
+            DocType::Services => "services",
+            DocType::Effects => "effects",
+            DocType::Path => "path",
         }
     }
+
+    pub fn parse(s: &str) -> Option<DocType> {
+        [DocType::Client].iter().chain(DocType::CASE_DOCS).copied().find(|t| t.as_str() == s)
+    }
+
     /// The schema version drafts of this type are written in; a device migrates or
     /// shows for review any draft written in an older one.
     pub fn schema_version(self) -> u32 {
-        match self {
-            DocType::Client => 1,
-        }
+        1
+    }
+
+    /// Holds special-category data (GDPR art. 9: health, disability, addiction), so
+    /// every read is audited as such.
+    pub fn sensitive(self) -> bool {
+        matches!(self, DocType::Assessment | DocType::Contract | DocType::Services | DocType::Path)
     }
 }
 
@@ -224,6 +249,9 @@ pub struct Caseload {
     pub clients: Vec<ClientRecord>,
     pub notes: Vec<Note>,
     pub conflicts: Vec<ConflictView>,
+    /// The case documents of these clients.
+    #[serde(default)]
+    pub documents: Vec<DocRecord>,
 }
 
 /// Reads a client document; `Err` is a field error for the whole document.
@@ -241,14 +269,15 @@ pub fn client_from_doc(doc: &Value, lang: Lang) -> Result<ClientInput, Vec<Field
 }
 
 /// The validation both sides run on a whole document, after any merge.
-pub fn validate_doc(doc_type: DocType, doc: &Value, lang: Lang, today: Date) -> Result<Value, Vec<FieldError>> {
+pub fn validate_doc(doc_type: DocType, doc: &Value, lang: Lang, ctx: &DocContext) -> Result<Value, Vec<FieldError>> {
     match doc_type {
         DocType::Client => {
-            let valid = client_from_doc(doc, lang)?.validate(lang, today)?;
+            let valid = client_from_doc(doc, lang)?.validate(lang, ctx.today)?;
             serde_json::to_value(valid.get()).map_err(|e| {
                 vec![FieldError { pointer: String::new(), code: "malformed".into(), message: e.to_string() }]
             })
         }
+        other => crate::docs::validate(other, doc, lang, ctx),
     }
 }
 
@@ -298,7 +327,8 @@ mod tests {
 
     #[test]
     fn a_malformed_client_document_is_a_field_error_not_a_panic() {
-        let e = validate_doc(DocType::Client, &json!({"surname": 5}), Lang::Pl, time::macros::date!(2026 - 11 - 23)).unwrap_err();
+        let ctx = DocContext { today: time::macros::date!(2026 - 11 - 23), partners: &[], custom_services: &[] };
+        let e = validate_doc(DocType::Client, &json!({"surname": 5}), Lang::Pl, &ctx).unwrap_err();
         assert_eq!(e[0].code, "malformed");
     }
 }
