@@ -60,6 +60,13 @@ pub async fn record(conn: &mut AnyConnection, v: NewVersion<'_>) -> Result<(), s
 pub async fn client_history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<Version>> {
     let mut conn = state.db.pool.acquire().await?;
     let client = crate::client::load(&mut conn, &user, id).await?;
+    let versions = versions(&mut conn, id).await?;
+    audit::record(&mut conn, &user, client.data.partnership_id, Some(id), Action::Read, "history").await?;
+    Ok(ApiJson(versions))
+}
+
+/// Every stored version of a document, newest first.
+pub async fn versions(conn: &mut AnyConnection, id: Uuid) -> Result<Vec<Version>, AppError> {
     type Row = (i64, String, Option<String>, String, i64);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT v.revision, u.display_name, v.device_id, v.changed, v.at FROM doc_versions v JOIN users u ON u.id = v.user_id
@@ -68,7 +75,6 @@ pub async fn client_history(State(state): State<AppState>, user: CurrentUser, Pa
     .bind(id.to_string())
     .fetch_all(&mut *conn)
     .await?;
-    audit::record(&mut conn, &user, client.data.partnership_id, Some(id), Action::Read, "history").await?;
     rows.into_iter()
         .map(|(revision, by, device, changed, at)| {
             Ok(Version {
@@ -79,6 +85,5 @@ pub async fn client_history(State(state): State<AppState>, user: CurrentUser, Pa
                 fields: serde_json::from_str(&changed).map_err(|e| AppError::Internal(e.to_string()))?,
             })
         })
-        .collect::<Result<Vec<_>, AppError>>()
-        .map(ApiJson)
+        .collect()
 }

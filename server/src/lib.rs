@@ -8,6 +8,7 @@ pub mod client;
 pub mod config;
 pub mod db;
 pub mod device;
+pub mod document;
 pub mod error;
 pub mod history;
 pub mod lang;

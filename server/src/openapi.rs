@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{audit, auth, client, device, history, partnership, sync, AppState};
+use crate::{audit, auth, client, device, document, history, partnership, sync, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(sync::resolve))
         .routes(routes!(sync::notes))
         .routes(routes!(history::client_history))
+        .routes(routes!(document::list))
+        .routes(routes!(document::get))
+        .routes(routes!(document::history))
+        .routes(routes!(document::version))
+        .routes(routes!(document::services, document::add_service))
         .routes(routes!(device::list))
         .routes(routes!(device::revoke))
         .routes(routes!(device::held))

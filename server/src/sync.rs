@@ -141,6 +141,17 @@ pub(crate) fn not_found(lang: Lang) -> Outcome {
 /// The partnership a mutation writes into, and whether its client exists already:
 /// the stored client's, or for a new one the partnership it names.
 pub(crate) async fn target_partnership(conn: &mut AnyConnection, op: &Op) -> Result<(Option<Uuid>, bool), AppError> {
+    match op {
+        Op::Create { doc_type, doc_id, data } if *doc_type != DocType::Client => {
+            let (p, client) = crate::document::target_partnership(conn, *doc_id, Some(data)).await?;
+            return Ok((p, client.is_some() && p.is_some()));
+        }
+        Op::Edit { doc_type, doc_id, .. } if *doc_type != DocType::Client => {
+            let (p, client) = crate::document::target_partnership(conn, *doc_id, None).await?;
+            return Ok((p, client.is_some()));
+        }
+        _ => {}
+    }
     let owner: Option<(String,)> =
         sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(op.doc_id().to_string()).fetch_optional(&mut *conn).await?;
     let partnership = match (&owner, op) {
@@ -217,6 +228,13 @@ async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, origin:
             let conflicts = store_conflicts(conn, user, origin, &ctx, merged.conflicts).await?;
             Ok(Outcome::Conflict { revision, conflicts })
         }
+        Op::Create { doc_type, doc_id, data } => crate::document::create(conn, user, lang, origin, m, *doc_type, *doc_id, data).await,
+        Op::Edit { doc_id, base_revision, changes, .. } => {
+            if changes.len() > MAX_CHANGES {
+                return Err(invalid(vec![field("/changes", "too_many", "too many changes in one mutation")]));
+            }
+            crate::document::edit(conn, user, lang, origin, m, *doc_id, *base_revision, changes).await
+        }
         Op::AddNote { note_id, client_id, text } => {
             let client = client::load(conn, user, *client_id).await?;
             let text = validate_note(text, lang).map_err(invalid)?;
@@ -240,18 +258,18 @@ async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, origin:
     }
 }
 
-struct ConflictContext<'a> {
-    doc_type: DocType,
-    doc_id: Uuid,
-    client_id: Uuid,
-    partnership: Uuid,
-    base_revision: i64,
-    mine_at: i64,
-    theirs_user: &'a str,
-    theirs_at: i64,
+pub(crate) struct ConflictContext<'a> {
+    pub doc_type: DocType,
+    pub doc_id: Uuid,
+    pub client_id: Uuid,
+    pub partnership: Uuid,
+    pub base_revision: i64,
+    pub mine_at: i64,
+    pub theirs_user: &'a str,
+    pub theirs_at: i64,
 }
 
-async fn store_conflicts(
+pub(crate) async fn store_conflicts(
     conn: &mut AnyConnection,
     user: &CurrentUser,
     origin: Origin,
@@ -327,10 +345,7 @@ struct ConflictRow {
 fn conflict_view(r: ConflictRow) -> Result<(Uuid, ConflictView), AppError> {
     let uuid = |s: &str| Uuid::parse_str(s).map_err(internal);
     let json = |s: &str| serde_json::from_str::<serde_json::Value>(s).map_err(internal);
-    let doc_type = match r.doc_type.as_str() {
-        "client" => DocType::Client,
-        other => return Err(AppError::Internal(format!("unknown document type {other}"))),
-    };
+    let doc_type = DocType::parse(&r.doc_type).ok_or_else(|| AppError::Internal(format!("unknown document type {}", r.doc_type)))?;
     Ok((uuid(&r.partnership_id)?, ConflictView {
         id: uuid(&r.id)?,
         doc_type,
@@ -390,12 +405,21 @@ pub async fn resolve(
     let (partnership, view) = load_conflict(&mut tx, id).await?;
     user.role_in(partnership)?;
     if view.resolved_at.is_empty() {
-        let current = client::lock_and_load(&mut tx, &user, view.client_id).await?;
-        let mut doc = serde_json::to_value(&current.data).map_err(internal)?;
-        merge::set(&mut doc, &view.path, decision.value.clone());
-        let input = client_from_doc(&doc, lang).map_err(|errors| AppError::Invalid { errors, lang })?;
-        if input != current.data {
-            client::save_edit(&mut tx, &user, lang, &current, &input, Origin::default()).await?;
+        if view.doc_type == DocType::Client {
+            let current = client::lock_and_load(&mut tx, &user, view.client_id).await?;
+            let mut doc = serde_json::to_value(&current.data).map_err(internal)?;
+            merge::set(&mut doc, &view.path, decision.value.clone());
+            let input = client_from_doc(&doc, lang).map_err(|errors| AppError::Invalid { errors, lang })?;
+            if input != current.data {
+                client::save_edit(&mut tx, &user, lang, &current, &input, Origin::default()).await?;
+            }
+        } else {
+            let current = crate::document::lock_and_load(&mut tx, &user, view.doc_id).await?;
+            let mut doc = current.data.clone();
+            merge::set(&mut doc, &view.path, decision.value.clone());
+            if doc != current.data {
+                crate::document::save(&mut tx, &user, lang, &current, &doc, Origin::default()).await?;
+            }
         }
         let done = sqlx::query("UPDATE sync_conflicts SET resolved_by = $1, resolved_at = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL")
             .bind(user.id.to_string())
@@ -448,7 +472,7 @@ pub async fn caseload(State(state): State<AppState>, user: CurrentUser) -> ApiRe
             .bind(user.id.to_string())
             .fetch_all(&mut *conn)
             .await?;
-    let mut out = Caseload { clients: Vec::new(), notes: Vec::new(), conflicts: Vec::new() };
+    let mut out = Caseload { clients: Vec::new(), notes: Vec::new(), conflicts: Vec::new(), documents: Vec::new() };
     let mut partnerships: Vec<Uuid> = Vec::new();
     for (id, partnership) in ids {
         let id = Uuid::parse_str(&id).map_err(internal)?;
@@ -456,6 +480,7 @@ pub async fn caseload(State(state): State<AppState>, user: CurrentUser) -> ApiRe
         let Ok(record) = client::load(&mut conn, &user, id).await else { continue };
         out.notes.extend(client_notes(&mut conn, id).await?);
         out.conflicts.extend(client_conflicts(&mut conn, id).await?.into_iter().filter(|c| c.resolved_at.is_empty()));
+        out.documents.extend(crate::document::of_client(&mut conn, id).await?);
         out.clients.push(record);
         let p = Uuid::parse_str(&partnership).map_err(internal)?;
         if !partnerships.contains(&p) {

@@ -491,9 +491,10 @@ impl Offline {
         let mut touched: Vec<Uuid> = Vec::new();
         loop {
             let mut batch = Vec::new();
+            let memberships = self.me.get_untracked().map(|m| m.memberships).unwrap_or_default();
             self.store.update(|s| {
                 if let Some(s) = s {
-                    batch = s.next_batch(BATCH, lang, api::today());
+                    batch = s.next_batch(BATCH, lang, api::today(), &memberships);
                 }
             });
             if batch.is_empty() {

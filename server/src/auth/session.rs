@@ -95,7 +95,17 @@ impl CurrentUser {
             .await?;
         let (key,): (String,) =
             sqlx::query_as("SELECT device_key FROM users WHERE id = $1").bind(self.id.to_string()).fetch_one(&state.db.pool).await?;
-        Ok(Me { device_key: key, draft_lock_minutes: state.config.draft_lock_minutes, ..self.me() })
+        let mut me = Me { device_key: key, draft_lock_minutes: state.config.draft_lock_minutes, ..self.me() };
+        // Documents are checked against their partnership's members and services, on
+        // the device as on the server, so the device needs them for offline work.
+        let mut conn = state.db.pool.acquire().await?;
+        for m in &mut me.memberships {
+            let (partners, services) =
+                crate::document::partnership_context(&mut conn, m.partnership_id).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+            m.partners = partners;
+            m.custom_services = services;
+        }
+        Ok(me)
     }
 
     pub fn me(&self) -> Me {
@@ -174,6 +184,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, 
                 partnership_name: name,
                 partnership_kind: PartnershipKind::parse(&kind)?,
                 role: Role::parse(&role)?,
+                partners: Vec::new(),
+                custom_services: Vec::new(),
             })
         })
         .collect();

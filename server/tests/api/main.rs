@@ -7,5 +7,6 @@ mod auth;
 mod bad_input;
 mod caseload;
 mod clients;
+mod documents;
 mod scope;
 mod sync;

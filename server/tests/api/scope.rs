@@ -14,6 +14,13 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
     let client_id = app.insert_client(&secret).await;
     let pesel = secret["pesel"].as_str().expect("pesel").to_string();
     let outsider = app.login("consultant.b@test").await;
+    // A case document with a secret in it, written by the client's own consultant.
+    let owner = app.login("consultant.a@test").await;
+    let ipd_id = domain::docs::doc_id_for(client_id, domain::sync::DocType::Ipd);
+    let create = json!({"device_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(), "written_at": 1_780_000_000_000_i64,
+        "op": "create", "doc_type": "ipd", "doc_id": ipd_id, "data": {"client_id": client_id, "goal": "Tajemnicza praca"}}]});
+    let r = app.post("/api/v1/sync/push", &create, &owner).await;
+    assert_eq!(r.json()["results"][0]["outcome"]["status"], "applied", "{}", r.text);
 
     let doc: serde_json::Value = serde_json::to_value(server::openapi::document()).expect("doc");
     let mut walked = 0;
@@ -55,6 +62,16 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("POST", "/api/v1/held/{id}/decide") => {
                     (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"apply": true}), &[StatusCode::NOT_FOUND])
                 }
+                ("GET", "/api/v1/clients/{id}/documents") => (path.replace("{id}", &client_id.to_string()), json!(null), &[StatusCode::NOT_FOUND]),
+                ("GET", "/api/v1/documents/{id}" | "/api/v1/documents/{id}/history") => {
+                    (path.replace("{id}", &ipd_id.to_string()), json!(null), &[StatusCode::NOT_FOUND])
+                }
+                ("GET", "/api/v1/documents/{id}/versions/{revision}") => {
+                    (path.replace("{id}", &ipd_id.to_string()).replace("{revision}", "1"), json!(null), &[StatusCode::NOT_FOUND])
+                }
+                ("GET" | "POST", "/api/v1/partnerships/{id}/services") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!({"name": "Tajemnicza usługa"}), &[StatusCode::NOT_FOUND])
+                }
                 other => panic!("route {other:?} is not covered by the scoping test: add it here"),
             };
             let body = if method == Method::GET { None } else { Some(&body) };
@@ -86,6 +103,10 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
     assert_eq!(n, 1);
     let (surname,): (String,) = sqlx::query_as("SELECT display_name FROM clients").fetch_one(&app.db.pool).await.expect("name");
     assert!(surname.starts_with("Tajemnicza"));
+    let (goal,): (String,) = sqlx::query_as("SELECT data FROM documents").fetch_one(&app.db.pool).await.expect("doc");
+    assert!(goal.contains("Tajemnicza praca"));
+    let (services,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM custom_services").fetch_one(&app.db.pool).await.expect("count");
+    assert_eq!(services, 0);
 }
 
 #[tokio::test]
@@ -98,7 +119,7 @@ async fn every_documented_route_exists_and_needs_a_session() {
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("methods").keys() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-            let uri = path.replace("{id}", &uuid::Uuid::new_v4().to_string());
+            let uri = path.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{revision}", "1");
             let body = json!({});
             let r = app.request(method.clone(), &uri, (method != Method::GET).then_some(&body), None).await;
             assert!(

@@ -1,0 +1,379 @@
+//! Case documents on the server: one of each kind per client, written through the
+//! sync engine (create, field edits merged with conflicts kept) and read by the
+//! client card, its print views and its history. Every write re-runs the domain
+//! crate's validation against the partnership as it is now (its partners and its
+//! own services); every read of a document is in the audit log, marked when the
+//! document holds special-category data.
+
+use axum::extract::{Path, State};
+use domain::api::Problem;
+use domain::docs::{self, client_of, doc_id_for, CustomService, DocContext, DocRecord, Partner};
+use domain::merge::{self, Change};
+use domain::org::OrgType;
+use domain::sync::{validate_doc, DocType, Mutation, Outcome, Version};
+use domain::validation::{format_timestamp_warsaw, FieldError};
+use domain::Lang;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::{Acquire, AnyConnection};
+use uuid::Uuid;
+
+use crate::audit::{self, Action};
+use crate::auth::CurrentUser;
+use crate::error::{ApiJson, ApiResult, AppError};
+use crate::history::{self, NewVersion, Origin};
+use crate::lang::RequestLang;
+use crate::sync::{field, internal, store_conflicts, ConflictContext};
+use crate::{client, now, today, AppState};
+
+/// A partnership's member organisations and its own services: what a document is
+/// checked against.
+pub(crate) async fn partnership_context(conn: &mut AnyConnection, partnership: Uuid) -> Result<(Vec<Partner>, Vec<CustomService>), AppError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT o.id, o.name, o.org_type FROM partnership_members m JOIN organisations o ON o.id = m.organisation_id
+         WHERE m.partnership_id = $1 ORDER BY o.name",
+    )
+    .bind(partnership.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let partners = rows
+        .into_iter()
+        .filter_map(|(id, name, t)| Some(Partner { organisation_id: Uuid::parse_str(&id).ok()?, name, org_type: OrgType::parse(&t)? }))
+        .collect();
+    let services: Vec<(String, String)> =
+        sqlx::query_as("SELECT code, name FROM custom_services WHERE partnership_id = $1 ORDER BY name")
+            .bind(partnership.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok((partners, services.into_iter().map(|(code, name)| CustomService { code, name }).collect()))
+}
+
+/// Checks a whole document as the browser did, against the partnership it is in.
+async fn validated(conn: &mut AnyConnection, doc_type: DocType, partnership: Uuid, data: &Value, lang: Lang) -> Result<Value, AppError> {
+    let (partners, custom_services) = partnership_context(conn, partnership).await?;
+    let ctx = DocContext { today: today(), partners: &partners, custom_services: &custom_services };
+    validate_doc(doc_type, data, lang, &ctx).map_err(|errors| AppError::Invalid { errors, lang })
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    doc_type: String,
+    client_id: String,
+    partnership_id: String,
+    data: String,
+    version: i64,
+    updated_at: i64,
+    updated_by: String,
+}
+
+const SELECT: &str = "SELECT d.id, d.doc_type, d.client_id, d.partnership_id, d.data, d.version, d.updated_at, u.display_name AS updated_by
+    FROM documents d JOIN users u ON u.id = d.updated_by";
+
+fn record(r: Row) -> Result<DocRecord, AppError> {
+    let uuid = |s: &str| Uuid::parse_str(s).map_err(internal);
+    Ok(DocRecord {
+        id: uuid(&r.id)?,
+        doc_type: DocType::parse(&r.doc_type).ok_or_else(|| AppError::Internal(format!("unknown document type {}", r.doc_type)))?,
+        client_id: uuid(&r.client_id)?,
+        partnership_id: uuid(&r.partnership_id)?,
+        version: r.version,
+        updated_at: format_timestamp_warsaw(r.updated_at),
+        updated_by: r.updated_by,
+        data: serde_json::from_str(&r.data).map_err(internal)?,
+    })
+}
+
+/// A document of one of the user's partnerships; `NotFound` for any other.
+pub(crate) async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<DocRecord, AppError> {
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE d.id = $1")).bind(id.to_string()).fetch_optional(&mut *conn).await?;
+    let doc = record(row.ok_or(AppError::NotFound)?)?;
+    user.role_in(doc.partnership_id)?;
+    Ok(doc)
+}
+
+/// The case documents of a client the caller may already see.
+pub(crate) async fn of_client(conn: &mut AnyConnection, client: Uuid) -> Result<Vec<DocRecord>, AppError> {
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("{SELECT} WHERE d.client_id = $1 ORDER BY d.doc_type")).bind(client.to_string()).fetch_all(&mut *conn).await?;
+    rows.into_iter().map(record).collect()
+}
+
+/// The partnership a write to a case document lands in: the stored document's, or
+/// for a new one its client's.
+pub(crate) async fn target_partnership(conn: &mut AnyConnection, doc_id: Uuid, data: Option<&Value>) -> Result<(Option<Uuid>, Option<Uuid>), AppError> {
+    let stored: Option<(String, String)> =
+        sqlx::query_as("SELECT partnership_id, client_id FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
+    if let Some((p, c)) = stored {
+        return Ok((Uuid::parse_str(&p).ok(), Uuid::parse_str(&c).ok()));
+    }
+    let Some(client) = data.and_then(client_of) else { return Ok((None, None)) };
+    let owner: Option<(String,)> =
+        sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(client.to_string()).fetch_optional(&mut *conn).await?;
+    Ok((owner.and_then(|(p,)| Uuid::parse_str(&p).ok()), Some(client)))
+}
+
+fn invalid(lang: Lang, pointer: &str, code: &str, pl: &str, en: &str) -> AppError {
+    AppError::Invalid { errors: vec![field(pointer, code, match lang {
+        Lang::Pl => pl,
+        Lang::En => en,
+    })], lang }
+}
+
+/// A document made on a device. When another device made the same client's
+/// document first, this one is merged into it field by field, as an edit of the
+/// empty document, so neither device's writing is lost.
+pub(crate) async fn create(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    lang: Lang,
+    origin: Origin,
+    m: &Mutation,
+    doc_type: DocType,
+    doc_id: Uuid,
+    data: &Value,
+) -> Result<Outcome, AppError> {
+    let client_id = client_of(data).ok_or_else(|| invalid(lang, "/client_id", "required", "Dokument nie wskazuje klienta.", "The document names no client."))?;
+    if doc_id != doc_id_for(client_id, doc_type) {
+        return Err(invalid(lang, "/id", "doc_id", "Identyfikator dokumentu nie pasuje do klienta.", "The document id does not match its client."));
+    }
+    let client = client::lock_and_load(conn, user, client_id).await?;
+    let partnership = client.data.partnership_id;
+    // Normalised first, so fields the device left out read as empty, not as deleted.
+    let valid = validated(conn, doc_type, partnership, data, lang).await?;
+    let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
+    if exists.is_some() {
+        let changes = merge::diff(&docs::empty(doc_type, client_id), &valid);
+        return edit(conn, user, lang, origin, m, doc_id, 0, &changes).await;
+    }
+    let text = serde_json::to_string(&valid).map_err(internal)?;
+    let t = now();
+    sqlx::query(
+        "INSERT INTO documents (id, client_id, partnership_id, doc_type, data, version, created_by, created_at, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7)",
+    )
+    .bind(doc_id.to_string())
+    .bind(client_id.to_string())
+    .bind(partnership.to_string())
+    .bind(doc_type.as_str())
+    .bind(&text)
+    .bind(user.id.to_string())
+    .bind(t)
+    .execute(&mut *conn)
+    .await?;
+    let changed: Vec<String> = merge::diff(&docs::empty(doc_type, client_id), &valid).iter().map(|c| merge::pointer(&c.path)).collect();
+    history::record(conn, NewVersion { doc_id, revision: 1, doc_type, partnership, data: &text, changed: &changed, by: user.id, origin, at: t }).await?;
+    audit::record(conn, user, partnership, Some(client_id), Action::Create, doc_type.as_str()).await?;
+    Ok(Outcome::Applied { revision: 1 })
+}
+
+/// Field changes from a device, merged into the document as it is now.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn edit(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    lang: Lang,
+    origin: Origin,
+    m: &Mutation,
+    doc_id: Uuid,
+    base_revision: i64,
+    changes: &[Change],
+) -> Result<Outcome, AppError> {
+    let current = lock_and_load(conn, user, doc_id).await?;
+    let merged = merge::apply(&current.data, changes);
+    let theirs: Option<(String, i64)> = match merged.conflicts.is_empty() {
+        true => None,
+        false => Some(sqlx::query_as("SELECT updated_by, updated_at FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_one(&mut *conn).await?),
+    };
+    let mut revision = current.version;
+    if merged.changed {
+        revision = save(conn, user, lang, &current, &merged.doc, origin).await?;
+    }
+    let Some((theirs_user, theirs_at)) = theirs else {
+        return Ok(Outcome::Applied { revision });
+    };
+    let ctx = ConflictContext {
+        doc_type: current.doc_type,
+        doc_id,
+        client_id: current.client_id,
+        partnership: current.partnership_id,
+        base_revision,
+        mine_at: m.written_at,
+        theirs_user: &theirs_user,
+        theirs_at,
+    };
+    let conflicts = store_conflicts(conn, user, origin, &ctx, merged.conflicts).await?;
+    Ok(Outcome::Conflict { revision, conflicts })
+}
+
+/// Loads a document for writing, its row locked first (see `client::lock_and_load`).
+pub(crate) async fn lock_and_load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<DocRecord, AppError> {
+    sqlx::query("UPDATE documents SET version = version WHERE id = $1").bind(id.to_string()).execute(&mut *conn).await?;
+    load(conn, user, id).await
+}
+
+/// Stores `data` as the document's next version; the caller holds the row lock.
+pub(crate) async fn save(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, current: &DocRecord, data: &Value, origin: Origin) -> Result<i64, AppError> {
+    if client_of(data) != Some(current.client_id) {
+        return Err(invalid(lang, "/client_id", "immutable", "Dokumentu nie można przenieść do innego klienta.", "A document cannot move to another client."));
+    }
+    let valid = validated(conn, current.doc_type, current.partnership_id, data, lang).await?;
+    let text = serde_json::to_string(&valid).map_err(internal)?;
+    let t = now();
+    let done = sqlx::query("UPDATE documents SET data = $1, version = version + 1, updated_by = $2, updated_at = $3 WHERE id = $4 AND version = $5")
+        .bind(&text)
+        .bind(user.id.to_string())
+        .bind(t)
+        .bind(current.id.to_string())
+        .bind(current.version)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict("the document was changed since you opened it"));
+    }
+    let changed: Vec<String> = merge::diff(&current.data, &valid).iter().map(|c| merge::pointer(&c.path)).collect();
+    let revision = current.version + 1;
+    let version = NewVersion {
+        doc_id: current.id,
+        revision,
+        doc_type: current.doc_type,
+        partnership: current.partnership_id,
+        data: &text,
+        changed: &changed,
+        by: user.id,
+        origin,
+        at: t,
+    };
+    history::record(conn, version).await?;
+    audit::record(conn, user, current.partnership_id, Some(current.client_id), Action::Update, &format!("{} {}", current.doc_type.as_str(), changed.join(" "))).await?;
+    Ok(revision)
+}
+
+/// What the audit log says about a read: which documents, and that some hold
+/// special-category data (GDPR art. 9).
+pub(crate) fn read_detail(types: &[DocType]) -> String {
+    let mut parts: Vec<String> = types.iter().map(|t| t.as_str().to_string()).collect();
+    if types.iter().any(|t| t.sensitive()) {
+        parts.push("(art. 9)".into());
+    }
+    parts.join(" ")
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/documents", tag = "documents", params(("id" = Uuid, Path, description = "client")),
+    responses((status = 200, body = Vec<DocRecord>), (status = 404, body = Problem)))]
+pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<DocRecord>> {
+    let mut conn = state.db.pool.acquire().await?;
+    let client = client::load(&mut conn, &user, id).await?;
+    let docs = of_client(&mut conn, id).await?;
+    let types: Vec<DocType> = docs.iter().map(|d| d.doc_type).collect();
+    audit::record(&mut conn, &user, client.data.partnership_id, Some(id), Action::Read, &read_detail(&types)).await?;
+    Ok(ApiJson(docs))
+}
+
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = Uuid, Path, description = "document")),
+    responses((status = 200, body = DocRecord), (status = 404, body = Problem)))]
+pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<DocRecord> {
+    let mut conn = state.db.pool.acquire().await?;
+    let doc = load(&mut conn, &user, id).await?;
+    audit::record(&mut conn, &user, doc.partnership_id, Some(doc.client_id), Action::Read, &read_detail(&[doc.doc_type])).await?;
+    Ok(ApiJson(doc))
+}
+
+/// The partnership and client of any versioned document (a client record too).
+async fn owner_of(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<(Uuid, Uuid, DocType), AppError> {
+    if let Ok(doc) = load(conn, user, id).await {
+        return Ok((doc.partnership_id, doc.client_id, doc.doc_type));
+    }
+    let client = client::load(conn, user, id).await?;
+    Ok((client.data.partnership_id, id, DocType::Client))
+}
+
+#[utoipa::path(get, path = "/api/v1/documents/{id}/history", tag = "documents", params(("id" = Uuid, Path, description = "document or client")),
+    responses((status = 200, body = Vec<Version>), (status = 404, body = Problem)))]
+pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<Version>> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (partnership, client, doc_type) = owner_of(&mut conn, &user, id).await?;
+    let versions = history::versions(&mut conn, id).await?;
+    audit::record(&mut conn, &user, partnership, Some(client), Action::Read, &format!("history {}", doc_type.as_str())).await?;
+    Ok(ApiJson(versions))
+}
+
+/// One stored version of a document, whole: two of them make a diff.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DocVersion {
+    pub revision: i64,
+    pub by: String,
+    pub at: String,
+    pub data: Value,
+}
+
+#[utoipa::path(get, path = "/api/v1/documents/{id}/versions/{revision}", tag = "documents",
+    params(("id" = Uuid, Path, description = "document or client"), ("revision" = i64, Path, description = "revision")),
+    responses((status = 200, body = DocVersion), (status = 404, body = Problem)))]
+pub async fn version(State(state): State<AppState>, user: CurrentUser, Path((id, revision)): Path<(Uuid, i64)>) -> ApiResult<DocVersion> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (partnership, client, doc_type) = owner_of(&mut conn, &user, id).await?;
+    let row: Option<(String, i64, String)> = sqlx::query_as(
+        "SELECT u.display_name, v.at, v.data FROM doc_versions v JOIN users u ON u.id = v.user_id WHERE v.doc_id = $1 AND v.revision = $2",
+    )
+    .bind(id.to_string())
+    .bind(revision)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (by, at, data) = row.ok_or(AppError::NotFound)?;
+    audit::record(&mut conn, &user, partnership, Some(client), Action::Read, &format!("version {revision} {}", read_detail(&[doc_type]))).await?;
+    Ok(ApiJson(DocVersion { revision, by, at: format_timestamp_warsaw(at), data: serde_json::from_str(&data).map_err(internal)? }))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewService {
+    pub name: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/services", tag = "documents", params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = Vec<CustomService>), (status = 404, body = Problem)))]
+pub async fn services(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<CustomService>> {
+    user.role_in(id)?;
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(ApiJson(partnership_context(&mut conn, id).await?.1))
+}
+
+/// A coordinator extends the partnership's catalogue of support forms.
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/services", tag = "documents", request_body = NewService,
+    params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = Vec<CustomService>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_service(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<Uuid>,
+    ApiJson(body): ApiJson<NewService>,
+) -> ApiResult<Vec<CustomService>> {
+    if !user.role_in(id)?.steers() {
+        return Err(AppError::Forbidden("only a coordinator extends the catalogue"));
+    }
+    let mut errors = domain::validation::Errors::new(lang);
+    let name = errors.text("name", &body.name, docs::SHORT);
+    let name = errors.into_result(|| name.unwrap_or_default()).map_err(|errors: Vec<FieldError>| AppError::Invalid { errors, lang })?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let code = Uuid::now_v7().simple().to_string();
+    let done = sqlx::query(
+        "INSERT INTO custom_services (partnership_id, code, name, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (partnership_id, name) DO NOTHING",
+    )
+    .bind(id.to_string())
+    .bind(&code)
+    .bind(&name)
+    .bind(user.id.to_string())
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 1 {
+        audit::record(&mut tx, &user, id, None, Action::Create, &format!("service {name}")).await?;
+    }
+    let list = partnership_context(&mut tx, id).await?.1;
+    tx.commit().await?;
+    Ok(ApiJson(list))
+}
