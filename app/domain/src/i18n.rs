@@ -257,7 +257,7 @@ pub fn t_count(lang: Lang, key: &str, n: usize) -> String {
 }
 
 pub fn t(lang: Lang, key: &str) -> &str {
-    match STRINGS.iter().find(|(k, _, _)| *k == key) {
+    match STRINGS.iter().chain(crate::docs::labels::STRINGS).find(|(k, _, _)| *k == key) {
         Some((_, pl, en)) => match lang {
             Lang::Pl => pl,
             Lang::En => en,
@@ -272,12 +272,13 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_translated() {
-        let mut keys: Vec<_> = STRINGS.iter().map(|(k, _, _)| *k).collect();
+        let all = || STRINGS.iter().chain(crate::docs::labels::STRINGS);
+        let mut keys: Vec<_> = all().map(|(k, _, _)| *k).collect();
         keys.sort_unstable();
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len(), "duplicate i18n key");
-        assert!(STRINGS.iter().all(|(_, pl, en)| !pl.is_empty() && !en.is_empty()));
+        assert!(all().all(|(_, pl, en)| !pl.is_empty() && !en.is_empty()));
     }
 
     #[test]
@@ -301,7 +302,7 @@ mod tests {
                     }
                     let rest = &src[src[i..].find('"').map_or(i, |q| i + q + 1)..];
                     let key = &rest[..rest.find('"').expect("closing quote")];
-                    if !STRINGS.iter().any(|(k, _, _)| *k == key || k.strip_suffix(".one") == Some(key)) {
+                    if !STRINGS.iter().chain(crate::docs::labels::STRINGS).any(|(k, _, _)| *k == key || k.strip_suffix(".one") == Some(key)) {
                         missing.push(format!("{}: {key}", path.display()));
                     }
                 }

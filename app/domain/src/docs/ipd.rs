@@ -66,7 +66,8 @@ pub struct VocationalArea {
     pub tasks_own_search: Vec<Task>,
     pub tasks_pup: Vec<Task>,
     pub tasks_self: Vec<Task>,
-    pub barriers: String,
+    pub barriers_internal: String,
+    pub barriers_external: String,
     pub overcome: String,
     pub supporters: String,
 }
@@ -134,7 +135,8 @@ impl Ipd {
             ("vocational/position", &v.position, SHORT),
             ("vocational/contract_form", &v.contract_form, SHORT),
             ("vocational/resources", &v.resources, LONG),
-            ("vocational/barriers", &v.barriers, LONG),
+            ("vocational/barriers_internal", &v.barriers_internal, LONG),
+            ("vocational/barriers_external", &v.barriers_external, LONG),
             ("vocational/overcome", &v.overcome, LONG),
             ("vocational/supporters", &v.supporters, LONG),
         ] {

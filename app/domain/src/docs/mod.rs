@@ -14,6 +14,7 @@ pub mod assessment;
 pub mod contract;
 pub mod effects;
 pub mod ipd;
+pub mod labels;
 pub mod path;
 pub mod services;
 
@@ -335,6 +336,24 @@ mod tests {
             let doc = empty(*t, client);
             assert_eq!(client_of(&doc), Some(client));
             assert!(validate(*t, &doc, Lang::Pl, &ctx).is_ok(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn every_option_of_every_document_has_a_label_in_both_languages() {
+        let keys = assessment::SKILLS.iter().map(|k| format!("as.skill.{k}"))
+            .chain(assessment::DISABILITY.iter().map(|k| format!("as.disability.{k}")))
+            .chain(assessment::EDUCATION.iter().map(|k| format!("as.education.{k}")))
+            .chain(ipd::OWNERS.iter().map(|k| format!("owner.{k}")))
+            .chain(ipd::SOCIAL_TABLES.iter().map(|(k, _)| format!("ipd.table.social.{k}")))
+            .chain(ipd::VOCATIONAL_TABLES.iter().map(|(k, _)| format!("ipd.table.vocational.{k}")))
+            .chain(services::CATALOGUE.iter().map(|k| format!("service.{k}")))
+            .chain(effects::INDICATORS.iter().map(|k| format!("effect.{k}")))
+            .chain(path::DIRECTIONS.iter().map(|k| format!("direction.{k}")))
+            .chain(path::STEPS.iter().map(|k| format!("step.{k}")))
+            .chain(DocType::CASE_DOCS.iter().map(|t| format!("doc.{}", t.as_str())));
+        for k in keys {
+            assert!(labels::STRINGS.iter().any(|(key, _, _)| *key == k), "no label for {k}");
         }
     }
 
