@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients/new") view=pages::client_form::NewClientPage/>
                     <Route path=path!("/clients/:id") view=pages::client_card::ClientCardPage/>
                     <Route path=path!("/clients/:id/edit") view=pages::client_form::EditClientPage/>
+                    <Route path=path!("/clients/:id/print/:doc") view=pages::docs::print::PrintPage/>
                     <Route path=path!("/audit") view=pages::audit::AuditPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
                     <Route path=path!("/device") view=pages::device::DevicePage/>

@@ -125,3 +125,23 @@ export async function clientLinks(page) {
 export async function stored(page, href) {
   return page.evaluate(async (u) => (await (await fetch(u)).json()).data, `/api/v1${href}`);
 }
+
+/** The text of a PDF made by `page.pdf()`, pages joined, whitespace collapsed. */
+export async function pdfText(buffer) {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const pdf = await getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, disableFontFace: true }).promise;
+  const parts = [];
+  for (let i = 1; i <= pdf.numPages; i++) {
+    const content = await (await pdf.getPage(i)).getTextContent();
+    parts.push(content.items.map((it) => it.str).join(' '));
+  }
+  return { pages: pdf.numPages, text: parts.join(' ').replace(/\s+/g, ' ') };
+}
+
+/** Opens the unlock form that a reload brings and types the password. */
+export async function unlock(page) {
+  await page.waitForSelector('#unlock-password');
+  await page.fill('#unlock-password', PASSWORD);
+  await page.click('.unlock button[type=submit]');
+  await page.waitForSelector('#unlock-password', { state: 'detached' });
+}

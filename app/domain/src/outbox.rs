@@ -53,6 +53,9 @@ pub struct LocalDoc {
     /// The last copy the server sent, of a case document.
     #[serde(default)]
     pub record: Option<DocRecord>,
+    /// The partnership a case document is checked against, as the editor knew it.
+    #[serde(default)]
+    pub partnership: Option<Uuid>,
     /// What the person sees and edits: the server copy with the device's changes.
     pub local: Value,
     /// The server's field errors from the last refusal, shown next to the fields.
@@ -62,7 +65,15 @@ pub struct LocalDoc {
 
 impl LocalDoc {
     fn new(doc_type: DocType) -> LocalDoc {
-        LocalDoc { doc_type, schema_version: doc_type.schema_version(), server: None, record: None, local: Value::Null, errors: Vec::new() }
+        LocalDoc {
+            doc_type,
+            schema_version: doc_type.schema_version(),
+            server: None,
+            record: None,
+            partnership: None,
+            local: Value::Null,
+            errors: Vec::new(),
+        }
     }
 
     /// Written by an older version of the app: shown for review before it is sent.
@@ -171,11 +182,12 @@ impl DeviceStore {
     }
 
     /// [`DeviceStore::edit`] for a case document, with the server's copy if it has one.
-    pub fn edit_doc(&mut self, doc_type: DocType, doc_id: Uuid, server: Option<&DocRecord>, local: Value, now_ms: i64) {
+    pub fn edit_doc(&mut self, doc_type: DocType, doc_id: Uuid, partnership: Uuid, server: Option<&DocRecord>, local: Value, now_ms: i64) {
         let doc = self.docs.entry(doc_id).or_insert_with(|| LocalDoc::new(doc_type));
         if doc.record.is_none() {
             doc.record = server.cloned();
         }
+        doc.partnership = Some(partnership);
         self.record_edit(doc_type, doc_id, local, now_ms);
     }
 
@@ -246,7 +258,9 @@ impl DeviceStore {
                 let review = self.docs.get(&doc).is_some_and(LocalDoc::needs_review);
                 let partnership = match &p.item {
                     Item::Doc { doc_type: DocType::Client, to, .. } => to.get("partnership_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()),
-                    Item::Doc { to, .. } => client_of(to).and_then(|c| partnership_of.get(&c).copied()),
+                    // A case document: its own partnership if the device knows it, else its client's.
+                    Item::Doc { to, .. } => self.docs.get(&doc).and_then(|d| d.partnership.or(d.record.as_ref().map(|r| r.partnership_id)))
+                        .or_else(|| client_of(to).and_then(|c| partnership_of.get(&c).copied())),
                     Item::Note { .. } => None,
                 };
                 let m = memberships.iter().find(|m| Some(m.partnership_id) == partnership);
@@ -515,5 +529,44 @@ mod tests {
         s.refresh(Caseload { clients: vec![newer], notes: vec![], conflicts: vec![], documents: vec![] }, vec![], 2);
         assert_eq!(s.docs[&id].local["city"], "Radom");
         assert_eq!(s.docs[&id].server.as_ref().map(|r| r.version), Some(2));
+    }
+}
+
+#[cfg(test)]
+mod case_doc_tests {
+    use super::*;
+    use crate::api::Membership;
+    use crate::docs::Partner;
+    use crate::org::{OrgType, PartnershipKind, Role};
+    use serde_json::json;
+    use time::macros::date;
+
+    fn membership(partnership: Uuid, types: &[OrgType]) -> Membership {
+        Membership {
+            partnership_id: partnership,
+            partnership_name: "P".into(),
+            partnership_kind: PartnershipKind::Local,
+            role: Role::Coordinator,
+            partners: types.iter().map(|t| Partner { organisation_id: Uuid::now_v7(), name: t.as_str().into(), org_type: *t }).collect(),
+            custom_services: vec![],
+        }
+    }
+
+    #[test]
+    fn a_document_of_a_client_outside_the_caseload_is_checked_against_its_own_partnership() {
+        let (client, partnership) = (Uuid::now_v7(), Uuid::now_v7());
+        let doc_id = doc_id_for(client, DocType::Ipd);
+        let mut s = DeviceStore::new();
+        let doc = json!({"client_id": client, "social": {"tasks_ops": [{"id": "t", "task": "Terapia", "owner": "ops"}]}});
+        s.edit_doc(DocType::Ipd, doc_id, partnership, None, doc, 1);
+        // The client record is not on this device; the editor's partnership has an OPS.
+        let batch = s.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[membership(partnership, &[OrgType::Ops])]);
+        assert!(matches!(batch[0].op, Op::Create { doc_type: DocType::Ipd, .. }));
+        // In a partnership without an OPS the same task stays on the device.
+        let mut t = DeviceStore::new();
+        let doc = json!({"client_id": client, "social": {"tasks_ops": [{"id": "t", "task": "Terapia", "owner": "ops"}]}});
+        t.edit_doc(DocType::Ipd, doc_id, partnership, None, doc, 1);
+        assert!(t.next_batch(10, Lang::Pl, date!(2026 - 11 - 23), &[membership(partnership, &[OrgType::Ngo])]).is_empty());
+        assert_eq!(t.waiting(), 1);
     }
 }

@@ -383,6 +383,12 @@ impl Offline {
         self.sync_soon(1500);
     }
 
+    /// [`Offline::edit`] for a case document, with the server's copy if there is one.
+    pub fn edit_doc(self, doc_type: DocType, doc_id: Uuid, partnership: Uuid, server: Option<domain::docs::DocRecord>, local: serde_json::Value) {
+        self.mutate(|s| s.edit_doc(doc_type, doc_id, partnership, server.as_ref(), local, now_ms()));
+        self.sync_soon(1500);
+    }
+
     pub fn add_note(self, client: Uuid, text: String) {
         self.mutate(|s| {
             s.add_note(client, text, now_ms());
@@ -530,7 +536,17 @@ impl Offline {
             other => SyncError::Failed(other.message()),
         })?;
         let mut others = Vec::new();
-        for id in touched.into_iter().filter(|id| !caseload.clients.iter().any(|c| c.id == *id)) {
+        let in_caseload = |c: &Caseload, id: Uuid| c.clients.iter().any(|r| r.id == id) || c.documents.iter().any(|d| d.id == id);
+        let touched: Vec<Uuid> = touched.into_iter().filter(|id| !in_caseload(&caseload, *id)).collect();
+        for id in touched {
+            let is_doc = self.store.with_untracked(|s| s.as_ref().and_then(|s| s.docs.get(&id)).is_some_and(|d| d.doc_type != DocType::Client));
+            if is_doc {
+                // A case document of a client outside the caseload: its fresh copy.
+                if let Ok(d) = api::get::<domain::docs::DocRecord>(&format!("/api/v1/documents/{id}")).await {
+                    caseload.documents.push(d);
+                }
+                continue;
+            }
             if let Ok(r) = api::get::<ClientRecord>(&format!("/api/v1/clients/{id}")).await {
                 others.push(r);
                 if let Ok(list) = api::get::<Vec<domain::sync::ConflictView>>(&format!("/api/v1/clients/{id}/conflicts")).await {

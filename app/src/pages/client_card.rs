@@ -4,12 +4,13 @@
 use domain::api::ClientRecord;
 use domain::client::ClientInput;
 use domain::merge::pointer;
-use domain::sync::{validate_note, ConflictView, Mutation, Note, Op, PushRequest, PushResponse, Resolution, Version};
+use domain::sync::{validate_note, DocType, ConflictView, Mutation, Note, Op, PushRequest, PushResponse, Resolution, Version};
 use domain::validation::format_iso_date;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
+use super::docs;
 use super::widgets::{work_form_key, ErrorNotice, Loading};
 use crate::api::{self, ApiError};
 use crate::i18n::{tr, use_lang};
@@ -52,14 +53,39 @@ pub fn ClientCardPage() -> impl IntoView {
             (Err(e), None) => view! { <ErrorNotice error=e/> }.into_any(),
         })
     };
+    let tab = docs::use_tab();
+    // The client's data as far as the documents need it; a memo, so typing in a
+    // document (which changes the device store) does not redraw the tabs.
+    let client_data = Memo::new(move |_| {
+        let id = id.get()?;
+        match record.get() {
+            Some(Ok(r)) => Some(r.data),
+            _ => engine.cached(id).and_then(|d| serde_json::from_value::<ClientInput>(d.local).ok()),
+        }
+    });
+    let partnership = Memo::new(move |_| client_data.with(|c| c.as_ref().map(|c| c.partnership_id)));
+    let document = move || {
+        let (id, t, p) = (id.get()?, tab.get()?, partnership.get()?);
+        let Some(partnership) = docs::partnership_of(p) else {
+            return Some(view! { <Loading/> }.into_any());
+        };
+        let start = docs::prefill(t, id, client_data.get_untracked().as_ref());
+        Some(view! { <docs::DocEditor client=id doc_type=t partnership start/> }.into_any())
+    };
     view! {
         <h1>{tr("client.card_title")}</h1>
-        {move || card().unwrap_or_else(|| view! { <Loading/> }.into_any())}
-        {move || id.get().map(|id| view! {
-            <ConflictsPanel id/>
-            <NotesPanel id/>
-            <HistoryPanel id/>
-        })}
+        {move || id.get().map(|id| view! { <docs::DocTabs client=id tab/> })}
+        {move || id.get().map(|id| view! { <ConflictsPanel id/> })}
+        {move || match tab.get() {
+            None => view! {
+                {move || card().unwrap_or_else(|| view! { <Loading/> }.into_any())}
+                {move || id.get().map(|id| view! {
+                    <NotesPanel id/>
+                    <HistoryPanel id/>
+                })}
+            }.into_any(),
+            Some(_) => view! { {document} }.into_any(),
+        }}
     }
 }
 
@@ -170,7 +196,10 @@ fn ConflictsPanel(id: Uuid) -> impl IntoView {
                     let l = lang.get();
                     let t = move |k: &str| domain::i18n::t(l, k).to_string();
                     let field = pointer(&c.path);
-                    let label = t(&format!("client{}", field.replace('/', ".")));
+                    let label = match c.doc_type {
+                        DocType::Client => t(&format!("client{}", field.replace('/', "."))),
+                        other => format!("{} — {field}", t(docs::tab_key(other))),
+                    };
                     let empty = t("conflicts.empty_value");
                     let open = c.resolved_at.is_empty();
                     let (mine, theirs) = (c.mine.clone(), c.theirs.clone());

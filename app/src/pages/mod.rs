@@ -6,5 +6,6 @@ pub mod client_form;
 pub mod clients;
 pub mod device;
 pub mod devices;
+pub mod docs;
 pub mod login;
 mod widgets;

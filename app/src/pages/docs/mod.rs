@@ -1,0 +1,314 @@
+//! The case documents on the client card: one tab per document, an editor that
+//! keeps every keystroke on the device (encrypted, synced when the network
+//! allows), the document's state, its history with a diff of any two versions,
+//! and the print views.
+
+pub mod fields;
+mod forms;
+pub mod print;
+
+use domain::docs::{self, doc_id_for, CustomService, DocContext, DocRecord, Partner};
+use domain::merge::{self, pointer};
+use domain::sync::{validate_doc, DocType, Version};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde_json::Value;
+use uuid::Uuid;
+
+use self::fields::DocCtx;
+use crate::api::{self, use_session};
+use crate::i18n::{tr, use_lang};
+use crate::offline::{use_offline, Lock};
+
+/// The partnership a client belongs to, as its documents see it.
+#[derive(Clone)]
+pub struct Partnership {
+    pub id: Uuid,
+    pub partners: Vec<Partner>,
+    pub custom: RwSignal<Vec<CustomService>>,
+    pub steers: bool,
+}
+
+pub fn tab_key(t: DocType) -> &'static str {
+    match t {
+        DocType::Client => "doc.client",
+        DocType::Assessment => "doc.assessment",
+        DocType::Ipd => "doc.ipd",
+        DocType::Contract => "doc.contract",
+        DocType::Services => "doc.services",
+        DocType::Effects => "doc.effects",
+        DocType::Path => "doc.path",
+    }
+}
+
+/// The tab chosen in the address (`?tab=ipd`), so a reload keeps it.
+pub fn use_tab() -> Memo<Option<DocType>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get("tab")).and_then(|t| DocType::parse(&t)).filter(|t| *t != DocType::Client))
+}
+
+#[component]
+pub fn DocTabs(client: Uuid, tab: Memo<Option<DocType>>) -> impl IntoView {
+    let all = std::iter::once(DocType::Client).chain(DocType::CASE_DOCS.iter().copied());
+    view! {
+        <nav class="doc-tabs" aria-label=tr("doc.tabs")>
+            {all.map(|t| {
+                let href = match t {
+                    DocType::Client => format!("/clients/{client}"),
+                    other => format!("/clients/{client}?tab={}", other.as_str()),
+                };
+                let current = move || (tab.get().unwrap_or(DocType::Client) == t).then_some("page");
+                view! { <a href=href data-tab=t.as_str() aria-current=current>{tr(tab_key(t))}</a> }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// What a new document starts from: empty, and for the contract the person's
+/// data from the client record.
+pub fn prefill(doc_type: DocType, client: Uuid, data: Option<&domain::client::ClientInput>) -> Value {
+    let mut v = docs::empty(doc_type, client);
+    if let (DocType::Contract, Some(c)) = (doc_type, data) {
+        v["person"]["surname"] = Value::String(c.surname.clone());
+        v["person"]["first_name"] = Value::String(c.first_names.clone());
+        let address = [c.street_address.as_str(), c.postal_code.as_str(), c.city.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ");
+        v["person"]["address"] = Value::String(address);
+        v["person"]["pesel"] = Value::String(c.pesel.clone());
+    }
+    v
+}
+
+/// The tab of one case document: waits for the device store and the server (or
+/// their absence), then edits the freshest copy.
+#[component]
+pub fn DocEditor(client: Uuid, doc_type: DocType, partnership: Partnership, start: Value) -> impl IntoView {
+    let engine = use_offline();
+    let doc_id = doc_id_for(client, doc_type);
+    let server = LocalResource::new(move || async move { api::get::<Vec<DocRecord>>(&format!("/api/v1/clients/{client}/documents")).await });
+    let initial = RwSignal::new(None::<(Value, Option<DocRecord>)>);
+    let start = StoredValue::new(start);
+    Effect::new(move |_| {
+        if initial.with_untracked(Option::is_some) || engine.lock.get() == Lock::Unknown {
+            return;
+        }
+        let Some(fetched) = server.get() else { return };
+        let record = fetched.ok().and_then(|list| list.into_iter().find(|d| d.id == doc_id));
+        let local = untrack(|| engine.cached(doc_id)).filter(|d| !d.local.is_null());
+        let pending = untrack(|| engine.has_pending(doc_id));
+        // What waits on the device wins; otherwise the server's copy is the freshest.
+        let chosen = match (local, record) {
+            (Some(d), r) if pending => (d.local.clone(), r.or(d.record)),
+            (_, Some(r)) => (r.data.clone(), Some(r)),
+            (Some(d), None) => (d.local.clone(), d.record),
+            (None, None) => (start.get_value(), None),
+        };
+        initial.set(Some(chosen));
+    });
+    provide_context(partnership.clone());
+    view! {
+        <section class="card doc" data-doc=doc_type.as_str() aria-labelledby="doc-title">
+            <div class="card-head">
+                <h2 id="doc-title">{tr(tab_key(doc_type))}</h2>
+                <a class="button secondary" id="print-doc" href=format!("/clients/{client}/print/{}", doc_type.as_str())>{tr("doc.print")}</a>
+            </div>
+            {move || match initial.get() {
+                Some((value, record)) => view! { <Editor client doc_type value record partnership=partnership.clone()/> }.into_any(),
+                None => view! { <p class="loading">{tr("app.loading")}</p> }.into_any(),
+            }}
+        </section>
+        <DocHistory doc_id/>
+    }
+}
+
+#[component]
+fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecord>, partnership: Partnership) -> impl IntoView {
+    let engine = use_offline();
+    let lang = use_lang();
+    let doc_id = doc_id_for(client, doc_type);
+    let value = RwSignal::new(value);
+    let record = StoredValue::new(record);
+    let p = partnership.clone();
+    let errors = Memo::new(move |_| {
+        let custom = p.custom.get();
+        let ctx = DocContext { today: api::today(), partners: &p.partners, custom_services: &custom };
+        value.with(|v| validate_doc(doc_type, v, lang.get(), &ctx).err().unwrap_or_default())
+    });
+    let readonly = Signal::derive(move || engine.lock.get() != Lock::Open);
+    let partnership_id = partnership.id;
+    let save = Callback::new(move |_| engine.edit_doc(doc_type, doc_id, partnership_id, record.get_value(), value.get_untracked()));
+    provide_context(DocCtx { value, errors, save, readonly });
+
+    // When a sync brings a newer server copy and nothing of ours waits, show it:
+    // another device's merged fields, or a conflict someone resolved.
+    let seen = StoredValue::new(record.with_value(|r| r.as_ref().map(|r| r.version)));
+    Effect::new(move |_| {
+        let fresh = engine.store.with(|s| {
+            let s = s.as_ref()?;
+            let d = s.docs.get(&doc_id)?;
+            let version = d.record.as_ref().map(|r| r.version)?;
+            (!s.has_pending(doc_id) && !d.local.is_null()).then(|| (version, d.local.clone(), d.record.clone()))
+        });
+        if let Some((version, local, rec)) = fresh {
+            if seen.get_value() != Some(version) {
+                seen.set_value(Some(version));
+                record.set_value(rec);
+                value.set(local);
+            }
+        }
+    });
+
+    let state = Memo::new(move |_| {
+        if readonly.get() {
+            return "locked";
+        }
+        let conflict = engine.store.with(|s| s.as_ref().is_some_and(|s| s.conflicts.iter().any(|c| c.doc_id == doc_id && c.resolved_at.is_empty())));
+        let pending = engine.has_pending(doc_id);
+        let known = record.with_value(Option::is_some) || engine.cached(doc_id).is_some_and(|d| d.record.is_some());
+        if conflict {
+            "conflict"
+        } else if pending && !errors.with(Vec::is_empty) {
+            "invalid"
+        } else if pending {
+            "waiting"
+        } else if known {
+            "synced"
+        } else {
+            "new"
+        }
+    });
+    let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
+    let is_final = move || value.with(|v| v.get("status").and_then(Value::as_str) == Some("final"));
+    let form = match doc_type {
+        DocType::Assessment => view! { <forms::AssessmentForm/> }.into_any(),
+        DocType::Ipd => view! { <forms::IpdForm/> }.into_any(),
+        DocType::Contract => view! { <forms::ContractForm/> }.into_any(),
+        DocType::Services => view! { <forms::ServicesForm/> }.into_any(),
+        DocType::Effects => view! { <forms::EffectsForm/> }.into_any(),
+        DocType::Path => view! { <forms::PathForm/> }.into_any(),
+        DocType::Client => ().into_any(),
+    };
+    let has_status = !matches!(doc_type, DocType::Services | DocType::Effects);
+    view! {
+        <p class="doc-status" id="doc-status" role="status" data-state=move || state.get()>
+            {move || t(&format!("doc.state.{}", state.get()))}
+        </p>
+        {has_status.then(|| view! {
+            <div class="field check final">
+                <input type="checkbox" id="doc-final" prop:checked=is_final disabled=move || readonly.get()
+                    on:change=move |ev| {
+                        let status = if event_target_checked(&ev) { "final" } else { "draft" };
+                        value.update(|v| v["status"] = Value::String(status.into()));
+                        engine.edit_doc(doc_type, doc_id, partnership_id, record.get_value(), value.get_untracked());
+                    }/>
+                <label for="doc-final">{tr("doc.final")}</label>
+                <p class="hint">{tr("doc.final_hint")}</p>
+            </div>
+        })}
+        <fieldset class="doc-form" disabled=move || readonly.get()>
+            {form}
+        </fieldset>
+    }
+}
+
+/// The document's versions, who made them and when, and what changed between
+/// any two of them.
+#[component]
+pub fn DocHistory(doc_id: Uuid) -> impl IntoView {
+    let engine = use_offline();
+    let lang = use_lang();
+    let versions = LocalResource::new(move || {
+        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
+        async move { api::get::<Vec<Version>>(&format!("/api/v1/documents/{doc_id}/history")).await }
+    });
+    let from = RwSignal::new(None::<i64>);
+    let to = RwSignal::new(None::<i64>);
+    let diff = RwSignal::new(None::<Result<Vec<merge::Change>, String>>);
+    let compare = move |_| {
+        let (Some(a), Some(b)) = (from.get_untracked(), to.get_untracked()) else { return };
+        leptos::task::spawn_local(async move {
+            let (ua, ub) = (format!("/api/v1/documents/{doc_id}/versions/{a}"), format!("/api/v1/documents/{doc_id}/versions/{b}"));
+            let result = match (api::get::<Value>(&ua).await, api::get::<Value>(&ub).await) {
+                (Ok(x), Ok(y)) => Ok(merge::diff(&x["data"], &y["data"])),
+                (Err(e), _) | (_, Err(e)) => Err(e.message()),
+            };
+            diff.set(Some(result));
+        });
+    };
+    let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
+    let list = move || versions.get().and_then(Result::ok).unwrap_or_default();
+    Effect::new(move |_| {
+        let l = list();
+        if to.get_untracked().is_none() && l.len() >= 2 {
+            to.set(l.first().map(|v| v.revision));
+            from.set(l.get(1).map(|v| v.revision));
+        }
+    });
+    let option = move |v: &Version, chosen: RwSignal<Option<i64>>| {
+        let r = v.revision;
+        view! { <option value=r.to_string() selected=move || chosen.get() == Some(r)>{format!("{} {r} — {}, {}", t("doc.version"), v.by, v.at)}</option> }
+    };
+    let shown = move |v: &Value| match v {
+        Value::Null => t("doc.empty_value"),
+        Value::String(s) if s.is_empty() => t("doc.empty_value"),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => t(if *b { "doc.yes" } else { "doc.no" }),
+        other => other.to_string(),
+    };
+    view! {
+        <section class="card doc-history" aria-labelledby="doc-history-title">
+            <h2 id="doc-history-title">{tr("doc.history")}</h2>
+            {move || {
+                let l = list();
+                if l.is_empty() {
+                    return view! { <p class="muted">{tr("doc.no_history")}</p> }.into_any();
+                }
+                view! {
+                    <ol class="plain" id="doc-versions">
+                        {l.iter().map(|v| view! {
+                            <li class="version"><strong>{format!("{} {}", t("doc.version"), v.revision)}</strong> " — " {v.by.clone()} ", " {v.at.clone()}
+                                <span class="muted">" " {v.fields.join(", ")}</span></li>
+                        }).collect_view()}
+                    </ol>
+                    <div class="row compare">
+                        <div class="field">
+                            <label for="compare-from">{tr("doc.compare_from")}</label>
+                            <select id="compare-from" on:change=move |ev| from.set(event_target_value(&ev).parse().ok())>
+                                {l.iter().map(|v| option(v, from)).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="compare-to">{tr("doc.compare_to")}</label>
+                            <select id="compare-to" on:change=move |ev| to.set(event_target_value(&ev).parse().ok())>
+                                {l.iter().map(|v| option(v, to)).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                    <button type="button" class="secondary" id="compare" on:click=compare>{tr("doc.compare")}</button>
+                }.into_any()
+            }}
+            {move || diff.get().map(|d| match d {
+                Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+                Ok(changes) if changes.is_empty() => view! { <p id="diff">{tr("doc.no_diff")}</p> }.into_any(),
+                Ok(changes) => view! {
+                    <div class="table-wrap">
+                        <table id="diff">
+                            <thead><tr><th scope="col">{tr("doc.diff.field")}</th><th scope="col">{tr("doc.diff.before")}</th><th scope="col">{tr("doc.diff.after")}</th></tr></thead>
+                            <tbody>
+                                {changes.iter().map(|c| view! {
+                                    <tr><th scope="row">{pointer(&c.path)}</th><td class="before">{shown(&c.old)}</td><td class="after">{shown(&c.new)}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
+
+/// The partnership context of a client, from the signed-in user's memberships.
+pub fn partnership_of(id: Uuid) -> Option<Partnership> {
+    let me = use_session().me()?;
+    let m = me.memberships.iter().find(|m| m.partnership_id == id)?;
+    Some(Partnership { id, partners: m.partners.clone(), custom: RwSignal::new(m.custom_services.clone()), steers: m.role.steers() })
+}
