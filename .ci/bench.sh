@@ -42,7 +42,7 @@ for label, path in [("first page of 50", "/api/v1/clients?limit=50"), ("page 100
     print(f"client list, {label:<18} total {total:>6}: p50 {p50:6.2f} ms  p95 {p95:6.2f} ms")
 
 # --- Sync ---------------------------------------------------------------------------
-import threading, uuid
+import threading, uuid, subprocess
 def session(email, password="demo-sciezka-2026"):
     jar = http.cookiejar.CookieJar()
     op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -62,6 +62,42 @@ def uid():
 
 push, get = session("anna.nowak@mops.demo")
 clients = get("/api/v1/sync/caseload")["clients"]
+
+# --- A client card with every case document and 200 notes ----------------------------
+card = clients[0]["id"]
+def ns(kind):
+    # The document id is derived from the client's (UUID v5), as in the domain crate.
+    return str(uuid.uuid5(uuid.UUID(card), kind))
+task = lambda n: {"id": f"t{n}", "task": f"Zadanie {n}", "owner": "ops", "from": "2026-11-03", "to": "2026-12-20", "description": "Opis " * 20}
+docs = {
+    "assessment": {"strengths": "Punktualna", "skills": {"motivation": 8, "leadership": 4}, "education": "primary"},
+    "ipd": {"date": "2026-11-02", "goal": "Zatrudnienie", "social": {"tasks_ops": [task(n) for n in range(10)]}, "vocational": {"tasks_pup": [dict(task(n + 10), owner="pup") for n in range(10)]}},
+    "contract": {"date": "2026-11-02", "main_goal": "Praca", "person_actions": [{"id": f"a{n}", "action": f"Działanie {n}", "deadline": "2026-12-01"} for n in range(5)]},
+    "services": {"rows": [{"id": f"s{n}", "date": "2026-11-10", "service": "job_club", "scope": "grupowe"} for n in range(30)]},
+    "effects": {"rows": [{"id": "e1", "indicator": "employment", "date": "2026-11-20"}], "employment_date": "2026-03-01"},
+    "path": {"directions": ["conversion"], "steps": {"monitoring": {"annotations": [{"id": f"n{n}", "date": "2026-11-01", "text": "Adnotacja " * 10} for n in range(20)]}}},
+}
+muts = [{"id": uid(), "written_at": 1780000000000, "op": "create", "doc_type": k, "doc_id": ns(k), "data": dict(v, client_id=card)} for k, v in docs.items()]
+muts += [{"id": uid(), "written_at": 1780000000000 + n, "op": "add_note", "note_id": uid(), "client_id": card, "text": f"Wizyta {n}: " + "treść " * 30} for n in range(200 - len(get(f"/api/v1/clients/{card}/notes")))]
+assert all(r["outcome"]["status"] == "applied" for r in push(uid(), muts))
+def timed(path, n=50):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter(); op_get(path); times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+jar2 = http.cookiejar.CookieJar()
+op2 = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar2))
+op2.open(urllib.request.Request(base + "/api/v1/auth/login", data=json.dumps({"email": "anna.nowak@mops.demo", "password": "demo-sciezka-2026"}).encode(), headers={"content-type": "application/json"})).read()
+op_get = lambda p: op2.open(base + p).read()
+p50, p95 = timed(f"/clients/{card}")
+print(f"client card, server-rendered page: p50 {p50:.2f} ms p95 {p95:.2f} ms")
+total = [0.0, 0.0]
+for path in ["", "/notes", "/documents", "/conflicts", "/history"]:
+    a, b = timed(f"/api/v1/clients/{card}{path}")
+    total[0] += a; total[1] += b
+print(f"client card, its five API reads (record, 200 notes, 6 documents, conflicts, history): sum of p50 {total[0]:.2f} ms, sum of p95 {total[1]:.2f} ms")
+print(subprocess.run(["node", "bench/card.mjs", base, card], cwd="end2end", capture_output=True, text=True).stdout.strip())
 cities = {c["id"]: c["data"]["city"] for c in clients}
 ids = list(cities)
 mutations = []
