@@ -75,6 +75,23 @@ pub fn use_doc() -> DocCtx {
     expect_context::<DocCtx>()
 }
 
+/// What every control needs of its field: the document, the element id, the path
+/// (kept for the control's closures) and the field's error.
+struct Bound {
+    doc: DocCtx,
+    id: String,
+    path: StoredValue<String>,
+    error: Memo<Option<String>>,
+}
+
+fn bind(path: String) -> Bound {
+    let doc = use_doc();
+    let id = dom_id(&path);
+    let path = StoredValue::new(path);
+    let error = Memo::new(move |_| doc.error(&path.read_value()));
+    Bound { doc, id, path, error }
+}
+
 fn label_text(key: &str) -> impl Fn() -> String + Send + Sync + 'static {
     let lang = use_lang();
     let key = key.to_string();
@@ -90,12 +107,9 @@ pub fn Text(
     #[prop(optional)] date: bool,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
-    let doc = use_doc();
-    let id = dom_id(&path);
+    let Bound { doc, id, path: p, error } = bind(path);
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let p = StoredValue::new(path);
-    let error = Memo::new(move |_| doc.error(&p.read_value()));
     let value = move || doc.text(&p.read_value());
     let set = move |ev: leptos::ev::Event| doc.set(&p.read_value(), Value::String(event_target_value(&ev)));
     let described = {
@@ -138,10 +152,7 @@ pub fn Text(
 /// A rating on the form's scale of 1 to 10, as ten large touch buttons.
 #[component]
 pub fn Rating(#[prop(into)] path: String, #[prop(into)] label: String) -> impl IntoView {
-    let doc = use_doc();
-    let id = dom_id(&path);
-    let p = StoredValue::new(path);
-    let error = Memo::new(move |_| doc.error(&p.read_value()));
+    let Bound { doc, id, path: p, error } = bind(path);
     let current = Memo::new(move |_| doc.get(&p.read_value()).as_i64());
     let name = id.clone();
     view! {
@@ -166,10 +177,7 @@ pub fn Rating(#[prop(into)] path: String, #[prop(into)] label: String) -> impl I
 /// One of a few options, as radio buttons; `options` are (value, label key).
 #[component]
 pub fn Choice(#[prop(into)] path: String, #[prop(into)] label: String, options: Vec<(String, String)>) -> impl IntoView {
-    let doc = use_doc();
-    let id = dom_id(&path);
-    let p = StoredValue::new(path);
-    let error = Memo::new(move |_| doc.error(&p.read_value()));
+    let Bound { doc, id, path: p, error } = bind(path);
     let current = Memo::new(move |_| doc.text(&p.read_value()));
     let name = id.clone();
     view! {
@@ -196,11 +204,8 @@ pub fn Choice(#[prop(into)] path: String, #[prop(into)] label: String, options: 
 /// One of many options, as a select; `options` are (value, shown text).
 #[component]
 pub fn Select(#[prop(into)] path: String, #[prop(into)] label: String, #[prop(into)] options: Signal<Vec<(String, String)>>) -> impl IntoView {
-    let doc = use_doc();
-    let id = dom_id(&path);
+    let Bound { doc, id, path: p, error } = bind(path);
     let err_id = format!("{id}-error");
-    let p = StoredValue::new(path);
-    let error = Memo::new(move |_| doc.error(&p.read_value()));
     let current = Memo::new(move |_| doc.text(&p.read_value()));
     let lang = use_lang();
     view! {
@@ -222,10 +227,7 @@ pub fn Select(#[prop(into)] path: String, #[prop(into)] label: String, #[prop(in
 /// A yes/no box.
 #[component]
 pub fn Check(#[prop(into)] path: String, #[prop(into)] label: String) -> impl IntoView {
-    let doc = use_doc();
-    let id = dom_id(&path);
-    let p = StoredValue::new(path);
-    let error = Memo::new(move |_| doc.error(&p.read_value()));
+    let Bound { doc, id, path: p, error } = bind(path);
     view! {
         <div class="field check" class:invalid=move || error.get().is_some()>
             <input type="checkbox" id=id.clone() prop:checked=move || doc.get(&p.read_value()).as_bool().unwrap_or(false)
@@ -240,10 +242,7 @@ pub fn Check(#[prop(into)] path: String, #[prop(into)] label: String) -> impl In
 /// Several of a few options (a list of values).
 #[component]
 pub fn Multi(#[prop(into)] path: String, #[prop(into)] label: String, options: Vec<(String, String)>) -> impl IntoView {
-    let doc = use_doc();
-    let id = dom_id(&path);
-    let p = StoredValue::new(path);
-    let error = Memo::new(move |_| doc.error(&p.read_value()));
+    let Bound { doc, id, path: p, error } = bind(path);
     let chosen = Memo::new(move |_| {
         doc.get(&p.read_value()).as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default()
     });
@@ -286,10 +285,7 @@ pub fn Rows(
     new_row: fn() -> Value,
     row: fn(String) -> AnyView,
 ) -> impl IntoView {
-    let doc = use_doc();
-    let id = dom_id(&path);
-    let p = StoredValue::new(path);
-    let error = Memo::new(move |_| doc.error(&p.read_value()));
+    let Bound { doc, id, path: p, error } = bind(path);
     let ids = Memo::new(move |_| {
         doc.get(&p.read_value()).as_array().map(|a| a.iter().filter_map(|r| r.get("id")?.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default()
     });

@@ -78,6 +78,22 @@ pub fn prefill(doc_type: DocType, client: Uuid, data: Option<&domain::client::Cl
     v
 }
 
+/// The copy of a case document to show, with the server's record of it: what
+/// waits on the device wins; otherwise the server's copy (from `server`, the
+/// client's documents as fetched, `None` when unreachable) is the freshest; the
+/// device's copy when the server cannot be reached. `None` when neither has it.
+pub fn freshest(doc_id: Uuid, server: Option<Vec<DocRecord>>) -> Option<(Value, Option<DocRecord>)> {
+    let engine = use_offline();
+    let record = server.and_then(|list| list.into_iter().find(|d| d.id == doc_id));
+    let local = engine.cached(doc_id).filter(|d| !d.local.is_null());
+    match (local, record) {
+        (Some(d), r) if engine.has_pending(doc_id) => Some((d.local, r.or(d.record))),
+        (_, Some(r)) => Some((r.data.clone(), Some(r))),
+        (Some(d), None) => Some((d.local, d.record)),
+        (None, None) => None,
+    }
+}
+
 /// The tab of one case document: waits for the device store and the server (or
 /// their absence), then edits the freshest copy.
 #[component]
@@ -92,16 +108,7 @@ pub fn DocEditor(client: Uuid, doc_type: DocType, partnership: Partnership, star
             return;
         }
         let Some(fetched) = server.get() else { return };
-        let record = fetched.ok().and_then(|list| list.into_iter().find(|d| d.id == doc_id));
-        let local = untrack(|| engine.cached(doc_id)).filter(|d| !d.local.is_null());
-        let pending = untrack(|| engine.has_pending(doc_id));
-        // What waits on the device wins; otherwise the server's copy is the freshest.
-        let chosen = match (local, record) {
-            (Some(d), r) if pending => (d.local.clone(), r.or(d.record)),
-            (_, Some(r)) => (r.data.clone(), Some(r)),
-            (Some(d), None) => (d.local.clone(), d.record),
-            (None, None) => (start.get_value(), None),
-        };
+        let chosen = untrack(|| freshest(doc_id, fetched.ok())).unwrap_or_else(|| (start.get_value(), None));
         initial.set(Some(chosen));
     });
     provide_context(partnership.clone());

@@ -21,8 +21,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::tab_key;
-use crate::api::{self, use_session};
+use super::{freshest, partnership_of, tab_key};
+use crate::api;
 use crate::i18n::tr;
 use crate::offline::use_offline;
 
@@ -38,7 +38,6 @@ fn date(s: &str) -> String {
 pub fn PrintPage() -> impl IntoView {
     let params = use_params_map();
     let engine = use_offline();
-    let session = use_session();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok())));
     let doc_type = Memo::new(move |_| params.with(|p| p.get("doc").and_then(|s| DocType::parse(&s))).filter(|t| *t != DocType::Client));
     let client = LocalResource::new(move || {
@@ -59,18 +58,11 @@ pub fn PrintPage() -> impl IntoView {
             Err(_) => cached_client(),
         };
         let name = data.as_ref().map(|c| display_name(&c.kind, &c.surname, &c.first_names, &c.name)).unwrap_or_default();
-        let local = engine.cached(doc_id).filter(|l| !l.local.is_null());
-        let server = d.ok().and_then(|list| list.into_iter().find(|r| r.id == doc_id)).map(|r| r.data);
-        let value = match (local, server) {
-            (Some(l), _) if engine.has_pending(doc_id) => Some(l.local),
-            (_, Some(s)) => Some(s),
-            (Some(l), None) => Some(l.local),
-            (None, None) => None,
-        };
+        let value = freshest(doc_id, d.ok()).map(|(v, _)| v);
         let partners = data
             .as_ref()
-            .and_then(|c| session.me().and_then(|me| me.memberships.into_iter().find(|m| m.partnership_id == c.partnership_id)))
-            .map(|m| (m.partners, m.custom_services))
+            .and_then(|c| partnership_of(c.partnership_id))
+            .map(|p| (p.partners, p.custom.get_untracked()))
             .unwrap_or_default();
         Some(match value {
             None => view! { <p class="notice" id="print-missing">{tr("doc.unavailable")}</p> }.into_any(),
