@@ -256,8 +256,13 @@ pub fn t_count(lang: Lang, key: &str, n: usize) -> String {
     t(lang, &format!("{key}.{form}")).replace("{n}", &n.to_string())
 }
 
+/// Every label: the app's own, the case documents' and the survey's.
+fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    STRINGS.iter().chain(crate::docs::labels::STRINGS).chain(crate::survey::labels::STRINGS)
+}
+
 pub fn t(lang: Lang, key: &str) -> &str {
-    match STRINGS.iter().chain(crate::docs::labels::STRINGS).find(|(k, _, _)| *k == key) {
+    match all_strings().find(|(k, _, _)| *k == key) {
         Some((_, pl, en)) => match lang {
             Lang::Pl => pl,
             Lang::En => en,
@@ -272,7 +277,7 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_translated() {
-        let all = || STRINGS.iter().chain(crate::docs::labels::STRINGS);
+        let all = all_strings;
         let mut keys: Vec<_> = all().map(|(k, _, _)| *k).collect();
         keys.sort_unstable();
         let before = keys.len();
@@ -302,7 +307,7 @@ mod tests {
                     }
                     let rest = &src[src[i..].find('"').map_or(i, |q| i + q + 1)..];
                     let key = &rest[..rest.find('"').expect("closing quote")];
-                    if !STRINGS.iter().chain(crate::docs::labels::STRINGS).any(|(k, _, _)| *k == key || k.strip_suffix(".one") == Some(key)) {
+                    if !all_strings().any(|(k, _, _)| *k == key || k.strip_suffix(".one") == Some(key)) {
                         missing.push(format!("{}: {key}", path.display()));
                     }
                 }

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod ident;
 pub mod merge;
 pub mod org;
+pub mod survey;
 pub mod outbox;
 pub mod sync;
 pub mod validation;
