@@ -23,6 +23,8 @@ pub struct Config {
     pub draft_lock_minutes: u32,
     /// Where cargo-leptos put the built site (`LEPTOS_SITE_ROOT`, default `target/site`).
     pub site_root: PathBuf,
+    /// Survey answers taken per minute from one address (`SCIEZKA_SURVEY_PER_MINUTE`, default 60).
+    pub survey_per_minute: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +63,7 @@ impl Config {
             absolute_timeout_secs: parse::<i64>("SCIEZKA_SESSION_HOURS", 12)? * 3600,
             draft_lock_minutes: parse("SCIEZKA_DRAFT_LOCK_MINUTES", 15)?,
             site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            survey_per_minute: parse("SCIEZKA_SURVEY_PER_MINUTE", 60)?,
         })
     }
 
@@ -74,6 +77,7 @@ impl Config {
             absolute_timeout_secs: 12 * 3600,
             draft_lock_minutes: 15,
             site_root: PathBuf::from("target/site"),
+            survey_per_minute: 60,
         }
     }
 }

@@ -33,6 +33,12 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("too many requests")]
     TooManyRequests,
+    /// The survey round no longer takes answers.
+    #[error("survey closed")]
+    SurveyClosed,
+    /// A single-use code is missing, unknown or used; the message says no more.
+    #[error("survey code refused")]
+    CodeRefused,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -56,6 +62,8 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::SurveyClosed => StatusCode::CONFLICT,
+            AppError::CodeRefused => StatusCode::FORBIDDEN,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -88,6 +96,16 @@ impl AppError {
                 "Send Content-Type: application/json.".into(),
             ),
             AppError::TooManyRequests => ("too-many-requests", "Zbyt wiele prób / Too many attempts", String::new()),
+            AppError::SurveyClosed => (
+                "survey-closed",
+                "Ankieta za ten okres jest już zamknięta i nie przyjmuje odpowiedzi / The survey for this period is closed and takes no more answers",
+                String::new(),
+            ),
+            AppError::CodeRefused => (
+                "code-refused",
+                "Kod jest nieprawidłowy albo został już wykorzystany / The code is not valid or has already been used",
+                String::new(),
+            ),
             AppError::Database(_) | AppError::Internal(_) => ("internal", "Błąd serwera / Server error", String::new()),
         };
         let errors = match self {

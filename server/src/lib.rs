@@ -15,6 +15,7 @@ pub mod lang;
 pub mod openapi;
 pub mod partnership;
 pub mod seed;
+pub mod survey;
 pub mod sync;
 pub mod web;
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
+    /// The public survey endpoints' in-memory rate limit.
+    pub survey_limit: Arc<survey::RateLimit>,
 }
 
 /// The whole application: API, site and the layers every response passes through.

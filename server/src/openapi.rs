@@ -5,12 +5,12 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{audit, auth, client, device, document, history, partnership, sync, AppState};
+use crate::{audit, auth, client, device, document, history, partnership, survey, sync, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Ścieżka API", version = "1", description = "Case work for social and vocational integration. Every state-changing request needs the X-CSRF-Token header of the session."),
-    tags((name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"))
+    tags((name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"), (name = "survey"))
 )]
 struct ApiDoc;
 
@@ -39,6 +39,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(device::revoke))
         .routes(routes!(device::held))
         .routes(routes!(device::decide))
+        .routes(routes!(survey::public))
+        .routes(routes!(survey::answer))
+        .routes(routes!(survey::sealed))
+        .routes(routes!(survey::rounds, survey::open_round))
+        .routes(routes!(survey::close))
+        .routes(routes!(survey::codes))
+        .routes(routes!(survey::results))
+        .routes(routes!(survey::export_csv))
+        .routes(routes!(survey::export_xlsx))
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {

@@ -9,4 +9,5 @@ mod caseload;
 mod clients;
 mod documents;
 mod scope;
+mod survey;
 mod sync;

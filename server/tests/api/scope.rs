@@ -22,6 +22,14 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
     let r = app.post("/api/v1/sync/push", &create, &owner).await;
     assert_eq!(r.json()["results"][0]["outcome"]["status"], "applied", "{}", r.text);
 
+    // A survey round of partnership A with one pooled answer and codes.
+    let coordinator = app.login("coord.a@test").await;
+    let round = app.post(&format!("/api/v1/partnerships/{}/surveys", app.partnership_a), &json!({"period": "2026-11"}), &coordinator).await.json();
+    let round_id = round["id"].as_str().expect("round").to_string();
+    let token = round["token"].as_str().expect("token").to_string();
+    let r = app.request(Method::POST, &format!("/api/v1/survey/{token}/answers"), Some(&json!({"answer": {"texts": {"q8": "Tajemnicza opinia"}}})), None).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+
     let doc: serde_json::Value = serde_json::to_value(server::openapi::document()).expect("doc");
     let mut walked = 0;
     for (path, item) in doc["paths"].as_object().expect("paths") {
@@ -72,6 +80,20 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("GET" | "POST", "/api/v1/partnerships/{id}/services") => {
                     (path.replace("{id}", &app.partnership_a.to_string()), json!({"name": "Tajemnicza usługa"}), &[StatusCode::NOT_FOUND])
                 }
+                // The public survey paths need the link's secret, not a session.
+                ("GET", "/api/v1/survey/{token}") => (path.replace("{token}", "not-the-token"), json!(null), &[StatusCode::NOT_FOUND]),
+                ("POST", "/api/v1/survey/{token}/answers") => {
+                    (path.replace("{token}", "not-the-token"), json!({"answer": {"choices": {"q1": ["yes"]}}}), &[StatusCode::NOT_FOUND])
+                }
+                ("POST", "/api/v1/survey/{token}/sealed") => (path.replace("{token}", "not-the-token"), json!({"answers": []}), &[StatusCode::NOT_FOUND]),
+                ("GET" | "POST", "/api/v1/partnerships/{id}/surveys") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!({"period": "2026-12"}), &[StatusCode::NOT_FOUND])
+                }
+                ("POST", "/api/v1/surveys/{id}/close") => (path.replace("{id}", &round_id), json!({}), &[StatusCode::NOT_FOUND]),
+                ("POST", "/api/v1/surveys/{id}/codes") => (path.replace("{id}", &round_id), json!({"count": 5}), &[StatusCode::NOT_FOUND]),
+                ("GET", "/api/v1/surveys/{id}/results" | "/api/v1/surveys/{id}/results.csv" | "/api/v1/surveys/{id}/results.xlsx") => {
+                    (path.replace("{id}", &round_id), json!(null), &[StatusCode::NOT_FOUND])
+                }
                 other => panic!("route {other:?} is not covered by the scoping test: add it here"),
             };
             let body = if method == Method::GET { None } else { Some(&body) };
@@ -90,7 +112,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 r = app.raw(req).await;
             }
             assert!(expect.contains(&r.status), "{method} {uri}: {} {}", r.status, r.text);
-            assert!(!r.text.contains("Tajemnicza") && !r.text.contains(&pesel), "{method} {uri} leaked data: {}", r.text);
+            assert!(!r.text.contains("Tajemnicza") && !r.text.contains(&pesel) && !r.text.contains(&token), "{method} {uri} leaked data: {}", r.text);
             walked += 1;
         }
     }
@@ -107,6 +129,13 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
     assert!(goal.contains("Tajemnicza praca"));
     let (services,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM custom_services").fetch_one(&app.db.pool).await.expect("count");
     assert_eq!(services, 0);
+    let (rounds, codes): (i64, i64) = sqlx::query_as("SELECT (SELECT COUNT(*) FROM survey_periods), (SELECT COUNT(*) FROM survey_codes)")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("rounds");
+    assert_eq!((rounds, codes), (1, 0));
+    let (open,): (i64,) = sqlx::query_as("SELECT closed FROM survey_periods").fetch_one(&app.db.pool).await.expect("open");
+    assert_eq!(open, 0);
 }
 
 #[tokio::test]
@@ -119,15 +148,19 @@ async fn every_documented_route_exists_and_needs_a_session() {
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("methods").keys() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-            let uri = path.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{revision}", "1");
+            let uri = path.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{revision}", "1").replace("{token}", "unknown");
             let body = json!({});
             let r = app.request(method.clone(), &uri, (method != Method::GET).then_some(&body), None).await;
+            // An unknown survey link answers 404 by design; the survey tests show those routes work.
             assert!(
-                r.status != StatusCode::NOT_FOUND && r.status != StatusCode::METHOD_NOT_ALLOWED,
+                (r.status != StatusCode::NOT_FOUND || path.starts_with("/api/v1/survey/")) && r.status != StatusCode::METHOD_NOT_ALLOWED,
                 "{method} {path} is documented but not routed: {}",
                 r.status
             );
-            if path != "/api/v1/auth/login" {
+            if path.starts_with("/api/v1/survey/") {
+                // Public by design: anyone with the link's secret answers without a session.
+                assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY), "{method} {path}: {}", r.status);
+            } else if path != "/api/v1/auth/login" {
                 assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {path} must need a session");
             }
         }

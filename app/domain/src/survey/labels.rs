@@ -182,5 +182,10 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("survey.income.work", "Dochody z pracy", "Income from work"),
     ("survey.income.other", "Inne", "Other"),
     ("survey.income.text", "Inne, jakie?", "Other — what?"),
+    ("survey.export.question", "Pytanie", "Question"),
+    ("survey.export.answer", "Odpowiedź", "Answer"),
+    ("survey.export.count", "Liczba", "Count"),
+    ("survey.export.percent", "Procent", "Percent"),
+    ("survey.export.answered", "Odpowiedziało na pytanie", "Answered the question"),
     ("survey.thanks", "Dziękujemy za wypełnienie ankiety!", "Thank you for filling in the survey!"),
 ];

@@ -8,6 +8,7 @@
 //! opinions. [`results`] rebuilds the per-question figures from those counters and
 //! withholds them below [`MIN_ANSWERS`].
 
+pub mod api;
 pub mod labels;
 
 use std::collections::BTreeMap;
