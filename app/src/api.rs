@@ -127,6 +127,24 @@ fn with_headers(b: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBui
     }
 }
 
+/// Survey requests go without cookies or the CSRF token: the anonymous path must not
+/// even be offered who holds the device (a consultant's tablet in kiosk mode).
+fn anonymous(b: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    let lang = crate::i18n::current_lang();
+    with_timeout(b)
+        .credentials(web_sys::RequestCredentials::Omit)
+        .header("Accept-Language", lang.tag())
+        .header("Accept", "application/json")
+}
+
+pub async fn get_anonymous<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    send(anonymous(gloo_net::http::Request::get(path)).build()).await
+}
+
+pub async fn post_anonymous<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    send(anonymous(gloo_net::http::Request::post(path)).json(body)).await
+}
+
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     send(with_headers(gloo_net::http::Request::get(path)).build()).await
 }

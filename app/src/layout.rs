@@ -17,8 +17,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
 
+    // The survey's respondents see the survey and nothing of the consultants' app:
+    // no navigation, no sync state, no unlock prompt, no redirect to sign-in.
+    let public = move || location.pathname.with(|p| p.starts_with("/ankieta/") || p.starts_with("/kiosk/"));
     Effect::new(move |_| {
-        if session.signed_out() && location.pathname.get() != "/login" {
+        if session.signed_out() && location.pathname.get() != "/login" && !public() {
             navigate("/login", Default::default());
         }
     });
@@ -48,7 +51,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-name">{tr("app.name")}</span>
                 <span class="brand-tag">{tr("app.tagline")}</span>
             </a>
-            <Show when=move || session.me().is_some()>
+            <Show when=move || session.me().is_some() && !public()>
                 <nav aria-label=tr("nav.main")>
                     <A href="/">{tr("nav.caseload")}</A>
                     <A href="/clients" exact=true>{tr("nav.clients")}</A>
@@ -57,11 +60,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href="/audit">{tr("nav.audit")}</A>
                         <A href="/devices">{tr("nav.devices")}</A>
                     </Show>
+                    <A href="/surveys">{tr("nav.surveys")}</A>
                     <A href="/device">{tr("nav.device")}</A>
                     <A href="/account">{tr("nav.account")}</A>
                 </nav>
             </Show>
-            <SyncStatus/>
+            <Show when=move || !public()><SyncStatus/></Show>
             <div class="top-actions">
                 <button
                     type="button"
@@ -73,7 +77,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 >
                     {tr("nav.language")}
                 </button>
-                <Show when=move || session.me().is_some()>
+                <Show when=move || session.me().is_some() && !public()>
                     <span class="who">{move || session.me().map(|m| m.display_name).unwrap_or_default()}</span>
                     <button type="button" class="secondary" id="logout" on:click=move |_| { logout.dispatch(()); }>
                         {tr("nav.logout")}
@@ -85,7 +89,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {move || logout_refused.get().then(|| view! {
                 <p class="notice warn" role="alert" id="logout-refused">{tr("nav.logout_refused")}</p>
             })}
-            <UnlockPanel/>
+            <Show when=move || !public()><UnlockPanel/></Show>
             {children()}
         </main>
     }

@@ -78,6 +78,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/device") view=pages::device::DevicePage/>
                     <Route path=path!("/devices") view=pages::devices::DevicesPage/>
                     <Route path=path!("/offline") view=pages::device::OfflineShellPage/>
+                    <Route path=path!("/surveys") view=pages::survey::rounds::SurveysPage/>
+                    <Route path=path!("/surveys/:id") view=pages::survey::results::ResultsPage/>
+                    <Route path=path!("/surveys/:id/slips") view=pages::survey::rounds::SlipsPage/>
+                    <Route path=path!("/ankieta/:token") view=pages::survey::respond::PublicSurveyPage/>
+                    <Route path=path!("/kiosk/:token") view=pages::survey::respond::KioskPage/>
                 </Routes>
             </layout::Layout>
         </Router>

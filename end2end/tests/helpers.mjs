@@ -70,8 +70,13 @@ export async function ownServer() {
   const base = `http://127.0.0.1:${port}`;
   const server = {
     base,
+    log: '',
+    dir,
     async start() {
-      child = spawn(bin, ['serve'], { env, cwd: root, stdio: 'ignore' });
+      // Everything the server prints is kept, for tests that check what it logs.
+      child = spawn(bin, ['serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (d) => { server.log += d; });
+      child.stderr.on('data', (d) => { server.log += d; });
       for (let i = 0; i < 100; i++) {
         try { if ((await fetch(`${base}/login`)).ok) return; } catch { /* not yet */ }
         await new Promise((r) => setTimeout(r, 100));

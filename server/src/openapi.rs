@@ -48,6 +48,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(survey::results))
         .routes(routes!(survey::export_csv))
         .routes(routes!(survey::export_xlsx))
+        .routes(routes!(survey::qr))
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {

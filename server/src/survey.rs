@@ -582,6 +582,22 @@ pub async fn results(State(state): State<AppState>, user: CurrentUser, Path(id):
     Ok(ApiJson(report(&mut conn, r).await?))
 }
 
+/// The QR code of a round's public link, for the screen and the printed slips. The
+/// link's origin is the one the coordinator reached this server by.
+#[utoipa::path(get, path = "/api/v1/surveys/{id}/qr.svg", tag = "survey",
+    params(("id" = Uuid, Path, description = "survey round")),
+    responses((status = 200, content_type = "image/svg+xml"), (status = 404, body = Problem)))]
+pub async fn qr(State(state): State<AppState>, user: CurrentUser, headers: axum::http::HeaderMap, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let r = visible_round(&mut conn, &user, id).await?;
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    let link = format!("{scheme}://{host}/ankieta/{}", r.token);
+    let code = qrcode::QrCode::new(link.as_bytes()).map_err(internal)?;
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).quiet_zone(true).build();
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, no-store")], svg).into_response())
+}
+
 /// The rows of an export: one per question and option (metrics included, each on its
 /// own), then the free texts. Never one row per person.
 fn export_rows(report: &SurveyReport, lang: Lang) -> Vec<[String; 5]> {

@@ -199,6 +199,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("device.item.doc", "zmiana danych", "record change"),
     ("device.item.note", "adnotacja", "note"),
     ("nav.device", "To urządzenie", "This device"),
+    ("nav.surveys", "Ankiety", "Surveys"),
     ("nav.logout_refused", "Masz niewysłane zmiany. Poczekaj na połączenie albo wyeksportuj je na stronie „To urządzenie”.", "You have unsent changes. Wait for the network or export them on the “This device” page."),
     ("draft.saving", "Zapisywanie na tym urządzeniu…", "Saving on this device…"),
     ("draft.saved", "Zapisano na tym urządzeniu o", "Saved on this device at"),

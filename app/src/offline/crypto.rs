@@ -152,3 +152,38 @@ pub async fn decrypt(key: &CryptoKey, text: &str) -> Result<String> {
     let out = run(subtle()?.decrypt_with_object_and_u8_array(&aes(&iv), key, &body)).await?;
     String::from_utf8(Uint8Array::new(&out).to_vec()).map_err(|e| CryptoError(e.to_string()))
 }
+
+/// Seals a text to the server's P-256 key as a kiosk queues an answer: an ephemeral
+/// ECDH key, SHA-256 of a context label and the shared secret, AES-256-GCM. Only the
+/// server can open it; the tablet keeps nothing that reads it back.
+pub async fn seal_to(server_key_b64: &str, plain: &str) -> Result<domain::survey::api::Sealed> {
+    let raw = decode(server_key_b64)?;
+    let curve = || obj(&[("name", "ECDH".into()), ("namedCurve", "P-256".into())]);
+    let server: CryptoKey =
+        run(subtle()?.import_key_with_object("raw", &Uint8Array::from(raw.as_slice()), &curve(), false, &usages(&[]))).await?.unchecked_into();
+    let pair = run(subtle()?.generate_key_with_object(&curve(), true, &usages(&["deriveBits"]))).await?;
+    let private: CryptoKey = Reflect::get(&pair, &"privateKey".into())?.unchecked_into();
+    let public: CryptoKey = Reflect::get(&pair, &"publicKey".into())?.unchecked_into();
+    let params = obj(&[("name", "ECDH".into()), ("public", server.into())]);
+    let bits = run(subtle()?.derive_bits_with_object(&params, &private, 256)).await?;
+    let mut material = b"sciezka-kiosk-v1".to_vec();
+    material.extend(Uint8Array::new(&bits).to_vec());
+    let digest = run(subtle()?.digest_with_str_and_u8_array("SHA-256", &material)).await?;
+    let key: CryptoKey = run(subtle()?.import_key_with_object(
+        "raw",
+        &Uint8Array::new(&digest),
+        &obj(&[("name", "AES-GCM".into())]),
+        false,
+        &usages(&["encrypt"]),
+    ))
+    .await?
+    .unchecked_into();
+    let iv = random(12);
+    let ct = run(subtle()?.encrypt_with_object_and_u8_array(&aes(&iv), &key, plain.as_bytes())).await?;
+    let epk = run(subtle()?.export_key("raw", &public)).await?;
+    Ok(domain::survey::api::Sealed {
+        epk: B64.encode(Uint8Array::new(&epk).to_vec()),
+        iv: B64.encode(&iv),
+        ct: B64.encode(Uint8Array::new(&ct).to_vec()),
+    })
+}

@@ -238,7 +238,11 @@ impl Offline {
     /// The session answered: open the drafts with the server's key, or show that they
     /// are locked when there is no session (offline, expired).
     pub fn on_session(self, me: Result<Me, ApiError>) {
+        // A tablet in kiosk mode is in a respondent's hands: its drafts stay locked
+        // until the consultant types the password, even though the session is alive.
+        let kiosk = web_sys::window().and_then(|w| w.location().pathname().ok()).is_some_and(|p| p.starts_with("/kiosk/"));
         match me {
+            Ok(_) if kiosk => self.show_locked(),
             Ok(me) => spawn_local(async move {
                 if let Err(e) = self.open(&me, None).await {
                     leptos::logging::warn!("drafts stay locked: {e}");

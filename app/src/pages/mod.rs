@@ -8,4 +8,5 @@ pub mod device;
 pub mod devices;
 pub mod docs;
 pub mod login;
+pub mod survey;
 mod widgets;

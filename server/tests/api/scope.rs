@@ -91,7 +91,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 }
                 ("POST", "/api/v1/surveys/{id}/close") => (path.replace("{id}", &round_id), json!({}), &[StatusCode::NOT_FOUND]),
                 ("POST", "/api/v1/surveys/{id}/codes") => (path.replace("{id}", &round_id), json!({"count": 5}), &[StatusCode::NOT_FOUND]),
-                ("GET", "/api/v1/surveys/{id}/results" | "/api/v1/surveys/{id}/results.csv" | "/api/v1/surveys/{id}/results.xlsx") => {
+                ("GET", "/api/v1/surveys/{id}/results" | "/api/v1/surveys/{id}/results.csv" | "/api/v1/surveys/{id}/results.xlsx" | "/api/v1/surveys/{id}/qr.svg") => {
                     (path.replace("{id}", &round_id), json!(null), &[StatusCode::NOT_FOUND])
                 }
                 other => panic!("route {other:?} is not covered by the scoping test: add it here"),

@@ -136,6 +136,11 @@ async fn respondents_answer_without_signing_in_and_results_appear_from_five() {
         .await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.headers[header::CONTENT_TYPE].to_str().expect("ct").contains("spreadsheetml"));
+    assert!(xlsx.text.starts_with("PK"), "an XLSX file is a zip");
+    // Every member may print the slips with the QR code.
+    let qr = app.get(&format!("/api/v1/surveys/{id}/qr.svg"), &consultant).await;
+    assert_eq!(qr.status, StatusCode::OK);
+    assert!(qr.text.contains("<svg"));
 }
 
 #[tokio::test]

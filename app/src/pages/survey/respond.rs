@@ -1,0 +1,237 @@
+//! Answering the survey: on a respondent's own phone (`/ankieta/{token}`) or on a
+//! shared tablet in kiosk mode (`/kiosk/{token}`). Neither signs in. Requests go
+//! without cookies; the phone keeps nothing; the kiosk keeps only answers sealed to
+//! the server's key until they are sent, and forgets each person's answers the
+//! moment they are given.
+
+use domain::i18n::t;
+use domain::survey::api::{Accepted, BatchOutcome, PublicSurvey, Sealed, SealedBatch, Submission};
+use domain::survey::{Period, SurveyAnswer, MAX_BATCH};
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+use super::form::SurveyForm;
+use crate::api::{self, ApiError};
+use crate::i18n::{tr, use_lang};
+use crate::offline::{crypto, use_offline};
+use crate::pages::widgets::Loading;
+
+fn info_key(token: &str) -> String {
+    format!("sciezka.survey.{token}")
+}
+fn queue_key(token: &str) -> String {
+    format!("sciezka.kiosk.{token}")
+}
+
+/// The survey's public description: from the server, else the copy kept from the
+/// last time (so a kiosk reloaded offline still opens).
+async fn load_info(token: String) -> Result<PublicSurvey, ApiError> {
+    match api::get_anonymous::<PublicSurvey>(&format!("/api/v1/survey/{token}")).await {
+        Ok(info) => {
+            let _ = LocalStorage::set(info_key(&token), &info);
+            Ok(info)
+        }
+        Err(ApiError::NotFound) => Err(ApiError::NotFound),
+        Err(e) => LocalStorage::get::<PublicSurvey>(info_key(&token)).map_err(|_| e),
+    }
+}
+
+fn heading(info: &PublicSurvey, lang: domain::Lang) -> String {
+    let period = Period::parse(&info.period).map(|p| p.label(lang)).unwrap_or_else(|| info.period.clone());
+    format!("{} — {period}", info.partnership)
+}
+
+#[component]
+fn Intro(info: PublicSurvey) -> impl IntoView {
+    let lang = use_lang();
+    let info2 = info.clone();
+    view! {
+        <h1 id="survey-title">{tr("survey.title")}</h1>
+        <p class="survey-meta">{move || heading(&info2, lang.get())}</p>
+        <p>{tr("survey.intro")}</p>
+        <p class="notice" id="survey-anonymous">{tr("survey.anonymous")}</p>
+        {(!info.open).then(|| view! { <p class="notice error" role="alert" id="survey-closed">{tr("survey.ui.closed")}</p> })}
+    }
+}
+
+#[component]
+pub fn PublicSurveyPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let info = LocalResource::new(move || load_info(token()));
+    let answer = RwSignal::new(SurveyAnswer::default());
+    let code = RwSignal::new(String::new());
+    let done = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let send = Action::new_local(move |a: &SurveyAnswer| {
+        let sub = Submission { answer: a.clone(), code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()) };
+        let token = token();
+        async move {
+            match api::post_anonymous::<_, Accepted>(&format!("/api/v1/survey/{token}/answers"), &sub).await {
+                Ok(_) => {
+                    answer.set(SurveyAnswer::default());
+                    code.set(String::new());
+                    error.set(None);
+                    done.set(true);
+                }
+                // Nothing is kept on the phone: the answer stays on screen to send again.
+                Err(ApiError::Other(_)) => error.set(Some(t(crate::i18n::current_lang(), "survey.ui.offline").to_string())),
+                Err(e) => error.set(Some(e.message())),
+            }
+        }
+    });
+    view! {
+        <div class="survey-page">
+            {move || match info.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(_)) => view! { <p class="notice error" role="alert">{tr("survey.ui.unknown")}</p> }.into_any(),
+                Some(Ok(i)) if done.get() => view! {
+                    <Intro info=i/>
+                    <p class="notice ok" role="status" id="survey-thanks" tabindex="-1">{tr("survey.thanks")}</p>
+                }.into_any(),
+                Some(Ok(i)) => {
+                    let open = i.open;
+                    let codes = i.codes_required.then_some(code);
+                    view! {
+                        <Intro info=i/>
+                        {move || error.get().map(|e| view! { <p class="notice error" role="alert" id="survey-send-error">{e}</p> })}
+                        {open.then(|| view! {
+                            <SurveyForm answer busy=send.pending() code=codes on_submit=move |a| { send.dispatch(a); }/>
+                        })}
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+fn queued(token: &str) -> Vec<Sealed> {
+    LocalStorage::get(queue_key(token)).unwrap_or_default()
+}
+
+/// Sends what the kiosk queued. Only a definite answer from the server removes
+/// answers from the queue; anything else leaves them for the next attempt.
+async fn upload(token: String, waiting: RwSignal<usize>, problem: RwSignal<Option<String>>) {
+    let batch: Vec<Sealed> = queued(&token).into_iter().take(MAX_BATCH).collect();
+    if batch.is_empty() {
+        return;
+    }
+    let sent = batch.len();
+    match api::post_anonymous::<_, BatchOutcome>(&format!("/api/v1/survey/{token}/sealed"), &SealedBatch { answers: batch }).await {
+        Ok(_) => {
+            // Re-read: an answer may have been queued while this upload ran.
+            let rest: Vec<Sealed> = queued(&token).into_iter().skip(sent).collect();
+            let _ = LocalStorage::set(queue_key(&token), &rest);
+            waiting.set(rest.len());
+            problem.set(None);
+        }
+        Err(ApiError::Conflict(m)) => problem.set(Some(m)),
+        Err(_) => {}
+    }
+}
+
+#[component]
+pub fn KioskPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let info = LocalResource::new(move || load_info(token()));
+    let answer = RwSignal::new(SurveyAnswer::default());
+    let code = RwSignal::new(String::new());
+    let started = RwSignal::new(false);
+    let thanks = RwSignal::new(false);
+    let waiting = RwSignal::new(0usize);
+    let problem = RwSignal::new(None::<String>);
+    let engine = use_offline();
+    let lang = use_lang();
+    Effect::new(move |_| {
+        // The consultant's drafts lock while the tablet is in other hands: leaving the
+        // kiosk asks for the consultant's password.
+        spawn_local(engine.lock_now());
+        let tok = token();
+        waiting.set(queued(&tok).len());
+        let retry = move || {
+            let tok = token();
+            spawn_local(upload(tok, waiting, problem));
+        };
+        retry();
+        let _ = set_interval_with_handle(retry, std::time::Duration::from_secs(15));
+        window_event_listener(leptos::ev::online, move |_| retry());
+    });
+    let next_person = move || {
+        answer.set(SurveyAnswer::default());
+        code.set(String::new());
+        thanks.set(false);
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    };
+    let queue = Action::new_local(move |a: &SurveyAnswer| {
+        let sub = Submission { answer: a.clone(), code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()) };
+        let (tok, key) = (token(), info.get_untracked().and_then(|i| i.ok()).map(|i| i.kiosk_key).unwrap_or_default());
+        async move {
+            let Ok(plain) = serde_json::to_string(&sub) else { return };
+            match crypto::seal_to(&key, &plain).await {
+                Ok(sealed) => {
+                    let mut list = queued(&tok);
+                    list.push(sealed);
+                    if LocalStorage::set(queue_key(&tok), &list).is_err() {
+                        problem.set(Some(t(crate::i18n::current_lang(), "survey.ui.storage_full").to_string()));
+                        return;
+                    }
+                    waiting.set(list.len());
+                    // The person's answers leave the screen and the memory at once.
+                    answer.set(SurveyAnswer::default());
+                    code.set(String::new());
+                    thanks.set(true);
+                    spawn_local(upload(tok, waiting, problem));
+                    set_timeout(move || if thanks.get_untracked() { next_person() }, std::time::Duration::from_secs(8));
+                }
+                Err(e) => problem.set(Some(e.0)),
+            }
+        }
+    });
+    let fullscreen = move |_| {
+        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = el.request_fullscreen();
+        }
+        started.set(true);
+    };
+    view! {
+        <div class="survey-page kiosk" id="kiosk">
+            {move || match info.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(_)) => view! { <p class="notice error" role="alert">{tr("survey.ui.unknown")}</p> }.into_any(),
+                Some(Ok(i)) if !started.get() => view! {
+                    <Intro info=i/>
+                    <p>{tr("survey.ui.kiosk_explain")}</p>
+                    <button type="button" id="kiosk-start" on:click=fullscreen>{tr("survey.ui.kiosk_start")}</button>
+                }.into_any(),
+                Some(Ok(_)) if thanks.get() => view! {
+                    <div class="kiosk-thanks">
+                        <p class="notice ok" role="status" id="survey-thanks">{tr("survey.thanks")}</p>
+                        <p>{tr("survey.ui.next_person_hint")}</p>
+                        <button type="button" id="kiosk-next" on:click=move |_| next_person()>{tr("survey.ui.next_person")}</button>
+                    </div>
+                }.into_any(),
+                Some(Ok(i)) => {
+                    let codes = i.codes_required.then_some(code);
+                    view! {
+                        <Intro info=i.clone()/>
+                        {i.open.then(|| view! {
+                            <SurveyForm answer busy=queue.pending() code=codes on_submit=move |a| { queue.dispatch(a); }/>
+                        })}
+                    }.into_any()
+                }
+            }}
+            <footer class="kiosk-footer">
+                <span id="kiosk-waiting" data-waiting=move || waiting.get().to_string()>
+                    {move || format!("{} {}", t(lang.get(), "survey.ui.waiting"), waiting.get())}
+                </span>
+                {move || problem.get().map(|p| view! { <span class="error" role="alert" id="kiosk-problem">{p}</span> })}
+                <a href="/surveys" class="button secondary" id="kiosk-exit">{tr("survey.ui.kiosk_exit")}</a>
+            </footer>
+        </div>
+    }
+}

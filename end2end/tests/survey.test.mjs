@@ -1,0 +1,196 @@
+// The anonymous survey in real Chromium: respondents answer on their own phones by
+// the public link, a kiosk tablet takes answers offline and clears after each person,
+// and the coordinator reads the results (charts beside the numbers), prints them to
+// PDF and downloads the exports. The server's log must hold nothing of the respondents.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, tablet, signInAt, ownServer, shellCached, pdfText, unlock } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const stamp = Date.now() % 100000;
+const PHONE_UA = `Telefon-Respondenta-${stamp}`;
+
+/** A respondent's own phone: small screen, touch, no account, a browser of its own. */
+async function phone() {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: 'pl-PL', userAgent: PHONE_UA });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  return { context, page };
+}
+
+async function choose(page, question, option) {
+  await page.tap(`label[for="s-${question}-${option.replaceAll('_', '-')}"]`);
+}
+
+/** One person's answers, by touch. `i` varies them. */
+async function answer(page, i, text) {
+  await page.waitForSelector('#survey-form');
+  await choose(page, 'q1', i % 3 === 0 ? 'no' : 'yes');
+  if (i % 3 !== 0) await choose(page, 'q2', 'over10');
+  await choose(page, 'q3', 'yes');
+  await choose(page, 'q5', 'trainings');
+  await choose(page, 'q5', 'other');
+  await page.waitForSelector('#s-q5-text');
+  await page.fill('#s-q5-text', text);
+  await choose(page, 'q12', i % 2 === 0 ? 'def_yes' : 'rather_yes');
+  await choose(page, 'sex', i % 2 === 0 ? 'woman' : 'man');
+  await page.tap('#survey-submit');
+}
+
+async function openRound(page, base) {
+  await page.goto(`${base}/surveys`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await page.waitForSelector('#open-round-submit');
+  await page.click('#open-round-submit');
+  await page.waitForSelector('#rounds li.round');
+  return page.$eval('#rounds li.round a.public-link', (a) => a.getAttribute('href'));
+}
+
+test('respondents answer on their phones; results show from five, print to PDF and export', async () => {
+  process.env.RUST_LOG = 'debug';
+  const server = await ownServer();
+  delete process.env.RUST_LOG;
+  const coord = await tablet(browser);
+  try {
+    await signInAt(coord.page, server.base, 'koordynator@mops.demo');
+    const link = await openRound(coord.page, server.base);
+    assert.match(link, /\/ankieta\/[A-Za-z0-9_-]{20,}$/);
+    // The QR code for the slips is a real image.
+    await coord.page.waitForFunction(() => document.querySelector('img.qr')?.naturalWidth > 0);
+
+    for (let i = 0; i < 5; i++) {
+      const p = await phone();
+      await p.page.goto(link);
+      await p.page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+      await p.page.waitForSelector('#survey-form');
+      // Nothing of the consultants' app shows to a respondent.
+      assert.equal(await p.page.locator('nav[aria-label]').count(), 0);
+      if (i === 0) {
+        // An empty survey is refused with a clear message, before anything is sent.
+        await p.page.tap('#survey-submit');
+        await p.page.waitForSelector('#survey-errors');
+        assert.match(await p.page.textContent('#survey-errors'), /co najmniej jedną/);
+        // "No" to question 1 skips question 2.
+        await choose(p.page, 'q1', 'no');
+        assert.equal(await p.page.$eval('#s-q2', (f) => f.disabled), true);
+        // The warning comes before a text box is typed into.
+        await choose(p.page, 'q5', 'other');
+        assert.match(await p.page.textContent('#s-q5-warn'), /może pozwolić kogoś rozpoznać/);
+        await choose(p.page, 'q5', 'other');
+        // Fits a small phone: no sideways scrolling.
+        assert.ok(await p.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
+      }
+      await answer(p.page, i, `Opinia telefonu ${i} ${stamp}`);
+      await p.page.waitForSelector('#survey-thanks');
+      // The phone keeps nothing of the answer.
+      const kept = await p.page.evaluate(() => JSON.stringify(localStorage) + document.cookie);
+      assert.ok(!kept.includes(`Opinia telefonu ${i}`), 'the phone stored the answer');
+      assert.deepEqual(p.page.errors, []);
+      await p.context.close();
+    }
+
+    await coord.page.click('#rounds li.round a[href$="/results"], #rounds li.round a[href^="/surveys/"]:not([href$="/slips"])');
+    await coord.page.waitForSelector('#survey-results #respondents');
+    assert.match(await coord.page.textContent('#respondents'), /5/);
+    // Question 1: 3 of 5 said yes, drawn as a bar beside the numbers.
+    const q1 = await coord.page.textContent('#result-q1 tbody tr:first-child');
+    assert.match(q1, /3/);
+    assert.match(q1, /60\.0%/);
+    assert.equal(await coord.page.locator('#result-q1 svg.bar').count(), 2);
+    const texts = await coord.page.$$eval('#result-q5 ul.texts li', (li) => li.map((x) => x.textContent));
+    assert.deepEqual([...texts].sort(), [0, 1, 2, 3, 4].map((i) => `Opinia telefonu ${i} ${stamp}`));
+    const sex = await coord.page.textContent('#result-sex tbody');
+    assert.match(sex, /Kobieta\s*3/);
+
+    await coord.page.emulateMedia({ media: 'print' });
+    const pdf = await pdfText(await coord.page.pdf({ format: 'A4', printBackground: true }));
+    await coord.page.emulateMedia({ media: 'screen' });
+    assert.match(pdf.text, /Wyniki ankiety/);
+    assert.match(pdf.text, /Czy Pani \/Pan -i pracował\/a kiedykolwiek zawodowo\?/);
+    assert.match(pdf.text, /60\.0%/);
+    assert.match(pdf.text, /Metryczka/);
+    assert.ok(!pdf.text.includes('Pobierz CSV'), 'controls are not printed');
+
+    const [csvDownload] = await Promise.all([coord.page.waitForEvent('download'), coord.page.click('#export-csv')]);
+    assert.match(csvDownload.suggestedFilename(), /^ankieta-.*-\d{4}-\d{2}\.csv$/);
+    const csv = (await import('node:fs')).readFileSync(await csvDownload.path(), 'utf8');
+    assert.match(csv, /Kobieta,3,60\.0,5/);
+    const [xlsxDownload] = await Promise.all([coord.page.waitForEvent('download'), coord.page.click('#export-xlsx')]);
+    assert.match(xlsxDownload.suggestedFilename(), /\.xlsx$/);
+    const xlsx = (await import('node:fs')).readFileSync(await xlsxDownload.path());
+    assert.equal(xlsx.subarray(0, 2).toString(), 'PK');
+
+    // Nothing the respondents sent or were is in the server's output.
+    assert.ok(server.log.length > 0, 'the server logged nothing at all: the check would be empty');
+    assert.ok(!server.log.includes(PHONE_UA), 'the log holds a respondent\'s browser');
+    assert.ok(!server.log.includes('Opinia telefonu'), 'the log holds an answer');
+    assert.deepEqual(coord.page.errors, []);
+  } finally {
+    await coord.context.close();
+    await server.stop();
+  }
+});
+
+test('a kiosk tablet clears after each person, keeps answers sealed offline and sends them when the server is back', async () => {
+  const server = await ownServer();
+  const t = await tablet(browser);
+  const { page } = t;
+  try {
+    await signInAt(page, server.base, 'anna.nowak@mops.demo');
+    await shellCached(page);
+    await openRound(page, server.base);
+    await page.click('#rounds li.round a[href^="/kiosk/"]');
+    await page.waitForSelector('#kiosk-start');
+    await page.tap('#kiosk-start');
+
+    await answer(page, 1, `Kiosk pierwsza osoba ${stamp}`);
+    await page.waitForSelector('#survey-thanks');
+    await page.waitForSelector('#kiosk-waiting[data-waiting="0"]');
+    await page.tap('#kiosk-next');
+    await page.waitForSelector('#survey-form');
+    // The next person sees an empty form: nothing checked, no text, nothing in the page.
+    assert.equal(await page.locator('#survey-form input:checked').count(), 0);
+    assert.ok(!(await page.content()).includes('Kiosk pierwsza osoba'));
+
+    // The server goes away: answers wait on the tablet, sealed.
+    await server.stop();
+    for (let i = 0; i < 5; i++) {
+      await answer(page, i, `Kiosk offline ${i} ${stamp}`);
+      await page.waitForSelector('#survey-thanks');
+      await page.tap('#kiosk-next');
+      await page.waitForSelector('#survey-form');
+    }
+    await page.waitForSelector('#kiosk-waiting[data-waiting="5"]');
+    const storage = await page.evaluate(() => JSON.stringify(localStorage));
+    assert.ok(!storage.includes('Kiosk offline'), 'a queued answer is readable on the tablet');
+    assert.ok(!storage.includes('"choices"'), 'a queued answer is readable on the tablet');
+
+    // A reload with no server: the kiosk opens from the cached shell with its queue.
+    await page.reload();
+    await page.waitForSelector('#kiosk-waiting[data-waiting="5"]', { timeout: 20000 });
+
+    await server.start();
+    await page.waitForSelector('#kiosk-waiting[data-waiting="0"]', { timeout: 40000 });
+
+    // Leaving the kiosk needs the consultant's password: the drafts were locked.
+    await page.tap('#kiosk-exit');
+    await unlock(page);
+
+    const coord = await tablet(browser);
+    await signInAt(coord.page, server.base, 'koordynator@mops.demo');
+    await coord.page.goto(`${server.base}/surveys`);
+    await coord.page.click('#rounds li.round a[href^="/surveys/"]:not([href$="/slips"])');
+    await coord.page.waitForSelector('#survey-results #respondents');
+    assert.match(await coord.page.textContent('#respondents'), /6/);
+    const texts = await coord.page.$$eval('#result-q5 ul.texts li', (li) => li.map((x) => x.textContent));
+    assert.equal(texts.filter((x) => x.includes(String(stamp))).length, 6);
+    await coord.context.close();
+  } finally {
+    await t.context.close();
+    await server.stop();
+  }
+});
