@@ -124,6 +124,23 @@ test('respondents answer on their phones; results show from five, print to PDF a
     const xlsx = (await import('node:fs')).readFileSync(await xlsxDownload.path());
     assert.equal(xlsx.subarray(0, 2).toString(), 'PK');
 
+    // Slips to hand out: the QR code and link, and single-use codes shown this once.
+    await coord.page.goto(`${server.base}/surveys`);
+    await coord.page.click('#rounds li.round a[href$="/slips"]');
+    await coord.page.waitForSelector('#issue-codes-submit');
+    await coord.page.fill('#codes-count', '4');
+    await coord.page.click('#issue-codes-submit');
+    await coord.page.waitForFunction(() => document.querySelectorAll('#slips .slip .code').length === 4);
+    const codes = await coord.page.$$eval('#slips .code', (c) => c.map((x) => x.textContent));
+    assert.ok(codes.every((c) => /^[2-9A-Z]{5}-[2-9A-Z]{5}$/.test(c)), codes.join(' '));
+    await coord.page.waitForFunction(() => [...document.querySelectorAll('#slips img')].every((i) => i.naturalWidth > 0));
+    await coord.page.emulateMedia({ media: 'print' });
+    const slips = await pdfText(await coord.page.pdf({ format: 'A4' }));
+    await coord.page.emulateMedia({ media: 'screen' });
+    const printedText = slips.text.replace(/\s/g, '');
+    assert.ok(codes.every((c) => printedText.includes(c)), `every code is on a printed slip: ${slips.text.slice(0, 400)}`);
+    assert.match(slips.text, /Ankieta jest anonimowa/);
+
     // Nothing the respondents sent or were is in the server's output.
     assert.ok(server.log.length > 0, 'the server logged nothing at all: the check would be empty');
     assert.ok(!server.log.includes(PHONE_UA), 'the log holds a respondent\'s browser');
