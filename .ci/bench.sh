@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prints the figures the issues ask for: release wasm size (raw, gzip, brotli), the
 # server's p50/p95 for the client list at 10,000 clients, sync throughput (10,000
-# mutations from one device; 50 devices at once) over loopback HTTP on SQLite, and the
-# server's memory.
+# mutations from one device; 50 devices at once) over loopback HTTP on SQLite, survey
+# submissions per second and the results of a round of 10,000 answers, and the server's memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh
@@ -16,6 +16,8 @@ done
 dir=$(mktemp -d /tmp/sciezka-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export DATABASE_URL="sqlite://$dir/bench.db" SCIEZKA_BIND="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site
+# The load generator sends every survey answer from one address.
+export SCIEZKA_SURVEY_PER_MINUTE=100000000
 ./target/release/sciezka seed-demo >/dev/null
 ./target/release/sciezka seed-bench --clients 10000
 ./target/release/sciezka serve >"$dir/server.log" 2>&1 &
@@ -149,4 +151,5 @@ latencies.sort()
 print(f"sync, 50 devices x 200 notes at once (batches of 50): {wall:.2f} s wall incl. sign-in, {len(errors)} errors, "
       f"batch latency p50 {statistics.median(latencies):.0f} ms p95 {latencies[int(len(latencies) * 0.95) - 1]:.0f} ms")
 PY
+(cd end2end && node bench/survey.mjs "http://127.0.0.1:$port" bench@demo bench-password-2026)
 echo "server RSS after the run: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"

@@ -137,13 +137,15 @@ struct Round {
     codes_required: bool,
 }
 
-/// Locks the round for this submission (the no-op update is the first write, so
-/// concurrent submissions of one round queue up on both engines) and checks it is open.
-async fn lock_round(conn: &mut AnyConnection, token: &str) -> Result<(Round, i64), AppError> {
+/// Locks the round for this submission and counts `adding` answers into its pool
+/// (the update is the first write, so concurrent submissions of one round queue up
+/// on both engines); refuses a closed round.
+async fn lock_round(conn: &mut AnyConnection, token: &str, adding: i64) -> Result<(Round, i64), AppError> {
     let row: Option<(String, i64, i64, i64)> = sqlx::query_as(
-        "UPDATE survey_periods SET pooled = pooled WHERE token = $1 RETURNING id, closed, codes_required, pooled",
+        "UPDATE survey_periods SET pooled = pooled + $2 WHERE token = $1 RETURNING id, closed, codes_required, pooled",
     )
     .bind(token)
+    .bind(adding)
     .fetch_optional(&mut *conn)
     .await?;
     let (id, closed, codes_required, pooled) = row.ok_or(AppError::NotFound)?;
@@ -232,41 +234,61 @@ async fn forget_pooled_pages(state: &AppState) {
 }
 
 /// Takes answers into a round: each is checked, its code spent, and it is pooled;
-/// a full pool becomes one batch. Per item: accepted, or why not.
-async fn take(state: &AppState, token: &str, items: Vec<Result<Submission, AppError>>, lang: Lang) -> Result<Vec<Result<(), AppError>>, AppError> {
+/// a full pool becomes one batch. Per item: accepted, or why not. With `one`, the
+/// single answer of a phone, a refusal undoes the whole request instead.
+async fn take(state: &AppState, token: &str, items: Vec<Result<Submission, AppError>>, lang: Lang, one: bool) -> Result<Vec<Result<(), AppError>>, AppError> {
+    // The rules need no database: checked before the round is locked.
+    let checked: Vec<Result<(SurveyAnswer, Option<String>), AppError>> = items
+        .into_iter()
+        .map(|item| {
+            let sub = item?;
+            let answer = survey::validate(&sub.answer, lang).map_err(|errors| AppError::Invalid { errors, lang })?;
+            Ok((answer, sub.code))
+        })
+        .collect();
+    if one {
+        if let Some(Err(_)) = checked.first() {
+            return Ok(checked.into_iter().map(|c| c.map(|_| ())).collect());
+        }
+    }
+    let adding = i64::try_from(checked.iter().filter(|c| c.is_ok()).count()).map_err(internal)?;
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
-    let (round, mut pooled) = lock_round(&mut tx, token).await?;
-    let mut outcomes = Vec::with_capacity(items.len());
-    for item in items {
+    let (round, counted) = lock_round(&mut tx, token, adding).await?;
+    let mut pooled = counted;
+    let mut outcomes = Vec::with_capacity(checked.len());
+    for item in checked {
         let outcome = match item {
             Err(e) => Err(e),
-            Ok(sub) => match survey::validate(&sub.answer, lang) {
-                Err(errors) => Err(AppError::Invalid { errors, lang }),
-                Ok(answer) => {
-                    // A savepoint per answer: a refused code undoes only its own answer.
-                    let mut sp = tx.begin().await?;
-                    match spend_code(&mut sp, &round, sub.code.as_deref()).await {
-                        Ok(()) => {
-                            pool(&mut sp, &round, &answer).await?;
-                            sp.commit().await?;
-                            pooled += 1;
-                            Ok(())
-                        }
-                        Err(e) => {
-                            sp.rollback().await?;
-                            Err(e)
-                        }
+            Ok((answer, code)) if one => {
+                // Dropping the transaction on an error rolls everything back.
+                spend_code(&mut tx, &round, code.as_deref()).await?;
+                pool(&mut tx, &round, &answer).await?;
+                Ok(())
+            }
+            Ok((answer, code)) => {
+                // A savepoint per answer: a refused code undoes only its own answer.
+                let mut sp = tx.begin().await?;
+                match spend_code(&mut sp, &round, code.as_deref()).await {
+                    Ok(()) => {
+                        pool(&mut sp, &round, &answer).await?;
+                        sp.commit().await?;
+                        Ok(())
+                    }
+                    Err(e) => {
+                        sp.rollback().await?;
+                        pooled -= 1;
+                        Err(e)
                     }
                 }
-            },
+            }
         };
         outcomes.push(outcome);
     }
     let flushed = pooled >= i64::try_from(MIN_ANSWERS).unwrap_or(5);
     if flushed {
         flush(&mut tx, &round.id).await?;
-    } else {
+    } else if pooled != counted {
         sqlx::query("UPDATE survey_periods SET pooled = $1 WHERE id = $2").bind(pooled).bind(&round.id).execute(&mut *tx).await?;
     }
     tx.commit().await?;
@@ -321,7 +343,7 @@ pub async fn answer(
     ApiJson(body): ApiJson<Submission>,
 ) -> Result<Response, AppError> {
     limited(&state, &ip)?;
-    let mut outcome = take(&state, &token, vec![Ok(body)], lang).await?;
+    let mut outcome = take(&state, &token, vec![Ok(body)], lang, true).await?;
     outcome.pop().unwrap_or(Ok(()))?;
     Ok((StatusCode::ACCEPTED, ApiJson(Accepted { accepted: true })).into_response())
 }
@@ -348,7 +370,7 @@ pub async fn sealed(
         kiosk_secret(&mut conn).await?
     };
     let items = body.answers.iter().map(|s| unseal(&secret, s).ok_or_else(|| AppError::BadRequest("not a sealed answer".into()))).collect();
-    let outcomes = take(&state, &token, items, lang).await?;
+    let outcomes = take(&state, &token, items, lang, false).await?;
     let refused: Vec<String> = outcomes
         .iter()
         .filter_map(|o| o.as_ref().err())
