@@ -33,8 +33,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
-    /// The public survey endpoints' in-memory rate limit.
-    pub survey_limit: Arc<survey::RateLimit>,
+    /// The public survey endpoints' rate limit and their group-committing writer.
+    pub survey: Arc<survey::Desk>,
 }
 
 /// The whole application: API, site and the layers every response passes through.

@@ -158,7 +158,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 std::io::ErrorKind::AddrInUse => format!("the address {addr} is already in use: stop the other server or set SCIEZKA_BIND"),
                 _ => format!("cannot listen on {addr}: {e}"),
             })?;
-            let state = AppState { leptos: leptos_options(&config), config: Arc::new(config), db, survey_limit: Default::default() };
+            let state = AppState { leptos: leptos_options(&config), config: Arc::new(config), db, survey: Default::default() };
             let app = build_app(state);
             println!("Ścieżka is running at http://{addr}/");
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

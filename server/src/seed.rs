@@ -213,7 +213,42 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
     };
     client(db, &entity(ClientKind::Group, "Grupa inicjatywna spółdzielni socjalnej „Zielony Ogród”", "", "", "Halina Żurek"), users[4]).await?;
     client(db, &entity(ClientKind::Organisation, "Stowarzyszenie „Nowy Start” (demo)", "0000123456", "123456785", "Jerzy Łuczak"), users[4]).await?;
+    // Two past months of the client survey, so results and their comparison show.
+    let this_month = domain::survey::Period::of(crate::today());
+    for (period, people) in [(this_month.previous().previous(), 6), (this_month.previous(), 9)] {
+        let answers: Vec<_> = (0..people).map(demo_survey_answer).collect();
+        crate::survey::seed_round(db, partnerships[0], users[0], period, &answers).await?;
+    }
     Ok(true)
+}
+
+/// A varied, fictional survey answer.
+fn demo_survey_answer(i: usize) -> domain::survey::SurveyAnswer {
+    let mut a = domain::survey::SurveyAnswer::default();
+    let pick = |list: &[&'static str], k: usize| list[k % list.len()];
+    let worked = i % 4 != 0;
+    a.toggle("q1", if worked { "yes" } else { "no" });
+    if worked {
+        a.toggle("q2", pick(&["upto2", "2to5", "6to10", "over10"], i));
+    }
+    a.toggle("q3", "yes");
+    a.toggle("q4", pick(&["qualifications", "experience", "age", "education"], i));
+    a.toggle("q5", "trainings");
+    a.toggle("q5", pick(&["counselling", "placement", "childcare", "internships"], i));
+    a.toggle("q6", pick(&["ops", "pup", "friends", "ngo"], i));
+    a.toggle("q7", pick(&["adequate", "adequate", "narrow"], i));
+    if i % 3 == 2 {
+        a.texts.insert("q7".into(), "Chciał(a)bym więcej zajęć praktycznych.".into());
+    }
+    a.toggle("q9", "one_place");
+    a.toggle("q10", pick(&["self_belief", "job_chances", "search_skills"], i));
+    a.toggle("q11", pick(&["yes", "no"], i));
+    a.toggle("q12", pick(&["def_yes", "rather_yes", "rather_yes", "dont_know"], i));
+    a.toggle("sex", pick(&["woman", "man"], i));
+    a.toggle("age", pick(&["18_30", "31_45", "46_65"], i));
+    a.toggle("education", pick(&["lower_secondary", "upper_secondary", "primary"], i));
+    a.toggle("place", pick(&["town", "village"], i / 2));
+    a
 }
 
 pub fn demo_logins() -> String {

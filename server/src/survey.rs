@@ -34,6 +34,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::{Acquire, AnyConnection};
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::audit::{self, Action};
@@ -233,42 +234,42 @@ async fn forget_pooled_pages(state: &AppState) {
     }
 }
 
-/// Takes answers into a round: each is checked, its code spent, and it is pooled;
-/// a full pool becomes one batch. Per item: accepted, or why not. With `one`, the
-/// single answer of a phone, a refusal undoes the whole request instead.
-async fn take(state: &AppState, token: &str, items: Vec<Result<Submission, AppError>>, lang: Lang, one: bool) -> Result<Vec<Result<(), AppError>>, AppError> {
-    // The rules need no database: checked before the round is locked.
-    let checked: Vec<Result<(SurveyAnswer, Option<String>), AppError>> = items
+/// Answers checked against the rules, waiting to be written.
+type Checked = Vec<Result<(SurveyAnswer, Option<String>), AppError>>;
+type Outcomes = Vec<Result<(), AppError>>;
+
+fn check(items: Vec<Result<Submission, AppError>>, lang: Lang) -> Checked {
+    items
         .into_iter()
         .map(|item| {
             let sub = item?;
             let answer = survey::validate(&sub.answer, lang).map_err(|errors| AppError::Invalid { errors, lang })?;
             Ok((answer, sub.code))
         })
-        .collect();
-    if one {
-        if let Some(Err(_)) = checked.first() {
-            return Ok(checked.into_iter().map(|c| c.map(|_| ())).collect());
-        }
-    }
+        .collect()
+}
+
+/// Writes one request's answers into a round: each has its code spent and is pooled;
+/// a full pool becomes one batch. Per item: accepted, or why not. With `one`, the
+/// single answer of a phone, a refusal fails the whole request instead. Returns
+/// whether a batch left the pool.
+async fn take(conn: &mut AnyConnection, token: &str, checked: Checked, one: bool) -> Result<(Outcomes, bool), AppError> {
     let adding = i64::try_from(checked.iter().filter(|c| c.is_ok()).count()).map_err(internal)?;
-    let mut conn = state.db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
-    let (round, counted) = lock_round(&mut tx, token, adding).await?;
+    let (round, counted) = lock_round(conn, token, adding).await?;
     let mut pooled = counted;
     let mut outcomes = Vec::with_capacity(checked.len());
     for item in checked {
         let outcome = match item {
             Err(e) => Err(e),
             Ok((answer, code)) if one => {
-                // Dropping the transaction on an error rolls everything back.
-                spend_code(&mut tx, &round, code.as_deref()).await?;
-                pool(&mut tx, &round, &answer).await?;
+                // The caller's savepoint undoes everything on an error.
+                spend_code(conn, &round, code.as_deref()).await?;
+                pool(conn, &round, &answer).await?;
                 Ok(())
             }
             Ok((answer, code)) => {
                 // A savepoint per answer: a refused code undoes only its own answer.
-                let mut sp = tx.begin().await?;
+                let mut sp = conn.begin().await?;
                 match spend_code(&mut sp, &round, code.as_deref()).await {
                     Ok(()) => {
                         pool(&mut sp, &round, &answer).await?;
@@ -287,19 +288,117 @@ async fn take(state: &AppState, token: &str, items: Vec<Result<Submission, AppEr
     }
     let flushed = pooled >= i64::try_from(MIN_ANSWERS).unwrap_or(5);
     if flushed {
-        flush(&mut tx, &round.id).await?;
+        flush(conn, &round.id).await?;
     } else if pooled != counted {
-        sqlx::query("UPDATE survey_periods SET pooled = $1 WHERE id = $2").bind(pooled).bind(&round.id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE survey_periods SET pooled = $1 WHERE id = $2").bind(pooled).bind(&round.id).execute(&mut *conn).await?;
     }
-    tx.commit().await?;
-    if flushed {
-        forget_pooled_pages(state).await;
+    Ok((outcomes, flushed))
+}
+
+/// One request's answers on their way to the writer, and where its answer goes.
+struct Job {
+    token: String,
+    checked: Checked,
+    one: bool,
+    reply: oneshot::Sender<Result<Outcomes, AppError>>,
+}
+
+/// Takes answers from the public endpoints. One writer task per server process
+/// commits whatever requests are waiting in a single transaction (group commit): one
+/// disk flush for many answers, and each request is acknowledged only after the
+/// commit that holds its answers.
+#[derive(Default)]
+pub struct Desk {
+    pub limit: RateLimit,
+    writer: std::sync::OnceLock<mpsc::Sender<Job>>,
+}
+
+/// How many requests one transaction takes at most.
+const GROUP: usize = 256;
+
+impl Desk {
+    fn writer(&self, state: &AppState) -> mpsc::Sender<Job> {
+        self.writer
+            .get_or_init(|| {
+                let (tx, rx) = mpsc::channel(4 * GROUP);
+                tokio::spawn(write_loop(state.clone(), rx));
+                tx
+            })
+            .clone()
     }
-    Ok(outcomes)
+
+    async fn submit(&self, state: &AppState, token: String, checked: Checked, one: bool) -> Result<Outcomes, AppError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer(state)
+            .send(Job { token, checked, one, reply })
+            .await
+            .map_err(|_| AppError::Internal("the survey writer has stopped".into()))?;
+        answer.await.map_err(|_| AppError::Internal("the survey writer dropped a request".into()))?
+    }
+}
+
+async fn write_loop(state: AppState, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < GROUP {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        write_group(&state, jobs).await;
+    }
+}
+
+async fn write_group(state: &AppState, mut jobs: Vec<Job>) {
+    // Rounds are always locked in the same order, so two server processes on one
+    // PostgreSQL database cannot deadlock on them.
+    jobs.sort_by(|a, b| a.token.cmp(&b.token));
+    let mut replies = Vec::with_capacity(jobs.len());
+    let mut flushed = false;
+    let committed: Result<(), AppError> = async {
+        let mut conn = state.db.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        for job in jobs {
+            // A savepoint per request: a closed round or a refused code fails only its own.
+            let mut sp = tx.begin().await?;
+            let result = match take(&mut sp, &job.token, job.checked, job.one).await {
+                Ok((outcomes, f)) => {
+                    sp.commit().await?;
+                    flushed |= f;
+                    Ok(outcomes)
+                }
+                Err(e) => {
+                    sp.rollback().await?;
+                    Err(e)
+                }
+            };
+            replies.push((job.reply, result));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    match committed {
+        Ok(()) => {
+            if flushed {
+                forget_pooled_pages(state).await;
+            }
+            for (reply, result) in replies {
+                let _ = reply.send(result);
+            }
+        }
+        Err(e) => {
+            let why = e.to_string();
+            for (reply, _) in replies {
+                let _ = reply.send(Err(AppError::Internal(why.clone())));
+            }
+        }
+    }
 }
 
 fn limited(state: &AppState, ip: &ClientIp) -> Result<(), AppError> {
-    if state.survey_limit.allow(&ip.0, state.config.survey_per_minute) {
+    if state.survey.limit.allow(&ip.0, state.config.survey_per_minute) {
         Ok(())
     } else {
         Err(AppError::TooManyRequests)
@@ -343,7 +442,12 @@ pub async fn answer(
     ApiJson(body): ApiJson<Submission>,
 ) -> Result<Response, AppError> {
     limited(&state, &ip)?;
-    let mut outcome = take(&state, &token, vec![Ok(body)], lang, true).await?;
+    let checked = check(vec![Ok(body)], lang);
+    if let Some(Err(_)) = checked.first() {
+        // Refused by the rules: nothing to write.
+        return Err(checked.into_iter().find_map(Result::err).unwrap_or(AppError::Internal("no answer".into())));
+    }
+    let mut outcome = state.survey.submit(&state, token, checked, true).await?;
     outcome.pop().unwrap_or(Ok(()))?;
     Ok((StatusCode::ACCEPTED, ApiJson(Accepted { accepted: true })).into_response())
 }
@@ -370,7 +474,7 @@ pub async fn sealed(
         kiosk_secret(&mut conn).await?
     };
     let items = body.answers.iter().map(|s| unseal(&secret, s).ok_or_else(|| AppError::BadRequest("not a sealed answer".into()))).collect();
-    let outcomes = take(&state, &token, items, lang, false).await?;
+    let outcomes = state.survey.submit(&state, token, check(items, lang), false).await?;
     let refused: Vec<String> = outcomes
         .iter()
         .filter_map(|o| o.as_ref().err())
@@ -444,6 +548,60 @@ pub async fn rounds(State(state): State<AppState>, user: CurrentUser, Path(id): 
     Ok(ApiJson(rows.into_iter().map(round).collect::<Result<_, _>>()?))
 }
 
+/// Creates a partnership's round for a month with every counter at zero; `None` when
+/// the month has its round already.
+async fn create_round(conn: &mut AnyConnection, partnership: Uuid, period: Period, codes_required: bool, by: Uuid) -> Result<Option<String>, AppError> {
+    let round_id = Uuid::now_v7().to_string();
+    let done = sqlx::query(
+        "INSERT INTO survey_periods (id, partnership_id, period, token, codes_required, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (partnership_id, period) DO NOTHING",
+    )
+    .bind(&round_id)
+    .bind(partnership.to_string())
+    .bind(period.to_string())
+    .bind(crate::auth::session::random_token())
+    .bind(i64::from(codes_required))
+    .bind(by.to_string())
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(None);
+    }
+    // Every counter exists from the start, so none appears when its first answer does.
+    let mut keys = vec![(ALL, ALL)];
+    for q in QUESTIONS {
+        keys.push((q.id, ALL));
+        keys.extend(q.options.iter().map(|o| (q.id, *o)));
+    }
+    for (question, choice) in keys {
+        sqlx::query("INSERT INTO survey_counters (survey_id, question, choice, n) VALUES ($1, $2, $3, 0)")
+            .bind(&round_id)
+            .bind(question)
+            .bind(choice)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Some(round_id))
+}
+
+/// A closed round with these answers, for the demo data: counted as the server counts
+/// answers it takes (pooled, then one shuffled batch).
+pub async fn seed_round(db: &crate::Db, partnership: Uuid, by: Uuid, period: Period, answers: &[SurveyAnswer]) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let Some(id) = create_round(&mut tx, partnership, period, false, by).await? else { return Ok(()) };
+    let round = Round { id: id.clone(), codes_required: false };
+    for a in answers {
+        let a = survey::validate(a, Lang::Pl).map_err(|e| AppError::Internal(format!("demo survey answer: {e:?}")))?;
+        pool(&mut tx, &round, &a).await?;
+    }
+    flush(&mut tx, &id).await?;
+    sqlx::query("UPDATE survey_periods SET closed = 1 WHERE id = $1").bind(&id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Opens a round for a month (any member, so a consultant can start a kiosk session);
 /// an existing round of that month is returned as it is.
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/surveys", tag = "survey", request_body = NewRound,
@@ -465,35 +623,7 @@ pub async fn open_round(
     })?;
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
-    let round_id = Uuid::now_v7().to_string();
-    let done = sqlx::query(
-        "INSERT INTO survey_periods (id, partnership_id, period, token, codes_required, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (partnership_id, period) DO NOTHING",
-    )
-    .bind(&round_id)
-    .bind(id.to_string())
-    .bind(period.to_string())
-    .bind(crate::auth::session::random_token())
-    .bind(i64::from(body.codes_required))
-    .bind(user.id.to_string())
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 1 {
-        // Every counter exists from the start, so none appears when its first answer does.
-        let mut keys = vec![(ALL, ALL)];
-        for q in QUESTIONS {
-            keys.push((q.id, ALL));
-            keys.extend(q.options.iter().map(|o| (q.id, *o)));
-        }
-        for (question, choice) in keys {
-            sqlx::query("INSERT INTO survey_counters (survey_id, question, choice, n) VALUES ($1, $2, $3, 0)")
-                .bind(&round_id)
-                .bind(question)
-                .bind(choice)
-                .execute(&mut *tx)
-                .await?;
-        }
+    if create_round(&mut tx, id, period, body.codes_required, user.id).await?.is_some() {
         audit::record(&mut tx, &user, id, None, Action::Create, &format!("survey round {period}")).await?;
     }
     let row: RoundRow = sqlx::query_as(&format!("{ROUNDS} WHERE s.partnership_id = $1 AND s.period = $2"))

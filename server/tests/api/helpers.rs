@@ -81,7 +81,7 @@ impl TestApp {
         let consultant_b = seed::user(&db, "consultant.b@test", "Konsultant B", ngo, PASSWORD).await.expect("user");
         seed::grant(&db, consultant_b, partnership_b, Role::SocialWorker).await.expect("grant");
         let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
-        let state = AppState { db: db.clone(), config: Arc::new(config), leptos, survey_limit: Default::default() };
+        let state = AppState { db: db.clone(), config: Arc::new(config), leptos, survey: Default::default() };
         TestApp { router: build_app(state), db, partnership_a, coordinator_a, consultant_a, consultant_b, url }
     }
 
@@ -90,7 +90,7 @@ impl TestApp {
     pub async fn second_process(&self) -> TestApp {
         let db = Db::connect(&self.url).await.expect("connect");
         let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
-        let state = AppState { db: db.clone(), config: Arc::new(Config::for_database(&self.url)), leptos, survey_limit: Default::default() };
+        let state = AppState { db: db.clone(), config: Arc::new(Config::for_database(&self.url)), leptos, survey: Default::default() };
         TestApp { router: build_app(state), db, url: self.url.clone(), ..*self }
     }
 

@@ -378,3 +378,30 @@ async fn an_administrator_with_the_database_logs_and_backups_cannot_tie_an_answe
         .expect("counters");
     assert!(width > 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_arriving_together_are_committed_together_and_all_counted() {
+    let app = TestApp::spawn_with(|c| c.survey_per_minute = 1000).await;
+    let coord = app.login("coord.a@test").await;
+    let round = open_round(&app, &coord, "2026-11", false).await;
+    let (id, token) = (round["id"].as_str().expect("id").to_string(), round["token"].as_str().expect("t").to_string());
+    let other = open_round(&app, &coord, "2026-10", false).await["token"].as_str().expect("t").to_string();
+    let sends = (0..42).map(|i| {
+        let (app, token, other) = (&app, token.clone(), other.clone());
+        async move {
+            // A few requests for another round and one for a round that does not exist ride along.
+            let target = match i {
+                40 => "no-such-round".to_string(),
+                _ if i % 10 == 0 => other,
+                _ => token,
+            };
+            submit(app, &target, &person(i)).await.status
+        }
+    });
+    let statuses = futures::future::join_all(sends).await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::ACCEPTED).count(), 41);
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::NOT_FOUND).count(), 1);
+    let pooled: i64 = sqlx::query_as::<_, (i64,)>("SELECT pooled FROM survey_periods WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.expect("p").0;
+    assert_eq!(counted(&app, &id).await + pooled, 37, "every acknowledged answer is counted or pooled");
+    assert!(pooled < 5);
+}
