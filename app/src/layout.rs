@@ -57,6 +57,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <A href="/clients" exact=true>{tr("nav.clients")}</A>
                     <A href="/clients/new">{tr("nav.new_client")}</A>
                     <Show when=steers>
+                        <A href="/dashboard">{tr("nav.dashboard")}</A>
                         <A href="/audit">{tr("nav.audit")}</A>
                         <A href="/devices">{tr("nav.devices")}</A>
                     </Show>

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod device;
 pub mod document;

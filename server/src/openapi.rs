@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{audit, auth, client, device, document, history, partnership, survey, sync, AppState};
+use crate::{audit, auth, client, dashboard, device, document, history, partnership, survey, sync, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(client::list, client::create))
         .routes(routes!(client::get, client::update))
         .routes(routes!(partnership::consultants))
+        .routes(routes!(dashboard::get))
         .routes(routes!(audit::list))
         .routes(routes!(sync::push))
         .routes(routes!(sync::caseload))

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod caseload;
 pub mod client;
+pub mod dashboard;
 pub mod collation;
 pub mod docs;
 pub mod i18n;

@@ -4,6 +4,7 @@ pub mod caseload;
 pub mod client_card;
 pub mod client_form;
 pub mod clients;
+pub mod dashboard;
 pub mod device;
 pub mod devices;
 pub mod docs;

@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod caseload;
 mod clients;
+mod dashboard;
 mod documents;
 mod scope;
 mod survey;

@@ -1,0 +1,177 @@
+//! The coordinator's dashboard of one partnership: caseloads against the limit of 15,
+//! what is overdue or coming due, the indicators of effect over six months, and the
+//! latest survey round. The rules live in `domain::dashboard`; this module only reads
+//! the partnership's rows and hands them over.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use domain::api::Problem;
+use domain::caseload::MAX_CASELOAD;
+use domain::dashboard::{self, CaseloadRow, ClientFacts, Dashboard, SurveySummary};
+use domain::docs::effects::{Effects, INDICATORS};
+use domain::docs::services::Services;
+use domain::survey::{Period, ALL, MIN_ANSWERS};
+use domain::validation::parse_iso_date;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::audit::{self, Action};
+use crate::auth::CurrentUser;
+use crate::error::{ApiJson, ApiResult, AppError};
+use crate::{today, AppState};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct Filter {
+    /// Only consultants of this member organisation.
+    pub organisation: Option<Uuid>,
+    /// Only this consultant.
+    pub consultant: Option<Uuid>,
+}
+
+fn uuid(s: &str) -> Option<Uuid> {
+    Uuid::parse_str(s).ok()
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/dashboard", tag = "partnerships",
+    params(("id" = Uuid, Path, description = "partnership"), Filter),
+    responses((status = 200, body = Dashboard), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Query(filter): Query<Filter>) -> ApiResult<Dashboard> {
+    if !user.role_in(id)?.steers() {
+        return Err(AppError::Forbidden("the dashboard is for coordinators"));
+    }
+    let today = today();
+    let mut conn = state.db.pool.acquire().await?;
+    let p = id.to_string();
+    let wanted = |consultant: Option<Uuid>, organisation: Option<Uuid>| {
+        filter.consultant.is_none_or(|c| Some(c) == consultant) && filter.organisation.is_none_or(|o| Some(o) == organisation)
+    };
+
+    // Caseloads: a consultant's active clients in every partnership (the caseload is the person's).
+    let consultants: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, o.id, o.name,
+                (SELECT COUNT(*) FROM clients c WHERE c.key_consultant_id = u.id AND c.status = 'active')
+         FROM user_roles r JOIN users u ON u.id = r.user_id JOIN organisations o ON o.id = u.organisation_id
+         WHERE r.partnership_id = $1 AND r.role NOT IN ('administrator', 'coordinator') AND u.active = 1",
+    )
+    .bind(&p)
+    .fetch_all(&mut *conn)
+    .await?;
+    let overrides: Vec<(String, String)> = sqlx::query_as(
+        "SELECT key_consultant_id, data FROM clients WHERE partnership_id = $1 AND status = 'active' AND override_by IS NOT NULL",
+    )
+    .bind(&p)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut reasons: HashMap<String, Vec<String>> = HashMap::new();
+    for (kc, data) in overrides {
+        let reason = serde_json::from_str::<serde_json::Value>(&data)
+            .ok()
+            .and_then(|v| v["caseload_override_reason"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        if !reason.is_empty() {
+            reasons.entry(kc).or_default().push(reason);
+        }
+    }
+    let mut caseloads: Vec<CaseloadRow> = consultants
+        .into_iter()
+        .filter(|(uid, _, org, _, _)| wanted(uuid(uid), uuid(org)))
+        .filter_map(|(uid, consultant, _, organisation, active)| {
+            Some(CaseloadRow {
+                consultant_id: uuid(&uid)?,
+                override_reasons: reasons.remove(&uid).unwrap_or_default(),
+                consultant,
+                organisation,
+                active,
+                limit: MAX_CASELOAD,
+                overloaded: active > MAX_CASELOAD,
+            })
+        })
+        .collect();
+    dashboard::sort_caseloads(&mut caseloads);
+
+    // The active clients with what the due lists need.
+    let clients: Vec<(String, String, Option<String>, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT c.id, c.display_name, c.key_consultant_id, COALESCE(u.display_name, ''), u.organisation_id, c.created_at
+         FROM clients c LEFT JOIN users u ON u.id = c.key_consultant_id
+         WHERE c.partnership_id = $1 AND c.status = 'active'",
+    )
+    .bind(&p)
+    .fetch_all(&mut *conn)
+    .await?;
+    let docs: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT client_id, doc_type, data FROM documents WHERE partnership_id = $1 AND doc_type IN ('ipd', 'contract', 'effects', 'services')",
+    )
+    .bind(&p)
+    .fetch_all(&mut *conn)
+    .await?;
+    let notes: Vec<(String, i64)> =
+        sqlx::query_as("SELECT client_id, MAX(written_at) FROM notes WHERE partnership_id = $1 GROUP BY client_id").bind(&p).fetch_all(&mut *conn).await?;
+    let last_note: HashMap<String, time::Date> = notes
+        .into_iter()
+        .filter_map(|(c, ms)| Some((c, time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok()?.date())))
+        .collect();
+
+    let mut facts: HashMap<String, ClientFacts> = clients
+        .into_iter()
+        .filter(|(_, _, kc, _, org, _)| wanted(kc.as_deref().and_then(uuid), org.as_deref().and_then(uuid)))
+        .filter_map(|(cid, name, kc, consultant, _, created)| {
+            let registered = time::OffsetDateTime::from_unix_timestamp(created).ok()?.date();
+            let f = ClientFacts {
+                id: uuid(&cid)?,
+                name,
+                consultant_id: kc.as_deref().and_then(uuid),
+                consultant,
+                ipd: None,
+                contract: None,
+                effects: None,
+                last_contact: last_note.get(&cid).copied(),
+                registered,
+            };
+            Some((cid, f))
+        })
+        .collect();
+    for (cid, doc_type, data) in docs {
+        let Some(f) = facts.get_mut(&cid) else { continue };
+        match doc_type.as_str() {
+            "ipd" => f.ipd = serde_json::from_str(&data).ok(),
+            "contract" => f.contract = serde_json::from_str(&data).ok(),
+            "effects" => f.effects = serde_json::from_str(&data).ok(),
+            "services" => {
+                let last = serde_json::from_str::<Services>(&data).ok().and_then(|s| s.rows.iter().filter_map(|r| parse_iso_date(&r.date)).max());
+                f.last_contact = f.last_contact.max(last);
+            }
+            _ => {}
+        }
+    }
+    let facts: Vec<ClientFacts> = facts.into_values().collect();
+    let due = dashboard::due_list(&facts, today);
+    let effects: Vec<&Effects> = facts.iter().filter_map(|f| f.effects.as_ref()).collect();
+    let indicators = dashboard::indicators(&effects, &dashboard::months_ending(Period::of(today), 6));
+
+    let latest: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT s.id, s.period, COALESCE(n.n, 0) FROM survey_periods s
+         LEFT JOIN survey_counters n ON n.survey_id = s.id AND n.question = $2 AND n.choice = $2
+         WHERE s.partnership_id = $1 ORDER BY s.period DESC LIMIT 1",
+    )
+    .bind(&p)
+    .bind(ALL)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let survey = latest.and_then(|(sid, period, n)| {
+        let respondents = u64::try_from(n).unwrap_or(0);
+        Some(SurveySummary { id: uuid(&sid)?, period, respondents, withheld: respondents < MIN_ANSWERS })
+    });
+
+    audit::record(&mut conn, &user, id, None, Action::Read, "dashboard").await?;
+    Ok(ApiJson(Dashboard {
+        partnership_id: id,
+        today: today.to_string(),
+        active_clients: i64::try_from(facts.len()).unwrap_or(i64::MAX),
+        caseloads,
+        due,
+        indicators,
+        indicator_codes: INDICATORS.iter().map(|s| (*s).to_string()).collect(),
+        survey,
+    }))
+}
