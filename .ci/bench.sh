@@ -153,3 +153,34 @@ print(f"sync, 50 devices x 200 notes at once (batches of 50): {wall:.2f} s wall 
 PY
 (cd end2end && node bench/survey.mjs "http://127.0.0.1:$port" bench@demo bench-password-2026)
 echo "server RSS after the run: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
+
+echo "== Region scale (issue 7): 500 partnerships, 100,000 clients with their IPD, services (500,000), contracts and effects, 1,500,000 notes"
+kill $pid 2>/dev/null || true
+region() {
+  local url=$1 label=$2 rport
+  rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  DATABASE_URL="$url" ./target/release/sciezka seed-region
+  DATABASE_URL="$url" SCIEZKA_BIND="127.0.0.1:$rport" ./target/release/sciezka serve >"$dir/region-$label.log" 2>&1 &
+  local rpid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$rport/login" >/dev/null && break; sleep 0.2; done
+  python3 - "$rport" "$label" <<'PY'
+import json, sys, time, statistics, urllib.request, http.cookiejar
+base, label = f"http://127.0.0.1:{sys.argv[1]}", sys.argv[2]
+jar = http.cookiejar.CookieJar()
+op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+me = json.loads(op.open(urllib.request.Request(base + "/api/v1/auth/login", data=json.dumps({"email": "region@demo", "password": "bench-password-2026"}).encode(), headers={"content-type": "application/json"})).read())
+p = me["memberships"][0]["partnership_id"]
+times = []
+for _ in range(200):
+    t = time.perf_counter(); d = json.loads(op.open(f"{base}/api/v1/partnerships/{p}/dashboard").read()); times.append((time.perf_counter() - t) * 1000)
+times.sort()
+print(f"dashboard of one partnership ({d['active_clients']} active clients, {len(d['due'])} due items) on {label}: "
+      f"p50 {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms")
+PY
+  echo "server RSS on $label after the dashboard run: $(awk '/VmRSS/{print $2, $3}' /proc/$rpid/status)"
+  kill $rpid
+}
+region "sqlite://$dir/region.db" SQLite
+source .ci/pg.sh >/dev/null
+trap 'stop_pg; rm -rf "$dir"' EXIT
+region "$TEST_POSTGRES_URL" PostgreSQL

@@ -54,6 +54,16 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         clients: usize,
     },
+    /// Region-scale benchmark data (issue 7): partnerships, clients, documents, notes.
+    #[command(hide = true)]
+    SeedRegion {
+        #[arg(long, default_value_t = 500)]
+        partnerships: usize,
+        #[arg(long, default_value_t = 100_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 1_500_000)]
+        notes: usize,
+    },
     /// Write an online backup of the SQLite database to a file.
     Backup { target: std::path::PathBuf },
 }
@@ -139,6 +149,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let db = open(&config).await?;
             seed::bench(&db, clients).await?;
             println!("{clients} benchmark clients loaded.");
+        }
+        Command::SeedRegion { partnerships, clients, notes } => {
+            let db = open(&config).await?;
+            let started = std::time::Instant::now();
+            seed::region(&db, partnerships, clients, notes).await?;
+            println!("{partnerships} partnerships, {clients} clients, {notes} notes loaded in {:.0} s.", started.elapsed().as_secs_f64());
         }
         Command::Backup { target } => {
             let db = open(&config).await?;

@@ -283,3 +283,139 @@ pub async fn bench(db: &Db, clients: usize) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// The region-scale benchmark data of issue 7: `partnerships` partnerships of
+/// `clients / partnerships` clients each (15 consultants and one coordinator per
+/// partnership), every client with an IPD, a services record of five services, a
+/// contract for every other and effects for every fifth, and `notes` notes spread over
+/// the clients and the last year. `region@demo` coordinates the first partnership.
+/// Rows go in by multi-row statements in large transactions: 100,000 clients one by
+/// one would take longer than the benchmark itself.
+pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) -> Result<(), AppError> {
+    let hash = password::hash("bench-password-2026".to_string()).await?;
+    let today = crate::today();
+    let per = clients.div_ceil(partnerships.max(1));
+    let at = now();
+    let mut conn = db.pool.acquire().await?;
+    let mut client_ids: Vec<(String, String, String)> = Vec::with_capacity(clients); // (client, partnership, consultant)
+    for p in 0..partnerships {
+        let org = organisation(db, &format!("OPS regionu {p}"), OrgType::Ops, "Kielce").await?;
+        let pid = partnership(db, &format!("Partnerstwo regionu {p}"), PartnershipKind::Local, &[org]).await?;
+        let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
+        let mut users = Vec::new();
+        for u in 0..16 {
+            let id = Uuid::new_v4();
+            let email = if p == 0 && u == 0 { "region@demo".to_string() } else { format!("r{p}u{u}@region.demo") };
+            sqlx::query("INSERT INTO users (id, email, display_name, organisation_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(id.to_string())
+                .bind(email)
+                .bind(format!("Osoba {p}/{u}"))
+                .bind(org.to_string())
+                .bind(&hash)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            let role = if u == 0 { Role::Coordinator } else { Role::KeyConsultant };
+            sqlx::query("INSERT INTO user_roles (user_id, partnership_id, role) VALUES ($1, $2, $3)")
+                .bind(id.to_string())
+                .bind(pid.to_string())
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+            users.push(id);
+        }
+        for i in 0..per.min(clients - client_ids.len().min(clients)) {
+            let n = client_ids.len();
+            let consultant = users[1 + i % 15];
+            let mut person = demo_person(n, pid, consultant);
+            person.pesel = String::new();
+            person.id_document_type = "passport".into();
+            person.id_document_number = format!("RG{n:08}");
+            person.birth_date = format!("{}-0{}-1{}", 1960 + n % 40, 1 + n % 9, n % 10);
+            person.sex = if n % 2 == 0 { "female" } else { "male" }.into();
+            let valid = person.validate(domain::Lang::En, today).map_err(|e| AppError::Internal(format!("invalid region client: {e:?}")))?;
+            let id = Uuid::new_v4();
+            crate::client::insert(&mut tx, id, &valid, None, users[0], at - (n as i64 % 365) * 86_400, Default::default()).await?;
+            client_ids.push((id.to_string(), pid.to_string(), consultant.to_string()));
+        }
+        tx.commit().await?;
+    }
+    // Documents: IPD, services, and some contracts and effects.
+    let day = |d: i64| (today + time::Duration::days(d)).to_string();
+    let mut docs: Vec<(String, String, String, &str, String)> = Vec::new();
+    for (n, (cid, pid, _)) in client_ids.iter().enumerate() {
+        let client = Uuid::parse_str(cid).map_err(crate::sync::internal)?;
+        let k = n as i64;
+        let ipd = serde_json::json!({"client_id": cid, "date": day(-90), "goal": "Zatrudnienie", "social": {"tasks_ops": [
+            {"id": "t1", "task": "Kurs zawodowy", "owner": "ops", "from": day(-60), "to": day(k % 40 - 20)},
+            {"id": "t2", "task": "Doradztwo", "owner": "ops", "from": day(-60), "to": day(k % 90), "done": k % 3 == 0}]}});
+        let services = serde_json::json!({"client_id": cid, "rows": (0..5).map(|s| serde_json::json!(
+            {"id": format!("s{s}"), "date": day(-(k * 7 + s * 13) % 360), "service": "job_club", "scope": "grupowe"})).collect::<Vec<_>>()});
+        let mut kinds = vec![("ipd", ipd), ("services", services)];
+        if n % 2 == 0 {
+            kinds.push(("contract", serde_json::json!({"client_id": cid, "date": day(-120), "evaluations": [
+                {"id": "e1", "date": day(-30), "outcome": "on_track", "next_date": day(k % 60 - 10)}]})));
+        }
+        if n % 5 == 0 {
+            kinds.push(("effects", serde_json::json!({"client_id": cid, "employment_date": day(-(k % 400)),
+                "rows": [{"id": "r1", "indicator": INDICATOR_CYCLE[(n / 5) % INDICATOR_CYCLE.len()], "date": day(-(k % 180)), "evidence": "zaświadczenie"}]})));
+        }
+        for (kind, data) in kinds {
+            let doc_type = domain::sync::DocType::parse(kind).ok_or_else(|| AppError::Internal(kind.into()))?;
+            docs.push((domain::docs::doc_id_for(client, doc_type).to_string(), cid.clone(), pid.clone(), kind, data.to_string()));
+        }
+    }
+    let creator = client_ids.first().map(|c| c.2.clone()).unwrap_or_default();
+    for chunk in docs.chunks(200) {
+        let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 6;
+                format!("(${}, ${}, ${}, ${}, ${}, 1, ${}, {at}, ${}, {at})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 6)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO documents (id, client_id, partnership_id, doc_type, data, version, created_by, created_at, updated_by, updated_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, cid, pid, kind, data) in chunk {
+            q = q.bind(id.clone()).bind(cid.clone()).bind(pid.clone()).bind(*kind).bind(data.clone()).bind(creator.clone());
+        }
+        q.execute(&mut *tx).await?;
+        tx.commit().await?;
+    }
+    // Notes, spread over the clients and the last year, in writing order per client.
+    let year_ms = 365 * 86_400_000_i64;
+    let now_ms = at * 1000;
+    let mut written = 0;
+    while written < notes {
+        let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
+        for _ in 0..20 {
+            let batch = (notes - written).min(500);
+            if batch == 0 {
+                break;
+            }
+            let values: Vec<String> = (0..batch)
+                .map(|i| {
+                    let b = i * 6;
+                    format!("(${}, ${}, ${}, ${}, ${}, ${}, {now_ms})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6)
+                })
+                .collect();
+            let sql = format!("INSERT INTO notes (id, client_id, partnership_id, text, written_at, author_id, received_at) VALUES {}", values.join(", "));
+            let mut q = sqlx::query(&sql);
+            for i in 0..batch {
+                let n = written + i;
+                let (cid, pid, author) = &client_ids[n % client_ids.len().max(1)];
+                let when = now_ms - ((n as i64 * 7_919_000) % year_ms);
+                q = q.bind(Uuid::new_v4().to_string()).bind(cid.clone()).bind(pid.clone()).bind("Rozmowa wspierająca, omówienie postępów.").bind(when).bind(author.clone());
+            }
+            q.execute(&mut *tx).await?;
+            written += batch;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+const INDICATOR_CYCLE: [&str; 5] = ["employment", "internship", "education", "qualification", "own_job_search"];
