@@ -201,6 +201,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("nav.device", "To urządzenie", "This device"),
     ("nav.surveys", "Ankiety", "Surveys"),
     ("nav.dashboard", "Pulpit", "Dashboard"),
+    ("dash.open", "Pulpit koordynatora: obciążenie konsultantów, terminy, wskaźniki i ankieta →", "Coordinator's dashboard: caseloads, due items, indicators and the survey →"),
     ("dash.title", "Pulpit koordynatora", "Coordinator's dashboard"),
     ("dash.organisation", "Organizacja partnerska", "Partner organisation"),
     ("dash.consultant", "Konsultant", "Consultant"),

@@ -56,8 +56,14 @@ pub fn CaseloadPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let session = api::use_session();
+    let steers = move || session.me().is_some_and(|m| m.steers_any());
     view! {
         <h1>{tr("caseload.title")}</h1>
+        // A coordinator starts from the dashboard: what needs attention comes first.
+        <Show when=steers>
+            <p class="notice" id="to-dashboard"><a href="/dashboard">{tr("dash.open")}</a></p>
+        </Show>
         {move || match page.get() {
             None => view! { <Loading/> }.into_any(),
             Some(result) => {
