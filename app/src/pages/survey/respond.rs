@@ -38,6 +38,18 @@ async fn load_info(token: String) -> Result<PublicSurvey, ApiError> {
     }
 }
 
+/// Moves the focus to the thank-you message once it is shown, so a screen reader
+/// announces that the answers went, and the keyboard starts from the top.
+fn focus_thanks() {
+    request_animation_frame(|| {
+        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("survey-thanks")) {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
 fn heading(info: &PublicSurvey, lang: domain::Lang) -> String {
     let period = Period::parse(&info.period).map(|p| p.label(lang)).unwrap_or_else(|| info.period.clone());
     format!("{} — {period}", info.partnership)
@@ -75,6 +87,7 @@ pub fn PublicSurveyPage() -> impl IntoView {
                     code.set(String::new());
                     error.set(None);
                     done.set(true);
+                    focus_thanks();
                 }
                 // Nothing is kept on the phone: the answer stays on screen to send again.
                 Err(ApiError::Other(_)) => error.set(Some(t(crate::i18n::current_lang(), "survey.ui.offline").to_string())),
@@ -185,6 +198,7 @@ pub fn KioskPage() -> impl IntoView {
                     answer.set(SurveyAnswer::default());
                     code.set(String::new());
                     thanks.set(true);
+                    focus_thanks();
                     spawn_local(upload(tok, waiting, problem));
                     set_timeout(move || if thanks.get_untracked() { next_person() }, std::time::Duration::from_secs(8));
                 }
@@ -210,7 +224,7 @@ pub fn KioskPage() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(_)) if thanks.get() => view! {
                     <div class="kiosk-thanks">
-                        <p class="notice ok" role="status" id="survey-thanks">{tr("survey.thanks")}</p>
+                        <p class="notice ok" role="status" id="survey-thanks" tabindex="-1">{tr("survey.thanks")}</p>
                         <p>{tr("survey.ui.next_person_hint")}</p>
                         <button type="button" id="kiosk-next" on:click=move |_| next_person()>{tr("survey.ui.next_person")}</button>
                     </div>
