@@ -47,16 +47,7 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         filter.consultant.is_none_or(|c| Some(c) == consultant) && filter.organisation.is_none_or(|o| Some(o) == organisation)
     };
 
-    // Caseloads: a consultant's active clients in every partnership (the caseload is the person's).
-    let consultants: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT u.id, u.display_name, o.id, o.name,
-                (SELECT COUNT(*) FROM clients c WHERE c.key_consultant_id = u.id AND c.status = 'active')
-         FROM user_roles r JOIN users u ON u.id = r.user_id JOIN organisations o ON o.id = u.organisation_id
-         WHERE r.partnership_id = $1 AND r.role NOT IN ('administrator', 'coordinator') AND u.active = 1",
-    )
-    .bind(&p)
-    .fetch_all(&mut *conn)
-    .await?;
+    let consultants = crate::partnership::consultant_rows(&mut conn, id).await?;
     let overrides: Vec<(String, String)> = sqlx::query_as(
         "SELECT key_consultant_id, data FROM clients WHERE partnership_id = $1 AND status = 'active' AND override_by IS NOT NULL",
     )
@@ -75,16 +66,16 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     }
     let mut caseloads: Vec<CaseloadRow> = consultants
         .into_iter()
-        .filter(|(uid, _, org, _, _)| wanted(uuid(uid), uuid(org)))
-        .filter_map(|(uid, consultant, _, organisation, active)| {
+        .filter(|r| wanted(uuid(&r.user_id), uuid(&r.organisation_id)))
+        .filter_map(|r| {
             Some(CaseloadRow {
-                consultant_id: uuid(&uid)?,
-                override_reasons: reasons.remove(&uid).unwrap_or_default(),
-                consultant,
-                organisation,
-                active,
+                consultant_id: uuid(&r.user_id)?,
+                override_reasons: reasons.remove(&r.user_id).unwrap_or_default(),
+                consultant: r.display_name,
+                organisation: r.organisation_name,
+                active: r.active_clients,
                 limit: MAX_CASELOAD,
-                overloaded: active > MAX_CASELOAD,
+                overloaded: r.active_clients > MAX_CASELOAD,
             })
         })
         .collect();

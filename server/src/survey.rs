@@ -442,12 +442,9 @@ pub async fn answer(
     ApiJson(body): ApiJson<Submission>,
 ) -> Result<Response, AppError> {
     limited(&state, &ip)?;
-    let checked = check(vec![Ok(body)], lang);
-    if let Some(Err(_)) = checked.first() {
-        // Refused by the rules: nothing to write.
-        return Err(checked.into_iter().find_map(Result::err).unwrap_or(AppError::Internal("no answer".into())));
-    }
-    let mut outcome = state.survey.submit(&state, token, checked, true).await?;
+    // Refused by the rules: nothing to write.
+    let answer = survey::validate(&body.answer, lang).map_err(|errors| AppError::Invalid { errors, lang })?;
+    let mut outcome = state.survey.submit(&state, token, vec![Ok((answer, body.code))], true).await?;
     outcome.pop().unwrap_or(Ok(()))?;
     Ok((StatusCode::ACCEPTED, ApiJson(Accepted { accepted: true })).into_response())
 }

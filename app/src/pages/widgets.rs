@@ -184,12 +184,12 @@ pub fn steered_partnership(chosen: RwSignal<Option<uuid::Uuid>>) -> impl Fn() ->
     }
 }
 
-/// The select of the partnerships the user steers.
+/// The select of the partnerships the user steers (or, with `all`, belongs to).
 #[component]
-pub fn SteeredPicker(id: &'static str, chosen: RwSignal<Option<uuid::Uuid>>) -> impl IntoView {
+pub fn SteeredPicker(id: &'static str, chosen: RwSignal<Option<uuid::Uuid>>, #[prop(optional)] all: bool) -> impl IntoView {
     let session = use_session();
     let steered = move || {
-        session.me().map(|m| m.memberships.into_iter().filter(|m| m.role.steers()).collect::<Vec<_>>()).unwrap_or_default()
+        session.me().map(|m| m.memberships.into_iter().filter(|m| all || m.role.steers()).collect::<Vec<_>>()).unwrap_or_default()
     };
     view! {
         <div class="filters">

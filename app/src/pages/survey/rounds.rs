@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::api::{self, use_session};
 use crate::i18n::{tr, use_lang};
-use crate::pages::widgets::{ErrorNotice, Loading};
+use crate::pages::widgets::{ErrorNotice, Loading, SteeredPicker};
 
 fn origin() -> String {
     web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
@@ -72,16 +72,7 @@ pub fn SurveysPage() -> impl IntoView {
     view! {
         <h1>{tr("survey.ui.rounds")}</h1>
         <p>{tr("survey.ui.rounds_explain")}</p>
-        <div class="filters">
-            <div class="field">
-                <label for="survey-partnership">{tr("clients.partnership")}</label>
-                <select id="survey-partnership" on:change=move |ev| chosen.set(Uuid::parse_str(&event_target_value(&ev)).ok())>
-                    <For each=memberships key=|m| m.partnership_id let:m>
-                        <option value=m.partnership_id.to_string()>{m.partnership_name}</option>
-                    </For>
-                </select>
-            </div>
-        </div>
+        <SteeredPicker id="survey-partnership" chosen all=true/>
         <form class="card" id="open-round" on:submit=move |ev| { ev.prevent_default(); open.dispatch(()); }>
             <h2>{tr("survey.ui.open_round")}</h2>
             <div class="field">
