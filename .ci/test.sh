@@ -3,6 +3,8 @@
 # Chromium against the real server. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One cold build per run: incremental caches would only double the disk a fresh clone needs.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 bash .ci/setup.sh --test
 
 echo "== Domain (unit and property tests)"
