@@ -7,6 +7,7 @@
 
 use axum::extract::{Path, State};
 use domain::api::Problem;
+use domain::docs::support::Support;
 use domain::docs::{self, client_of, doc_id_for, CustomService, DocContext, DocRecord, Partner};
 use domain::merge::{self, Change};
 use domain::org::OrgType;
@@ -163,6 +164,7 @@ pub(crate) async fn create(
     .await?;
     let changed: Vec<String> = merge::diff(&docs::empty(doc_type, client_id), &valid).iter().map(|c| merge::pointer(&c.path)).collect();
     history::record(conn, NewVersion { doc_id, revision: 1, doc_type, partnership, data: &text, changed: &changed, by: user.id, origin, at: t }).await?;
+    follow_support(conn, doc_type, client_id, &valid).await?;
     audit::record(conn, user, partnership, Some(client_id), Action::Create, doc_type.as_str()).await?;
     Ok(Outcome::Applied { revision: 1 })
 }
@@ -245,8 +247,22 @@ pub(crate) async fn save(conn: &mut AnyConnection, user: &CurrentUser, lang: Lan
         at: t,
     };
     history::record(conn, version).await?;
+    follow_support(conn, current.doc_type, current.client_id, &valid).await?;
     audit::record(conn, user, current.partnership_id, Some(current.client_id), Action::Update, &format!("{} {}", current.doc_type.as_str(), changed.join(" "))).await?;
     Ok(revision)
+}
+
+/// The client's status follows the course of support: closed while the latest
+/// period has ended, active again once a new one starts. Caseloads, due lists and
+/// devices' caseloads all read the status.
+async fn follow_support(conn: &mut AnyConnection, doc_type: DocType, client: Uuid, data: &Value) -> Result<(), AppError> {
+    if doc_type != DocType::Support {
+        return Ok(());
+    }
+    let support: Support = serde_json::from_value(data.clone()).map_err(internal)?;
+    let status = if support.closed(today()) { "closed" } else { "active" };
+    sqlx::query("UPDATE clients SET status = $1 WHERE id = $2").bind(status).bind(client.to_string()).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// What the audit log says about a read: which documents, and that some hold

@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{audit, auth, client, dashboard, device, document, history, partnership, survey, sync, AppState};
+use crate::{audit, auth, client, dashboard, device, document, history, partnership, report, survey, sync, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +24,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(client::get, client::update))
         .routes(routes!(partnership::consultants))
         .routes(routes!(dashboard::get))
+        .routes(routes!(report::get, report::save))
+        .routes(routes!(report::export_xlsx))
+        .routes(routes!(report::export_csv))
+        .routes(routes!(report::indicators))
+        .routes(routes!(report::indicators_xlsx))
+        .routes(routes!(report::indicators_csv))
         .routes(routes!(audit::list))
         .routes(routes!(sync::push))
         .routes(routes!(sync::caseload))

@@ -41,6 +41,7 @@ use crate::audit::{self, Action};
 use crate::auth::{ClientIp, CurrentUser};
 use crate::db::Engine;
 use crate::error::{ApiJson, ApiResult, AppError};
+use crate::export;
 use crate::lang::RequestLang;
 use crate::sync::internal;
 use crate::{now, AppState};
@@ -775,36 +776,8 @@ fn export_rows(report: &SurveyReport, lang: Lang) -> Vec<[String; 5]> {
     rows
 }
 
-fn file_name(report: &SurveyReport, ext: &str) -> String {
-    let slug: String = report
-        .round
-        .partnership
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    format!("ankieta-{slug}-{}.{ext}", report.round.period)
-}
-
 fn download(report: &SurveyReport, ext: &str, content_type: &'static str, body: Vec<u8>) -> Response {
-    let name = file_name(report, ext);
-    // RFC 6266: an ASCII fallback and the UTF-8 name.
-    let ascii: String = name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")),
-        ],
-        body,
-    )
-        .into_response()
+    export::download(&export::file_name("ankieta", &report.round.partnership, &report.round.period, ext), content_type, body)
 }
 
 async fn exportable(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<SurveyReport, AppError> {
@@ -822,13 +795,9 @@ async fn exportable(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Su
     responses((status = 200, content_type = "text/csv"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn export_csv(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let report = exportable(&state, &user, id).await?;
-    // A BOM so that spreadsheet programs open the Polish letters as UTF-8.
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    for row in export_rows(&report, lang) {
-        w.write_record(&row).map_err(internal)?;
-    }
-    let body = w.into_inner().map_err(internal)?;
-    Ok(download(&report, "csv", "text/csv; charset=utf-8", body))
+    let rows: Vec<Vec<String>> = export_rows(&report, lang).into_iter().map(Vec::from).collect();
+    let body = export::csv(&rows)?;
+    Ok(download(&report, "csv", export::CSV, body))
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{id}/results.xlsx", tag = "survey",
@@ -837,27 +806,9 @@ pub async fn export_csv(State(state): State<AppState>, user: CurrentUser, Reques
         (status = 404, body = Problem)))]
 pub async fn export_xlsx(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let report = exportable(&state, &user, id).await?;
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(report.round.period.as_str()).map_err(internal)?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (i, row) in export_rows(&report, lang).iter().enumerate() {
-        let r = u32::try_from(i).map_err(internal)?;
-        for (c, cell) in row.iter().enumerate() {
-            let c = u16::try_from(c).map_err(internal)?;
-            // Counts and percentages go in as numbers, so the sheet can chart them.
-            match (i, cell.parse::<f64>()) {
-                (0, _) => sheet.write_string_with_format(r, c, cell, &bold).map(|_| ()),
-                (_, Ok(n)) if c >= 2 => sheet.write_number(r, c, n).map(|_| ()),
-                _ => sheet.write_string(r, c, cell).map(|_| ()),
-            }
-            .map_err(internal)?;
-        }
-    }
-    sheet.set_column_width(0, 60).map_err(internal)?;
-    sheet.set_column_width(1, 50).map_err(internal)?;
-    let body = book.save_to_buffer().map_err(internal)?;
-    Ok(download(&report, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body))
+    let rows: Vec<Vec<String>> = export_rows(&report, lang).into_iter().map(Vec::from).collect();
+    let body = export::xlsx(&[export::Sheet { name: report.round.period.as_str(), rows, numbers_from: 2, widths: &[60.0, 50.0] }])?;
+    Ok(download(&report, "xlsx", export::XLSX, body))
 }
 
 #[cfg(test)]

@@ -287,7 +287,7 @@ pub fn t_count(lang: Lang, key: &str, n: usize) -> String {
 
 /// Every label: the app's own, the case documents' and the survey's.
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    STRINGS.iter().chain(crate::docs::labels::STRINGS).chain(crate::survey::labels::STRINGS)
+    STRINGS.iter().chain(crate::docs::labels::STRINGS).chain(crate::survey::labels::STRINGS).chain(crate::report::labels::STRINGS)
 }
 
 pub fn t(lang: Lang, key: &str) -> &str {

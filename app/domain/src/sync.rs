@@ -36,12 +36,13 @@ pub enum DocType {
     Services,
     Effects,
     Path,
+    Support,
 }
 
 impl DocType {
     /// The case documents, in the order the client card shows them.
     pub const CASE_DOCS: &'static [DocType] =
-        &[DocType::Assessment, DocType::Ipd, DocType::Contract, DocType::Services, DocType::Effects, DocType::Path];
+        &[DocType::Assessment, DocType::Ipd, DocType::Contract, DocType::Services, DocType::Effects, DocType::Path, DocType::Support];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,6 +53,7 @@ impl DocType {
             DocType::Services => "services",
             DocType::Effects => "effects",
             DocType::Path => "path",
+            DocType::Support => "support",
         }
     }
 
@@ -68,7 +70,7 @@ impl DocType {
     /// Holds special-category data (GDPR art. 9: health, disability, addiction), so
     /// every read is audited as such.
     pub fn sensitive(self) -> bool {
-        matches!(self, DocType::Assessment | DocType::Contract | DocType::Services | DocType::Path)
+        matches!(self, DocType::Assessment | DocType::Contract | DocType::Services | DocType::Path | DocType::Support)
     }
 }
 

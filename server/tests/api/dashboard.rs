@@ -2,21 +2,11 @@
 //! the limit with override reasons, each kind of due item, indicators, the survey.
 
 use axum::http::StatusCode;
-use domain::docs::doc_id_for;
 use domain::sync::DocType;
-use serde_json::{json, Value};
+use serde_json::json;
 use time::Duration;
 
-use crate::helpers::{Session, TestApp};
-
-async fn create_doc(app: &TestApp, s: &Session, client: uuid::Uuid, doc_type: DocType, data: Value) {
-    let mut data = data;
-    data["client_id"] = json!(client);
-    let body = json!({"device_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(), "written_at": 1_780_000_000_000_i64,
-        "op": "create", "doc_type": doc_type.as_str(), "doc_id": doc_id_for(client, doc_type), "data": data}]});
-    let r = app.post("/api/v1/sync/push", &body, s).await;
-    assert_eq!(r.json()["results"][0]["outcome"]["status"], "applied", "{}", r.text);
-}
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn the_dashboard_shows_caseloads_due_items_and_indicators_from_the_data() {
@@ -35,15 +25,15 @@ async fn the_dashboard_shows_caseloads_due_items_and_indicators_from_the_data() 
 
     let consultant = app.login("consultant.a@test").await;
     let (c1, c2) = (clients[0], clients[1]);
-    create_doc(&app, &consultant, c1, DocType::Ipd, json!({"date": day(-30), "goal": "Praca", "social": {"tasks_ops": [
+    app.create_doc(&consultant, c1, DocType::Ipd, json!({"date": day(-30), "goal": "Praca", "social": {"tasks_ops": [
         {"id": "a", "task": "Kurs obsługi kasy", "owner": "ops", "from": day(-20), "to": day(5)},
         {"id": "b", "task": "Zaświadczenie lekarskie", "owner": "ops", "from": day(-20), "to": day(-2)},
         {"id": "c", "task": "Zrobione", "owner": "ops", "from": day(-20), "to": day(-2), "done": true},
         {"id": "d", "task": "Później", "owner": "ops", "from": day(-20), "to": day(60)}]}})).await;
-    create_doc(&app, &consultant, c1, DocType::Contract, json!({"date": day(-60), "evaluations": [
+    app.create_doc(&consultant, c1, DocType::Contract, json!({"date": day(-60), "evaluations": [
         {"id": "e1", "date": day(-30), "outcome": "on_track", "next_date": day(3)}]})).await;
     let employed = today + Duration::days(10) - Duration::days(365);
-    create_doc(&app, &consultant, c2, DocType::Effects, json!({"employment_date": employed.to_string(),
+    app.create_doc(&consultant, c2, DocType::Effects, json!({"employment_date": employed.to_string(),
         "rows": [{"id": "r1", "indicator": "employment", "date": today.to_string(), "evidence": "umowa o pracę"}, {"id": "r2", "indicator": "qualification", "date": today.to_string(), "evidence": "certyfikat"}]})).await;
     // Every client but the first two was registered 40 days ago and has had no note or service since.
     sqlx::query("UPDATE clients SET created_at = created_at - 3456000 WHERE id NOT IN ($1, $2)")

@@ -24,6 +24,7 @@ pub struct Response {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -99,7 +100,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        Response { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+        Response { status, headers, text: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     pub async fn request(&self, method: Method, path: &str, body: Option<&Value>, session: Option<&Session>) -> Response {
@@ -165,5 +166,16 @@ impl TestApp {
     pub async fn insert_client(&self, body: &Value) -> Uuid {
         let input: ClientInput = serde_json::from_value(body.clone()).expect("input");
         seed::client(&self.db, &input, self.coordinator_a).await.expect("insert")
+    }
+
+    /// Writes a case document through the sync engine, as a device would; on a
+    /// document that exists the fields merge into it.
+    pub async fn create_doc(&self, s: &Session, client: Uuid, doc_type: domain::sync::DocType, data: Value) {
+        let mut data = data;
+        data["client_id"] = serde_json::json!(client);
+        let body = serde_json::json!({"device_id": Uuid::now_v7(), "mutations": [{"id": Uuid::now_v7(), "written_at": 1_780_000_000_000_i64,
+            "op": "create", "doc_type": doc_type.as_str(), "doc_id": domain::docs::doc_id_for(client, doc_type), "data": data}]});
+        let r = self.post("/api/v1/sync/push", &body, s).await;
+        assert_eq!(r.json()["results"][0]["outcome"]["status"], "applied", "{}", r.text);
     }
 }

@@ -94,6 +94,15 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("GET", "/api/v1/surveys/{id}/results" | "/api/v1/surveys/{id}/results.csv" | "/api/v1/surveys/{id}/results.xlsx" | "/api/v1/surveys/{id}/qr.svg") => {
                     (path.replace("{id}", &round_id), json!(null), &[StatusCode::NOT_FOUND])
                 }
+                ("GET" | "PUT", "/api/v1/partnerships/{id}/reports/{month}")
+                | ("GET", "/api/v1/partnerships/{id}/reports/{month}/export.xlsx" | "/api/v1/partnerships/{id}/reports/{month}/export.csv") => (
+                    path.replace("{id}", &app.partnership_a.to_string()).replace("{month}", "2026-10"),
+                    json!({"base": {}, "narrative": {"realised": "Tajemnicza"}}),
+                    &[StatusCode::NOT_FOUND],
+                ),
+                ("GET", "/api/v1/partnerships/{id}/indicators/{year}" | "/api/v1/partnerships/{id}/indicators/{year}/export.xlsx" | "/api/v1/partnerships/{id}/indicators/{year}/export.csv") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()).replace("{year}", "2026"), json!(null), &[StatusCode::NOT_FOUND])
+                }
                 other => panic!("route {other:?} is not covered by the scoping test: add it here"),
             };
             let body = if method == Method::GET { None } else { Some(&body) };
@@ -107,7 +116,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                     .header("x-csrf-token", &outsider.csrf)
                     .header("if-match", "\"1\"")
                     .header("content-type", "application/json")
-                    .body(axum::body::Body::from(secret.to_string()))
+                    .body(axum::body::Body::from(body.map(|b| b.to_string()).unwrap_or_default()))
                     .expect("request");
                 r = app.raw(req).await;
             }
@@ -134,6 +143,8 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
         .await
         .expect("rounds");
     assert_eq!((rounds, codes), (1, 0));
+    let (reports,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reports").fetch_one(&app.db.pool).await.expect("reports");
+    assert_eq!(reports, 0);
     let (open,): (i64,) = sqlx::query_as("SELECT closed FROM survey_periods").fetch_one(&app.db.pool).await.expect("open");
     assert_eq!(open, 0);
 }
@@ -148,7 +159,7 @@ async fn every_documented_route_exists_and_needs_a_session() {
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("methods").keys() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-            let uri = path.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{revision}", "1").replace("{token}", "unknown");
+            let uri = path.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{revision}", "1").replace("{token}", "unknown").replace("{month}", "2026-10").replace("{year}", "2026");
             let body = json!({});
             let r = app.request(method.clone(), &uri, (method != Method::GET).then_some(&body), None).await;
             // An unknown survey link answers 404 by design; the survey tests show those routes work.

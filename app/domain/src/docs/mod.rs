@@ -17,6 +17,7 @@ pub mod ipd;
 pub mod labels;
 pub mod path;
 pub mod services;
+pub mod support;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -115,6 +116,7 @@ pub fn empty(doc_type: DocType, client: Uuid) -> Value {
         DocType::Services => serde_json::to_value(services::Services::default()),
         DocType::Effects => serde_json::to_value(effects::Effects::default()),
         DocType::Path => serde_json::to_value(path::SupportPath::default()),
+        DocType::Support => serde_json::to_value(support::Support::default()),
     };
     let mut v = v.unwrap_or(Value::Null);
     if let Value::Object(o) = &mut v {
@@ -156,6 +158,7 @@ pub fn validate(doc_type: DocType, doc: &Value, lang: Lang, ctx: &DocContext) ->
         DocType::Services => run(doc, lang, |d: &services::Services, c| d.check(c, ctx)),
         DocType::Effects => run(doc, lang, |d: &effects::Effects, c| d.check(c, ctx)),
         DocType::Path => run(doc, lang, |d: &path::SupportPath, c| d.check(c, ctx)),
+        DocType::Support => run(doc, lang, |d: &support::Support, c| d.check(c, ctx)),
     }
 }
 
@@ -351,6 +354,9 @@ mod tests {
             .chain(effects::INDICATORS.iter().map(|k| format!("effect.{k}")))
             .chain(path::DIRECTIONS.iter().map(|k| format!("direction.{k}")))
             .chain(path::STEPS.iter().map(|k| format!("step.{k}")))
+            .chain(support::LABOUR.iter().map(|k| format!("support.labour.{k}")))
+            .chain(support::FEATURES.iter().map(|k| format!("support.feature.{k}")))
+            .chain(support::REASONS.iter().map(|k| format!("support.reason.{k}")))
             .chain(DocType::CASE_DOCS.iter().map(|t| format!("doc.{}", t.as_str())));
         for k in keys {
             assert!(labels::STRINGS.iter().any(|(key, _, _)| *key == k), "no label for {k}");

@@ -331,6 +331,23 @@ impl Period {
         }
     }
 
+    pub fn next(self) -> Period {
+        if self.month == 12 {
+            Period { year: self.year + 1, month: 1 }
+        } else {
+            Period { year: self.year, month: self.month + 1 }
+        }
+    }
+
+    pub fn first_day(self) -> time::Date {
+        let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
+        time::Date::from_calendar_date(self.year, month, 1).unwrap_or(time::Date::MIN)
+    }
+
+    pub fn last_day(self) -> time::Date {
+        self.next().first_day().previous_day().unwrap_or(time::Date::MIN)
+    }
+
     /// "listopad 2026" / "November 2026".
     pub fn label(self, lang: Lang) -> String {
         const PL: [&str; 12] =

@@ -1,7 +1,7 @@
 //! The forms of the case documents, field by field in the order of the official
 //! forms, with their wording. Each is drawn from [`super::fields`] controls.
 
-use domain::docs::{assessment, effects, ipd, path, services};
+use domain::docs::{assessment, effects, ipd, path, services, support};
 use domain::validation::{format_date, parse_iso_date};
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -350,6 +350,38 @@ pub fn PathForm() -> impl IntoView {
                     new_row=|| json!({"date": crate::api::today().to_string()}) row=annotation_row/>
             </fieldset>
         }).collect_view()}
+    }
+}
+
+fn period_row(path: String) -> AnyView {
+    view! {
+        <div class="row">
+            <Text path=format!("{path}/from") label="su.from" date=true/>
+            <Text path=format!("{path}/to") label="su.to" date=true/>
+        </div>
+        <Choice path=format!("{path}/reason") label="su.reason" options=keyed(&support::REASONS, "support.reason")/>
+        <Text path=format!("{path}/reason_text") label="su.reason_text"/>
+        <Text path=format!("{path}/situation") label="su.after" long=true/>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn SupportForm() -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>{tr("su.situation")}</legend>
+            <Choice path="labour" label="su.labour" options=keyed(&support::LABOUR, "support.labour")/>
+            <Multi path="features" label="su.features" options=keyed(&support::FEATURES, "support.feature")/>
+            <p class="hint">{tr("su.features_hint")}</p>
+            <Text path="other_features" label="su.other_features"/>
+        </fieldset>
+        <fieldset>
+            <legend>{tr("su.periods")}</legend>
+            <p class="hint">{tr("su.periods_hint")}</p>
+            <Rows path="periods" title="su.periods" add_label="su.add_period"
+                new_row=|| json!({"from": crate::api::today().to_string()}) row=period_row/>
+        </fieldset>
     }
 }
 

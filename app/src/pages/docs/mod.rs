@@ -38,6 +38,7 @@ pub fn tab_key(t: DocType) -> &'static str {
         DocType::Services => "doc.services",
         DocType::Effects => "doc.effects",
         DocType::Path => "doc.path",
+        DocType::Support => "doc.support",
     }
 }
 
@@ -192,9 +193,10 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
         DocType::Services => view! { <forms::ServicesForm/> }.into_any(),
         DocType::Effects => view! { <forms::EffectsForm/> }.into_any(),
         DocType::Path => view! { <forms::PathForm/> }.into_any(),
+        DocType::Support => view! { <forms::SupportForm/> }.into_any(),
         DocType::Client => ().into_any(),
     };
-    let has_status = !matches!(doc_type, DocType::Services | DocType::Effects);
+    let has_status = !matches!(doc_type, DocType::Services | DocType::Effects | DocType::Support);
     view! {
         <p class="doc-status" id="doc-status" role="status" data-state=move || state.get()>
             {move || t(&format!("doc.state.{}", state.get()))}

@@ -11,6 +11,7 @@ use domain::docs::effects::Effects;
 use domain::docs::ipd::{Ipd, Task};
 use domain::docs::path::SupportPath;
 use domain::docs::services::{Services, CUSTOM_PREFIX};
+use domain::docs::support::Support;
 use domain::docs::{doc_id_for, DocRecord};
 use domain::sync::DocType;
 use domain::validation::{format_date, format_iso_date};
@@ -93,6 +94,7 @@ fn render(doc_type: DocType, v: &Value, name: &str, p: &PartnershipData) -> Opti
         DocType::Services => services(&typed(v)?, name, p),
         DocType::Effects => effects(&typed(v)?, name),
         DocType::Path => path(&typed(v)?, name),
+        DocType::Support => support(&typed(v)?, name),
         DocType::Client => return None,
     })
 }
@@ -403,6 +405,33 @@ fn path(d: &SupportPath, name: &str) -> AnyView {
                 </section>
             }).collect_view()}
             {signatures(vec![pl("doc.place_date"), pl("doc.signature")])}
+        </article>
+    }
+    .into_any()
+}
+
+fn support(s: &Support, name: &str) -> AnyView {
+    let opt = |prefix: &str, v: &str| if v.is_empty() { String::new() } else { pl(&format!("{prefix}.{v}")) };
+    let mut features: Vec<String> = s.features.iter().map(|f| pl(&format!("support.feature.{f}"))).collect();
+    if !s.other_features.is_empty() {
+        features.push(s.other_features.clone());
+    }
+    view! {
+        <article class="print-doc" data-doc="support" lang="pl">
+            <h2 class="p-title">{pl("doc.support")}</h2>
+            {line(pl("ipd.participant"), name.to_string())}
+            {line(pl("su.labour"), opt("support.labour", &s.labour))}
+            {line(pl("su.features"), features.join("; "))}
+            <table class="p-table">
+                <thead><tr><th>{pl("su.from")}</th><th>{pl("su.to")}</th><th>{pl("su.reason")}</th><th>{pl("su.after")}</th></tr></thead>
+                <tbody>
+                    {s.ordered().into_iter().map(|p| view! {
+                        <tr><td>{date(&p.from)}</td><td>{date(&p.to)}</td>
+                            <td>{[opt("support.reason", &p.reason), p.reason_text.clone()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(": ")}</td>
+                            <td>{p.situation.clone()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
         </article>
     }
     .into_any()

@@ -1,0 +1,101 @@
+//! Downloads of generated tables: CSV that spreadsheet programs open as UTF-8, XLSX
+//! through rust_xlsxwriter, and file names that carry the partnership and period.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::sync::internal;
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const CSV: &str = "text/csv; charset=utf-8";
+
+/// A name as a file-name part: letters and digits kept (Polish ones too), the rest
+/// folded into single dashes.
+pub fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// `<what>-<partnership>-<period>.<ext>`.
+pub fn file_name(what: &str, partnership: &str, period: &str, ext: &str) -> String {
+    format!("{what}-{}-{period}.{ext}", slug(partnership))
+}
+
+pub fn download(name: &str, content_type: &'static str, body: Vec<u8>) -> Response {
+    // RFC 6266: an ASCII fallback and the UTF-8 name.
+    let ascii: String = name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Rows as CSV, with a BOM so that spreadsheet programs read the Polish letters.
+pub fn csv(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
+    // Flexible: a file may hold several tables of different widths, one after another.
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(b"\xEF\xBB\xBF".to_vec());
+    for row in rows {
+        w.write_record(row).map_err(internal)?;
+    }
+    w.into_inner().map_err(internal)
+}
+
+/// One worksheet of a workbook: its name, its rows (the first one is the header,
+/// in bold) and the first column whose numbers go in as numbers, so the sheet can
+/// sum and chart them.
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub rows: Vec<Vec<String>>,
+    pub numbers_from: u16,
+    pub widths: &'a [f64],
+}
+
+pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, AppError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold().set_text_wrap();
+    let wrap = rust_xlsxwriter::Format::new().set_text_wrap();
+    for s in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(s.name).map_err(internal)?;
+        for (i, row) in s.rows.iter().enumerate() {
+            let r = u32::try_from(i).map_err(internal)?;
+            for (c, cell) in row.iter().enumerate() {
+                let c = u16::try_from(c).map_err(internal)?;
+                match (i, cell.parse::<f64>()) {
+                    (0, _) => sheet.write_string_with_format(r, c, cell, &bold).map(|_| ()),
+                    (_, Ok(n)) if c >= s.numbers_from => sheet.write_number(r, c, n).map(|_| ()),
+                    _ => sheet.write_string_with_format(r, c, cell, &wrap).map(|_| ()),
+                }
+                .map_err(internal)?;
+            }
+        }
+        for (c, w) in s.widths.iter().enumerate() {
+            sheet.set_column_width(u16::try_from(c).map_err(internal)?, *w).map_err(internal)?;
+        }
+    }
+    book.save_to_buffer().map_err(internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_polish_letters_and_fold_the_rest() {
+        assert_eq!(file_name("raport-monitoringu", "Partnerstwo „Łódź / Bałuty”", "2026-10", "xlsx"), "raport-monitoringu-Partnerstwo-Łódź-Bałuty-2026-10.xlsx");
+    }
+}
