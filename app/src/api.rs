@@ -160,6 +160,12 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B, versio
 }
 
 /// Today's date on this device, for validation that needs it.
+/// A save the server merges field by field from what the device started from, so
+/// it needs no version: nobody's text is replaced without a conflict.
+pub async fn put_merged<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    send(with_headers(gloo_net::http::Request::put(path)).json(body)).await
+}
+
 pub fn today() -> time::Date {
     let now = js_sys::Date::new_0();
     time::Date::from_calendar_date(

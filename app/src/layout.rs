@@ -58,6 +58,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <A href="/clients/new">{tr("nav.new_client")}</A>
                     <Show when=steers>
                         <A href="/dashboard">{tr("nav.dashboard")}</A>
+                        <A href="/reports">{tr("nav.reports")}</A>
                         <A href="/audit">{tr("nav.audit")}</A>
                         <A href="/devices">{tr("nav.devices")}</A>
                     </Show>

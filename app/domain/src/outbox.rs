@@ -16,6 +16,8 @@ use crate::api::{ClientRecord, Membership};
 use crate::docs::{client_of, doc_id_for, DocContext, DocRecord};
 use crate::i18n::Lang;
 use crate::merge::diff;
+use crate::report::draft::ReportDraft;
+use crate::report::MonthlyReport;
 use crate::sync::{validate_doc, validate_note, Caseload, ConflictView, DocType, Mutation, MutationResult, Note, Op, Outcome};
 use crate::validation::FieldError;
 
@@ -41,6 +43,9 @@ pub struct DeviceStore {
     /// When the last sync finished (ms since the epoch).
     #[serde(default)]
     pub last_sync: Option<i64>,
+    /// Monthly reports' narratives written on this device.
+    #[serde(default)]
+    pub reports: Vec<ReportDraft>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,7 +164,19 @@ impl DeviceStore {
 
     /// Changes waiting to be sent.
     pub fn waiting(&self) -> usize {
-        self.outbox.len()
+        self.outbox.len() + self.reports.iter().filter(|r| r.waiting()).count()
+    }
+
+    /// A report's draft on this device, made from the server's copy if there is none.
+    pub fn report(&mut self, partnership: Uuid, month: &str, server: Option<&MonthlyReport>) -> &mut ReportDraft {
+        let i = match self.reports.iter().position(|r| r.is(partnership, month)) {
+            Some(i) => i,
+            None => {
+                self.reports.push(ReportDraft::new(partnership, month.to_string(), server.cloned()));
+                self.reports.len() - 1
+            }
+        };
+        &mut self.reports[i]
     }
 
     pub fn open_conflicts(&self) -> usize {

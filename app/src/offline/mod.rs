@@ -15,6 +15,9 @@ use std::time::Duration;
 
 use domain::api::{ClientRecord, Me};
 use domain::outbox::{DeviceStore, STORE_SCHEMA};
+use domain::report::draft::ReportDraft;
+use domain::report::{MonthlyReport, Narrative, ReportSave, ReportSaved};
+use domain::validation::FieldError;
 use domain::sync::{Caseload, DocType, PushRequest, PushResponse};
 use gloo_storage::{LocalStorage as Browser, Storage};
 use leptos::prelude::*;
@@ -393,6 +396,44 @@ impl Offline {
         self.sync_soon(1500);
     }
 
+    /// A report's narrative typed on this device: kept encrypted, sent soon.
+    pub fn edit_report(self, partnership: Uuid, month: &str, server: Option<MonthlyReport>, local: Narrative) {
+        self.mutate(|s| s.report(partnership, month, server.as_ref()).edit(local));
+        self.sync_soon(1500);
+    }
+
+    /// The server's copy of a report, kept to read and write it offline; it becomes
+    /// the draft unless the device has changes of its own.
+    pub fn keep_report(self, server: MonthlyReport) {
+        let (p, m) = (server.partnership_id, server.month.clone());
+        self.mutate(|s| s.report(p, &m, Some(&server)).refresh(server));
+    }
+
+    pub fn finalise_report(self, partnership: Uuid, month: &str) {
+        self.mutate(|s| s.report(partnership, month, None).finalise = true);
+        self.sync_soon(200);
+    }
+
+    pub fn resolve_report(self, partnership: Uuid, month: &str, field: &str, keep_mine: bool) {
+        self.mutate(|s| s.report(partnership, month, None).resolve(field, keep_mine));
+        self.sync_soon(1500);
+    }
+
+    /// Forgets the device's changes to a report (after the server refused them for good).
+    pub fn discard_report(self, partnership: Uuid, month: &str) {
+        self.mutate(|s| {
+            let d = s.report(partnership, month, None);
+            d.local = d.base.clone();
+            d.finalise = false;
+            d.conflicts.clear();
+            d.errors.clear();
+        });
+    }
+
+    pub fn report_draft(self, partnership: Uuid, month: &str) -> Option<ReportDraft> {
+        self.store.with(|s| s.as_ref().and_then(|s| s.reports.iter().find(|r| r.is(partnership, month)).cloned()))
+    }
+
     pub fn add_note(self, client: Uuid, text: String) {
         self.mutate(|s| {
             s.add_note(client, text, now_ms());
@@ -535,6 +576,7 @@ impl Offline {
             done += n;
             self.phase.set(Phase::Syncing { done, total: total.max(done) });
         }
+        self.send_reports().await?;
         let mut caseload: Caseload = api::get("/api/v1/sync/caseload").await.map_err(|e| match e {
             ApiError::Unauthorized => SyncError::SignedOut,
             other => SyncError::Failed(other.message()),
@@ -564,6 +606,40 @@ impl Offline {
             }
         });
         self.write().await;
+        Ok(())
+    }
+
+    /// Sends the reports' narratives that wait on the device, one save each.
+    async fn send_reports(self) -> Result<(), SyncError> {
+        let ready: Vec<(Uuid, String, ReportSave)> = self.store.with_untracked(|s| {
+            s.as_ref().map(|s| s.reports.iter().filter(|r| r.ready()).map(|r| (r.partnership_id, r.month.clone(), r.request())).collect()).unwrap_or_default()
+        });
+        for (p, month, req) in ready {
+            let answer = api::put_merged::<_, ReportSaved>(&format!("/api/v1/partnerships/{p}/reports/{month}"), &req).await;
+            let refused = |message: String| vec![FieldError { pointer: String::new(), code: "refused".into(), message }];
+            let errors = match answer {
+                Ok(saved) => {
+                    self.store.update(|s| {
+                        if let Some(s) = s {
+                            s.report(p, &month, None).saved(&req, saved);
+                        }
+                    });
+                    None
+                }
+                Err(ApiError::Unauthorized) => return Err(SyncError::SignedOut),
+                Err(ApiError::Invalid(errors, _)) => Some(errors),
+                Err(e @ (ApiError::Conflict(_) | ApiError::Forbidden(_) | ApiError::NotFound)) => Some(refused(e.message())),
+                Err(other) => return Err(SyncError::Failed(other.message())),
+            };
+            if let Some(errors) = errors {
+                self.store.update(|s| {
+                    if let Some(s) = s {
+                        s.report(p, &month, None).errors = errors;
+                    }
+                });
+            }
+            self.write().await;
+        }
         Ok(())
     }
 

@@ -9,5 +9,6 @@ pub mod device;
 pub mod devices;
 pub mod docs;
 pub mod login;
+pub mod report;
 pub mod survey;
 mod widgets;

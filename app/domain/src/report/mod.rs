@@ -8,6 +8,7 @@
 //! registration), as on the form: the report goes to the partnership's management and funders, who need no
 //! names.
 
+pub mod draft;
 pub mod labels;
 
 use serde::{Deserialize, Serialize};
@@ -270,8 +271,33 @@ pub const SECTIONS: [(&str, &str); 8] = [
 ];
 
 impl Narrative {
+    fn slot(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "number" => &mut self.number,
+            "author" => &mut self.author,
+            "voivodeship" => &mut self.voivodeship,
+            "county" => &mut self.county,
+            "municipality" => &mut self.municipality,
+            "planned" => &mut self.planned,
+            "realised" => &mut self.realised,
+            "discrepancies" => &mut self.discrepancies,
+            "risks" => &mut self.risks,
+            "mitigation" => &mut self.mitigation,
+            "next_month" => &mut self.next_month,
+            "development" => &mut self.development,
+            "remarks" => &mut self.remarks,
+            _ => return None,
+        })
+    }
+
+    /// A field's text by its name; empty for a name that is not a field.
     pub fn section(&self, key: &str) -> &str {
         match key {
+            "number" => &self.number,
+            "author" => &self.author,
+            "voivodeship" => &self.voivodeship,
+            "county" => &self.county,
+            "municipality" => &self.municipality,
             "planned" => &self.planned,
             "realised" => &self.realised,
             "discrepancies" => &self.discrepancies,
@@ -281,6 +307,12 @@ impl Narrative {
             "development" => &self.development,
             "remarks" => &self.remarks,
             _ => "",
+        }
+    }
+
+    pub fn set(&mut self, key: &str, text: String) {
+        if let Some(slot) = self.slot(key) {
+            *slot = text;
         }
     }
 
