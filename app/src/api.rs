@@ -166,6 +166,14 @@ pub async fn put_merged<B: Serialize, T: DeserializeOwned>(path: &str, body: &B)
     send(with_headers(gloo_net::http::Request::put(path)).json(body)).await
 }
 
+/// The device's calendar day (on the server, while rendering a page: the server's).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The device's calendar day (on the server, while rendering a page: the server's).
+#[cfg(target_arch = "wasm32")]
 pub fn today() -> time::Date {
     let now = js_sys::Date::new_0();
     time::Date::from_calendar_date(

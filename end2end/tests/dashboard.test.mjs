@@ -3,7 +3,7 @@
 // indicators table and the latest survey round from the demo data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, uuidv5 } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -11,16 +11,6 @@ after(async () => { await browser?.close(); });
 
 const stamp = Date.now() % 100000;
 
-/** UUID v5 (RFC 9562): how a client's documents get their ids from the client's. */
-async function uuidv5(namespace, name) {
-  const { createHash } = await import('node:crypto');
-  const ns = Buffer.from(namespace.replaceAll('-', ''), 'hex');
-  const h = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name)])).digest().subarray(0, 16);
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
 const TASK = `Zaświadczenie o niekaralności ${stamp}`;
 
 test('a coordinator sees caseloads, an overdue IPD task with its link, indicators and the survey', async () => {

@@ -150,3 +150,31 @@ export async function unlock(page) {
   await page.click('.unlock button[type=submit]');
   await page.waitForSelector('#unlock-password', { state: 'detached' });
 }
+
+/** UUID v5 (RFC 9562): how a client's documents get their ids from the client's. */
+export async function uuidv5(namespace, name) {
+  const { createHash } = await import('node:crypto');
+  const ns = Buffer.from(namespace.replaceAll('-', ''), 'hex');
+  const h = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name)])).digest().subarray(0, 16);
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** Pushes sync mutations with the page's session, as a device would; returns the outcomes. */
+export async function push(page, mutations) {
+  return page.evaluate(async (mutations) => {
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('sciezka_csrf='))?.split('=')[1];
+    const r = await (await fetch('/api/v1/sync/push', {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ device_id: crypto.randomUUID(), mutations }),
+    })).json();
+    return r.results.map((x) => x.outcome.status);
+  }, mutations);
+}
+
+/** A mutation that writes a case document of a client (fields merge into an existing one). */
+export async function docMutation(client, docType, data) {
+  return { id: crypto.randomUUID(), written_at: Date.now(), op: 'create', doc_type: docType, doc_id: await uuidv5(client, docType), data: { ...data, client_id: client } };
+}
