@@ -154,7 +154,7 @@ PY
 (cd end2end && node bench/survey.mjs "http://127.0.0.1:$port" bench@demo bench-password-2026)
 echo "server RSS after the run: $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
 
-echo "== Region scale (issue 7): 500 partnerships, 100,000 clients with their IPD, services (500,000), contracts and effects, 1,500,000 notes"
+echo "== Region scale (issue 7): 500 partnerships, 100,000 clients with their IPD, services (500,000), course of support, assessments, contracts and effects, 1,500,000 notes"
 kill $pid 2>/dev/null || true
 region() {
   local url=$1 label=$2 rport
@@ -176,8 +176,18 @@ for _ in range(200):
 times.sort()
 print(f"dashboard of one partnership ({d['active_clients']} active clients, {len(d['due'])} due items) on {label}: "
       f"p50 {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms")
+month = time.strftime("%Y-%m", time.gmtime(time.time() - 30 * 86400))
+times = []
+for _ in range(50):
+    t = time.perf_counter(); r = json.loads(op.open(f"{base}/api/v1/partnerships/{p}/reports/{month}").read()); times.append((time.perf_counter() - t) * 1000)
+times.sort()
+tb = r["tables"]
+print(f"monthly report {month} of one partnership (IX {len(tb['characteristics'])} clients, X {sum(len(s['services']) for s in tb['services'])} services, "
+      f"XI {len(tb['endings'])} endings) on {label}: p50 {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, max {times[-1]:.1f} ms")
+t = time.perf_counter(); x = op.open(f"{base}/api/v1/partnerships/{p}/reports/{month}/export.xlsx").read()
+print(f"its XLSX export on {label}: {(time.perf_counter() - t) * 1000:.1f} ms, {len(x)} bytes")
 PY
-  echo "server RSS on $label after the dashboard run: $(awk '/VmRSS/{print $2, $3}' /proc/$rpid/status)"
+  echo "server RSS on $label after the dashboard and report runs: $(awk '/VmRSS/{print $2, $3}' /proc/$rpid/status)"
   kill $rpid
 }
 region "sqlite://$dir/region.db" SQLite

@@ -343,6 +343,7 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
     // Documents: IPD, services, and some contracts and effects.
     let day = |d: i64| (today + time::Duration::days(d)).to_string();
     let mut docs: Vec<(String, String, String, &str, String)> = Vec::new();
+    let mut closed: Vec<String> = Vec::new();
     for (n, (cid, pid, _)) in client_ids.iter().enumerate() {
         let client = Uuid::parse_str(cid).map_err(crate::sync::internal)?;
         let k = n as i64;
@@ -351,7 +352,24 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
             {"id": "t2", "task": "Doradztwo", "owner": "ops", "from": day(-60), "to": day(k % 90), "done": k % 3 == 0}]}});
         let services = serde_json::json!({"client_id": cid, "rows": (0..5).map(|s| serde_json::json!(
             {"id": format!("s{s}"), "date": day(-(k * 7 + s * 13) % 360), "service": "job_club", "scope": "grupowe"})).collect::<Vec<_>>()});
-        let mut kinds = vec![("ipd", ipd), ("services", services)];
+        // A quarter of the clients ended support in the last 90 days; every tenth came back.
+        let ended = n % 4 == 0;
+        let mut periods = vec![serde_json::json!({"id": "p1", "from": day(-200 - k % 150),
+            "to": if ended { day(-(k % 90)) } else { String::new() }, "reason": if ended { "employment" } else { "" },
+            "situation": if ended { "Pracuje" } else { "" }})];
+        if ended && n % 10 == 0 {
+            periods.push(serde_json::json!({"id": "p2", "from": day(1 - (k % 90))}));
+        }
+        let support = serde_json::json!({"client_id": cid, "labour": LABOUR_CYCLE[n % LABOUR_CYCLE.len()],
+            "features": if n % 7 == 0 { vec!["single_parent"] } else { vec![] }, "periods": periods});
+        if ended && n % 10 != 0 {
+            closed.push(cid.clone());
+        }
+        let mut kinds = vec![("ipd", ipd), ("services", services), ("support", support)];
+        if n % 3 == 0 {
+            let disability = ["none", "light", "moderate"][(n / 3) % 3];
+            kinds.push(("assessment", serde_json::json!({"client_id": cid, "disability": disability})));
+        }
         if n % 2 == 0 {
             kinds.push(("contract", serde_json::json!({"client_id": cid, "date": day(-120), "evaluations": [
                 {"id": "e1", "date": day(-30), "outcome": "on_track", "next_date": day(k % 60 - 10)}]})));
@@ -384,6 +402,16 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
         }
         q.execute(&mut *tx).await?;
         tx.commit().await?;
+    }
+    // Their status follows the course of support, as the sync engine keeps it.
+    for chunk in closed.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("UPDATE clients SET status = 'closed' WHERE id IN ({})", marks.join(", "));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(id.clone());
+        }
+        q.execute(&mut *conn).await?;
     }
     // Notes, spread over the clients and the last year, in writing order per client.
     let year_ms = 365 * 86_400_000_i64;
@@ -418,4 +446,5 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
     Ok(())
 }
 
+const LABOUR_CYCLE: [&str; 3] = ["long_term_unemployed", "unemployed", "inactive"];
 const INDICATOR_CYCLE: [&str; 5] = ["employment", "internship", "education", "qualification", "own_job_search"];
