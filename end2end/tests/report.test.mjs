@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import { launch, tablet, signInAt, ownServer, shellCached, unlock, pdfText, push, docMutation } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, shellCached, unlock, pdfText, push, docMutation, clientLinks } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -133,3 +133,43 @@ test('a coordinator generates the monthly report, writes it offline, marks it fi
 async function partnershipOf(page) {
   return page.evaluate(async () => (await (await fetch('/api/v1/auth/me')).json()).memberships.find((m) => ['coordinator', 'administrator'].includes(m.role)).partnership_id);
 }
+
+test('a consultant ends a client\'s support on the tablet and starts it again: the client is closed, then active', async () => {
+  const server = await ownServer();
+  const { context, page } = await tablet(browser);
+  try {
+    await signInAt(page, server.base, 'anna.nowak@mops.demo');
+    const [href] = await clientLinks(page);
+    const status = () => page.evaluate(async (u) => (await (await fetch(u)).json()).status, `/api/v1${href}`);
+    assert.equal(await status(), 'active');
+    await page.goto(`${server.base}${href}?tab=support`);
+    await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    await page.waitForSelector('section.doc[data-doc="support"] #doc-status');
+    await page.tap('label[for="f-labour-long_term_unemployed"]');
+    await page.tap('label[for="f-features-single_parent"]');
+    const yesterday = iso(days(new Date(), -1));
+    await page.tap('#f-periods > button.add-row');
+    const first = page.locator('#f-periods li.row-item').last();
+    await first.locator('input[id$="-from"]').fill(iso(days(new Date(), -90)));
+    await first.locator('input[id$="-to"]').fill(yesterday);
+    await first.locator('label[for$="-reason-employment"]').tap();
+    await first.locator('textarea[id$="-situation"]').fill(`Pracuje w sklepie ${stamp}`);
+    await page.waitForSelector('#doc-status[data-state="synced"]', { timeout: 20000 });
+    assert.equal(await status(), 'closed');
+
+    // Support starts again today: a second period.
+    await page.tap('#f-periods > button.add-row');
+    await page.waitForFunction(() => document.querySelectorAll('#f-periods li.row-item').length === 2);
+    await page.waitForTimeout(300);
+    await page.waitForSelector('#doc-status[data-state="synced"]', { timeout: 20000 });
+    assert.equal(await status(), 'active');
+    // A period may not start before the previous one ended: refused next to the field.
+    await page.locator('#f-periods li.row-item').last().locator('input[id$="-from"]').fill(iso(days(new Date(), -30)));
+    await page.waitForSelector('#doc-status[data-state="invalid"]');
+    assert.match(await page.textContent('#f-periods'), /zaczyna się przed końcem poprzedniego/);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

@@ -589,7 +589,15 @@ impl Offline {
             if is_doc {
                 // A case document of a client outside the caseload: its fresh copy.
                 if let Ok(d) = api::get::<domain::docs::DocRecord>(&format!("/api/v1/documents/{id}")).await {
+                    // Its client too, so the device keeps the document: a client whose
+                    // support just ended has left the caseload but is still being written.
+                    let client = d.client_id;
                     caseload.documents.push(d);
+                    if !in_caseload(&caseload, client) && !others.iter().any(|r: &ClientRecord| r.id == client) {
+                        if let Ok(r) = api::get::<ClientRecord>(&format!("/api/v1/clients/{client}")).await {
+                            others.push(r);
+                        }
+                    }
                 }
                 continue;
             }

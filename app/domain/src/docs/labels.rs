@@ -303,7 +303,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("su.features_hint", "Niepełnosprawność bierze się z bilansu (stopień niepełnosprawności).", "Disability comes from the assessment (degree of disability)."),
     ("su.periods", "Okresy udzielania wsparcia", "Periods of support"),
     ("su.periods_hint", "Zakończenie wsparcia zamyka sprawę klienta; wznowienie to nowy okres.", "Ending support closes the client's case; a restart is a new period."),
-    ("su.add_period", "Wznów wsparcie (nowy okres)", "Restart support (a new period)"),
+    ("su.add_period", "Dodaj okres wsparcia (także wznowienie)", "Add a period of support (also a restart)"),
     ("su.from", "Początek wsparcia", "Support began"),
     ("su.to", "Data zakończenia udzielania wsparcia", "Date support ended"),
     ("su.reason", "Powód zakończenia udzielania wsparcia", "Why support ended"),
