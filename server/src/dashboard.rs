@@ -27,6 +27,9 @@ pub struct Filter {
     pub organisation: Option<Uuid>,
     /// Only this consultant.
     pub consultant: Option<Uuid>,
+    /// The month the indicators end with and the survey is taken from (`YYYY-MM`);
+    /// this month when absent. Due items are always as of today.
+    pub period: Option<String>,
 }
 
 fn uuid(s: &str) -> Option<Uuid> {
@@ -41,6 +44,10 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         return Err(AppError::Forbidden("the dashboard is for coordinators"));
     }
     let today = today();
+    let period = match filter.period.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => Period::parse(p).ok_or_else(|| AppError::BadRequest("the period is written YYYY-MM".into()))?,
+        None => Period::of(today),
+    };
     let mut conn = state.db.pool.acquire().await?;
     let p = id.to_string();
     let wanted = |consultant: Option<Uuid>, organisation: Option<Uuid>| {
@@ -81,11 +88,12 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         .collect();
     dashboard::sort_caseloads(&mut caseloads);
 
-    // The active clients with what the due lists need.
-    let clients: Vec<(String, String, Option<String>, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT c.id, c.display_name, c.key_consultant_id, COALESCE(u.display_name, ''), u.organisation_id, c.created_at
+    // The clients with what the due lists need; those whose support ended count only
+    // in the indicators of the months they reached them.
+    let clients: Vec<(String, String, Option<String>, String, Option<String>, i64, String)> = sqlx::query_as(
+        "SELECT c.id, c.display_name, c.key_consultant_id, COALESCE(u.display_name, ''), u.organisation_id, c.created_at, c.status
          FROM clients c LEFT JOIN users u ON u.id = c.key_consultant_id
-         WHERE c.partnership_id = $1 AND c.status = 'active'",
+         WHERE c.partnership_id = $1",
     )
     .bind(&p)
     .fetch_all(&mut *conn)
@@ -103,10 +111,15 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         .filter_map(|(c, ms)| Some((c, time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok()?.date())))
         .collect();
 
+    let clients: Vec<_> =
+        clients.into_iter().filter(|(_, _, kc, _, org, _, _)| wanted(kc.as_deref().and_then(uuid), org.as_deref().and_then(uuid))).collect();
+    let mut effects: Vec<Effects> = Vec::new();
+    let chosen: std::collections::HashSet<&str> = clients.iter().map(|c| c.0.as_str()).collect();
     let mut facts: HashMap<String, ClientFacts> = clients
-        .into_iter()
-        .filter(|(_, _, kc, _, org, _)| wanted(kc.as_deref().and_then(uuid), org.as_deref().and_then(uuid)))
-        .filter_map(|(cid, name, kc, consultant, _, created)| {
+        .iter()
+        .filter(|c| c.6 == "active")
+        .cloned()
+        .filter_map(|(cid, name, kc, consultant, _, created, _)| {
             let registered = time::OffsetDateTime::from_unix_timestamp(created).ok()?.date();
             let f = ClientFacts {
                 id: uuid(&cid)?,
@@ -123,6 +136,11 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         })
         .collect();
     for (cid, doc_type, data) in docs {
+        if doc_type == "effects" && chosen.contains(cid.as_str()) {
+            if let Ok(e) = serde_json::from_str::<Effects>(&data) {
+                effects.push(e);
+            }
+        }
         let Some(f) = facts.get_mut(&cid) else { continue };
         match doc_type.as_str() {
             "ipd" => f.ipd = serde_json::from_str(&data).ok(),
@@ -137,16 +155,17 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     }
     let facts: Vec<ClientFacts> = facts.into_values().collect();
     let due = dashboard::due_list(&facts, today);
-    let effects: Vec<&Effects> = facts.iter().filter_map(|f| f.effects.as_ref()).collect();
-    let indicators = dashboard::indicators(&effects, &dashboard::months_ending(Period::of(today), 6));
+    let effects: Vec<&Effects> = effects.iter().collect();
+    let indicators = dashboard::indicators(&effects, &dashboard::months_ending(period, 6));
 
     let latest: Option<(String, String, i64)> = sqlx::query_as(
         "SELECT s.id, s.period, COALESCE(n.n, 0) FROM survey_periods s
          LEFT JOIN survey_counters n ON n.survey_id = s.id AND n.question = $2 AND n.choice = $2
-         WHERE s.partnership_id = $1 ORDER BY s.period DESC LIMIT 1",
+         WHERE s.partnership_id = $1 AND s.period <= $3 ORDER BY s.period DESC LIMIT 1",
     )
     .bind(&p)
     .bind(ALL)
+    .bind(period.to_string())
     .fetch_optional(&mut *conn)
     .await?;
     let survey = latest.and_then(|(sid, period, n)| {
@@ -158,6 +177,7 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     Ok(ApiJson(Dashboard {
         partnership_id: id,
         today: today.to_string(),
+        period: period.to_string(),
         active_clients: i64::try_from(facts.len()).unwrap_or(i64::MAX),
         caseloads,
         due,

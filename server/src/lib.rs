@@ -16,6 +16,7 @@ pub mod history;
 pub mod lang;
 pub mod openapi;
 pub mod partnership;
+pub mod partnership_doc;
 pub mod report;
 pub mod seed;
 pub mod survey;

@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{audit, auth, client, dashboard, device, document, history, partnership, report, survey, sync, AppState};
+use crate::{audit, auth, client, dashboard, device, document, history, partnership, partnership_doc, report, survey, sync, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(partnership::consultants))
         .routes(routes!(dashboard::get))
         .routes(routes!(report::get, report::save))
+        .routes(routes!(partnership_doc::overview))
+        .routes(routes!(partnership_doc::get, partnership_doc::save))
+        .routes(routes!(partnership_doc::sign))
+        .routes(routes!(partnership_doc::withdraw))
+        .routes(routes!(partnership_doc::propose))
+        .routes(routes!(partnership_doc::consent))
         .routes(routes!(report::export_xlsx))
         .routes(routes!(report::export_csv))
         .routes(routes!(report::indicators))

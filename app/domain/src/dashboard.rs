@@ -201,14 +201,16 @@ pub fn sort_caseloads(rows: &mut [CaseloadRow]) {
 pub struct Dashboard {
     pub partnership_id: Uuid,
     pub today: String,
+    /// The month the indicators end with and the survey belongs to (`YYYY-MM`).
+    pub period: String,
     pub active_clients: i64,
     pub caseloads: Vec<CaseloadRow>,
     pub due: Vec<DueItem>,
-    /// The last six months, oldest first.
+    /// The six months ending with `period`, oldest first.
     pub indicators: Vec<IndicatorMonth>,
     /// The indicator codes, in the order of `IndicatorMonth::counts`.
     pub indicator_codes: Vec<String>,
-    /// The latest survey round with results, if any: its id, month and respondents.
+    /// The latest survey round up to `period`, if any: its id, month and respondents.
     pub survey: Option<SurveySummary>,
 }
 

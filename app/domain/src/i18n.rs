@@ -205,6 +205,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("dash.title", "Pulpit koordynatora", "Coordinator's dashboard"),
     ("dash.organisation", "Organizacja partnerska", "Partner organisation"),
     ("dash.consultant", "Konsultant", "Consultant"),
+    ("dash.period", "Miesiąc (wskaźniki i ankieta)", "Month (indicators and survey)"),
     ("dash.all", "Wszystkie", "All"),
     ("dash.caseloads", "Obciążenie konsultantów", "Consultants' caseloads"),
     ("dash.caseloads_hint", "Aktywni klienci na konsultanta wobec limitu 15 (grupa lub instytucja liczy się jako jeden); przeciążeni na początku.", "Active clients per consultant against the limit of 15 (a group or an institution counts as one); overloaded first."),
@@ -287,7 +288,7 @@ pub fn t_count(lang: Lang, key: &str, n: usize) -> String {
 
 /// Every label: the app's own, the case documents' and the survey's.
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    STRINGS.iter().chain(crate::docs::labels::STRINGS).chain(crate::survey::labels::STRINGS).chain(crate::report::labels::STRINGS)
+    STRINGS.iter().chain(crate::docs::labels::STRINGS).chain(crate::survey::labels::STRINGS).chain(crate::report::labels::STRINGS).chain(crate::partnership::labels::STRINGS)
 }
 
 pub fn t(lang: Lang, key: &str) -> &str {

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod org;
 pub mod survey;
 pub mod outbox;
+pub mod partnership;
 pub mod report;
 pub mod sync;
 pub mod validation;

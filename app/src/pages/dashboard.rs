@@ -32,8 +32,9 @@ pub fn DashboardPage() -> impl IntoView {
     let partnership = steered_partnership(chosen);
     let organisation = RwSignal::new(String::new());
     let consultant = RwSignal::new(String::new());
+    let period = RwSignal::new(String::new());
     let data = LocalResource::new(move || {
-        let (p, o, c) = (partnership(), organisation.get(), consultant.get());
+        let (p, o, c, m) = (partnership(), organisation.get(), consultant.get(), period.get());
         async move {
             let Some(p) = p else { return Ok(None) };
             let mut q = Vec::new();
@@ -42,6 +43,9 @@ pub fn DashboardPage() -> impl IntoView {
             }
             if !c.is_empty() {
                 q.push(format!("consultant={c}"));
+            }
+            if !m.is_empty() {
+                q.push(format!("period={m}"));
             }
             api::get::<Dashboard>(&format!("/api/v1/partnerships/{p}/dashboard?{}", q.join("&"))).await.map(Some)
         }
@@ -73,12 +77,23 @@ pub fn DashboardPage() -> impl IntoView {
                     }).collect_view())}
                 </select>
             </div>
+            <div class="field">
+                <label for="dash-period">{tr("dash.period")}</label>
+                <input id="dash-period" type="month" prop:value=move || period.get()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if v.is_empty() || Period::parse(&v).is_some() {
+                            period.set(v);
+                        }
+                    }/>
+            </div>
+            <a class="button secondary" href="/reports" id="to-reports">{tr("nav.reports")}</a>
         </div>
         {move || match data.get() {
             None | Some(Ok(None)) => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
             Some(Ok(Some(d))) => {
-                let month = Period::parse(&d.today[..7]).map(|p| p.label(lang.get_untracked())).unwrap_or_default();
+                let month = Period::parse(&d.period).map(|p| p.label(lang.get_untracked())).unwrap_or_default();
                 let active = d.active_clients.max(1) as f64;
                 let latest = d.indicators.last().cloned();
                 view! {

@@ -83,4 +83,19 @@ async fn the_dashboard_shows_caseloads_due_items_and_indicators_from_the_data() 
     // Filters: another consultant has nothing.
     let other = app.get(&format!("{path}?consultant={}", app.coordinator_a), &coord).await.json();
     assert_eq!((other["caseloads"].as_array().map(Vec::len), other["due"].as_array().map(Vec::len)), (Some(0), Some(0)));
+
+    // A period: the six months ending with it; this month's effects are after it.
+    let previous = domain::survey::Period::of(today).previous().to_string();
+    let then = app.get(&format!("{path}?period={previous}"), &coord).await.json();
+    assert_eq!(then["period"], previous.as_str());
+    let last = then["indicators"].as_array().expect("ind").last().expect("month").clone();
+    assert_eq!((last["period"].as_str(), last["counts"][0].as_i64()), (Some(previous.as_str()), Some(0)));
+    assert_eq!(app.get(&format!("{path}?period=2026-13"), &coord).await.status, StatusCode::BAD_REQUEST);
+
+    // A client whose support ended still counts in the months it reached its effects.
+    app.create_doc(&consultant, c2, DocType::Support, json!({"periods": [{"id": "p", "from": "2025-01-01", "to": today.to_string(), "reason": "employment"}]})).await;
+    let after = app.get(&path, &coord).await.json();
+    assert_eq!(after["active_clients"], 15);
+    let last = after["indicators"].as_array().expect("ind").last().expect("month").clone();
+    assert_eq!(last["counts"][0], 1, "employment still counted");
 }

@@ -103,6 +103,28 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("GET", "/api/v1/partnerships/{id}/indicators/{year}" | "/api/v1/partnerships/{id}/indicators/{year}/export.xlsx" | "/api/v1/partnerships/{id}/indicators/{year}/export.csv") => {
                     (path.replace("{id}", &app.partnership_a.to_string()).replace("{year}", "2026"), json!(null), &[StatusCode::NOT_FOUND])
                 }
+                ("GET", "/api/v1/partnerships/{id}/docs") => (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND]),
+                ("GET" | "PUT", "/api/v1/partnerships/{id}/docs/{kind}") => (
+                    path.replace("{id}", &app.partnership_a.to_string()).replace("{kind}", "plan"),
+                    json!({"base": {}, "data": {"goals_now": "Tajemnicza"}}),
+                    &[StatusCode::NOT_FOUND],
+                ),
+                ("POST", "/api/v1/partnerships/{id}/agreement/sign") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!({"organisation_id": uuid::Uuid::now_v7()}), &[StatusCode::NOT_FOUND])
+                }
+                ("POST", "/api/v1/partnerships/{id}/agreement/withdraw") => (
+                    path.replace("{id}", &app.partnership_a.to_string()),
+                    json!({"organisation_id": uuid::Uuid::now_v7(), "notice": "2026-01-01"}),
+                    &[StatusCode::NOT_FOUND],
+                ),
+                ("POST", "/api/v1/partnerships/{id}/agreement/amendments") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!({"text": "Tajemnicza zmiana"}), &[StatusCode::NOT_FOUND])
+                }
+                ("POST", "/api/v1/partnerships/{id}/agreement/amendments/{amendment}/consent") => (
+                    path.replace("{id}", &app.partnership_a.to_string()).replace("{amendment}", &uuid::Uuid::now_v7().to_string()),
+                    json!({"organisation_id": uuid::Uuid::now_v7(), "via": "email"}),
+                    &[StatusCode::NOT_FOUND],
+                ),
                 other => panic!("route {other:?} is not covered by the scoping test: add it here"),
             };
             let body = if method == Method::GET { None } else { Some(&body) };
@@ -143,8 +165,12 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
         .await
         .expect("rounds");
     assert_eq!((rounds, codes), (1, 0));
-    let (reports,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reports").fetch_one(&app.db.pool).await.expect("reports");
-    assert_eq!(reports, 0);
+    let (reports, docs, events): (i64, i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM reports), (SELECT COUNT(*) FROM partnership_docs), (SELECT COUNT(*) FROM agreement_events)")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("reports");
+    assert_eq!((reports, docs, events), (0, 0, 0));
     let (open,): (i64,) = sqlx::query_as("SELECT closed FROM survey_periods").fetch_one(&app.db.pool).await.expect("open");
     assert_eq!(open, 0);
 }
@@ -159,7 +185,7 @@ async fn every_documented_route_exists_and_needs_a_session() {
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("methods").keys() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-            let uri = path.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{revision}", "1").replace("{token}", "unknown").replace("{month}", "2026-10").replace("{year}", "2026");
+            let uri = path.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{revision}", "1").replace("{token}", "unknown").replace("{month}", "2026-10").replace("{year}", "2026").replace("{kind}", "plan").replace("{amendment}", &uuid::Uuid::new_v4().to_string());
             let body = json!({});
             let r = app.request(method.clone(), &uri, (method != Method::GET).then_some(&body), None).await;
             // An unknown survey link answers 404 by design; the survey tests show those routes work.

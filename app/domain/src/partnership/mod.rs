@@ -1,0 +1,195 @@
+//! The partnership's own documents (tools 1, 2, 3 and 9): the agreement, the
+//! coordination-team decision, the action plan with its Gantt schedule and the
+//! internal evaluation questionnaire. Each is written like a case document — on a
+//! device first, merged field by field on the server — and checked by one validation
+//! the browser and the server share.
+
+pub mod agreement;
+pub mod evaluation;
+pub mod labels;
+pub mod plan;
+pub mod team;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::docs::{Check, Partner};
+use crate::i18n::Lang;
+use crate::validation::FieldError;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Agreement,
+    Team,
+    Plan,
+    Evaluation,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Agreement, Kind::Team, Kind::Plan, Kind::Evaluation];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Agreement => "agreement",
+            Kind::Team => "team",
+            Kind::Plan => "plan",
+            Kind::Evaluation => "evaluation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// One agreement, decision and plan per partnership; questionnaires one per
+    /// evaluated period, keyed by its last month.
+    pub fn keyed(self) -> bool {
+        self == Kind::Evaluation
+    }
+}
+
+/// The empty document of a kind, as a new one starts; the plan with the service
+/// process's usual steps.
+pub fn empty(kind: Kind, partners: &[Partner]) -> Value {
+    let v = match kind {
+        Kind::Agreement => serde_json::to_value(agreement::Agreement {
+            parties: partners.iter().map(|p| agreement::Party { id: p.organisation_id.to_string(), name: p.name.clone(), ..Default::default() }).collect(),
+            ..Default::default()
+        }),
+        Kind::Team => serde_json::to_value(team::TeamDecision::default()),
+        Kind::Plan => serde_json::to_value(plan::ActionPlan {
+            process: plan::STEPS.iter().map(|s| plan::Step { id: (*s).to_string(), step: (*s).to_string(), ..Default::default() }).collect(),
+            ..Default::default()
+        }),
+        Kind::Evaluation => serde_json::to_value(evaluation::Evaluation::default()),
+    };
+    v.unwrap_or(Value::Null)
+}
+
+fn malformed(lang: Lang, e: impl std::fmt::Display) -> Vec<FieldError> {
+    vec![FieldError {
+        pointer: String::new(),
+        code: "malformed".into(),
+        message: match lang {
+            Lang::Pl => format!("Dokument ma niepoprawną budowę: {e}"),
+            Lang::En => format!("The document is malformed: {e}"),
+        },
+    }]
+}
+
+/// Reads, checks and normalises a partnership document.
+pub fn validate(kind: Kind, doc: &Value, lang: Lang, partners: &[Partner]) -> Result<Value, Vec<FieldError>> {
+    fn run<T: serde::de::DeserializeOwned + Serialize>(doc: &Value, lang: Lang, check: impl FnOnce(&T, &mut Check)) -> Result<Value, Vec<FieldError>> {
+        let typed: T = serde_json::from_value(doc.clone()).map_err(|e| malformed(lang, e))?;
+        let mut c = Check::new(lang);
+        check(&typed, &mut c);
+        c.errors.into_result(|| ())?;
+        serde_json::to_value(&typed).map_err(|e| malformed(lang, e))
+    }
+    match kind {
+        Kind::Agreement => run(doc, lang, |d: &agreement::Agreement, c| d.check(c, false)),
+        Kind::Team => run(doc, lang, |d: &team::TeamDecision, c| d.check(c, partners, false)),
+        Kind::Plan => run(doc, lang, |d: &plan::ActionPlan, c| d.check(c)),
+        Kind::Evaluation => run(doc, lang, |d: &evaluation::Evaluation, c| d.check(c, partners)),
+    }
+}
+
+/// A stored partnership document as the server sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PartnershipDoc {
+    pub partnership_id: Uuid,
+    pub kind: Kind,
+    /// Empty, or the evaluated period's last month for a questionnaire.
+    pub key: String,
+    /// 0 while nothing has been saved.
+    pub version: i64,
+    pub data: Value,
+    pub updated_by: String,
+    pub updated_at: String,
+    /// The agreement's signatures, notices and amendments; empty for the others.
+    #[serde(default)]
+    pub agreement: Option<AgreementStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AgreementStatus {
+    pub state: agreement::AgreementState,
+    pub signatures: Vec<agreement::Signature>,
+    pub withdrawals: Vec<agreement::Withdrawal>,
+    pub amendments: Vec<agreement::Amendment>,
+}
+
+/// A save: the document as the device started from it and as it is now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DocSave {
+    pub base: Value,
+    pub data: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DocSaved {
+    pub doc: PartnershipDoc,
+    /// Fields someone else changed to something different (JSON Pointers); the
+    /// server kept theirs.
+    pub conflicts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Sign {
+    pub organisation_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Withdraw {
+    pub organisation_id: Uuid,
+    /// The day of the written notice (ISO).
+    pub notice: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Propose {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsentTo {
+    pub organisation_id: Uuid,
+    pub via: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::OrgType;
+
+    #[test]
+    fn an_empty_document_of_every_kind_is_a_valid_draft_and_the_agreement_names_the_partners() {
+        let partners = vec![Partner { organisation_id: Uuid::from_u128(7), name: "MOPS Kielce".into(), org_type: OrgType::Ops }];
+        for k in Kind::ALL {
+            assert!(validate(k, &empty(k, &partners), Lang::Pl, &partners).is_ok(), "{k:?}");
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(empty(Kind::Agreement, &partners)["parties"][0]["name"], "MOPS Kielce");
+        assert_eq!(empty(Kind::Plan, &partners)["process"].as_array().map(Vec::len), Some(6));
+        assert_eq!(validate(Kind::Plan, &serde_json::json!([1]), Lang::En, &partners).unwrap_err()[0].code, "malformed");
+    }
+}

@@ -1,0 +1,419 @@
+//! The partnership's own documents (agreement, coordination-team decision, action
+//! plan, evaluation questionnaires) and the agreement's events. A document is saved
+//! with the text the device started from and merged field by field, like the report;
+//! signatures, notices and consents are recorded by the server with who and when, and
+//! the rules they must follow live in `domain::partnership::agreement`.
+
+use axum::extract::{Path, Query, State};
+use domain::api::Problem;
+use domain::docs::Partner;
+use domain::merge;
+use domain::partnership::agreement::{self, Agreement, Amendment, Consent, Signature, Withdrawal, CONSENT_VIA};
+use domain::partnership::evaluation;
+use domain::partnership::{self as pd, AgreementStatus, ConsentTo, DocSave, DocSaved, Kind, PartnershipDoc, Propose, Sign, Withdraw};
+use domain::survey::Period;
+use domain::validation::{format_timestamp_warsaw, parse_iso_date, FieldError};
+use domain::Lang;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::{Acquire, AnyConnection};
+use uuid::Uuid;
+
+use crate::audit::{self, Action};
+use crate::auth::CurrentUser;
+use crate::error::{ApiJson, ApiResult, AppError};
+use crate::lang::RequestLang;
+use crate::sync::internal;
+use crate::{now, today, AppState};
+
+/// Longest amendment text.
+const MAX_AMENDMENT: usize = 5_000;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct KeyQuery {
+    /// For a questionnaire: the last month of the evaluated period (`YYYY-MM`).
+    #[serde(default)]
+    pub key: String,
+}
+
+fn kind_of(s: &str) -> Result<Kind, AppError> {
+    Kind::parse(s).ok_or(AppError::NotFound)
+}
+
+fn key_for(kind: Kind, key: &str) -> Result<String, AppError> {
+    match (kind.keyed(), key.is_empty()) {
+        (true, _) => Period::parse(key).map(|p| p.to_string()).ok_or_else(|| AppError::BadRequest("a questionnaire is named by the last month it covers, YYYY-MM".into())),
+        (false, true) => Ok(String::new()),
+        (false, false) => Err(AppError::BadRequest("only questionnaires have a key".into())),
+    }
+}
+
+fn invalid(lang: Lang, pointer: &str, code: &str, pl: &str, en: &str) -> AppError {
+    AppError::Invalid { errors: vec![FieldError { pointer: pointer.into(), code: code.into(), message: if lang == Lang::Pl { pl.into() } else { en.into() } }], lang }
+}
+
+/// The organisation the user works for.
+async fn organisation_of(conn: &mut AnyConnection, user: &CurrentUser) -> Result<Uuid, AppError> {
+    let (org,): (String,) = sqlx::query_as("SELECT organisation_id FROM users WHERE id = $1").bind(user.id.to_string()).fetch_one(&mut *conn).await?;
+    Uuid::parse_str(&org).map_err(internal)
+}
+
+async fn partners(conn: &mut AnyConnection, p: Uuid) -> Result<Vec<Partner>, AppError> {
+    Ok(crate::document::partnership_context(conn, p).await?.0)
+}
+
+type Stored = (String, i64, String, i64);
+
+async fn stored(conn: &mut AnyConnection, p: Uuid, kind: Kind, key: &str) -> Result<Option<Stored>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT d.data, d.version, u.display_name, d.updated_at FROM partnership_docs d JOIN users u ON u.id = d.updated_by
+         WHERE d.partnership_id = $1 AND d.kind = $2 AND d.doc_key = $3",
+    )
+    .bind(p.to_string())
+    .bind(kind.as_str())
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+async fn agreement_of(conn: &mut AnyConnection, p: Uuid) -> Result<Agreement, AppError> {
+    match stored(conn, p, Kind::Agreement, "").await? {
+        Some((data, ..)) => serde_json::from_str(&data).map_err(internal),
+        None => serde_json::from_value(pd::empty(Kind::Agreement, &partners(conn, p).await?)).map_err(internal),
+    }
+}
+
+async fn status(conn: &mut AnyConnection, p: Uuid, a: &Agreement) -> Result<AgreementStatus, AppError> {
+    let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT e.id, e.event, e.organisation_id, e.amendment_id, e.detail, u.display_name, e.at FROM agreement_events e
+         JOIN users u ON u.id = e.user_id WHERE e.partnership_id = $1 ORDER BY e.at, e.id",
+    )
+    .bind(p.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let (mut signatures, mut withdrawals, mut amendments) = (Vec::new(), Vec::new(), Vec::<Amendment>::new());
+    let mut consents: Vec<(String, Consent)> = Vec::new();
+    for (id, event, org, amendment, detail, by, at) in rows {
+        let org = Uuid::parse_str(&org).ok();
+        let at = format_timestamp_warsaw(at);
+        match (event.as_str(), org) {
+            ("signature", Some(o)) => signatures.push(Signature { organisation_id: o, by, at }),
+            ("withdrawal", Some(o)) => withdrawals.push(Withdrawal { organisation_id: o, notice: detail, by, at }),
+            ("consent", Some(o)) => consents.push((amendment, Consent { organisation_id: o, via: detail, by, at })),
+            ("amendment", _) => amendments.push(Amendment {
+                id: Uuid::parse_str(&id).map_err(internal)?,
+                text: detail,
+                proposed_by: by,
+                proposed_at: at,
+                consents: Vec::new(),
+                in_effect: false,
+            }),
+            _ => {}
+        }
+    }
+    let current = agreement::current_parties(a, &withdrawals);
+    for am in &mut amendments {
+        am.consents = consents.iter().filter(|(id, _)| *id == am.id.to_string()).map(|(_, c)| c.clone()).collect();
+        am.in_effect = agreement::in_effect(&am.consents, &current);
+    }
+    Ok(AgreementStatus { state: agreement::state(a, &signatures, &withdrawals), signatures, withdrawals, amendments })
+}
+
+async fn assemble(conn: &mut AnyConnection, p: Uuid, kind: Kind, key: &str) -> Result<PartnershipDoc, AppError> {
+    let row = stored(conn, p, kind, key).await?;
+    let (data, version, updated_by, updated_at) = match row {
+        Some((data, version, by, at)) => (serde_json::from_str(&data).map_err(internal)?, version, by, format_timestamp_warsaw(at)),
+        None => (pd::empty(kind, &partners(conn, p).await?), 0, String::new(), String::new()),
+    };
+    let agreement = match kind {
+        Kind::Agreement => {
+            let a: Agreement = serde_json::from_value(data.clone()).map_err(internal)?;
+            Some(status(conn, p, &a).await?)
+        }
+        _ => None,
+    };
+    Ok(PartnershipDoc { partnership_id: p, kind, key: key.to_string(), version, data, updated_by, updated_at, agreement })
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/docs/{kind}", tag = "partnership documents",
+    params(("id" = Uuid, Path, description = "partnership"), ("kind" = String, Path, description = "agreement, team, plan or evaluation"), KeyQuery),
+    responses((status = 200, body = PartnershipDoc), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn get(State(state): State<AppState>, user: CurrentUser, Path((id, kind)): Path<(Uuid, String)>, Query(q): Query<KeyQuery>) -> ApiResult<PartnershipDoc> {
+    user.role_in(id)?;
+    let kind = kind_of(&kind)?;
+    let key = key_for(kind, &q.key)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let doc = assemble(&mut conn, id, kind, &key).await?;
+    audit::record(&mut conn, &user, id, None, Action::Read, &format!("partnership {} {key}", kind.as_str())).await?;
+    Ok(ApiJson(doc))
+}
+
+#[utoipa::path(put, path = "/api/v1/partnerships/{id}/docs/{kind}", tag = "partnership documents", request_body = DocSave,
+    params(("id" = Uuid, Path, description = "partnership"), ("kind" = String, Path, description = "agreement, team, plan or evaluation"), KeyQuery),
+    responses((status = 200, body = DocSaved), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path((id, kind)): Path<(Uuid, String)>,
+    Query(q): Query<KeyQuery>,
+    ApiJson(req): ApiJson<DocSave>,
+) -> ApiResult<DocSaved> {
+    user.role_in(id)?;
+    let kind = kind_of(&kind)?;
+    let key = key_for(kind, &q.key)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    // A write first, so that on SQLite two saves queue instead of failing to upgrade.
+    sqlx::query("UPDATE partnership_docs SET version = version WHERE partnership_id = $1 AND kind = $2 AND doc_key = $3")
+        .bind(id.to_string())
+        .bind(kind.as_str())
+        .bind(&key)
+        .execute(&mut *tx)
+        .await?;
+    let partners = partners(&mut tx, id).await?;
+    // The device's text is checked as the browser checked it, before anything merges;
+    // both sides are normalised, so a field a device left out reads as empty, not as deleted.
+    let mine = pd::validate(kind, &req.data, lang, &partners).map_err(|errors| AppError::Invalid { errors, lang })?;
+    let base = pd::validate(kind, &req.base, lang, &partners).unwrap_or(req.base);
+    if kind == Kind::Agreement {
+        let signed: Option<(String,)> = sqlx::query_as("SELECT id FROM agreement_events WHERE partnership_id = $1 AND event = 'signature' LIMIT 1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if signed.is_some() {
+            return Err(AppError::Conflict("the agreement is signed: its text changes only by an amendment every partner consents to"));
+        }
+    }
+    let current = stored(&mut tx, id, kind, &key).await?;
+    let theirs: Value = match &current {
+        Some((data, ..)) => serde_json::from_str(data).map_err(internal)?,
+        None => pd::empty(kind, &partners),
+    };
+    let merged = merge::merge(&base, &mine, &theirs);
+    let conflicts: Vec<String> = merged.conflicts.iter().map(|c| merge::pointer(&c.path)).collect();
+    let valid = pd::validate(kind, &merged.doc, lang, &partners).map_err(|errors| AppError::Invalid { errors, lang })?;
+    let text = serde_json::to_string(&valid).map_err(internal)?;
+    let t = now();
+    let version = current.as_ref().map(|c| c.1).unwrap_or(0) + 1;
+    if current.is_some() {
+        sqlx::query("UPDATE partnership_docs SET data = $1, version = $2, updated_by = $3, updated_at = $4 WHERE partnership_id = $5 AND kind = $6 AND doc_key = $7")
+            .bind(&text)
+            .bind(version)
+            .bind(user.id.to_string())
+            .bind(t)
+            .bind(id.to_string())
+            .bind(kind.as_str())
+            .bind(&key)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        sqlx::query("INSERT INTO partnership_docs (partnership_id, kind, doc_key, data, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(id.to_string())
+            .bind(kind.as_str())
+            .bind(&key)
+            .bind(&text)
+            .bind(version)
+            .bind(user.id.to_string())
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("INSERT INTO partnership_doc_versions (partnership_id, kind, doc_key, version, data, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(id.to_string())
+        .bind(kind.as_str())
+        .bind(&key)
+        .bind(version)
+        .bind(&text)
+        .bind(user.id.to_string())
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("partnership {} {key}", kind.as_str())).await?;
+    let doc = assemble(&mut tx, id, kind, &key).await?;
+    tx.commit().await?;
+    Ok(ApiJson(DocSaved { doc, conflicts }))
+}
+
+/// The partner on whose behalf the user acts: their own organisation, which must be
+/// a party of the agreement.
+async fn acting_for<'a>(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, a: &'a Agreement, organisation: Uuid) -> Result<&'a agreement::Party, AppError> {
+    if organisation_of(conn, user).await? != organisation {
+        return Err(AppError::Forbidden("only a person of that partner acts on its behalf"));
+    }
+    a.party(organisation).ok_or_else(|| invalid(lang, "/organisation_id", "not_party", "Ta organizacja nie jest stroną umowy.", "This organisation is not a party to the agreement."))
+}
+
+async fn record(conn: &mut AnyConnection, p: Uuid, user: &CurrentUser, event: &str, organisation: String, amendment: String, detail: &str) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "INSERT INTO agreement_events (id, partnership_id, event, organisation_id, amendment_id, detail, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(Uuid::now_v7().to_string())
+    .bind(p.to_string())
+    .bind(event)
+    .bind(&organisation)
+    .bind(&amendment)
+    .bind(detail)
+    .bind(user.id.to_string())
+    .bind(now())
+    .execute(&mut *conn)
+    .await;
+    match done {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Conflict("this partner has done that already")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn agreement_answer(conn: &mut AnyConnection, p: Uuid) -> Result<PartnershipDoc, AppError> {
+    assemble(conn, p, Kind::Agreement, "").await
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/agreement/sign", tag = "partnership documents", request_body = Sign,
+    params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = PartnershipDoc), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn sign(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path(id): Path<Uuid>, ApiJson(req): ApiJson<Sign>) -> ApiResult<PartnershipDoc> {
+    user.role_in(id)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let a = agreement_of(&mut tx, id).await?;
+    acting_for(&mut tx, &user, lang, &a, req.organisation_id).await?;
+    // Nobody signs a text that is not complete.
+    let mut c = domain::docs::Check::new(lang);
+    a.check(&mut c, true);
+    c.errors.into_result(|| ()).map_err(|errors| AppError::Invalid { errors, lang })?;
+    if stored(&mut tx, id, Kind::Agreement, "").await?.is_none() {
+        return Err(invalid(lang, "", "unsaved", "Najpierw zapisz tekst umowy.", "Save the agreement's text first."));
+    }
+    record(&mut tx, id, &user, "signature", req.organisation_id.to_string(), String::new(), "").await?;
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("agreement signed for {}", req.organisation_id)).await?;
+    let doc = agreement_answer(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(ApiJson(doc))
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/agreement/withdraw", tag = "partnership documents", request_body = Withdraw,
+    params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = PartnershipDoc), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn withdraw(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path(id): Path<Uuid>, ApiJson(req): ApiJson<Withdraw>) -> ApiResult<PartnershipDoc> {
+    user.role_in(id)?;
+    let notice = parse_iso_date(&req.notice).ok_or_else(|| invalid(lang, "/notice", "date", "Nieprawidłowa data (dd.mm.rrrr).", "Not a valid date (dd.mm.yyyy)."))?;
+    if notice > today() {
+        return Err(invalid(lang, "/notice", "future", "Wypowiedzenie nosi datę jego złożenia, nie przyszłą.", "A notice carries the day it is given, not a future one."));
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let a = agreement_of(&mut tx, id).await?;
+    let party = acting_for(&mut tx, &user, lang, &a, req.organisation_id).await?;
+    let st = status(&mut tx, id, &a).await?;
+    if st.state != agreement::AgreementState::InForce {
+        return Err(AppError::Conflict("only an agreement in force can be left"));
+    }
+    agreement::check_withdrawal(party, notice, lang).map_err(|m| invalid(lang, "/notice", "notice_period", &m, &m))?;
+    record(&mut tx, id, &user, "withdrawal", req.organisation_id.to_string(), String::new(), &notice.to_string()).await?;
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("agreement withdrawal of {}", req.organisation_id)).await?;
+    let doc = agreement_answer(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(ApiJson(doc))
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/agreement/amendments", tag = "partnership documents", request_body = Propose,
+    params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = PartnershipDoc), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn propose(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path(id): Path<Uuid>, ApiJson(req): ApiJson<Propose>) -> ApiResult<PartnershipDoc> {
+    user.role_in(id)?;
+    let mut e = domain::validation::Errors::new(lang);
+    let text = e.text("text", &req.text, MAX_AMENDMENT).unwrap_or_default();
+    e.into_result(|| ()).map_err(|errors| AppError::Invalid { errors, lang })?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let a = agreement_of(&mut tx, id).await?;
+    if status(&mut tx, id, &a).await?.state != agreement::AgreementState::InForce {
+        return Err(AppError::Conflict("changes are made to an agreement in force; before that, edit its text"));
+    }
+    record(&mut tx, id, &user, "amendment", String::new(), String::new(), &text).await?;
+    audit::record(&mut tx, &user, id, None, Action::Update, "agreement amendment proposed").await?;
+    let doc = agreement_answer(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(ApiJson(doc))
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/agreement/amendments/{amendment}/consent", tag = "partnership documents", request_body = ConsentTo,
+    params(("id" = Uuid, Path, description = "partnership"), ("amendment" = Uuid, Path, description = "amendment")),
+    responses((status = 200, body = PartnershipDoc), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn consent(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path((id, amendment)): Path<(Uuid, Uuid)>,
+    ApiJson(req): ApiJson<ConsentTo>,
+) -> ApiResult<PartnershipDoc> {
+    user.role_in(id)?;
+    if !CONSENT_VIA.contains(&req.via.as_str()) {
+        return Err(invalid(lang, "/via", "unknown_option", "Zgoda: podpis albo e-mail.", "Consent: signature or e-mail."));
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let a = agreement_of(&mut tx, id).await?;
+    acting_for(&mut tx, &user, lang, &a, req.organisation_id).await?;
+    let st = status(&mut tx, id, &a).await?;
+    if !st.amendments.iter().any(|x| x.id == amendment) {
+        return Err(AppError::NotFound);
+    }
+    if st.withdrawals.iter().any(|w| w.organisation_id == req.organisation_id) {
+        return Err(AppError::Conflict("a partner that withdrew no longer consents to changes"));
+    }
+    record(&mut tx, id, &user, "consent", req.organisation_id.to_string(), amendment.to_string(), &req.via).await?;
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("agreement amendment {amendment} consent of {}", req.organisation_id)).await?;
+    let doc = agreement_answer(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(ApiJson(doc))
+}
+
+/// The partnership's documents at a glance, and when the next evaluation is due.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Overview {
+    pub docs: Vec<OverviewRow>,
+    /// In the first year after the agreement came into force: the month by which the
+    /// next questionnaire is due.
+    pub evaluation_due: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OverviewRow {
+    pub kind: Kind,
+    pub key: String,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/docs", tag = "partnership documents",
+    params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = Overview), (status = 404, body = Problem)))]
+pub async fn overview(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Overview> {
+    user.role_in(id)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let rows: Vec<(String, String, i64, i64)> =
+        sqlx::query_as("SELECT kind, doc_key, version, updated_at FROM partnership_docs WHERE partnership_id = $1 ORDER BY kind, doc_key")
+            .bind(id.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
+    let docs: Vec<OverviewRow> = rows
+        .into_iter()
+        .filter_map(|(k, key, version, at)| Some(OverviewRow { kind: Kind::parse(&k)?, key, version, updated_at: format_timestamp_warsaw(at) }))
+        .collect();
+    // In force since the last signature; due dates count from there.
+    let (last_signature,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(at) FROM agreement_events WHERE partnership_id = $1 AND event = 'signature'").bind(id.to_string()).fetch_one(&mut *conn).await?;
+    let a = agreement_of(&mut conn, id).await?;
+    let st = status(&mut conn, id, &a).await?;
+    let evaluation_due = match (st.state, last_signature) {
+        (agreement::AgreementState::InForce, Some(at)) => {
+            let since = time::OffsetDateTime::from_unix_timestamp(at).map_err(internal)?.date();
+            let last = docs.iter().filter(|d| d.kind == Kind::Evaluation).filter_map(|d| Period::parse(&d.key)).max();
+            evaluation::next_due(since, last).map(|p| p.to_string())
+        }
+        _ => None,
+    };
+    Ok(ApiJson(Overview { docs, evaluation_due }))
+}
