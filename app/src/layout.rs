@@ -62,6 +62,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href="/audit">{tr("nav.audit")}</A>
                         <A href="/devices">{tr("nav.devices")}</A>
                     </Show>
+                    <A href="/partnership">{tr("nav.partnership")}</A>
                     <A href="/surveys">{tr("nav.surveys")}</A>
                     <A href="/device">{tr("nav.device")}</A>
                     <A href="/account">{tr("nav.account")}</A>

@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/offline") view=pages::device::OfflineShellPage/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
                     <Route path=path!("/reports") view=pages::report::ReportsPage/>
+                    <Route path=path!("/partnership") view=pages::partnership::PartnershipPage/>
                     <Route path=path!("/surveys") view=pages::survey::rounds::SurveysPage/>
                     <Route path=path!("/surveys/:id") view=pages::survey::results::ResultsPage/>
                     <Route path=path!("/surveys/:id/slips") view=pages::survey::rounds::SlipsPage/>

@@ -52,12 +52,6 @@ fn invalid(lang: Lang, pointer: &str, code: &str, pl: &str, en: &str) -> AppErro
     AppError::Invalid { errors: vec![FieldError { pointer: pointer.into(), code: code.into(), message: if lang == Lang::Pl { pl.into() } else { en.into() } }], lang }
 }
 
-/// The organisation the user works for.
-async fn organisation_of(conn: &mut AnyConnection, user: &CurrentUser) -> Result<Uuid, AppError> {
-    let (org,): (String,) = sqlx::query_as("SELECT organisation_id FROM users WHERE id = $1").bind(user.id.to_string()).fetch_one(&mut *conn).await?;
-    Uuid::parse_str(&org).map_err(internal)
-}
-
 async fn partners(conn: &mut AnyConnection, p: Uuid) -> Result<Vec<Partner>, AppError> {
     Ok(crate::document::partnership_context(conn, p).await?.0)
 }
@@ -191,7 +185,7 @@ pub async fn save(
         None => pd::empty(kind, &partners),
     };
     let merged = merge::merge(&base, &mine, &theirs);
-    let conflicts: Vec<String> = merged.conflicts.iter().map(|c| merge::pointer(&c.path)).collect();
+    let conflicts: Vec<merge::Path> = merged.conflicts.into_iter().map(|c| c.path).collect();
     let valid = pd::validate(kind, &merged.doc, lang, &partners).map_err(|errors| AppError::Invalid { errors, lang })?;
     let text = serde_json::to_string(&valid).map_err(internal)?;
     let t = now();
@@ -237,8 +231,8 @@ pub async fn save(
 
 /// The partner on whose behalf the user acts: their own organisation, which must be
 /// a party of the agreement.
-async fn acting_for<'a>(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, a: &'a Agreement, organisation: Uuid) -> Result<&'a agreement::Party, AppError> {
-    if organisation_of(conn, user).await? != organisation {
+fn acting_for<'a>(user: &CurrentUser, lang: Lang, a: &'a Agreement, organisation: Uuid) -> Result<&'a agreement::Party, AppError> {
+    if user.organisation_id != organisation {
         return Err(AppError::Forbidden("only a person of that partner acts on its behalf"));
     }
     a.party(organisation).ok_or_else(|| invalid(lang, "/organisation_id", "not_party", "Ta organizacja nie jest stroną umowy.", "This organisation is not a party to the agreement."))
@@ -277,7 +271,7 @@ pub async fn sign(State(state): State<AppState>, user: CurrentUser, RequestLang(
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let a = agreement_of(&mut tx, id).await?;
-    acting_for(&mut tx, &user, lang, &a, req.organisation_id).await?;
+    acting_for(&user, lang, &a, req.organisation_id)?;
     // Nobody signs a text that is not complete.
     let mut c = domain::docs::Check::new(lang);
     a.check(&mut c, true);
@@ -304,7 +298,7 @@ pub async fn withdraw(State(state): State<AppState>, user: CurrentUser, RequestL
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let a = agreement_of(&mut tx, id).await?;
-    let party = acting_for(&mut tx, &user, lang, &a, req.organisation_id).await?;
+    let party = acting_for(&user, lang, &a, req.organisation_id)?;
     let st = status(&mut tx, id, &a).await?;
     if st.state != agreement::AgreementState::InForce {
         return Err(AppError::Conflict("only an agreement in force can be left"));
@@ -355,7 +349,7 @@ pub async fn consent(
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let a = agreement_of(&mut tx, id).await?;
-    acting_for(&mut tx, &user, lang, &a, req.organisation_id).await?;
+    acting_for(&user, lang, &a, req.organisation_id)?;
     let st = status(&mut tx, id, &a).await?;
     if !st.amendments.iter().any(|x| x.id == amendment) {
         return Err(AppError::NotFound);

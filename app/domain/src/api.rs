@@ -51,6 +51,9 @@ pub struct Me {
     pub user_id: Uuid,
     pub email: String,
     pub display_name: String,
+    /// The organisation the user works for: they act on its behalf (signatures, consents).
+    #[serde(default)]
+    pub organisation_id: Option<Uuid>,
     pub organisation_name: String,
     pub memberships: Vec<Membership>,
     pub csrf_token: String,

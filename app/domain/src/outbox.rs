@@ -16,6 +16,8 @@ use crate::api::{ClientRecord, Membership};
 use crate::docs::{client_of, doc_id_for, DocContext, DocRecord};
 use crate::i18n::Lang;
 use crate::merge::diff;
+use crate::partnership::draft::DocDraft;
+use crate::partnership::PartnershipDoc;
 use crate::report::draft::ReportDraft;
 use crate::report::MonthlyReport;
 use crate::sync::{validate_doc, validate_note, Caseload, ConflictView, DocType, Mutation, MutationResult, Note, Op, Outcome};
@@ -46,6 +48,9 @@ pub struct DeviceStore {
     /// Monthly reports' narratives written on this device.
     #[serde(default)]
     pub reports: Vec<ReportDraft>,
+    /// The partnership's own documents written on this device.
+    #[serde(default)]
+    pub partnership_docs: Vec<DocDraft>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,7 +169,19 @@ impl DeviceStore {
 
     /// Changes waiting to be sent.
     pub fn waiting(&self) -> usize {
-        self.outbox.len() + self.reports.iter().filter(|r| r.waiting()).count()
+        self.outbox.len() + self.reports.iter().filter(|r| r.waiting()).count() + self.partnership_docs.iter().filter(|d| d.waiting()).count()
+    }
+
+    /// A partnership document's draft on this device, made from the server's copy.
+    pub fn partnership_doc(&mut self, server: &PartnershipDoc) -> &mut DocDraft {
+        let i = match self.partnership_docs.iter().position(|d| d.is(server.partnership_id, server.kind, &server.key)) {
+            Some(i) => i,
+            None => {
+                self.partnership_docs.push(DocDraft::new(server.clone()));
+                self.partnership_docs.len() - 1
+            }
+        };
+        &mut self.partnership_docs[i]
     }
 
     /// A report's draft on this device, made from the server's copy if there is none.

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use domain::api::{ClientRecord, Me};
 use domain::outbox::{DeviceStore, STORE_SCHEMA};
+use domain::partnership::draft::DocDraft;
+use domain::partnership::{DocSave, DocSaved, Kind, PartnershipDoc};
 use domain::report::draft::ReportDraft;
 use domain::report::{MonthlyReport, Narrative, ReportSave, ReportSaved};
 use domain::validation::FieldError;
@@ -434,6 +436,36 @@ impl Offline {
         self.store.with(|s| s.as_ref().and_then(|s| s.reports.iter().find(|r| r.is(partnership, month)).cloned()))
     }
 
+    /// The server's copy of a partnership document, kept to work on it offline.
+    pub fn keep_partnership_doc(self, server: PartnershipDoc) {
+        self.mutate(|s| s.partnership_doc(&server).refresh(server.clone()));
+    }
+
+    /// A partnership document changed on this device: kept encrypted, sent soon.
+    pub fn edit_partnership_doc(self, server: PartnershipDoc, local: serde_json::Value) {
+        self.mutate(|s| s.partnership_doc(&server).edit(local));
+        self.sync_soon(1500);
+    }
+
+    pub fn resolve_partnership_doc(self, server: PartnershipDoc, path: Vec<String>, keep_mine: bool) {
+        self.mutate(|s| s.partnership_doc(&server).resolve(&path, keep_mine));
+        self.sync_soon(1500);
+    }
+
+    /// Forgets the device's changes to a partnership document.
+    pub fn discard_partnership_doc(self, server: PartnershipDoc) {
+        self.mutate(|s| {
+            let d = s.partnership_doc(&server);
+            d.local = d.base.clone();
+            d.conflicts.clear();
+            d.errors.clear();
+        });
+    }
+
+    pub fn partnership_doc_draft(self, partnership: Uuid, kind: Kind, key: &str) -> Option<DocDraft> {
+        self.store.with(|s| s.as_ref().and_then(|s| s.partnership_docs.iter().find(|d| d.is(partnership, kind, key)).cloned()))
+    }
+
     pub fn add_note(self, client: Uuid, text: String) {
         self.mutate(|s| {
             s.add_note(client, text, now_ms());
@@ -577,6 +609,7 @@ impl Offline {
             self.phase.set(Phase::Syncing { done, total: total.max(done) });
         }
         self.send_reports().await?;
+        self.send_partnership_docs().await?;
         let mut caseload: Caseload = api::get("/api/v1/sync/caseload").await.map_err(|e| match e {
             ApiError::Unauthorized => SyncError::SignedOut,
             other => SyncError::Failed(other.message()),
@@ -646,6 +679,36 @@ impl Offline {
                     }
                 });
             }
+            self.write().await;
+        }
+        Ok(())
+    }
+
+    /// Sends the partnership documents that wait on the device, one save each.
+    async fn send_partnership_docs(self) -> Result<(), SyncError> {
+        let ready: Vec<(Uuid, Kind, String, DocSave)> = self.store.with_untracked(|s| {
+            s.as_ref().map(|s| s.partnership_docs.iter().filter(|d| d.ready()).map(|d| (d.partnership_id, d.kind, d.key.clone(), d.request())).collect()).unwrap_or_default()
+        });
+        for (p, kind, key, req) in ready {
+            let url = format!("/api/v1/partnerships/{p}/docs/{}?key={key}", kind.as_str());
+            let answer = api::put_merged::<_, DocSaved>(&url, &req).await;
+            let find = |s: &mut DeviceStore| s.partnership_docs.iter().position(|d| d.is(p, kind, &key));
+            let refused = |message: String| vec![FieldError { pointer: String::new(), code: "refused".into(), message }];
+            let outcome: Result<DocSaved, Vec<FieldError>> = match answer {
+                Ok(saved) => Ok(saved),
+                Err(ApiError::Unauthorized) => return Err(SyncError::SignedOut),
+                Err(ApiError::Invalid(errors, _)) => Err(errors),
+                Err(e @ (ApiError::Conflict(_) | ApiError::Forbidden(_) | ApiError::NotFound)) => Err(refused(e.message())),
+                Err(other) => return Err(SyncError::Failed(other.message())),
+            };
+            self.store.update(|s| {
+                let Some(s) = s else { return };
+                let Some(i) = find(s) else { return };
+                match outcome {
+                    Ok(saved) => s.partnership_docs[i].saved(&req, saved),
+                    Err(errors) => s.partnership_docs[i].errors = errors,
+                }
+            });
             self.write().await;
         }
         Ok(())

@@ -9,6 +9,7 @@ pub mod device;
 pub mod devices;
 pub mod docs;
 pub mod login;
+pub mod partnership;
 pub mod report;
 pub mod survey;
 mod widgets;

@@ -68,6 +68,7 @@ pub struct CurrentUser {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
+    pub organisation_id: Uuid,
     pub organisation_name: String,
     pub memberships: Vec<Membership>,
     pub csrf_token: String,
@@ -113,6 +114,7 @@ impl CurrentUser {
             user_id: self.id,
             email: self.email.clone(),
             display_name: self.display_name.clone(),
+            organisation_id: Some(self.organisation_id),
             organisation_name: self.organisation_name.clone(),
             memberships: self.memberships.clone(),
             csrf_token: self.csrf_token.clone(),
@@ -151,15 +153,15 @@ impl FromRequestParts<AppState> for CurrentUser {
 /// session when it has been idle too long or is past its absolute limit.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, AppError> {
     let hash = token_hash(token);
-    let row: Option<(String, String, i64, i64, String, String, String)> = sqlx::query_as(
-        "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.email, u.display_name, o.name
+    let row: Option<(String, String, i64, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.email, u.display_name, o.name, o.id
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
          WHERE s.token_hash = $1 AND u.active = 1",
     )
     .bind(&hash)
     .fetch_optional(&state.db.pool)
     .await?;
-    let (user_id, csrf_token, last_seen, expires_at, email, display_name, organisation_name) = row.ok_or(AppError::Unauthorized)?;
+    let (user_id, csrf_token, last_seen, expires_at, email, display_name, organisation_name, organisation_id) = row.ok_or(AppError::Unauthorized)?;
     let t = now();
     if t >= expires_at || t - last_seen > state.config.idle_timeout_secs {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&state.db.pool).await?;
@@ -189,5 +191,5 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, 
             })
         })
         .collect();
-    Ok(CurrentUser { id: parse_uuid(&user_id)?, email, display_name, organisation_name, memberships, csrf_token, token_hash: hash })
+    Ok(CurrentUser { id: parse_uuid(&user_id)?, email, display_name, organisation_id: parse_uuid(&organisation_id)?, organisation_name, memberships, csrf_token, token_hash: hash })
 }

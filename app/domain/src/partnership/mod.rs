@@ -5,6 +5,7 @@
 //! the browser and the server share.
 
 pub mod agreement;
+pub mod draft;
 pub mod evaluation;
 pub mod labels;
 pub mod plan;
@@ -140,9 +141,9 @@ pub struct DocSave {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DocSaved {
     pub doc: PartnershipDoc,
-    /// Fields someone else changed to something different (JSON Pointers); the
-    /// server kept theirs.
-    pub conflicts: Vec<String>,
+    /// Fields someone else changed to something different (merge paths); the server
+    /// kept theirs.
+    pub conflicts: Vec<crate::merge::Path>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
