@@ -157,6 +157,14 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     let due = dashboard::due_list(&facts, today);
     let effects: Vec<&Effects> = effects.iter().collect();
     let indicators = dashboard::indicators(&effects, &dashboard::months_ending(period, 6));
+    let plan: Option<(String,)> = sqlx::query_as("SELECT data FROM partnership_docs WHERE partnership_id = $1 AND kind = 'plan' AND doc_key = ''")
+        .bind(&p)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let plan = plan
+        .and_then(|(d,)| serde_json::from_str::<domain::partnership::plan::ActionPlan>(&d).ok())
+        .map(|plan| domain::partnership::plan::progress(&plan, &effects))
+        .unwrap_or_default();
 
     let latest: Option<(String, String, i64)> = sqlx::query_as(
         "SELECT s.id, s.period, COALESCE(n.n, 0) FROM survey_periods s
@@ -183,6 +191,7 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         due,
         indicators,
         indicator_codes: INDICATORS.iter().map(|s| (*s).to_string()).collect(),
+        plan,
         survey,
     }))
 }

@@ -210,6 +210,9 @@ pub struct Dashboard {
     pub indicators: Vec<IndicatorMonth>,
     /// The indicator codes, in the order of `IndicatorMonth::counts`.
     pub indicator_codes: Vec<String>,
+    /// The action plan's goal indicators next to what clients reached (issue 8).
+    #[serde(default)]
+    pub plan: Vec<crate::partnership::plan::Progress>,
     /// The latest survey round up to `period`, if any: its id, month and respondents.
     pub survey: Option<SurveySummary>,
 }

@@ -180,6 +180,30 @@ pub fn DashboardPage() -> impl IntoView {
                             </tbody>
                         </table></div>
                     </section>
+                    {(!d.plan.is_empty()).then(|| view! {
+                        <section class="card" aria-labelledby="dash-plan-h">
+                            <h2 id="dash-plan-h">{tr("dash.plan")}</h2>
+                            <p class="hint">{tr("dash.plan_hint")}</p>
+                            <div class="table-wrap"><table id="dash-plan">
+                                <thead><tr>
+                                    <th scope="col">{tr("pl.ind_name")}</th>
+                                    <th scope="col" class="num">{tr("pl.ind_target")}</th>
+                                    <th scope="col" class="num">{tr("dash.reached")}</th>
+                                    <th scope="col"><span class="sr-only">{tr("survey.ui.chart")}</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {d.plan.iter().map(|g| view! {
+                                        <tr data-effect=g.effect.clone()>
+                                            <th scope="row">{g.name.clone()}</th>
+                                            <td class="num">{format!("{} {}", g.target, g.unit)}</td>
+                                            <td class="num">{g.reached}</td>
+                                            <td>{bar(f64::from(g.reached), g.target, false)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        </section>
+                    })}
                     <section class="card" aria-labelledby="dash-survey-h">
                         <h2 id="dash-survey-h">{tr("dash.survey")}</h2>
                         {match d.survey {

@@ -92,6 +92,16 @@ async fn the_dashboard_shows_caseloads_due_items_and_indicators_from_the_data() 
     assert_eq!((last["period"].as_str(), last["counts"][0].as_i64()), (Some(previous.as_str()), Some(0)));
     assert_eq!(app.get(&format!("{path}?period=2026-13"), &coord).await.status, StatusCode::BAD_REQUEST);
 
+    // The action plan's target next to the clients who reached it this year.
+    let year = today.year();
+    let plan_path = format!("/api/v1/partnerships/{}/docs/plan", app.partnership_a);
+    let plan = json!({"period_from": format!("{year}-01"), "period_to": format!("{year}-12"),
+        "indicators": [{"id": "i", "horizon": "now", "name": "Zatrudnienie", "target": 5.0, "unit": "osób", "effect": "employment"}]});
+    let r = app.request(axum::http::Method::PUT, &plan_path, Some(&json!({"base": {}, "data": plan})), Some(&coord)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let d = app.get(&path, &coord).await.json();
+    assert_eq!(d["plan"], json!([{"name": "Zatrudnienie", "effect": "employment", "target": 5.0, "unit": "osób", "reached": 1}]));
+
     // A client whose support ended still counts in the months it reached its effects.
     app.create_doc(&consultant, c2, DocType::Support, json!({"periods": [{"id": "p", "from": "2025-01-01", "to": today.to_string(), "reason": "employment"}]})).await;
     let after = app.get(&path, &coord).await.json();

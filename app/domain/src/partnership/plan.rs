@@ -248,6 +248,35 @@ impl ActionPlan {
     }
 }
 
+/// A goal indicator of the plan next to what clients reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Progress {
+    pub name: String,
+    pub effect: String,
+    pub target: f64,
+    pub unit: String,
+    /// Clients who reached the effect within the plan's period (ever, when it has none).
+    pub reached: u32,
+}
+
+/// The plan's indicators that are counted by an effect, with the clients who reached it.
+pub fn progress(plan: &ActionPlan, effects: &[&crate::docs::effects::Effects]) -> Vec<Progress> {
+    let months = plan.months();
+    let within = |d: &str| match crate::validation::parse_iso_date(d) {
+        Some(day) => months.is_empty() || months.contains(&Period::of(day)),
+        None => false,
+    };
+    plan.indicators
+        .iter()
+        .filter(|i| !i.effect.is_empty())
+        .filter_map(|i| {
+            let reached = effects.iter().filter(|e| e.rows.iter().any(|r| r.indicator == i.effect && within(&r.date))).count();
+            Some(Progress { name: i.name.clone(), effect: i.effect.clone(), target: i.target?, unit: i.unit.clone(), reached: u32::try_from(reached).unwrap_or(u32::MAX) })
+        })
+        .collect()
+}
+
 /// Where an activity's bar lies in the plan's months: (first index, number of months).
 pub fn bar(a: &Activity, months: &[Period]) -> Option<(usize, usize)> {
     let (from, to) = (Period::parse(&a.from)?, Period::parse(&a.to)?);
@@ -311,6 +340,20 @@ mod tests {
         assert_eq!(tap(&a, m("2026-04")), ("2026-03".into(), "2026-04".into()));
         assert_eq!(tap(&act("n", "", "", false), m("2026-02")), ("2026-02".into(), "2026-02".into()));
         assert_eq!(tap(&act("x", "2026-03", "2026-03", true), m("2026-07")), ("2026-07".into(), "2026-07".into()));
+    }
+
+    #[test]
+    fn the_plans_targets_are_compared_with_the_clients_who_reached_them_in_its_period() {
+        use crate::docs::effects::{Effect, Effects};
+        let plan = ActionPlan { period_from: "2026-01".into(), period_to: "2026-06".into(), indicators: vec![
+            Indicator { id: "a".into(), name: "Zatrudnienie".into(), target: Some(5.0), effect: "employment".into(), ..Default::default() },
+            Indicator { id: "b".into(), name: "Bez efektu".into(), target: Some(1.0), ..Default::default() },
+        ], ..Default::default() };
+        let e = |d: &str| Effects { rows: vec![Effect { id: "r".into(), indicator: "employment".into(), date: d.into(), ..Default::default() }], ..Default::default() };
+        let (a, b, c) = (e("2026-01-01"), e("2026-06-30"), e("2026-07-01"));
+        let p = progress(&plan, &[&a, &b, &c]);
+        assert_eq!(p.len(), 1);
+        assert_eq!((p[0].target, p[0].reached), (5.0, 2));
     }
 
     #[test]
