@@ -107,7 +107,9 @@ fn PdEditor(partnership: Uuid, kind: Kind, key: String, partners: Vec<Partner>) 
         let fresh = fetched.get().and_then(Result::ok);
         let kept = draft().and_then(|d| d.server);
         match (fresh, kept) {
-            (Some(f), Some(k)) => Some(if k.version > f.version { k } else { f }),
+            // The device's copy is refreshed by every fetch and every action's answer,
+            // so at the same version it is the newer one.
+            (Some(f), Some(k)) => Some(if k.version >= f.version { k } else { f }),
             (f, k) => f.or(k),
         }
     });
