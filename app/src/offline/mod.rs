@@ -657,28 +657,15 @@ impl Offline {
         });
         for (p, month, req) in ready {
             let answer = api::put_merged::<_, ReportSaved>(&format!("/api/v1/partnerships/{p}/reports/{month}"), &req).await;
-            let refused = |message: String| vec![FieldError { pointer: String::new(), code: "refused".into(), message }];
-            let errors = match answer {
-                Ok(saved) => {
-                    self.store.update(|s| {
-                        if let Some(s) = s {
-                            s.report(p, &month, None).saved(&req, saved);
-                        }
-                    });
-                    None
+            let outcome = merged_save(answer)?;
+            self.store.update(|s| {
+                let Some(s) = s else { return };
+                let draft = s.report(p, &month, None);
+                match outcome {
+                    Ok(saved) => draft.saved(&req, saved),
+                    Err(errors) => draft.errors = errors,
                 }
-                Err(ApiError::Unauthorized) => return Err(SyncError::SignedOut),
-                Err(ApiError::Invalid(errors, _)) => Some(errors),
-                Err(e @ (ApiError::Conflict(_) | ApiError::Forbidden(_) | ApiError::NotFound)) => Some(refused(e.message())),
-                Err(other) => return Err(SyncError::Failed(other.message())),
-            };
-            if let Some(errors) = errors {
-                self.store.update(|s| {
-                    if let Some(s) = s {
-                        s.report(p, &month, None).errors = errors;
-                    }
-                });
-            }
+            });
             self.write().await;
         }
         Ok(())
@@ -693,14 +680,7 @@ impl Offline {
             let url = format!("/api/v1/partnerships/{p}/docs/{}?key={key}", kind.as_str());
             let answer = api::put_merged::<_, DocSaved>(&url, &req).await;
             let find = |s: &mut DeviceStore| s.partnership_docs.iter().position(|d| d.is(p, kind, &key));
-            let refused = |message: String| vec![FieldError { pointer: String::new(), code: "refused".into(), message }];
-            let outcome: Result<DocSaved, Vec<FieldError>> = match answer {
-                Ok(saved) => Ok(saved),
-                Err(ApiError::Unauthorized) => return Err(SyncError::SignedOut),
-                Err(ApiError::Invalid(errors, _)) => Err(errors),
-                Err(e @ (ApiError::Conflict(_) | ApiError::Forbidden(_) | ApiError::NotFound)) => Err(refused(e.message())),
-                Err(other) => return Err(SyncError::Failed(other.message())),
-            };
+            let outcome = merged_save(answer)?;
             self.store.update(|s| {
                 let Some(s) = s else { return };
                 let Some(i) = find(s) else { return };
@@ -774,6 +754,30 @@ impl Offline {
 
     pub fn waiting(self) -> usize {
         self.store.with(|s| s.as_ref().map(DeviceStore::waiting).unwrap_or(0))
+    }
+}
+
+/// The newer of a page's fresh fetch and the device's copy. The device's copy is
+/// refreshed by every fetch and every action's answer, so at the same version it
+/// is the newer one; without it (drafts locked) the fetch is all there is.
+pub fn newest<T>(fresh: Option<T>, kept: Option<T>, version: impl Fn(&T) -> i64) -> Option<T> {
+    match (fresh, kept) {
+        (Some(f), Some(k)) => Some(if version(&k) >= version(&f) { k } else { f }),
+        (f, k) => f.or(k),
+    }
+}
+
+/// What the answer to a merged save means on the device: stored, refused for good
+/// (its errors stay with the draft until the person acts), or a failure the sync
+/// retries.
+fn merged_save<T>(answer: Result<T, ApiError>) -> Result<Result<T, Vec<FieldError>>, SyncError> {
+    let refused = |message: String| vec![FieldError { pointer: String::new(), code: "refused".into(), message }];
+    match answer {
+        Ok(saved) => Ok(Ok(saved)),
+        Err(ApiError::Unauthorized) => Err(SyncError::SignedOut),
+        Err(ApiError::Invalid(errors, _)) => Ok(Err(errors)),
+        Err(e @ (ApiError::Conflict(_) | ApiError::Forbidden(_) | ApiError::NotFound)) => Ok(Err(refused(e.message()))),
+        Err(other) => Err(SyncError::Failed(other.message())),
     }
 }
 

@@ -106,12 +106,7 @@ fn PdEditor(partnership: Uuid, kind: Kind, key: String, partners: Vec<Partner>) 
     let server = Memo::new(move |_| {
         let fresh = fetched.get().and_then(Result::ok);
         let kept = draft().and_then(|d| d.server);
-        match (fresh, kept) {
-            // The device's copy is refreshed by every fetch and every action's answer,
-            // so at the same version it is the newer one.
-            (Some(f), Some(k)) => Some(if k.version >= f.version { k } else { f }),
-            (f, k) => f.or(k),
-        }
+        crate::offline::newest(fresh, kept, |c| c.version)
     });
     provide_context(Partners(partners.clone()));
     view! {

@@ -97,12 +97,7 @@ fn MonthlyReportView(partnership: Uuid, month: String) -> impl IntoView {
     let report = Memo::new(move |_| {
         let fresh = fetched.get().and_then(Result::ok);
         let kept = draft().and_then(|d| d.server);
-        match (fresh, kept) {
-            // The device's copy is refreshed by every fetch and every action's answer,
-            // so at the same version it is the newer one.
-            (Some(f), Some(k)) => Some(if k.version >= f.version { k } else { f }),
-            (f, k) => f.or(k),
-        }
+        crate::offline::newest(fresh, kept, |c| c.version)
     });
     let narrative = Memo::new(move |_| draft().map(|d| d.local).or_else(|| report.get().map(|r| r.narrative)).unwrap_or_default());
     let is_final = move || report.get().is_some_and(|r| r.status == DocStatus::Final);

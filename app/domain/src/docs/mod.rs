@@ -136,20 +136,23 @@ fn malformed(lang: Lang, e: impl std::fmt::Display) -> Vec<FieldError> {
     }]
 }
 
+/// Reads a JSON document as `T`, runs its rules, and returns it normalised (unknown
+/// fields dropped, missing ones empty). Every document kind is validated through it.
+pub(crate) fn run<T: serde::de::DeserializeOwned + Serialize>(
+    doc: &Value,
+    lang: Lang,
+    check: impl FnOnce(&T, &mut Check),
+) -> Result<Value, Vec<FieldError>> {
+    let typed: T = serde_json::from_value(doc.clone()).map_err(|e| malformed(lang, e))?;
+    let mut c = Check::new(lang);
+    check(&typed, &mut c);
+    c.errors.into_result(|| ())?;
+    serde_json::to_value(&typed).map_err(|e| malformed(lang, e))
+}
+
 /// Reads, checks and normalises a case document (not a client record): unknown
 /// fields are dropped and missing ones take their empty value.
 pub fn validate(doc_type: DocType, doc: &Value, lang: Lang, ctx: &DocContext) -> Result<Value, Vec<FieldError>> {
-    fn run<T: serde::de::DeserializeOwned + Serialize>(
-        doc: &Value,
-        lang: Lang,
-        check: impl FnOnce(&T, &mut Check),
-    ) -> Result<Value, Vec<FieldError>> {
-        let typed: T = serde_json::from_value(doc.clone()).map_err(|e| malformed(lang, e))?;
-        let mut c = Check::new(lang);
-        check(&typed, &mut c);
-        c.errors.into_result(|| ())?;
-        serde_json::to_value(&typed).map_err(|e| malformed(lang, e))
-    }
     match doc_type {
         DocType::Client => Err(malformed(lang, "a client record is not a case document")),
         DocType::Assessment => run(doc, lang, |d: &assessment::Assessment, c| d.check(c, ctx)),

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::docs::{Check, Partner};
+use crate::docs::{run, Partner};
 use crate::i18n::Lang;
 use crate::validation::FieldError;
 
@@ -73,26 +73,8 @@ pub fn empty(kind: Kind, partners: &[Partner]) -> Value {
     v.unwrap_or(Value::Null)
 }
 
-fn malformed(lang: Lang, e: impl std::fmt::Display) -> Vec<FieldError> {
-    vec![FieldError {
-        pointer: String::new(),
-        code: "malformed".into(),
-        message: match lang {
-            Lang::Pl => format!("Dokument ma niepoprawną budowę: {e}"),
-            Lang::En => format!("The document is malformed: {e}"),
-        },
-    }]
-}
-
 /// Reads, checks and normalises a partnership document.
 pub fn validate(kind: Kind, doc: &Value, lang: Lang, partners: &[Partner]) -> Result<Value, Vec<FieldError>> {
-    fn run<T: serde::de::DeserializeOwned + Serialize>(doc: &Value, lang: Lang, check: impl FnOnce(&T, &mut Check)) -> Result<Value, Vec<FieldError>> {
-        let typed: T = serde_json::from_value(doc.clone()).map_err(|e| malformed(lang, e))?;
-        let mut c = Check::new(lang);
-        check(&typed, &mut c);
-        c.errors.into_result(|| ())?;
-        serde_json::to_value(&typed).map_err(|e| malformed(lang, e))
-    }
     match kind {
         Kind::Agreement => run(doc, lang, |d: &agreement::Agreement, c| d.check(c, false)),
         Kind::Team => run(doc, lang, |d: &team::TeamDecision, c| d.check(c, partners, false)),
