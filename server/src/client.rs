@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use domain::api::{ClientPage, ClientRecord, ClientSummary, Problem};
 use domain::caseload::{self, CaseloadError};
 use domain::client::{ClientInput, ClientKind, ValidClient, WorkForm};
-use domain::sync::DocType;
+use domain::docs::DocType;
 use domain::validation::format_timestamp_warsaw;
 use domain::Lang;
 use serde::Deserialize;

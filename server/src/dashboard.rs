@@ -11,7 +11,8 @@ use domain::caseload::MAX_CASELOAD;
 use domain::dashboard::{self, CaseloadRow, ClientFacts, Dashboard, SurveySummary};
 use domain::docs::effects::{Effects, INDICATORS};
 use domain::docs::services::Services;
-use domain::survey::{Period, ALL, MIN_ANSWERS};
+use domain::survey::{ALL, MIN_ANSWERS};
+use domain::calendar::Month;;
 use domain::validation::parse_iso_date;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -45,8 +46,8 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     }
     let today = today();
     let period = match filter.period.as_deref().filter(|p| !p.is_empty()) {
-        Some(p) => Period::parse(p).ok_or_else(|| AppError::BadRequest("the period is written YYYY-MM".into()))?,
-        None => Period::of(today),
+        Some(p) => Month::parse(p).ok_or_else(|| AppError::BadRequest("the period is written YYYY-MM".into()))?,
+        None => Month::of(today),
     };
     let mut conn = state.db.pool.acquire().await?;
     let p = id.to_string();

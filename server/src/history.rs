@@ -4,7 +4,8 @@
 
 use axum::extract::{Path, State};
 use domain::api::Problem;
-use domain::sync::{DocType, Version};
+use domain::sync::{Version};
+use domain::docs::DocType;
 use domain::validation::format_timestamp_warsaw;
 use sqlx::AnyConnection;
 use uuid::Uuid;

@@ -11,7 +11,7 @@ use domain::merge;
 use domain::partnership::agreement::{self, Agreement, Amendment, Consent, Signature, Withdrawal, CONSENT_VIA};
 use domain::partnership::evaluation;
 use domain::partnership::{self as pd, AgreementStatus, ConsentTo, DocSave, DocSaved, Kind, PartnershipDoc, Propose, Sign, Withdraw};
-use domain::survey::Period;
+use domain::calendar::Month;
 use domain::validation::{format_timestamp_warsaw, parse_iso_date, FieldError};
 use domain::Lang;
 use serde::{Deserialize, Serialize};
@@ -42,7 +42,7 @@ fn kind_of(s: &str) -> Result<Kind, AppError> {
 
 fn key_for(kind: Kind, key: &str) -> Result<String, AppError> {
     match (kind.keyed(), key.is_empty()) {
-        (true, _) => Period::parse(key).map(|p| p.to_string()).ok_or_else(|| AppError::BadRequest("a questionnaire is named by the last month it covers, YYYY-MM".into())),
+        (true, _) => Month::parse(key).map(|p| p.to_string()).ok_or_else(|| AppError::BadRequest("a questionnaire is named by the last month it covers, YYYY-MM".into())),
         (false, true) => Ok(String::new()),
         (false, false) => Err(AppError::BadRequest("only questionnaires have a key".into())),
     }
@@ -404,7 +404,7 @@ pub async fn overview(State(state): State<AppState>, user: CurrentUser, Path(id)
     let evaluation_due = match (st.state, last_signature) {
         (agreement::AgreementState::InForce, Some(at)) => {
             let since = time::OffsetDateTime::from_unix_timestamp(at).map_err(internal)?.date();
-            let last = docs.iter().filter(|d| d.kind == Kind::Evaluation).filter_map(|d| Period::parse(&d.key)).max();
+            let last = docs.iter().filter(|d| d.kind == Kind::Evaluation).filter_map(|d| Month::parse(&d.key)).max();
             evaluation::next_due(since, last).map(|p| p.to_string())
         }
         _ => None,

@@ -15,7 +15,7 @@ use domain::docs::{CustomService, DocStatus};
 use domain::i18n::t;
 use domain::merge;
 use domain::report::{self, ClientFacts, MonthlyReport, Narrative, ReportSave, ReportSaved, Tables, YearIndicators, SECTIONS};
-use domain::survey::Period;
+use domain::calendar::Month;
 use domain::validation::{format_timestamp_warsaw, parse_iso_date};
 use domain::Lang;
 use sqlx::{Acquire, AnyConnection};
@@ -30,8 +30,8 @@ use crate::lang::RequestLang;
 use crate::sync::internal;
 use crate::AppState;
 
-fn month_of(s: &str) -> Result<Period, AppError> {
-    Period::parse(s).ok_or_else(|| AppError::BadRequest("the month is written YYYY-MM".into()))
+fn month_of(s: &str) -> Result<Month, AppError> {
+    Month::parse(s).ok_or_else(|| AppError::BadRequest("the month is written YYYY-MM".into()))
 }
 
 /// Reports are for the partnership's coordinators; anyone else sees nothing.
@@ -86,7 +86,7 @@ pub(crate) async fn facts(conn: &mut AnyConnection, partnership: Uuid) -> Result
 
 type Row = (String, Option<String>, i64, String, Option<String>, Option<i64>);
 
-async fn stored(conn: &mut AnyConnection, partnership: Uuid, month: Period) -> Result<Option<Row>, AppError> {
+async fn stored(conn: &mut AnyConnection, partnership: Uuid, month: Month) -> Result<Option<Row>, AppError> {
     Ok(sqlx::query_as(
         "SELECT r.narrative, r.snapshot, r.version, r.status, u.display_name, r.finalised_at
          FROM reports r LEFT JOIN users u ON u.id = r.finalised_by WHERE r.partnership_id = $1 AND r.month = $2",
@@ -99,7 +99,7 @@ async fn stored(conn: &mut AnyConnection, partnership: Uuid, month: Period) -> R
 
 /// The report as it stands: a draft's tables from today's data; a final one's
 /// frozen tables with what has changed since.
-async fn assemble(conn: &mut AnyConnection, partnership: Uuid, month: Period) -> Result<MonthlyReport, AppError> {
+async fn assemble(conn: &mut AnyConnection, partnership: Uuid, month: Month) -> Result<MonthlyReport, AppError> {
     let (name,): (String,) =
         sqlx::query_as("SELECT name FROM partnerships WHERE id = $1").bind(partnership.to_string()).fetch_one(&mut *conn).await?;
     let (_, custom_services) = crate::document::partnership_context(conn, partnership).await?;
@@ -306,7 +306,7 @@ fn narrative_rows(r: &MonthlyReport, lang: Lang) -> Vec<Vec<String>> {
     let n = &r.narrative;
     let mut rows = vec![
         vec![t(lang, "report.section").to_string(), t(lang, "report.content").to_string()],
-        vec!["I".into(), Period::parse(&r.month).map(|p| p.label(lang)).unwrap_or_default()],
+        vec!["I".into(), Month::parse(&r.month).map(|p| p.label(lang)).unwrap_or_default()],
         vec!["II".into(), [r.partnership.as_str(), &n.voivodeship, &n.county, &n.municipality, &n.author].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("\n")],
     ];
     for (key, no) in SECTIONS {

@@ -214,7 +214,7 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
     client(db, &entity(ClientKind::Group, "Grupa inicjatywna spółdzielni socjalnej „Zielony Ogród”", "", "", "Halina Żurek"), users[4]).await?;
     client(db, &entity(ClientKind::Organisation, "Stowarzyszenie „Nowy Start” (demo)", "0000123456", "123456785", "Jerzy Łuczak"), users[4]).await?;
     // Two past months of the client survey, so results and their comparison show.
-    let this_month = domain::survey::Period::of(crate::today());
+    let this_month = domain::calendar::Month::of(crate::today());
     for (period, people) in [(this_month.previous().previous(), 6), (this_month.previous(), 9)] {
         let answers: Vec<_> = (0..people).map(demo_survey_answer).collect();
         crate::survey::seed_round(db, partnerships[0], users[0], period, &answers).await?;
@@ -379,7 +379,7 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
                 "rows": [{"id": "r1", "indicator": INDICATOR_CYCLE[(n / 5) % INDICATOR_CYCLE.len()], "date": day(-(k % 180)), "evidence": "zaświadczenie"}]})));
         }
         for (kind, data) in kinds {
-            let doc_type = domain::sync::DocType::parse(kind).ok_or_else(|| AppError::Internal(kind.into()))?;
+            let doc_type = domain::docs::DocType::parse(kind).ok_or_else(|| AppError::Internal(kind.into()))?;
             docs.push((domain::docs::doc_id_for(client, doc_type).to_string(), cid.clone(), pid.clone(), kind, data.to_string()));
         }
     }

@@ -28,7 +28,8 @@ use domain::survey::api::{
     Accepted, BatchOutcome, IssuedCodes, NewCodes, NewRound, PublicSurvey, Sealed, SealedBatch, Submission, SurveyReport, SurveyRound,
     MAX_CODES,
 };
-use domain::survey::{self, PeriodResults, Period, SurveyAnswer, ALL, CODE_ALPHABET, CODE_LEN, MAX_BATCH, MIN_ANSWERS, QUESTIONS};
+use domain::survey::{self, PeriodResults, SurveyAnswer, ALL, CODE_ALPHABET, CODE_LEN, MAX_BATCH, MIN_ANSWERS, QUESTIONS};
+use domain::calendar::Month;;
 use domain::Lang;
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -548,7 +549,7 @@ pub async fn rounds(State(state): State<AppState>, user: CurrentUser, Path(id): 
 
 /// Creates a partnership's round for a month with every counter at zero; `None` when
 /// the month has its round already.
-async fn create_round(conn: &mut AnyConnection, partnership: Uuid, period: Period, codes_required: bool, by: Uuid) -> Result<Option<String>, AppError> {
+async fn create_round(conn: &mut AnyConnection, partnership: Uuid, period: Month, codes_required: bool, by: Uuid) -> Result<Option<String>, AppError> {
     let round_id = Uuid::now_v7().to_string();
     let done = sqlx::query(
         "INSERT INTO survey_periods (id, partnership_id, period, token, codes_required, created_by, created_at)
@@ -585,7 +586,7 @@ async fn create_round(conn: &mut AnyConnection, partnership: Uuid, period: Perio
 
 /// A closed round with these answers, for the demo data: counted as the server counts
 /// answers it takes (pooled, then one shuffled batch).
-pub async fn seed_round(db: &crate::Db, partnership: Uuid, by: Uuid, period: Period, answers: &[SurveyAnswer]) -> Result<(), AppError> {
+pub async fn seed_round(db: &crate::Db, partnership: Uuid, by: Uuid, period: Month, answers: &[SurveyAnswer]) -> Result<(), AppError> {
     let mut conn = db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let Some(id) = create_round(&mut tx, partnership, period, false, by).await? else { return Ok(()) };
@@ -613,7 +614,7 @@ pub async fn open_round(
     ApiJson(body): ApiJson<NewRound>,
 ) -> ApiResult<SurveyRound> {
     user.role_in(id)?;
-    let period = Period::parse(&body.period).ok_or_else(|| {
+    let period = Month::parse(&body.period).ok_or_else(|| {
         AppError::field(lang, "period", "invalid_period", match lang {
             Lang::Pl => "Podaj miesiąc w postaci RRRR-MM.".into(),
             Lang::En => "Give the month as YYYY-MM.".into(),
@@ -696,7 +697,7 @@ pub async fn codes(
     Ok(ApiJson(IssuedCodes { codes: out }))
 }
 
-async fn period_results(conn: &mut AnyConnection, round_id: &str, period: Period) -> Result<PeriodResults, AppError> {
+async fn period_results(conn: &mut AnyConnection, round_id: &str, period: Month) -> Result<PeriodResults, AppError> {
     let counters: Vec<(String, String, i64)> =
         sqlx::query_as("SELECT question, choice, n FROM survey_counters WHERE survey_id = $1").bind(round_id).fetch_all(&mut *conn).await?;
     let mut texts: Vec<(String, String)> =
@@ -706,7 +707,7 @@ async fn period_results(conn: &mut AnyConnection, round_id: &str, period: Period
 }
 
 async fn report(conn: &mut AnyConnection, r: SurveyRound) -> Result<SurveyReport, AppError> {
-    let period = Period::parse(&r.period).ok_or_else(|| AppError::Internal(format!("bad stored period {}", r.period)))?;
+    let period = Month::parse(&r.period).ok_or_else(|| AppError::Internal(format!("bad stored period {}", r.period)))?;
     let current = period_results(conn, &r.id.to_string(), period).await?;
     let previous_id: Option<(String,)> = sqlx::query_as("SELECT id FROM survey_periods WHERE partnership_id = $1 AND period = $2")
         .bind(r.partnership_id.to_string())

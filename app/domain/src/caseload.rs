@@ -1,7 +1,7 @@
 //! The caseload rule of the guide: one key consultant leads at most 15 clients at once;
 //! a group, an organisation or an institution counts as one.
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 
 pub const MAX_CASELOAD: i64 = 15;
 pub const MAX_OVERRIDE_REASON: usize = 1000;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::ident::{Krs, Pesel, PostalCode, Regon, Sex};
 use crate::org::string_enum;
 use crate::validation::{format_date, parse_iso_date, Errors, FieldError};

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::docs::contract::Contract;
 use crate::docs::effects::{Effects, INDICATORS};
 use crate::docs::ipd::Ipd;
-use crate::survey::Period;
+use crate::calendar::Month;
 use crate::validation::parse_iso_date;
 
 /// Items due within this many days are "coming due".
@@ -148,7 +148,7 @@ pub struct IndicatorMonth {
 
 /// For each month, how many clients reached each indicator of section 6.3 in it.
 /// A client counts once per indicator and month, however many rows they have.
-pub fn indicators(effects: &[&Effects], months: &[Period]) -> Vec<IndicatorMonth> {
+pub fn indicators(effects: &[&Effects], months: &[Month]) -> Vec<IndicatorMonth> {
     months
         .iter()
         .map(|p| {
@@ -156,7 +156,7 @@ pub fn indicators(effects: &[&Effects], months: &[Period]) -> Vec<IndicatorMonth
                 .iter()
                 .map(|ind| {
                     let reached = effects.iter().filter(|e| {
-                        e.rows.iter().any(|r| r.indicator == *ind && parse_iso_date(&r.date).is_some_and(|d| Period::of(d) == *p))
+                        e.rows.iter().any(|r| r.indicator == *ind && parse_iso_date(&r.date).is_some_and(|d| Month::of(d) == *p))
                     });
                     u32::try_from(reached.count()).unwrap_or(u32::MAX)
                 })
@@ -167,7 +167,7 @@ pub fn indicators(effects: &[&Effects], months: &[Period]) -> Vec<IndicatorMonth
 }
 
 /// The `n` months ending with `last`, oldest first.
-pub fn months_ending(last: Period, n: usize) -> Vec<Period> {
+pub fn months_ending(last: Month, n: usize) -> Vec<Month> {
     let mut out = vec![last];
     while out.len() < n {
         let prev = out[out.len() - 1].previous();
@@ -305,7 +305,7 @@ mod tests {
         ]}))
         .expect("effects");
         let b: Effects = serde_json::from_value(json!({"rows": [{"id": "1", "indicator": "employment", "date": "2026-12-01"}]})).expect("effects");
-        let months = months_ending(Period { year: 2026, month: 12 }, 3);
+        let months = months_ending(Month { year: 2026, month: 12 }, 3);
         assert_eq!(months.iter().map(|m| m.to_string()).collect::<Vec<_>>(), ["2026-10", "2026-11", "2026-12"]);
         let r = indicators(&[&a, &b], &months);
         let employment = |i: usize| r[i].counts[0];

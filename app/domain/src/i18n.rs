@@ -2,39 +2,7 @@
 //! `t`; the table keeps both languages of a string on one line, so neither can be
 //! forgotten, and a test checks that every key the app uses exists.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Pl,
-    En,
-}
-
-impl Lang {
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Pl => "pl",
-            Lang::En => "en",
-        }
-    }
-    pub fn from_tag(s: &str) -> Lang {
-        if s.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Pl }
-    }
-    /// The first supported language of an `Accept-Language` header; Polish otherwise.
-    pub fn from_accept_language(header: &str) -> Lang {
-        header
-            .split(',')
-            .map(|p| p.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-            .find_map(|p| match p.get(..2) {
-                Some("pl") => Some(Lang::Pl),
-                Some("en") => Some(Lang::En),
-                _ => None,
-            })
-            .unwrap_or(Lang::Pl)
-    }
-}
+pub use crate::lang::Lang;
 
 /// (key, Polish, English)
 pub static STRINGS: &[(&str, &str, &str)] = &[

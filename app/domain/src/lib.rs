@@ -3,6 +3,7 @@
 //! so the server can re-run exactly the validation the browser ran.
 
 pub mod api;
+pub mod calendar;
 pub mod caseload;
 pub mod client;
 pub mod dashboard;
@@ -10,6 +11,7 @@ pub mod collation;
 pub mod docs;
 pub mod i18n;
 pub mod ident;
+pub mod lang;
 pub mod merge;
 pub mod org;
 pub mod survey;
@@ -19,4 +21,4 @@ pub mod report;
 pub mod sync;
 pub mod validation;
 
-pub use i18n::Lang;
+pub use lang::Lang;

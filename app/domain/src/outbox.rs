@@ -14,13 +14,14 @@ use uuid::Uuid;
 
 use crate::api::{ClientRecord, Membership};
 use crate::docs::{client_of, doc_id_for, DocContext, DocRecord};
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::merge::diff;
 use crate::partnership::draft::DocDraft;
 use crate::partnership::PartnershipDoc;
 use crate::report::draft::ReportDraft;
 use crate::report::MonthlyReport;
-use crate::sync::{validate_doc, validate_note, Caseload, ConflictView, DocType, Mutation, MutationResult, Note, Op, Outcome};
+use crate::sync::{validate_doc, validate_note, Caseload, ConflictView, Mutation, MutationResult, Note, Op, Outcome};
+use crate::docs::DocType;
 use crate::validation::FieldError;
 
 /// The layout of [`DeviceStore`]; a device that finds an older one migrates it.

@@ -9,9 +9,9 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::api::ClientRecord;
-use crate::docs::{DocContext, DocRecord};
+use crate::docs::{DocContext, DocRecord, DocType};
 use crate::client::ClientInput;
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::merge::{Change, Path};
 use crate::validation::FieldError;
 
@@ -22,57 +22,6 @@ use utoipa::ToSchema;
 pub const MAX_BATCH: usize = 500;
 /// Longest dated note, in characters.
 pub const MAX_NOTE: usize = 10_000;
-
-/// The kinds of documents the engine syncs: the client record and the case
-/// documents of [`crate::docs`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum DocType {
-    Client,
-    Assessment,
-    Ipd,
-    Contract,
-    Services,
-    Effects,
-    Path,
-    Support,
-}
-
-impl DocType {
-    /// The case documents, in the order the client card shows them.
-    pub const CASE_DOCS: &'static [DocType] =
-        &[DocType::Assessment, DocType::Ipd, DocType::Contract, DocType::Services, DocType::Effects, DocType::Path, DocType::Support];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocType::Client => "client",
-            DocType::Assessment => "assessment",
-            DocType::Ipd => "ipd",
-            DocType::Contract => "contract",
-            DocType::Services => "services",
-            DocType::Effects => "effects",
-            DocType::Path => "path",
-            DocType::Support => "support",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DocType> {
-        [DocType::Client].iter().chain(DocType::CASE_DOCS).copied().find(|t| t.as_str() == s)
-    }
-
-    /// The schema version drafts of this type are written in; a device migrates or
-    /// shows for review any draft written in an older one.
-    pub fn schema_version(self) -> u32 {
-        1
-    }
-
-    /// Holds special-category data (GDPR art. 9: health, disability, addiction), so
-    /// every read is audited as such.
-    pub fn sensitive(self) -> bool {
-        matches!(self, DocType::Assessment | DocType::Contract | DocType::Services | DocType::Path | DocType::Support)
-    }
-}
 
 /// What a device did, offline or not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::ident::IdError;
 
 /// One thing wrong with one field. `pointer` is a JSON Pointer into the submitted document.

@@ -4,7 +4,8 @@
 use domain::api::ClientRecord;
 use domain::client::ClientInput;
 use domain::merge::pointer;
-use domain::sync::{validate_note, DocType, ConflictView, Mutation, Note, Op, PushRequest, PushResponse, Resolution, Version};
+use domain::sync::{validate_note, ConflictView, Mutation, Note, Op, PushRequest, PushResponse, Resolution, Version};
+use domain::docs::DocType;
 use domain::validation::format_iso_date;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

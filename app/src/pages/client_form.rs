@@ -6,7 +6,7 @@
 use domain::api::{ClientRecord, Consultant};
 use domain::caseload::MAX_CASELOAD;
 use domain::client::{ClientInput, ClientKind, IdDocumentType, WorkForm};
-use domain::sync::DocType;
+use domain::docs::DocType;
 use domain::validation::FieldError;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};

@@ -4,7 +4,7 @@
 
 use domain::dashboard::Dashboard;
 use domain::i18n::t;
-use domain::survey::Period;
+use domain::calendar::Month;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -82,7 +82,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <input id="dash-period" type="month" prop:value=move || period.get()
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
-                        if v.is_empty() || Period::parse(&v).is_some() {
+                        if v.is_empty() || Month::parse(&v).is_some() {
                             period.set(v);
                         }
                     }/>
@@ -93,7 +93,7 @@ pub fn DashboardPage() -> impl IntoView {
             None | Some(Ok(None)) => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
             Some(Ok(Some(d))) => {
-                let month = Period::parse(&d.period).map(|p| p.label(lang.get_untracked())).unwrap_or_default();
+                let month = Month::parse(&d.period).map(|p| p.label(lang.get_untracked())).unwrap_or_default();
                 let active = d.active_clients.max(1) as f64;
                 let latest = d.indicators.last().cloned();
                 view! {
@@ -209,7 +209,7 @@ pub fn DashboardPage() -> impl IntoView {
                         {match d.survey {
                             None => view! { <p><a href="/surveys">{tr("dash.no_survey")}</a></p> }.into_any(),
                             Some(s) => {
-                                let label = Period::parse(&s.period).map(|p| p.label(lang.get_untracked())).unwrap_or(s.period.clone());
+                                let label = Month::parse(&s.period).map(|p| p.label(lang.get_untracked())).unwrap_or(s.period.clone());
                                 view! {
                                     <p id="dash-survey">{label} ": " {tr("survey.ui.respondents")} " " <strong>{s.respondents}</strong> " "
                                         {if s.withheld {

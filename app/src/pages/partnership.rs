@@ -10,7 +10,7 @@ use domain::partnership::evaluation::{self, opinion_id, AREAS, AREA_QUESTIONS, G
 use domain::partnership::plan::{self, ActionPlan, TEXTS};
 use domain::partnership::team::TeamDecision;
 use domain::partnership::{self as pd, Kind, PartnershipDoc};
-use domain::survey::Period;
+use domain::calendar::Month;
 use domain::validation::format_iso_date;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -49,7 +49,7 @@ pub fn PartnershipPage() -> impl IntoView {
     let partnership = move || chosen.get().or_else(|| session.me().and_then(|m| m.memberships.first().map(|m| m.partnership_id)));
     let query = use_query_map();
     let tab = Memo::new(move |_| query.with(|q| q.get("tab")).and_then(|t| Kind::parse(&t)).unwrap_or(Kind::Agreement));
-    let month = RwSignal::new(Period::of(api::today()).to_string());
+    let month = RwSignal::new(Month::of(api::today()).to_string());
     let partners = move || {
         let p = partnership();
         session.me().and_then(|m| m.memberships.into_iter().find(|m| Some(m.partnership_id) == p)).map(|m| m.partners).unwrap_or_default()
@@ -67,7 +67,7 @@ pub fn PartnershipPage() -> impl IntoView {
         <h1 class="no-print">{tr("pd.title")}</h1>
         <div class="no-print"><SteeredPicker id="pd-partnership" chosen all=true/></div>
         {move || overview.get().flatten().and_then(|o| o["evaluation_due"].as_str().map(str::to_string)).map(|due| view! {
-            <p class="notice no-print" id="evaluation-due">{tr("ev.due")} " " {Period::parse(&due).map(|p| p.label(use_lang().get_untracked())).unwrap_or(due)}</p>
+            <p class="notice no-print" id="evaluation-due">{tr("ev.due")} " " {Month::parse(&due).map(|p| p.label(use_lang().get_untracked())).unwrap_or(due)}</p>
         })}
         <nav class="doc-tabs no-print" aria-label=tr("pd.title")>
             {Kind::ALL.into_iter().map(|k| view! {
@@ -78,7 +78,7 @@ pub fn PartnershipPage() -> impl IntoView {
             <div class="field no-print">
                 <label for="ev-month">{tr("ev.open")}</label>
                 <input id="ev-month" type="month" prop:value=move || month.get()
-                    on:change=move |ev| { let v = event_target_value(&ev); if Period::parse(&v).is_some() { month.set(v); } }/>
+                    on:change=move |ev| { let v = event_target_value(&ev); if Month::parse(&v).is_some() { month.set(v); } }/>
             </div>
         })}
         {move || partnership().map(|p| {
@@ -219,7 +219,7 @@ fn PdForm(partnership: Uuid, kind: Kind, key: String, server: Memo<Option<Partne
 
 /// A month (`YYYY-MM`) bound to the document.
 #[component]
-fn Month(#[prop(into)] path: String, label: &'static str) -> impl IntoView {
+fn MonthField(#[prop(into)] path: String, label: &'static str) -> impl IntoView {
     let doc = use_doc();
     let id = dom_id(&path);
     let p = StoredValue::new(path);
@@ -501,8 +501,8 @@ fn activity_row(path: String) -> AnyView {
             <Select path=format!("{path}/owner") label="pl.owner" options=partner_options()/>
         </div>
         <div class="row">
-            <Month path=format!("{path}/from") label="pl.from"/>
-            <Month path=format!("{path}/to") label="pl.to"/>
+            <MonthField path=format!("{path}/from") label="pl.from"/>
+            <MonthField path=format!("{path}/to") label="pl.to"/>
             <Check path=format!("{path}/milestone") label="pl.milestone"/>
         </div>
     }
@@ -531,8 +531,8 @@ fn PlanForm() -> impl IntoView {
         <fieldset><legend>{tr("pl.s9")}</legend>{section("IX")}</fieldset>
         <fieldset><legend>{tr("pl.s10")}</legend>
             <div class="row">
-                <Month path="period_from" label="pl.period_from"/>
-                <Month path="period_to" label="pl.period_to"/>
+                <MonthField path="period_from" label="pl.period_from"/>
+                <MonthField path="period_to" label="pl.period_to"/>
             </div>
             <Rows path="schedule" title="pl.s10" add_label="pl.add_activity" new_row=|| json!({}) row=activity_row/>
             <GanttEditor/>
@@ -546,7 +546,7 @@ fn GanttEditor() -> impl IntoView {
     let doc = use_doc();
     let lang = use_lang();
     let plan = Memo::new(move |_| serde_json::from_value::<ActionPlan>(doc.value.get()).unwrap_or_default());
-    let tap = move |id: String, month: Period| {
+    let tap = move |id: String, month: Month| {
         let Some(a) = plan.with_untracked(|p| p.schedule.iter().find(|a| a.id == id).cloned()) else { return };
         let (from, to) = plan::tap(&a, month);
         doc.set(&format!("schedule/#{id}/from"), Value::String(from));
@@ -639,8 +639,8 @@ fn EvaluationForm() -> impl IntoView {
     let acting = RwSignal::new(own.or_else(|| partners.first().map(|p| p.organisation_id)));
     view! {
         <div class="row">
-            <Month path="period_from" label="ev.period_from"/>
-            <Month path="period_to" label="ev.period_to"/>
+            <MonthField path="period_from" label="ev.period_from"/>
+            <MonthField path="period_to" label="ev.period_to"/>
         </div>
         <Text path="filled_by" label="ev.filled_by"/>
         <p class="hint">{tr("ev.diverging")}</p>

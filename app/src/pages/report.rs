@@ -8,7 +8,7 @@ use domain::docs::services::CUSTOM_PREFIX;
 use domain::docs::DocStatus;
 use domain::i18n::t;
 use domain::report::{MonthlyReport, Narrative, YearIndicators, SECTIONS};
-use domain::survey::Period;
+use domain::calendar::Month;
 use domain::validation::format_iso_date;
 use domain::Lang;
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ const HEADER: [(&str, &str); 5] = [
 pub fn ReportsPage() -> impl IntoView {
     let chosen = RwSignal::new(None::<Uuid>);
     let partnership = steered_partnership(chosen);
-    let previous = Period::of(api::today()).previous();
+    let previous = Month::of(api::today()).previous();
     let month = RwSignal::new(previous.to_string());
     let year = RwSignal::new(api::today().year());
     view! {
@@ -44,7 +44,7 @@ pub fn ReportsPage() -> impl IntoView {
                 <input id="report-month" type="month" prop:value=move || month.get()
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
-                        if Period::parse(&v).is_some() {
+                        if Month::parse(&v).is_some() {
                             month.set(v);
                         }
                     }/>
@@ -161,7 +161,7 @@ fn MonthlyReportView(partnership: Uuid, month: String) -> impl IntoView {
         }}
         <Show when=move || report.get().is_some()>
             <section class="card no-print" aria-labelledby="report-edit-h">
-                <h2 id="report-edit-h">{move || report.get().map(|r| format!("{} — {}", r.partnership, Period::parse(&r.month).map(|p| p.label(lang.get())).unwrap_or(r.month)))}</h2>
+                <h2 id="report-edit-h">{move || report.get().map(|r| format!("{} — {}", r.partnership, Month::parse(&r.month).map(|p| p.label(lang.get())).unwrap_or(r.month)))}</h2>
                 <p id="report-status" class="doc-status" role="status" data-status=move || if is_final() { "final" } else { "draft" } data-state=state>
                     {move || match report.get() {
                         Some(r) if r.status == DocStatus::Final => format!("{} — {} {} ({})", t(lang.get(), "report.final"), t(lang.get(), "report.final_by"), r.finalised_at, r.finalised_by),
@@ -263,7 +263,7 @@ fn Preview(report: MonthlyReport, narrative: Narrative) -> impl IntoView {
     let client = move |no: u32| format!("{} {no}", l("report.client"));
     let block = |title: String, text: String| view! { <div class="p-block"><h3 class="p-label">{title}</h3><p class="p-value">{text}</p></div> };
     let n = narrative.clone();
-    let month_label = Period::parse(&report.month).map(|p| p.label(Lang::Pl)).unwrap_or(report.month.clone());
+    let month_label = Month::parse(&report.month).map(|p| p.label(Lang::Pl)).unwrap_or(report.month.clone());
     let none = move || view! { <p class="p-small">{l("report.none")}</p> };
     view! {
         <article class="print-doc" id="report-preview" data-doc="report" lang=move || lang.get().tag()>

@@ -2,7 +2,7 @@
 //! the limit with override reasons, each kind of due item, indicators, the survey.
 
 use axum::http::StatusCode;
-use domain::sync::DocType;
+use domain::docs::DocType;
 use serde_json::json;
 use time::Duration;
 
@@ -75,7 +75,7 @@ async fn the_dashboard_shows_caseloads_due_items_and_indicators_from_the_data() 
     assert_eq!(due.iter().take_while(|i| i.2).count(), 14, "overdue items come first");
 
     let last = d["indicators"].as_array().expect("ind").last().expect("month").clone();
-    assert_eq!(last["period"], domain::survey::Period::of(today).to_string());
+    assert_eq!(last["period"], domain::calendar::Month::of(today).to_string());
     assert_eq!(last["counts"][0], 1, "employment");
     assert_eq!(last["counts"][5], 1, "qualification");
     assert_eq!(d["indicators"].as_array().map(Vec::len), Some(6));
@@ -85,7 +85,7 @@ async fn the_dashboard_shows_caseloads_due_items_and_indicators_from_the_data() 
     assert_eq!((other["caseloads"].as_array().map(Vec::len), other["due"].as_array().map(Vec::len)), (Some(0), Some(0)));
 
     // A period: the six months ending with it; this month's effects are after it.
-    let previous = domain::survey::Period::of(today).previous().to_string();
+    let previous = domain::calendar::Month::of(today).previous().to_string();
     let then = app.get(&format!("{path}?period={previous}"), &coord).await.json();
     assert_eq!(then["period"], previous.as_str());
     let last = then["indicators"].as_array().expect("ind").last().expect("month").clone();

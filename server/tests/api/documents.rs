@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use domain::docs::doc_id_for;
-use domain::sync::DocType;
+use domain::docs::DocType;
 use serde_json::{json, Value};
 use uuid::Uuid;
 

@@ -170,7 +170,7 @@ impl TestApp {
 
     /// Writes a case document through the sync engine, as a device would; on a
     /// document that exists the fields merge into it.
-    pub async fn create_doc(&self, s: &Session, client: Uuid, doc_type: domain::sync::DocType, data: Value) {
+    pub async fn create_doc(&self, s: &Session, client: Uuid, doc_type: domain::docs::DocType, data: Value) {
         let mut data = data;
         data["client_id"] = serde_json::json!(client);
         let body = serde_json::json!({"device_id": Uuid::now_v7(), "mutations": [{"id": Uuid::now_v7(), "written_at": 1_780_000_000_000_i64,

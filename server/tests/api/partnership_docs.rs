@@ -97,7 +97,7 @@ async fn the_agreement_is_in_force_when_all_signed_and_withdrawal_and_changes_fo
     assert_eq!(r["agreement"]["signatures"].as_array().map(Vec::len), Some(3));
     assert_eq!(app.post(&format!("{base}/agreement/sign"), &json!({"organisation_id": p.ngo}), &p.ngo_user).await.status, StatusCode::CONFLICT);
     let overview = app.get(&format!("{base}/docs"), &p.coord).await.json();
-    let due = domain::survey::Period::of(today).next().next().next().to_string();
+    let due = domain::calendar::Month::of(today).next().next().next().to_string();
     assert_eq!(overview["evaluation_due"], due.as_str());
 
     // Withdrawal: the PUP's tasks go on, so today is too late; the NGO's start in 40 days.

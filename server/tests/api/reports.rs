@@ -5,7 +5,7 @@
 
 use axum::http::{header, Method, StatusCode};
 use calamine::{Data, Reader, Xlsx};
-use domain::sync::DocType;
+use domain::docs::DocType;
 use serde_json::{json, Value};
 
 use crate::helpers::{Session, TestApp};

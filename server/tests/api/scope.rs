@@ -16,7 +16,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
     let outsider = app.login("consultant.b@test").await;
     // A case document with a secret in it, written by the client's own consultant.
     let owner = app.login("consultant.a@test").await;
-    let ipd_id = domain::docs::doc_id_for(client_id, domain::sync::DocType::Ipd);
+    let ipd_id = domain::docs::doc_id_for(client_id, domain::docs::DocType::Ipd);
     let create = json!({"device_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(), "written_at": 1_780_000_000_000_i64,
         "op": "create", "doc_type": "ipd", "doc_id": ipd_id, "data": {"client_id": client_id, "goal": "Tajemnicza praca"}}]});
     let r = app.post("/api/v1/sync/push", &create, &owner).await;

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Check, DocContext, DocStatus, LONG, SHORT};
+use super::{CaseDocument, Check, DocContext, DocStatus, LONG, SHORT};
 
 /// The social skills of the form, in its order; each is rated 1–10.
 pub const SKILLS: [&str; 11] = [
@@ -87,8 +87,11 @@ pub struct Assessment {
     pub date: String,
 }
 
-impl Assessment {
-    pub fn check(&self, c: &mut Check, ctx: &DocContext) {
+impl CaseDocument for Assessment {
+    const SENSITIVE: bool = true;
+    const HAS_STATUS: bool = true;
+
+    fn check(&self, c: &mut Check, ctx: &DocContext) {
         let fin = self.status == DocStatus::Final;
         for (field, value) in [("strengths", &self.strengths), ("weaknesses", &self.weaknesses)] {
             c.text(field, value, LONG, fin);
@@ -129,8 +132,8 @@ impl Assessment {
 mod tests {
     use super::*;
     use crate::docs::validate;
-    use crate::sync::DocType;
-    use crate::Lang;
+    use crate::docs::DocType;
+    use crate::lang::Lang;
     use proptest::prelude::*;
     use serde_json::json;
     use time::macros::date;

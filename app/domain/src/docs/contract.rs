@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Check, DocContext, DocStatus, Row, LONG, SHORT};
+use super::{CaseDocument, Check, DocContext, DocStatus, Row, LONG, SHORT};
 use crate::ident::Pesel;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -96,8 +96,21 @@ pub struct Contract {
     pub evaluations: Vec<Evaluation>,
 }
 
-impl Contract {
-    pub fn check(&self, c: &mut Check, _ctx: &DocContext) {
+fn actions(c: &mut Check, table: &str, rows: &[Action], from: Option<time::Date>, required: bool) {
+    c.rows(table, rows);
+    for a in rows {
+        let at = |f: &str| format!("{table}/{}/{f}", a.id);
+        c.text(&at("action"), &a.action, LONG, required);
+        let d = c.date(&at("deadline"), &a.deadline, required);
+        c.not_before_document(&at("deadline"), d, from);
+    }
+}
+
+impl CaseDocument for Contract {
+    const SENSITIVE: bool = true;
+    const HAS_STATUS: bool = true;
+
+    fn check(&self, c: &mut Check, _ctx: &DocContext) {
         let fin = self.status == DocStatus::Final;
         let date = c.date("date", &self.date, fin);
         let p = &self.person;
@@ -210,22 +223,12 @@ impl Contract {
     }
 }
 
-fn actions(c: &mut Check, table: &str, rows: &[Action], from: Option<time::Date>, required: bool) {
-    c.rows(table, rows);
-    for a in rows {
-        let at = |f: &str| format!("{table}/{}/{f}", a.id);
-        c.text(&at("action"), &a.action, LONG, required);
-        let d = c.date(&at("deadline"), &a.deadline, required);
-        c.not_before_document(&at("deadline"), d, from);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::docs::validate;
-    use crate::sync::DocType;
-    use crate::Lang;
+    use crate::docs::DocType;
+    use crate::lang::Lang;
     use proptest::prelude::*;
     use serde_json::json;
     use time::macros::date;

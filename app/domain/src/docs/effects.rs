@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
-use super::{Check, DocContext, Row, LONG, SHORT};
+use super::{CaseDocument, Check, DocContext, Row, LONG, SHORT};
 
 /// The indicators of section 6.3, in the guide's order; names are `effect.<code>`.
 pub const INDICATORS: [&str; 10] = [
@@ -71,7 +71,13 @@ impl Effects {
         Some((start, reintegration_end(start)))
     }
 
-    pub fn check(&self, c: &mut Check, ctx: &DocContext) {
+}
+
+impl CaseDocument for Effects {
+    const SENSITIVE: bool = false;
+    const HAS_STATUS: bool = false;
+
+    fn check(&self, c: &mut Check, ctx: &DocContext) {
         c.date("employment_date", &self.employment_date, false);
         c.rows("rows", &self.rows);
         for e in &self.rows {
@@ -90,8 +96,8 @@ impl Effects {
 mod tests {
     use super::*;
     use crate::docs::validate;
-    use crate::sync::DocType;
-    use crate::Lang;
+    use crate::docs::DocType;
+    use crate::lang::Lang;
     use proptest::prelude::*;
     use serde_json::json;
     use time::macros::date;

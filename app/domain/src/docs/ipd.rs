@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Check, DocContext, DocStatus, Row, LONG, SHORT};
+use super::{CaseDocument, Check, DocContext, DocStatus, Row, LONG, SHORT};
 use crate::org::OrgType;
 
 /// Who carries a task: one of the partners, another institution or the client.
@@ -112,7 +112,28 @@ impl Ipd {
         social.chain(vocational).flat_map(|(table, rows)| rows.iter().map(move |r| (table.clone(), r))).collect()
     }
 
-    pub fn check(&self, c: &mut Check, ctx: &DocContext) {
+}
+
+/// A task can be given to a partner only in a partnership that has one.
+fn owner_in_partnership(c: &mut Check, field: &str, owner: &str, ctx: &DocContext) {
+    let Some(t) = OrgType::parse(owner) else { return };
+    if t == OrgType::Other || ctx.has(t) {
+        return;
+    }
+    let name = t.as_str().to_uppercase();
+    c.add(
+        field,
+        "no_such_partner",
+        format!("W tym partnerstwie nie ma partnera typu {name}; wybierz innego wykonawcę."),
+        format!("This partnership has no {name} partner; choose another owner."),
+    );
+}
+
+impl CaseDocument for Ipd {
+    const SENSITIVE: bool = false;
+    const HAS_STATUS: bool = true;
+
+    fn check(&self, c: &mut Check, ctx: &DocContext) {
         let fin = self.status == DocStatus::Final;
         let date = c.date("date", &self.date, fin);
         c.text("goal", &self.goal, LONG, fin);
@@ -162,27 +183,12 @@ impl Ipd {
     }
 }
 
-/// A task can be given to a partner only in a partnership that has one.
-fn owner_in_partnership(c: &mut Check, field: &str, owner: &str, ctx: &DocContext) {
-    let Some(t) = OrgType::parse(owner) else { return };
-    if t == OrgType::Other || ctx.has(t) {
-        return;
-    }
-    let name = t.as_str().to_uppercase();
-    c.add(
-        field,
-        "no_such_partner",
-        format!("W tym partnerstwie nie ma partnera typu {name}; wybierz innego wykonawcę."),
-        format!("This partnership has no {name} partner; choose another owner."),
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::docs::{validate, Partner};
-    use crate::sync::DocType;
-    use crate::Lang;
+    use crate::docs::DocType;
+    use crate::lang::Lang;
     use proptest::prelude::*;
     use serde_json::json;
     use time::macros::date;

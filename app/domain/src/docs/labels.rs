@@ -1,5 +1,5 @@
 //! Labels of the case documents, in the forms' own Polish wording (the partnership
-//! guide's tools 4, 5–6 and 7) and in English. Looked up through [`crate::i18n::t`].
+//! guide's tools 4, 5–6 and 7) and in English. Looked up through `i18n::t`.
 
 /// (key, Polish, English)
 pub static STRINGS: &[(&str, &str, &str)] = &[

@@ -14,19 +14,21 @@ pub mod assessment;
 pub mod contract;
 pub mod effects;
 pub mod ipd;
+pub mod kind;
 pub mod labels;
 pub mod path;
 pub mod services;
 pub mod support;
+
+pub use kind::{doc_id_for, empty_doc as empty, validate, CaseDocument, DocType};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::Date;
 use uuid::Uuid;
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::org::{string_enum, OrgType};
-use crate::sync::DocType;
 use crate::validation::{parse_iso_date, Errors, FieldError};
 
 #[cfg(feature = "openapi")]
@@ -96,36 +98,7 @@ pub struct DocRecord {
     pub data: Value,
 }
 
-/// Each client has one document of each kind, and its id is derived from the
-/// client's: two devices that start the same client's IPD offline write into one
-/// document (their fields merge) instead of making two.
-pub fn doc_id_for(client: Uuid, doc_type: DocType) -> Uuid {
-    if doc_type == DocType::Client {
-        return client;
-    }
-    Uuid::new_v5(&client, doc_type.as_str().as_bytes())
-}
-
-/// An empty document of a kind, for a client; what a new tab starts from.
-pub fn empty(doc_type: DocType, client: Uuid) -> Value {
-    let v = match doc_type {
-        DocType::Client => return Value::Null,
-        DocType::Assessment => serde_json::to_value(assessment::Assessment::default()),
-        DocType::Ipd => serde_json::to_value(ipd::Ipd::default()),
-        DocType::Contract => serde_json::to_value(contract::Contract::default()),
-        DocType::Services => serde_json::to_value(services::Services::default()),
-        DocType::Effects => serde_json::to_value(effects::Effects::default()),
-        DocType::Path => serde_json::to_value(path::SupportPath::default()),
-        DocType::Support => serde_json::to_value(support::Support::default()),
-    };
-    let mut v = v.unwrap_or(Value::Null);
-    if let Value::Object(o) = &mut v {
-        o.insert("client_id".into(), Value::String(client.to_string()));
-    }
-    v
-}
-
-fn malformed(lang: Lang, e: impl std::fmt::Display) -> Vec<FieldError> {
+pub(crate) fn malformed(lang: Lang, e: impl std::fmt::Display) -> Vec<FieldError> {
     vec![FieldError {
         pointer: String::new(),
         code: "malformed".into(),
@@ -137,7 +110,8 @@ fn malformed(lang: Lang, e: impl std::fmt::Display) -> Vec<FieldError> {
 }
 
 /// Reads a JSON document as `T`, runs its rules, and returns it normalised (unknown
-/// fields dropped, missing ones empty). Every document kind is validated through it.
+/// fields dropped, missing ones empty). Every document, case or partnership, is
+/// validated through it.
 pub(crate) fn run<T: serde::de::DeserializeOwned + Serialize>(
     doc: &Value,
     lang: Lang,
@@ -148,21 +122,6 @@ pub(crate) fn run<T: serde::de::DeserializeOwned + Serialize>(
     check(&typed, &mut c);
     c.errors.into_result(|| ())?;
     serde_json::to_value(&typed).map_err(|e| malformed(lang, e))
-}
-
-/// Reads, checks and normalises a case document (not a client record): unknown
-/// fields are dropped and missing ones take their empty value.
-pub fn validate(doc_type: DocType, doc: &Value, lang: Lang, ctx: &DocContext) -> Result<Value, Vec<FieldError>> {
-    match doc_type {
-        DocType::Client => Err(malformed(lang, "a client record is not a case document")),
-        DocType::Assessment => run(doc, lang, |d: &assessment::Assessment, c| d.check(c, ctx)),
-        DocType::Ipd => run(doc, lang, |d: &ipd::Ipd, c| d.check(c, ctx)),
-        DocType::Contract => run(doc, lang, |d: &contract::Contract, c| d.check(c, ctx)),
-        DocType::Services => run(doc, lang, |d: &services::Services, c| d.check(c, ctx)),
-        DocType::Effects => run(doc, lang, |d: &effects::Effects, c| d.check(c, ctx)),
-        DocType::Path => run(doc, lang, |d: &path::SupportPath, c| d.check(c, ctx)),
-        DocType::Support => run(doc, lang, |d: &support::Support, c| d.check(c, ctx)),
-    }
 }
 
 /// The client a case document belongs to, as written in it.

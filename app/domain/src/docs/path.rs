@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Check, DocContext, DocStatus, Row, LONG};
+use super::{CaseDocument, Check, DocContext, DocStatus, Row, LONG};
 
 /// The six steps, in order.
 pub const STEPS: [&str; 6] = ["identification", "needs", "plan", "implementation", "monitoring", "evaluation"];
@@ -68,8 +68,11 @@ pub struct SupportPath {
     pub steps: Steps,
 }
 
-impl SupportPath {
-    pub fn check(&self, c: &mut Check, ctx: &DocContext) {
+impl CaseDocument for SupportPath {
+    const SENSITIVE: bool = true;
+    const HAS_STATUS: bool = true;
+
+    fn check(&self, c: &mut Check, ctx: &DocContext) {
         let fin = self.status == DocStatus::Final;
         for (i, d) in self.directions.iter().enumerate() {
             if !DIRECTIONS.contains(&d.as_str()) || self.directions[..i].contains(d) {
@@ -97,8 +100,8 @@ impl SupportPath {
 mod tests {
     use super::*;
     use crate::docs::validate;
-    use crate::sync::DocType;
-    use crate::Lang;
+    use crate::docs::DocType;
+    use crate::lang::Lang;
     use proptest::prelude::*;
     use serde_json::json;
     use time::macros::date;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Check, DocContext, Row, LONG, SHORT};
+use super::{CaseDocument, Check, DocContext, Row, LONG, SHORT};
 
 /// The support forms of the standards' annex; names are `service.<code>` in i18n.
 pub const CATALOGUE: [&str; 33] = [
@@ -79,8 +79,11 @@ pub fn known(code: &str, ctx: &DocContext) -> bool {
         || code.strip_prefix(CUSTOM_PREFIX).is_some_and(|c| ctx.custom_services.iter().any(|s| s.code == c))
 }
 
-impl Services {
-    pub fn check(&self, c: &mut Check, ctx: &DocContext) {
+impl CaseDocument for Services {
+    const SENSITIVE: bool = true;
+    const HAS_STATUS: bool = false;
+
+    fn check(&self, c: &mut Check, ctx: &DocContext) {
         c.rows("rows", &self.rows);
         for s in &self.rows {
             let at = |f: &str| format!("rows/{}/{f}", s.id);
@@ -117,8 +120,8 @@ mod tests {
     use super::*;
     use crate::docs::{validate, CustomService, Partner};
     use crate::org::OrgType;
-    use crate::sync::DocType;
-    use crate::Lang;
+    use crate::docs::DocType;
+    use crate::lang::Lang;
     use proptest::prelude::*;
     use serde_json::json;
     use time::macros::date;

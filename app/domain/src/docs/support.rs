@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::{Check, DocContext, Row, LONG, SHORT};
+use super::{CaseDocument, Check, DocContext, Row, LONG, SHORT};
 use crate::validation::parse_iso_date;
 
 /// The labour-market situations of section IX; names are `support.labour.<code>`.
@@ -88,7 +88,13 @@ impl Support {
         self.ordered().last().is_some_and(|p| p.end().is_some_and(|e| e <= today))
     }
 
-    pub fn check(&self, c: &mut Check, ctx: &DocContext) {
+}
+
+impl CaseDocument for Support {
+    const SENSITIVE: bool = true;
+    const HAS_STATUS: bool = false;
+
+    fn check(&self, c: &mut Check, ctx: &DocContext) {
         c.choice("labour", &self.labour, &LABOUR, false);
         for f in &self.features {
             c.choice("features", f, &FEATURES, false);
@@ -144,8 +150,8 @@ impl Support {
 mod tests {
     use super::*;
     use crate::docs::validate;
-    use crate::sync::DocType;
-    use crate::Lang;
+    use crate::docs::DocType;
+    use crate::lang::Lang;
     use proptest::prelude::*;
     use serde_json::json;
     use time::macros::date;

@@ -1,4 +1,4 @@
-use crate::i18n::Lang;
+use crate::lang::Lang;
 
 /// Why an identifier was refused: exactly what a person has to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::docs::{Check, Row, LONG, SHORT};
 use crate::ident::{Krs, Regon};
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::validation::{format_date, parse_iso_date};
 
 #[cfg(feature = "openapi")]

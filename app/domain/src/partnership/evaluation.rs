@@ -11,7 +11,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::docs::{Check, Partner, Row, LONG, SHORT};
-use crate::survey::Period;
+use crate::calendar::Month;
 
 /// Sections III–VI ask the same six questions of one area of work.
 pub const AREAS: [&str; 4] = ["recruitment", "needs", "plans", "services"];
@@ -65,8 +65,8 @@ pub struct Evaluation {
 
 impl Evaluation {
     pub fn check(&self, c: &mut Check, partners: &[Partner]) {
-        let from = Period::parse(&self.period_from);
-        let to = Period::parse(&self.period_to);
+        let from = Month::parse(&self.period_from);
+        let to = Month::parse(&self.period_to);
         for (f, v, p) in [("period_from", &self.period_from, from), ("period_to", &self.period_to, to)] {
             if !v.is_empty() && p.is_none() {
                 c.add(f, "month", "Miesiąc w postaci rrrr-mm.".into(), "A month as yyyy-mm.".into());
@@ -107,8 +107,8 @@ impl Evaluation {
 /// When the next questionnaire is due in the partnership's first year (counted from
 /// the day the agreement came into force), or `None` after the first year. `last` is
 /// the end month of the latest questionnaire.
-pub fn next_due(in_force: Date, last: Option<Period>) -> Option<Period> {
-    let start = Period::of(in_force);
+pub fn next_due(in_force: Date, last: Option<Month>) -> Option<Month> {
+    let start = Month::of(in_force);
     let mut due = last.unwrap_or(start);
     for _ in 0..EVERY_MONTHS {
         due = due.next();
@@ -127,7 +127,7 @@ pub fn next_due(in_force: Date, last: Option<Period>) -> Option<Period> {
 mod tests {
     use super::*;
     use crate::org::OrgType;
-    use crate::Lang;
+    use crate::lang::Lang;
     use time::macros::date;
 
     #[test]
@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn a_questionnaire_is_due_every_three_months_in_the_first_year() {
-        let p = |s: &str| Period::parse(s);
+        let p = |s: &str| Month::parse(s);
         assert_eq!(next_due(date!(2026 - 01 - 15), None), p("2026-04"));
         assert_eq!(next_due(date!(2026 - 01 - 15), p("2026-09")), p("2026-12"));
         assert_eq!(next_due(date!(2026 - 01 - 15), p("2026-10")), p("2027-01"));

@@ -16,7 +16,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::docs::{run, Partner};
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::validation::FieldError;
 
 #[cfg(feature = "openapi")]

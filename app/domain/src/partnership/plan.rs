@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::docs::effects::INDICATORS;
 use crate::docs::{Check, Row, LONG, SHORT};
-use crate::survey::Period;
+use crate::calendar::Month;
 
 /// The longest plan: five years of months.
 pub const MAX_MONTHS: usize = 60;
@@ -158,8 +158,8 @@ impl ActionPlan {
     }
 
     /// The plan's months, or none while its period is not set.
-    pub fn months(&self) -> Vec<Period> {
-        let (Some(from), Some(to)) = (Period::parse(&self.period_from), Period::parse(&self.period_to)) else { return Vec::new() };
+    pub fn months(&self) -> Vec<Month> {
+        let (Some(from), Some(to)) = (Month::parse(&self.period_from), Month::parse(&self.period_to)) else { return Vec::new() };
         let mut out = Vec::new();
         let mut m = from;
         while m <= to && out.len() < MAX_MONTHS {
@@ -173,14 +173,14 @@ impl ActionPlan {
         for (key, _) in TEXTS {
             c.text(key, self.text(key), if key.ends_with("person") || key == "coordinator" { SHORT } else { LONG }, false);
         }
-        let month = |c: &mut Check, field: &str, v: &str, required: bool| -> Option<Period> {
+        let month = |c: &mut Check, field: &str, v: &str, required: bool| -> Option<Month> {
             if v.is_empty() {
                 if required {
                     c.errors.required(field);
                 }
                 return None;
             }
-            let p = Period::parse(v);
+            let p = Month::parse(v);
             if p.is_none() {
                 c.add(field, "month", "Miesiąc w postaci rrrr-mm.".into(), "A month as yyyy-mm.".into());
             }
@@ -264,7 +264,7 @@ pub struct Progress {
 pub fn progress(plan: &ActionPlan, effects: &[&crate::docs::effects::Effects]) -> Vec<Progress> {
     let months = plan.months();
     let within = |d: &str| match crate::validation::parse_iso_date(d) {
-        Some(day) => months.is_empty() || months.contains(&Period::of(day)),
+        Some(day) => months.is_empty() || months.contains(&Month::of(day)),
         None => false,
     };
     plan.indicators
@@ -278,8 +278,8 @@ pub fn progress(plan: &ActionPlan, effects: &[&crate::docs::effects::Effects]) -
 }
 
 /// Where an activity's bar lies in the plan's months: (first index, number of months).
-pub fn bar(a: &Activity, months: &[Period]) -> Option<(usize, usize)> {
-    let (from, to) = (Period::parse(&a.from)?, Period::parse(&a.to)?);
+pub fn bar(a: &Activity, months: &[Month]) -> Option<(usize, usize)> {
+    let (from, to) = (Month::parse(&a.from)?, Month::parse(&a.to)?);
     let start = months.iter().position(|m| *m == from)?;
     let end = months.iter().position(|m| *m == to)?;
     (end >= start).then_some((start, end - start + 1))
@@ -288,9 +288,9 @@ pub fn bar(a: &Activity, months: &[Period]) -> Option<(usize, usize)> {
 /// A tap on a month of an activity's row, as a tablet edits the chart: a month before
 /// the bar moves its start there, a month after it moves its end, a month inside it
 /// ends the bar there. A milestone moves to the tapped month.
-pub fn tap(a: &Activity, month: Period) -> (String, String) {
+pub fn tap(a: &Activity, month: Month) -> (String, String) {
     let m = month.to_string();
-    match (Period::parse(&a.from), Period::parse(&a.to)) {
+    match (Month::parse(&a.from), Month::parse(&a.to)) {
         _ if a.milestone => (m.clone(), m),
         (Some(f), Some(t)) if month < f => (m, t.to_string()),
         (Some(f), Some(t)) if month > t => (f.to_string(), m),
@@ -302,7 +302,7 @@ pub fn tap(a: &Activity, month: Period) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Lang;
+    use crate::lang::Lang;
 
     fn codes(p: &ActionPlan) -> Vec<(String, String)> {
         let mut c = Check::new(Lang::En);
@@ -333,7 +333,7 @@ mod tests {
 
     #[test]
     fn a_tap_moves_the_start_the_end_or_a_milestone() {
-        let m = |s: &str| Period::parse(s).expect("month");
+        let m = |s: &str| Month::parse(s).expect("month");
         let a = act("a", "2026-03", "2026-05", false);
         assert_eq!(tap(&a, m("2026-01")), ("2026-01".into(), "2026-05".into()));
         assert_eq!(tap(&a, m("2026-08")), ("2026-03".into(), "2026-08".into()));

@@ -92,7 +92,7 @@ impl TeamDecision {
 mod tests {
     use super::*;
     use crate::org::OrgType;
-    use crate::Lang;
+    use crate::lang::Lang;
 
     fn partners() -> Vec<Partner> {
         vec![

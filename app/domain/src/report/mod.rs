@@ -20,8 +20,8 @@ use crate::docs::effects::Effects;
 use crate::docs::services::Services;
 use crate::docs::support::{Period as SupportPeriod, Support};
 use crate::docs::{Check, DocStatus, LONG, SHORT};
-use crate::i18n::Lang;
-use crate::survey::Period;
+use crate::lang::Lang;
+use crate::calendar::Month;
 use crate::validation::{parse_iso_date, FieldError};
 
 #[cfg(feature = "openapi")]
@@ -124,7 +124,7 @@ fn age_on(birth: Date, day: Date) -> i32 {
 }
 
 /// Generates sections IX, X and XI for `month`.
-pub fn generate(month: Period, clients: &[ClientFacts]) -> Tables {
+pub fn generate(month: Month, clients: &[ClientFacts]) -> Tables {
     let (first, last) = (month.first_day(), month.last_day());
     let in_month = |d: &str| parse_iso_date(d).is_some_and(|d| d >= first && d <= last);
     let mut ordered: Vec<(Option<Date>, &ClientFacts)> =
@@ -389,7 +389,7 @@ pub struct YearIndicators {
 }
 
 pub fn year_indicators(effects: &[&Effects], year: i32) -> (Vec<IndicatorMonth>, Vec<u32>) {
-    let months: Vec<Period> = (1..=12).map(|month| Period { year, month }).collect();
+    let months: Vec<Month> = (1..=12).map(|month| Month { year, month }).collect();
     let per_month = indicators(effects, &months);
     let clients = crate::docs::effects::INDICATORS
         .iter()
@@ -417,8 +417,8 @@ mod tests {
         Service { id: date.into(), date: date.into(), service: code.into(), scope: "zakres".into(), finished, remarks: format!("uwagi {date}"), ..Default::default() }
     }
 
-    fn month() -> Period {
-        Period { year: 2026, month: 10 }
+    fn month() -> Month {
+        Month { year: 2026, month: 10 }
     }
 
     #[test]

@@ -15,9 +15,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::t;
 use crate::validation::{Errors, FieldError};
-use crate::Lang;
+use crate::lang::Lang;
 
 /// Results are shown only from this many answers in a partnership and period, and
 /// answers reach storage only in shuffled batches of at least this size.
@@ -223,7 +222,7 @@ pub fn validate(answer: &SurveyAnswer, lang: Lang) -> Result<SurveyAnswer, Vec<F
             continue;
         }
         if answer.skipped(q) && !chosen.is_empty() {
-            e.add(&field, "skipped", format!("{} {}", msg("To pytanie należało pominąć:", "This question is skipped:"), t(lang, "survey.q1.no")));
+            e.add(&field, "skipped", format!("{} {}", msg("To pytanie należało pominąć:", "This question is skipped:"), crate::lang::lookup(labels::STRINGS, lang, "survey.q1.no").unwrap_or_default()));
             continue;
         }
         if let Some(bad) = chosen.iter().find(|c| !q.options.contains(&c.as_str())) {
@@ -302,69 +301,6 @@ pub fn texts(answer: &SurveyAnswer) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// A survey period: one calendar month (`YYYY-MM`). The only time an answer carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Period {
-    pub year: i32,
-    pub month: u8,
-}
-
-impl Period {
-    pub fn parse(s: &str) -> Option<Period> {
-        let (y, m) = s.trim().split_once('-')?;
-        if y.len() != 4 || m.len() != 2 {
-            return None;
-        }
-        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
-        ((2000..=2999).contains(&year) && (1..=12).contains(&month)).then_some(Period { year, month })
-    }
-
-    pub fn of(date: time::Date) -> Period {
-        Period { year: date.year(), month: u8::from(date.month()) }
-    }
-
-    pub fn previous(self) -> Period {
-        if self.month == 1 {
-            Period { year: self.year - 1, month: 12 }
-        } else {
-            Period { year: self.year, month: self.month - 1 }
-        }
-    }
-
-    pub fn next(self) -> Period {
-        if self.month == 12 {
-            Period { year: self.year + 1, month: 1 }
-        } else {
-            Period { year: self.year, month: self.month + 1 }
-        }
-    }
-
-    pub fn first_day(self) -> time::Date {
-        let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
-        time::Date::from_calendar_date(self.year, month, 1).unwrap_or(time::Date::MIN)
-    }
-
-    pub fn last_day(self) -> time::Date {
-        self.next().first_day().previous_day().unwrap_or(time::Date::MIN)
-    }
-
-    /// "listopad 2026" / "November 2026".
-    pub fn label(self, lang: Lang) -> String {
-        const PL: [&str; 12] =
-            ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień", "wrzesień", "październik", "listopad", "grudzień"];
-        const EN: [&str; 12] =
-            ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-        let names = if lang == Lang::Pl { PL } else { EN };
-        format!("{} {}", names[usize::from(self.month.clamp(1, 12)) - 1], self.year)
-    }
-}
-
-impl std::fmt::Display for Period {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
 /// The alphabet of single-use codes: no 0/O, 1/I/L, so a code read off a slip is
 /// typed right.
 pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -415,7 +351,7 @@ pub struct PeriodResults {
 
 /// Rebuilds the figures from the stored counters `(question, option, count)` and the
 /// free-text items `(question, text)` (already shuffled by the caller).
-pub fn results(period: Period, counters: &[(String, String, i64)], texts: Vec<(String, String)>) -> PeriodResults {
+pub fn results(period: crate::calendar::Month, counters: &[(String, String, i64)], texts: Vec<(String, String)>) -> PeriodResults {
     let count = |q: &str, o: &str| -> u64 {
         counters.iter().filter(|(cq, co, _)| cq == q && co == o).map(|(_, _, n)| u64::try_from(*n).unwrap_or(0)).sum()
     };

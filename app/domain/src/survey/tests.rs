@@ -1,3 +1,4 @@
+use crate::calendar::Month;
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
@@ -126,7 +127,7 @@ fn tallies_are_independent_counters_and_results_are_per_question() {
     assert_eq!(tl, [(ALL, ALL), ("q1", ALL), ("q1", "yes"), ("q5", ALL), ("q5", "legal"), ("q5", "other"), ("sex", ALL), ("sex", "woman")]);
     assert_eq!(texts(&a), [("q5", "kurs".to_string())]);
 
-    let p = Period { year: 2026, month: 11 };
+    let p = Month { year: 2026, month: 11 };
     let mut counters: BTreeMap<(String, String), i64> = BTreeMap::new();
     let people = [("yes", "woman"), ("yes", "man"), ("no", "woman"), ("yes", "woman")];
     for (q1, sex) in people {
@@ -154,12 +155,12 @@ fn tallies_are_independent_counters_and_results_are_per_question() {
 
 #[test]
 fn periods_are_months() {
-    assert_eq!(Period::parse("2026-11"), Some(Period { year: 2026, month: 11 }));
-    assert_eq!(Period::parse("2026-13"), None);
-    assert_eq!(Period::parse("26-11"), None);
-    assert_eq!(Period::parse("2026-1"), None);
-    assert_eq!(Period { year: 2026, month: 1 }.previous().to_string(), "2025-12");
-    assert_eq!(Period { year: 2026, month: 11 }.label(Lang::Pl), "listopad 2026");
+    assert_eq!(Month::parse("2026-11"), Some(Month { year: 2026, month: 11 }));
+    assert_eq!(Month::parse("2026-13"), None);
+    assert_eq!(Month::parse("26-11"), None);
+    assert_eq!(Month::parse("2026-1"), None);
+    assert_eq!(Month { year: 2026, month: 1 }.previous().to_string(), "2025-12");
+    assert_eq!(Month { year: 2026, month: 11 }.label(Lang::Pl), "listopad 2026");
 }
 
 #[test]

@@ -9,7 +9,8 @@ pub mod print;
 
 use domain::docs::{self, doc_id_for, CustomService, DocContext, DocRecord, Partner};
 use domain::merge::{self, pointer};
-use domain::sync::{validate_doc, DocType, Version};
+use domain::sync::{validate_doc, Version};
+use domain::docs::DocType;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde_json::Value;
@@ -196,7 +197,7 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
         DocType::Support => view! { <forms::SupportForm/> }.into_any(),
         DocType::Client => ().into_any(),
     };
-    let has_status = !matches!(doc_type, DocType::Services | DocType::Effects | DocType::Support);
+    let has_status = doc_type.has_status();
     view! {
         <p class="doc-status" id="doc-status" role="status" data-state=move || state.get()>
             {move || t(&format!("doc.state.{}", state.get()))}

@@ -13,7 +13,7 @@ use domain::docs::path::SupportPath;
 use domain::docs::services::{Services, CUSTOM_PREFIX};
 use domain::docs::support::Support;
 use domain::docs::{doc_id_for, DocRecord};
-use domain::sync::DocType;
+use domain::docs::DocType;
 use domain::validation::{format_date, format_iso_date};
 use domain::Lang;
 use leptos::prelude::*;

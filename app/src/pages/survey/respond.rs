@@ -6,7 +6,8 @@
 
 use domain::i18n::t;
 use domain::survey::api::{Accepted, BatchOutcome, PublicSurvey, Sealed, SealedBatch, Submission};
-use domain::survey::{Period, SurveyAnswer, MAX_BATCH};
+use domain::survey::{SurveyAnswer, MAX_BATCH};
+use domain::calendar::Month;;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -51,7 +52,7 @@ fn focus_thanks() {
 }
 
 fn heading(info: &PublicSurvey, lang: domain::Lang) -> String {
-    let period = Period::parse(&info.period).map(|p| p.label(lang)).unwrap_or_else(|| info.period.clone());
+    let period = Month::parse(&info.period).map(|p| p.label(lang)).unwrap_or_else(|| info.period.clone());
     format!("{} — {period}", info.partnership)
 }
 

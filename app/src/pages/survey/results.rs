@@ -4,7 +4,8 @@
 
 use domain::i18n::t;
 use domain::survey::api::SurveyReport;
-use domain::survey::{Kind, Period, QuestionResult, Section, QUESTIONS};
+use domain::survey::{Kind, QuestionResult, Section, QUESTIONS};
+use domain::calendar::Month;;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
@@ -112,7 +113,7 @@ pub fn ResultsPage() -> impl IntoView {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
             Some(Ok(rep)) => {
-                let period = Period::parse(&rep.round.period).map(|p| p.label(lang.get_untracked())).unwrap_or(rep.round.period.clone());
+                let period = Month::parse(&rep.round.period).map(|p| p.label(lang.get_untracked())).unwrap_or(rep.round.period.clone());
                 let id = rep.round.id;
                 let cur = rep.current.clone();
                 let prev = rep.previous.clone().filter(|p| !p.withheld);

@@ -4,7 +4,7 @@
 
 use domain::i18n::t;
 use domain::survey::api::{IssuedCodes, NewCodes, NewRound, SurveyRound};
-use domain::survey::Period;
+use domain::calendar::Month;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
@@ -43,7 +43,7 @@ pub fn SurveysPage() -> impl IntoView {
     });
     // The browser's today, not the server's: set once hydrated.
     let month = RwSignal::new(String::new());
-    Effect::new(move |_| month.set(Period::of(api::today()).to_string()));
+    Effect::new(move |_| month.set(Month::of(api::today()).to_string()));
     let codes_required = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let open = Action::new_local(move |_: &()| {
@@ -96,7 +96,7 @@ pub fn SurveysPage() -> impl IntoView {
                     {list.into_iter().map(|r| {
                         let id = r.id;
                         let link = public_link(&r.token);
-                        let label = Period::parse(&r.period).map(|p| p.label(lang.get_untracked())).unwrap_or(r.period.clone());
+                        let label = Month::parse(&r.period).map(|p| p.label(lang.get_untracked())).unwrap_or(r.period.clone());
                         view! {
                             <li class="card round" data-period=r.period.clone()>
                                 <h2>{label} " — " {r.partnership.clone()}</h2>
@@ -178,7 +178,7 @@ pub fn SlipsPage() -> impl IntoView {
             Some(None) => view! { <p class="notice error">{tr("app.not_found")}</p> }.into_any(),
             Some(Some(r)) => {
                 let link = public_link(&r.token);
-                let period = Period::parse(&r.period).map(|p| p.label(lang.get_untracked())).unwrap_or(r.period.clone());
+                let period = Month::parse(&r.period).map(|p| p.label(lang.get_untracked())).unwrap_or(r.period.clone());
                 let partnership = r.partnership.clone();
                 let qr = format!("/api/v1/surveys/{}/qr.svg", r.id);
                 view! {
