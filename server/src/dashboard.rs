@@ -12,7 +12,7 @@ use domain::dashboard::{self, CaseloadRow, ClientFacts, Dashboard, SurveySummary
 use domain::docs::effects::{Effects, INDICATORS};
 use domain::docs::services::Services;
 use domain::survey::{ALL, MIN_ANSWERS};
-use domain::calendar::Month;;
+use domain::calendar::Month;
 use domain::validation::parse_iso_date;
 use serde::Deserialize;
 use uuid::Uuid;

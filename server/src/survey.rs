@@ -29,7 +29,7 @@ use domain::survey::api::{
     MAX_CODES,
 };
 use domain::survey::{self, PeriodResults, SurveyAnswer, ALL, CODE_ALPHABET, CODE_LEN, MAX_BATCH, MIN_ANSWERS, QUESTIONS};
-use domain::calendar::Month;;
+use domain::calendar::Month;
 use domain::Lang;
 use rand::seq::SliceRandom;
 use rand::Rng;

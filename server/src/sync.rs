@@ -7,8 +7,9 @@
 use axum::extract::{Path, State};
 use domain::api::Problem;
 use domain::merge::{self, Conflict};
+use domain::docs::DocType;
 use domain::sync::{
-    client_from_doc, validate_note, Caseload, ConflictView, DocType, Mutation, MutationResult, Note, Op, Outcome,
+    client_from_doc, validate_note, Caseload, ConflictView, Mutation, MutationResult, Note, Op, Outcome,
     PushRequest, PushResponse, Resolution, MAX_BATCH,
 };
 use domain::validation::{format_timestamp_warsaw, FieldError};

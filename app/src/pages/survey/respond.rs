@@ -7,7 +7,7 @@
 use domain::i18n::t;
 use domain::survey::api::{Accepted, BatchOutcome, PublicSurvey, Sealed, SealedBatch, Submission};
 use domain::survey::{SurveyAnswer, MAX_BATCH};
-use domain::calendar::Month;;
+use domain::calendar::Month;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

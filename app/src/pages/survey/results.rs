@@ -5,7 +5,7 @@
 use domain::i18n::t;
 use domain::survey::api::SurveyReport;
 use domain::survey::{Kind, QuestionResult, Section, QUESTIONS};
-use domain::calendar::Month;;
+use domain::calendar::Month;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
