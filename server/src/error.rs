@@ -46,6 +46,12 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Field errors from the domain's validation, in the request's language:
+    /// `.map_err(AppError::fields(lang))`.
+    pub fn fields(lang: Lang) -> impl Fn(Vec<FieldError>) -> AppError {
+        move |errors| AppError::Invalid { errors, lang }
+    }
+
     pub fn field(lang: Lang, field: &str, code: &str, message: String) -> AppError {
         AppError::Invalid { errors: vec![FieldError { pointer: format!("/{field}"), code: code.into(), message }], lang }
     }
@@ -151,3 +157,22 @@ impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
 }
 
 pub type ApiResult<T> = Result<ApiJson<T>, AppError>;
+
+/// A failure that is the server's own (a stored value that does not decode, a
+/// serialisation that cannot fail in practice): logged, answered 500 without detail.
+pub fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+/// One field error with its message already in the request's language.
+pub fn field(pointer: &str, code: &str, message: &str) -> FieldError {
+    FieldError { pointer: pointer.into(), code: code.into(), message: message.into() }
+}
+
+/// A 422 for one field, with its message in both languages.
+pub fn invalid(lang: Lang, pointer: &str, code: &str, pl: &str, en: &str) -> AppError {
+    AppError::Invalid { errors: vec![field(pointer, code, match lang {
+        Lang::Pl => pl,
+        Lang::En => en,
+    })], lang }
+}

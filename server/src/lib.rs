@@ -1,26 +1,20 @@
 //! Ścieżka's server: the JSON API under `/api/v1`, database-backed sessions, the
 //! per-partnership scoping of every read and write, and the server-side rendering of
 //! the Leptos app. `main.rs` is only the command line around `build_app`.
+//!
+//! Layers, imports pointing one way: `routes` (HTTP: one module per area) → `store`
+//! (queries, no HTTP) → `db`. `error` and `extract` are the edge every handler uses.
 
-pub mod audit;
 pub mod auth;
-pub mod client;
 pub mod config;
-pub mod dashboard;
 pub mod db;
-pub mod device;
-pub mod document;
 pub mod error;
 pub mod export;
-pub mod history;
-pub mod lang;
-pub mod openapi;
-pub mod partnership;
-pub mod partnership_doc;
-pub mod report;
+pub mod extract;
+pub mod routes;
 pub mod seed;
-pub mod survey;
-pub mod sync;
+pub mod store;
+pub mod token;
 pub mod web;
 
 use std::sync::Arc;
@@ -38,15 +32,15 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
     /// The public survey endpoints' rate limit and their group-committing writer.
-    pub survey: Arc<survey::Desk>,
+    pub survey: Arc<store::survey::Desk>,
 }
 
 /// The whole application: API, site and the layers every response passes through.
 pub fn build_app(state: AppState) -> axum::Router {
-    let (api, _) = openapi::api_router().split_for_parts();
+    let (api, _) = routes::api_router().split_for_parts();
     axum::Router::new()
         .merge(api)
-        .route("/api/v1/openapi.json", axum::routing::get(openapi::serve_document))
+        .route("/api/v1/openapi.json", axum::routing::get(routes::serve_document))
         .merge(web::site_router(&state))
         .layer(axum::extract::DefaultBodyLimit::max(config::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(web::security_headers))

@@ -99,7 +99,7 @@ pub async fn client(db: &Db, input: &ClientInput, created_by: Uuid) -> Result<Uu
         .map_err(|e| AppError::Internal(format!("invalid seed client: {e:?}")))?;
     let id = Uuid::new_v4();
     let mut conn = db.pool.acquire().await?;
-    crate::client::insert(&mut conn, id, &valid, None, created_by, now(), Default::default()).await?;
+    crate::store::client::insert(&mut conn, id, &valid, None, created_by, now(), Default::default()).await?;
     Ok(id)
 }
 
@@ -217,7 +217,7 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
     let this_month = domain::calendar::Month::of(crate::today());
     for (period, people) in [(this_month.previous().previous(), 6), (this_month.previous(), 9)] {
         let answers: Vec<_> = (0..people).map(demo_survey_answer).collect();
-        crate::survey::seed_round(db, partnerships[0], users[0], period, &answers).await?;
+        crate::store::survey::rounds::seed_round(db, partnerships[0], users[0], period, &answers).await?;
     }
     Ok(true)
 }
@@ -335,7 +335,7 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
             person.sex = if n % 2 == 0 { "female" } else { "male" }.into();
             let valid = person.validate(domain::Lang::En, today).map_err(|e| AppError::Internal(format!("invalid region client: {e:?}")))?;
             let id = Uuid::new_v4();
-            crate::client::insert(&mut tx, id, &valid, None, users[0], at - (n as i64 % 365) * 86_400, Default::default()).await?;
+            crate::store::client::insert(&mut tx, id, &valid, None, users[0], at - (n as i64 % 365) * 86_400, Default::default()).await?;
             client_ids.push((id.to_string(), pid.to_string(), consultant.to_string()));
         }
         tx.commit().await?;
@@ -345,7 +345,7 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
     let mut docs: Vec<(String, String, String, &str, String)> = Vec::new();
     let mut closed: Vec<String> = Vec::new();
     for (n, (cid, pid, _)) in client_ids.iter().enumerate() {
-        let client = Uuid::parse_str(cid).map_err(crate::sync::internal)?;
+        let client = Uuid::parse_str(cid).map_err(crate::error::internal)?;
         let k = n as i64;
         let ipd = serde_json::json!({"client_id": cid, "date": day(-90), "goal": "Zatrudnienie", "social": {"tasks_ops": [
             {"id": "t1", "task": "Kurs zawodowy", "owner": "ops", "from": day(-60), "to": day(k % 40 - 20)},

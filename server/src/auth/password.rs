@@ -20,7 +20,7 @@ fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(super::session::random_token().as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
+        argon2().hash_password(crate::token::random_token().as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
     })
 }
 

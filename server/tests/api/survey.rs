@@ -264,14 +264,14 @@ async fn a_kiosk_uploads_sealed_answers_and_a_broken_one_is_refused_alone() {
     let mut sealed: Vec<Value> = (0..5)
         .map(|i| {
             let sub: domain::survey::api::Submission = serde_json::from_value(person(i)).expect("submission");
-            serde_json::to_value(server::survey::seal(&key, &sub).expect("seal")).expect("json")
+            serde_json::to_value(server::store::survey::kiosk::seal(&key, &sub).expect("seal")).expect("json")
         })
         .collect();
     let mut broken = sealed[0].clone();
     broken["ct"] = json!("AAAA");
     sealed.push(broken);
     let invalid: domain::survey::api::Submission = serde_json::from_value(json!({"answer": {"choices": {"q4": ["age", "sex"]}}})).expect("sub");
-    sealed.push(serde_json::to_value(server::survey::seal(&key, &invalid).expect("seal")).expect("json"));
+    sealed.push(serde_json::to_value(server::store::survey::kiosk::seal(&key, &invalid).expect("seal")).expect("json"));
     let r = app.request(Method::POST, &format!("/api/v1/survey/{token}/sealed"), Some(&json!({"answers": sealed})), None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["accepted"], 5);

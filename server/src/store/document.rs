@@ -5,60 +5,35 @@
 //! own services); every read of a document is in the audit log, marked when the
 //! document holds special-category data.
 
-use axum::extract::{Path, State};
-use domain::api::Problem;
 use domain::docs::support::Support;
-use domain::docs::{self, client_of, doc_id_for, CustomService, DocContext, DocRecord, Partner};
+use domain::docs::{self, client_of, doc_id_for, DocContext, DocRecord};
 use domain::merge::{self, Change};
-use domain::org::OrgType;
-use domain::sync::{validate_doc, Mutation, Outcome, Version};
+use domain::sync::{validate_doc, Mutation, Outcome};
 use domain::docs::DocType;
-use domain::validation::{format_timestamp_warsaw, FieldError};
+use domain::validation::format_timestamp_warsaw;
 use domain::Lang;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{Acquire, AnyConnection};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use crate::audit::{self, Action};
-use crate::auth::CurrentUser;
-use crate::error::{ApiJson, ApiResult, AppError};
-use crate::history::{self, NewVersion, Origin};
-use crate::lang::RequestLang;
-use crate::sync::{field, internal, store_conflicts, ConflictContext};
-use crate::{client, now, today, AppState};
-
-/// A partnership's member organisations and its own services: what a document is
-/// checked against.
-pub(crate) async fn partnership_context(conn: &mut AnyConnection, partnership: Uuid) -> Result<(Vec<Partner>, Vec<CustomService>), AppError> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT o.id, o.name, o.org_type FROM partnership_members m JOIN organisations o ON o.id = m.organisation_id
-         WHERE m.partnership_id = $1 ORDER BY o.name",
-    )
-    .bind(partnership.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    let partners = rows
-        .into_iter()
-        .filter_map(|(id, name, t)| Some(Partner { organisation_id: Uuid::parse_str(&id).ok()?, name, org_type: OrgType::parse(&t)? }))
-        .collect();
-    let services: Vec<(String, String)> =
-        sqlx::query_as("SELECT code, name FROM custom_services WHERE partnership_id = $1 ORDER BY name")
-            .bind(partnership.to_string())
-            .fetch_all(&mut *conn)
-            .await?;
-    Ok((partners, services.into_iter().map(|(code, name)| CustomService { code, name }).collect()))
-}
+use crate::error::{internal, invalid};
+use crate::store::audit::{self, Action};
+use crate::store::user::CurrentUser;
+use crate::error::AppError;
+use crate::store::history::{self, NewVersion, Origin};
+use crate::store::conflict::{store_conflicts, ConflictContext};
+use crate::store::client;
+use crate::{now, today};
 
 /// Checks a whole document as the browser did, against the partnership it is in.
-async fn validated(conn: &mut AnyConnection, doc_type: DocType, partnership: Uuid, data: &Value, lang: Lang) -> Result<Value, AppError> {
-    let (partners, custom_services) = partnership_context(conn, partnership).await?;
+pub(crate) async fn validated(conn: &mut AnyConnection, doc_type: DocType, partnership: Uuid, data: &Value, lang: Lang) -> Result<Value, AppError> {
+    let (partners, custom_services) = crate::store::partnership::context(conn, partnership).await?;
     let ctx = DocContext { today: today(), partners: &partners, custom_services: &custom_services };
     validate_doc(doc_type, data, lang, &ctx).map_err(|errors| AppError::Invalid { errors, lang })
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(crate) struct Row {
     id: String,
     doc_type: String,
     client_id: String,
@@ -69,10 +44,10 @@ struct Row {
     updated_by: String,
 }
 
-const SELECT: &str = "SELECT d.id, d.doc_type, d.client_id, d.partnership_id, d.data, d.version, d.updated_at, u.display_name AS updated_by
+pub(crate) const SELECT: &str = "SELECT d.id, d.doc_type, d.client_id, d.partnership_id, d.data, d.version, d.updated_at, u.display_name AS updated_by
     FROM documents d JOIN users u ON u.id = d.updated_by";
 
-fn record(r: Row) -> Result<DocRecord, AppError> {
+pub(crate) fn record(r: Row) -> Result<DocRecord, AppError> {
     let uuid = |s: &str| Uuid::parse_str(s).map_err(internal);
     Ok(DocRecord {
         id: uuid(&r.id)?,
@@ -113,13 +88,6 @@ pub(crate) async fn target_partnership(conn: &mut AnyConnection, doc_id: Uuid, d
     let owner: Option<(String,)> =
         sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(client.to_string()).fetch_optional(&mut *conn).await?;
     Ok((owner.and_then(|(p,)| Uuid::parse_str(&p).ok()), Some(client)))
-}
-
-fn invalid(lang: Lang, pointer: &str, code: &str, pl: &str, en: &str) -> AppError {
-    AppError::Invalid { errors: vec![field(pointer, code, match lang {
-        Lang::Pl => pl,
-        Lang::En => en,
-    })], lang }
 }
 
 /// A document made on a device. When another device made the same client's
@@ -256,7 +224,7 @@ pub(crate) async fn save(conn: &mut AnyConnection, user: &CurrentUser, lang: Lan
 /// The client's status follows the course of support: closed while the latest
 /// period has ended, active again once a new one starts. Caseloads, due lists and
 /// devices' caseloads all read the status.
-async fn follow_support(conn: &mut AnyConnection, doc_type: DocType, client: Uuid, data: &Value) -> Result<(), AppError> {
+pub(crate) async fn follow_support(conn: &mut AnyConnection, doc_type: DocType, client: Uuid, data: &Value) -> Result<(), AppError> {
     if doc_type != DocType::Support {
         return Ok(());
     }
@@ -276,28 +244,8 @@ pub(crate) fn read_detail(types: &[DocType]) -> String {
     parts.join(" ")
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}/documents", tag = "documents", params(("id" = Uuid, Path, description = "client")),
-    responses((status = 200, body = Vec<DocRecord>), (status = 404, body = Problem)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<DocRecord>> {
-    let mut conn = state.db.pool.acquire().await?;
-    let client = client::load(&mut conn, &user, id).await?;
-    let docs = of_client(&mut conn, id).await?;
-    let types: Vec<DocType> = docs.iter().map(|d| d.doc_type).collect();
-    audit::record(&mut conn, &user, client.data.partnership_id, Some(id), Action::Read, &read_detail(&types)).await?;
-    Ok(ApiJson(docs))
-}
-
-#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = Uuid, Path, description = "document")),
-    responses((status = 200, body = DocRecord), (status = 404, body = Problem)))]
-pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<DocRecord> {
-    let mut conn = state.db.pool.acquire().await?;
-    let doc = load(&mut conn, &user, id).await?;
-    audit::record(&mut conn, &user, doc.partnership_id, Some(doc.client_id), Action::Read, &read_detail(&[doc.doc_type])).await?;
-    Ok(ApiJson(doc))
-}
-
 /// The partnership and client of any versioned document (a client record too).
-async fn owner_of(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<(Uuid, Uuid, DocType), AppError> {
+pub(crate) async fn owner_of(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<(Uuid, Uuid, DocType), AppError> {
     if let Ok(doc) = load(conn, user, id).await {
         return Ok((doc.partnership_id, doc.client_id, doc.doc_type));
     }
@@ -305,92 +253,3 @@ async fn owner_of(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Res
     Ok((client.data.partnership_id, id, DocType::Client))
 }
 
-#[utoipa::path(get, path = "/api/v1/documents/{id}/history", tag = "documents", params(("id" = Uuid, Path, description = "document or client")),
-    responses((status = 200, body = Vec<Version>), (status = 404, body = Problem)))]
-pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<Version>> {
-    let mut conn = state.db.pool.acquire().await?;
-    let (partnership, client, doc_type) = owner_of(&mut conn, &user, id).await?;
-    let versions = history::versions(&mut conn, id).await?;
-    audit::record(&mut conn, &user, partnership, Some(client), Action::Read, &format!("history {}", doc_type.as_str())).await?;
-    Ok(ApiJson(versions))
-}
-
-/// One stored version of a document, whole: two of them make a diff.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct DocVersion {
-    pub revision: i64,
-    pub by: String,
-    pub at: String,
-    pub data: Value,
-}
-
-#[utoipa::path(get, path = "/api/v1/documents/{id}/versions/{revision}", tag = "documents",
-    params(("id" = Uuid, Path, description = "document or client"), ("revision" = i64, Path, description = "revision")),
-    responses((status = 200, body = DocVersion), (status = 404, body = Problem)))]
-pub async fn version(State(state): State<AppState>, user: CurrentUser, Path((id, revision)): Path<(Uuid, i64)>) -> ApiResult<DocVersion> {
-    let mut conn = state.db.pool.acquire().await?;
-    let (partnership, client, doc_type) = owner_of(&mut conn, &user, id).await?;
-    let row: Option<(String, i64, String)> = sqlx::query_as(
-        "SELECT u.display_name, v.at, v.data FROM doc_versions v JOIN users u ON u.id = v.user_id WHERE v.doc_id = $1 AND v.revision = $2",
-    )
-    .bind(id.to_string())
-    .bind(revision)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (by, at, data) = row.ok_or(AppError::NotFound)?;
-    audit::record(&mut conn, &user, partnership, Some(client), Action::Read, &format!("version {revision} {}", read_detail(&[doc_type]))).await?;
-    Ok(ApiJson(DocVersion { revision, by, at: format_timestamp_warsaw(at), data: serde_json::from_str(&data).map_err(internal)? }))
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewService {
-    pub name: String,
-}
-
-#[utoipa::path(get, path = "/api/v1/partnerships/{id}/services", tag = "documents", params(("id" = Uuid, Path, description = "partnership")),
-    responses((status = 200, body = Vec<CustomService>), (status = 404, body = Problem)))]
-pub async fn services(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<CustomService>> {
-    user.role_in(id)?;
-    let mut conn = state.db.pool.acquire().await?;
-    Ok(ApiJson(partnership_context(&mut conn, id).await?.1))
-}
-
-/// A coordinator extends the partnership's catalogue of support forms.
-#[utoipa::path(post, path = "/api/v1/partnerships/{id}/services", tag = "documents", request_body = NewService,
-    params(("id" = Uuid, Path, description = "partnership")),
-    responses((status = 200, body = Vec<CustomService>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_service(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    RequestLang(lang): RequestLang,
-    Path(id): Path<Uuid>,
-    ApiJson(body): ApiJson<NewService>,
-) -> ApiResult<Vec<CustomService>> {
-    if !user.role_in(id)?.steers() {
-        return Err(AppError::Forbidden("only a coordinator extends the catalogue"));
-    }
-    let mut errors = domain::validation::Errors::new(lang);
-    let name = errors.text("name", &body.name, docs::SHORT);
-    let name = errors.into_result(|| name.unwrap_or_default()).map_err(|errors: Vec<FieldError>| AppError::Invalid { errors, lang })?;
-    let mut conn = state.db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
-    let code = Uuid::now_v7().simple().to_string();
-    let done = sqlx::query(
-        "INSERT INTO custom_services (partnership_id, code, name, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (partnership_id, name) DO NOTHING",
-    )
-    .bind(id.to_string())
-    .bind(&code)
-    .bind(&name)
-    .bind(user.id.to_string())
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 1 {
-        audit::record(&mut tx, &user, id, None, Action::Create, &format!("service {name}")).await?;
-    }
-    let list = partnership_context(&mut tx, id).await?.1;
-    tx.commit().await?;
-    Ok(ApiJson(list))
-}

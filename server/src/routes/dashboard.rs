@@ -17,8 +17,10 @@ use domain::validation::parse_iso_date;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::audit::{self, Action};
-use crate::auth::CurrentUser;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::store::audit::{self, Action};
+use crate::extract::CurrentUser;
 use crate::error::{ApiJson, ApiResult, AppError};
 use crate::{today, AppState};
 
@@ -55,7 +57,7 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         filter.consultant.is_none_or(|c| Some(c) == consultant) && filter.organisation.is_none_or(|o| Some(o) == organisation)
     };
 
-    let consultants = crate::partnership::consultant_rows(&mut conn, id).await?;
+    let consultants = crate::store::partnership::consultant_rows(&mut conn, id).await?;
     let overrides: Vec<(String, String)> = sqlx::query_as(
         "SELECT key_consultant_id, data FROM clients WHERE partnership_id = $1 AND status = 'active' AND override_by IS NOT NULL",
     )
@@ -195,4 +197,9 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         plan,
         survey,
     }))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get))
 }

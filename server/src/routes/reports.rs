@@ -7,27 +7,26 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::api::Problem;
-use domain::docs::assessment::Assessment;
 use domain::docs::effects::{Effects, INDICATORS};
-use domain::docs::services::{Services, CUSTOM_PREFIX};
-use domain::docs::support::Support;
+use domain::docs::services::CUSTOM_PREFIX;
 use domain::docs::{CustomService, DocStatus};
 use domain::i18n::t;
 use domain::merge;
-use domain::report::{self, ClientFacts, MonthlyReport, Narrative, ReportSave, ReportSaved, Tables, YearIndicators, SECTIONS};
+use domain::report::{self, MonthlyReport, Narrative, ReportSave, ReportSaved, YearIndicators, SECTIONS};
 use domain::calendar::Month;
-use domain::validation::{format_timestamp_warsaw, parse_iso_date};
 use domain::Lang;
-use sqlx::{Acquire, AnyConnection};
-use std::collections::HashMap;
+use sqlx::Acquire;
 use uuid::Uuid;
 
-use crate::audit::{self, Action};
-use crate::auth::CurrentUser;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::internal;
+use crate::store::audit::{self, Action};
+use crate::extract::CurrentUser;
 use crate::error::{ApiJson, ApiResult, AppError};
 use crate::export::{self, Sheet};
-use crate::lang::RequestLang;
-use crate::sync::internal;
+use crate::extract::RequestLang;
+use crate::store::report::*;
 use crate::AppState;
 
 fn month_of(s: &str) -> Result<Month, AppError> {
@@ -41,95 +40,6 @@ fn steers(user: &CurrentUser, partnership: Uuid) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden("monitoring reports are for coordinators"))
     }
-}
-
-fn date_of(ms_or_s: i64) -> Option<time::Date> {
-    time::OffsetDateTime::from_unix_timestamp(ms_or_s).ok().map(|t| t.date())
-}
-
-/// Every client of the partnership with what sections IX–XI need.
-pub(crate) async fn facts(conn: &mut AnyConnection, partnership: Uuid) -> Result<Vec<ClientFacts>, AppError> {
-    let p = partnership.to_string();
-    let clients: Vec<(String, String, String, String, i64)> =
-        sqlx::query_as("SELECT id, status, birth_date, data, created_at FROM clients WHERE partnership_id = $1").bind(&p).fetch_all(&mut *conn).await?;
-    let docs: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT client_id, doc_type, data FROM documents WHERE partnership_id = $1 AND doc_type IN ('support', 'assessment', 'services')",
-    )
-    .bind(&p)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut by_id: HashMap<String, ClientFacts> = HashMap::with_capacity(clients.len());
-    for (id, status, birth, data, created) in clients {
-        let Ok(uuid) = Uuid::parse_str(&id) else { continue };
-        let data: serde_json::Value = serde_json::from_str(&data).map_err(internal)?;
-        let person = data["kind"].as_str() == Some("person");
-        by_id.insert(id, ClientFacts {
-            id: uuid,
-            registered: date_of(created),
-            sex: if person { data["sex"].as_str().unwrap_or_default().to_string() } else { String::new() },
-            birth_date: if person { parse_iso_date(&birth) } else { None },
-            closed: status == "closed",
-            ..Default::default()
-        });
-    }
-    for (client, doc_type, data) in docs {
-        let Some(f) = by_id.get_mut(&client) else { continue };
-        match doc_type.as_str() {
-            "support" => f.support = serde_json::from_str::<Support>(&data).ok(),
-            "services" => f.services = serde_json::from_str::<Services>(&data).ok(),
-            "assessment" => f.disability = serde_json::from_str::<Assessment>(&data).map(|a| a.disability).unwrap_or_default(),
-            _ => {}
-        }
-    }
-    Ok(by_id.into_values().collect())
-}
-
-type Row = (String, Option<String>, i64, String, Option<String>, Option<i64>);
-
-async fn stored(conn: &mut AnyConnection, partnership: Uuid, month: Month) -> Result<Option<Row>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT r.narrative, r.snapshot, r.version, r.status, u.display_name, r.finalised_at
-         FROM reports r LEFT JOIN users u ON u.id = r.finalised_by WHERE r.partnership_id = $1 AND r.month = $2",
-    )
-    .bind(partnership.to_string())
-    .bind(month.to_string())
-    .fetch_optional(&mut *conn)
-    .await?)
-}
-
-/// The report as it stands: a draft's tables from today's data; a final one's
-/// frozen tables with what has changed since.
-async fn assemble(conn: &mut AnyConnection, partnership: Uuid, month: Month) -> Result<MonthlyReport, AppError> {
-    let (name,): (String,) =
-        sqlx::query_as("SELECT name FROM partnerships WHERE id = $1").bind(partnership.to_string()).fetch_one(&mut *conn).await?;
-    let (_, custom_services) = crate::document::partnership_context(conn, partnership).await?;
-    let live = report::generate(month, &facts(conn, partnership).await?);
-    let mut out = MonthlyReport {
-        partnership_id: partnership,
-        partnership: name,
-        month: month.to_string(),
-        version: 0,
-        status: DocStatus::Draft,
-        narrative: Narrative::default(),
-        tables: live,
-        finalised_at: String::new(),
-        finalised_by: String::new(),
-        changed_since: Vec::new(),
-        custom_services,
-    };
-    if let Some((narrative, snapshot, version, status, by, at)) = stored(conn, partnership, month).await? {
-        out.narrative = serde_json::from_str(&narrative).map_err(internal)?;
-        out.version = version;
-        if status == "final" {
-            let frozen: Tables = serde_json::from_str(snapshot.as_deref().unwrap_or_default()).map_err(internal)?;
-            out.changed_since = report::changed_since(&frozen, &out.tables);
-            out.tables = frozen;
-            out.status = DocStatus::Final;
-            out.finalised_by = by.unwrap_or_default();
-            out.finalised_at = at.map(format_timestamp_warsaw).unwrap_or_default();
-        }
-    }
-    Ok(out)
 }
 
 async fn readable(state: &AppState, user: &CurrentUser, partnership: Uuid, month: &str, what: &str) -> Result<MonthlyReport, AppError> {
@@ -407,4 +317,14 @@ pub async fn indicators_xlsx(State(state): State<AppState>, user: CurrentUser, R
 pub async fn indicators_csv(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path((id, y)): Path<(Uuid, i32)>) -> Result<Response, AppError> {
     let data = year(&state, &user, id, y).await?;
     Ok(export::download(&export::file_name("wskazniki-rops", &data.partnership, &y.to_string(), "csv"), export::CSV, export::csv(&indicator_rows(&data, lang))?))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get, save))
+        .routes(routes!(export_xlsx))
+        .routes(routes!(export_csv))
+        .routes(routes!(indicators))
+        .routes(routes!(indicators_xlsx))
+        .routes(routes!(indicators_csv))
 }

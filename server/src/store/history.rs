@@ -2,18 +2,13 @@
 //! device: the support path keeps its history, and a conflict's base is always
 //! at hand.
 
-use axum::extract::{Path, State};
-use domain::api::Problem;
-use domain::sync::{Version};
+use domain::sync::Version;
 use domain::docs::DocType;
 use domain::validation::format_timestamp_warsaw;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use crate::audit::{self, Action};
-use crate::auth::CurrentUser;
-use crate::error::{ApiJson, ApiResult, AppError};
-use crate::AppState;
+use crate::error::AppError;
 
 /// Where a write came from: the device and the mutation of a sync, or neither for
 /// the plain API.
@@ -54,16 +49,6 @@ pub async fn record(conn: &mut AnyConnection, v: NewVersion<'_>) -> Result<(), s
     .execute(conn)
     .await?;
     Ok(())
-}
-
-#[utoipa::path(get, path = "/api/v1/clients/{id}/history", tag = "sync", params(("id" = Uuid, Path, description = "client")),
-    responses((status = 200, body = Vec<Version>), (status = 404, body = Problem)))]
-pub async fn client_history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<Version>> {
-    let mut conn = state.db.pool.acquire().await?;
-    let client = crate::client::load(&mut conn, &user, id).await?;
-    let versions = versions(&mut conn, id).await?;
-    audit::record(&mut conn, &user, client.data.partnership_id, Some(id), Action::Read, "history").await?;
-    Ok(ApiJson(versions))
 }
 
 /// Every stored version of a document, newest first.

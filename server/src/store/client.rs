@@ -1,149 +1,27 @@
-//! The client registry: list and search, register, read and edit, scoped to the
-//! user's partnerships. Validation is the domain's `ClientInput::validate`, the same
+//! Client records in storage: register, load (scoped to the user's partnerships),
+//! lock and save an edit with its version. Validation is the domain's `ClientInput::validate`, the same
 //! function the browser ran; nothing the browser says is trusted.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use domain::api::{ClientPage, ClientRecord, ClientSummary, Problem};
+use domain::api::ClientRecord;
 use domain::caseload::{self, CaseloadError};
-use domain::client::{ClientInput, ClientKind, ValidClient, WorkForm};
+use domain::client::{ClientInput, ValidClient};
 use domain::docs::DocType;
 use domain::validation::format_timestamp_warsaw;
 use domain::Lang;
-use serde::Deserialize;
-use sqlx::{Acquire, AnyConnection};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use crate::audit::{self, Action};
-use crate::history::{self, NewVersion, Origin};
-use crate::auth::CurrentUser;
-use crate::db::placeholders;
-use crate::error::{ApiJson, ApiResult, AppError};
-use crate::lang::RequestLang;
-use crate::partnership::ACTIVE_CASELOAD_SQL;
-use crate::{now, today, AppState};
-
-const MAX_PAGE: i64 = 200;
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    /// Substring of surname, first names, name, PESEL or town.
-    #[serde(default)]
-    pub q: String,
-    /// Only this partnership (empty: all of the user's).
-    #[serde(default)]
-    pub partnership_id: String,
-    /// Only clients the user leads as key consultant.
-    #[serde(default)]
-    pub mine: bool,
-    /// `active` or `closed` (empty: both).
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub offset: i64,
-    #[serde(default)]
-    pub limit: Option<i64>,
-}
-
-fn like_pattern(q: &str) -> String {
-    let escaped = q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-#[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(ListQuery),
-    responses((status = 200, body = ClientPage), (status = 401, body = Problem)))]
-pub async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(query): Query<ListQuery>,
-) -> ApiResult<ClientPage> {
-    let scope: Vec<Uuid> = match query.partnership_id.trim() {
-        "" => user.partnership_ids(),
-        p => {
-            let id = Uuid::parse_str(p).map_err(|_| AppError::BadRequest("partnership_id is not a UUID".into()))?;
-            user.role_in(id)?;
-            vec![id]
-        }
-    };
-    let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-    let offset = query.offset.max(0);
-    if scope.is_empty() {
-        return Ok(ApiJson(ClientPage { items: Vec::new(), total: 0, offset, limit }));
-    }
-    let mut filter = format!("c.partnership_id IN ({})", placeholders(1, scope.len()));
-    let mut n = scope.len();
-    let mut binds: Vec<String> = scope.iter().map(Uuid::to_string).collect();
-    if !query.q.trim().is_empty() {
-        n += 1;
-        filter.push_str(&format!(" AND c.search_text LIKE ${n} ESCAPE '\\'"));
-        binds.push(like_pattern(&query.q));
-    }
-    if query.mine {
-        n += 1;
-        filter.push_str(&format!(" AND c.key_consultant_id = ${n}"));
-        binds.push(user.id.to_string());
-    }
-    match query.status.as_str() {
-        "" => {}
-        s @ ("active" | "closed") => {
-            n += 1;
-            filter.push_str(&format!(" AND c.status = ${n}"));
-            binds.push(s.to_string());
-        }
-        _ => return Err(AppError::BadRequest("status must be active or closed".into())),
-    }
-
-    let count_sql = format!("SELECT COUNT(*) FROM clients c WHERE {filter}");
-    let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
-    for b in &binds {
-        count = count.bind(b);
-    }
-    let (total,) = count.fetch_one(&state.db.pool).await?;
-
-    let page_sql = format!(
-        "SELECT c.id, c.partnership_id, c.kind, c.display_name, c.pesel, c.birth_date, c.city, c.work_form,
-                c.key_consultant_id, u.display_name, c.status
-         FROM clients c LEFT JOIN users u ON u.id = c.key_consultant_id
-         WHERE {filter} ORDER BY c.sort_key, c.id LIMIT {limit} OFFSET {offset}"
-    );
-    type Row = (String, String, String, String, Option<String>, String, String, String, Option<String>, Option<String>, String);
-    let mut page = sqlx::query_as::<_, Row>(&page_sql);
-    for b in &binds {
-        page = page.bind(b);
-    }
-    let rows = page.fetch_all(&state.db.pool).await?;
-    let items = rows
-        .into_iter()
-        .filter_map(|(id, p, kind, display_name, pesel, birth_date, city, work_form, kc, kc_name, status)| {
-            Some(ClientSummary {
-                id: Uuid::parse_str(&id).ok()?,
-                partnership_id: Uuid::parse_str(&p).ok()?,
-                kind: ClientKind::parse(&kind)?,
-                display_name,
-                pesel: pesel.unwrap_or_default(),
-                birth_date,
-                city,
-                work_form: WorkForm::parse(&work_form)?,
-                key_consultant_id: kc.and_then(|k| Uuid::parse_str(&k).ok()),
-                key_consultant_name: kc_name.unwrap_or_default(),
-                status,
-            })
-        })
-        .collect();
-
-    let mut conn = state.db.pool.acquire().await?;
-    let detail = if query.q.trim().is_empty() { String::new() } else { format!("q={}", query.q.trim()) };
-    for p in &scope {
-        audit::record(&mut conn, &user, *p, None, Action::List, &detail).await?;
-    }
-    Ok(ApiJson(ClientPage { items, total, offset, limit }))
-}
+use crate::store::audit::{self, Action};
+use crate::store::history::{self, NewVersion, Origin};
+use crate::store::user::CurrentUser;
+use crate::error::AppError;
+use crate::store::partnership::ACTIVE_CASELOAD_SQL;
+use crate::{now, today};
 
 /// Checks the key consultant of a client: someone who leads clients in that
 /// partnership and, unless a coordinator overrides it, has room under the limit.
 /// Returns the override reason to keep.
-async fn check_consultant(
+pub(crate) async fn check_consultant(
     conn: &mut AnyConnection,
     user: &CurrentUser,
     lang: Lang,
@@ -172,11 +50,11 @@ async fn check_consultant(
     })
 }
 
-fn validate(input: &ClientInput, lang: Lang) -> Result<ValidClient, AppError> {
+pub(crate) fn validate(input: &ClientInput, lang: Lang) -> Result<ValidClient, AppError> {
     input.validate(lang, today()).map_err(|errors| AppError::Invalid { errors, lang })
 }
 
-fn duplicate_pesel(e: sqlx::Error, lang: Lang) -> AppError {
+pub(crate) fn duplicate_pesel(e: sqlx::Error, lang: Lang) -> AppError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => AppError::field(lang, "pesel", "duplicate", match lang {
             Lang::Pl => "Klient z tym numerem PESEL jest już zarejestrowany w tym partnerstwie.".into(),
@@ -184,23 +62,6 @@ fn duplicate_pesel(e: sqlx::Error, lang: Lang) -> AppError {
         }),
         _ => AppError::Database(e),
     }
-}
-
-#[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientInput,
-    responses((status = 201, body = ClientRecord), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    RequestLang(lang): RequestLang,
-    ApiJson(input): ApiJson<ClientInput>,
-) -> Result<(StatusCode, ApiJson<ClientRecord>), AppError> {
-    let id = Uuid::now_v7();
-    let mut conn = state.db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
-    create_in(&mut tx, &user, lang, id, &input, Origin::default()).await?;
-    tx.commit().await?;
-    let record = load(&mut conn, &user, id).await?;
-    Ok((StatusCode::CREATED, ApiJson(record)))
 }
 
 /// Registers a client under `id` inside the caller's transaction; the POST endpoint
@@ -292,47 +153,6 @@ pub(crate) async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid)
         version,
         data,
     })
-}
-
-#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = Uuid, Path, description = "client")),
-    responses((status = 200, body = ClientRecord), (status = 404, body = Problem)))]
-pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Result<(HeaderMap, ApiJson<ClientRecord>), AppError> {
-    let mut conn = state.db.pool.acquire().await?;
-    let record = load(&mut conn, &user, id).await?;
-    audit::record(&mut conn, &user, record.data.partnership_id, Some(id), Action::Read, "").await?;
-    let mut headers = HeaderMap::new();
-    if let Ok(v) = format!("\"{}\"", record.version).parse() {
-        headers.insert(header::ETAG, v);
-    }
-    Ok((headers, ApiJson(record)))
-}
-
-fn if_match_version(headers: &HeaderMap) -> Result<i64, AppError> {
-    let v = headers.get(header::IF_MATCH).ok_or(AppError::PreconditionRequired)?;
-    v.to_str().ok().and_then(|s| s.trim().trim_matches('"').parse().ok()).ok_or_else(|| AppError::BadRequest("If-Match must be a version number".into()))
-}
-
-#[utoipa::path(put, path = "/api/v1/clients/{id}", tag = "clients", request_body = ClientInput,
-    params(("id" = Uuid, Path, description = "client"), ("If-Match" = String, Header, description = "the version edited")),
-    responses((status = 200, body = ClientRecord), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
-pub async fn update(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    RequestLang(lang): RequestLang,
-    Path(id): Path<Uuid>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<ClientInput>,
-) -> ApiResult<ClientRecord> {
-    let mut conn = state.db.pool.acquire().await?;
-    let expected = if_match_version(&headers)?;
-    let mut tx = conn.begin().await?;
-    let current = lock_and_load(&mut tx, &user, id).await?;
-    if current.version != expected {
-        return Err(AppError::Conflict("the client was changed since you opened it"));
-    }
-    save_edit(&mut tx, &user, lang, &current, &input, Origin::default()).await?;
-    tx.commit().await?;
-    Ok(ApiJson(load(&mut conn, &user, id).await?))
 }
 
 /// Loads a client for writing: its row is locked first, so concurrent writers to one

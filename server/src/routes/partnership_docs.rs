@@ -6,24 +6,26 @@
 
 use axum::extract::{Path, Query, State};
 use domain::api::Problem;
-use domain::docs::Partner;
 use domain::merge;
-use domain::partnership::agreement::{self, Agreement, Amendment, Consent, Signature, Withdrawal, CONSENT_VIA};
+use domain::partnership::agreement::{self, Agreement, CONSENT_VIA};
 use domain::partnership::evaluation;
-use domain::partnership::{self as pd, AgreementStatus, ConsentTo, DocSave, DocSaved, Kind, PartnershipDoc, Propose, Sign, Withdraw};
+use domain::partnership::{self as pd, ConsentTo, DocSave, DocSaved, Kind, PartnershipDoc, Propose, Sign, Withdraw};
 use domain::calendar::Month;
-use domain::validation::{format_timestamp_warsaw, parse_iso_date, FieldError};
+use domain::validation::{format_timestamp_warsaw, parse_iso_date};
 use domain::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{Acquire, AnyConnection};
+use sqlx::Acquire;
 use uuid::Uuid;
 
-use crate::audit::{self, Action};
-use crate::auth::CurrentUser;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::{internal, invalid};
+use crate::store::audit::{self, Action};
+use crate::extract::CurrentUser;
 use crate::error::{ApiJson, ApiResult, AppError};
-use crate::lang::RequestLang;
-use crate::sync::internal;
+use crate::extract::RequestLang;
+use crate::store::partnership_doc::*;
 use crate::{now, today, AppState};
 
 /// Longest amendment text.
@@ -46,87 +48,6 @@ fn key_for(kind: Kind, key: &str) -> Result<String, AppError> {
         (false, true) => Ok(String::new()),
         (false, false) => Err(AppError::BadRequest("only questionnaires have a key".into())),
     }
-}
-
-fn invalid(lang: Lang, pointer: &str, code: &str, pl: &str, en: &str) -> AppError {
-    AppError::Invalid { errors: vec![FieldError { pointer: pointer.into(), code: code.into(), message: if lang == Lang::Pl { pl.into() } else { en.into() } }], lang }
-}
-
-async fn partners(conn: &mut AnyConnection, p: Uuid) -> Result<Vec<Partner>, AppError> {
-    Ok(crate::document::partnership_context(conn, p).await?.0)
-}
-
-type Stored = (String, i64, String, i64);
-
-async fn stored(conn: &mut AnyConnection, p: Uuid, kind: Kind, key: &str) -> Result<Option<Stored>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT d.data, d.version, u.display_name, d.updated_at FROM partnership_docs d JOIN users u ON u.id = d.updated_by
-         WHERE d.partnership_id = $1 AND d.kind = $2 AND d.doc_key = $3",
-    )
-    .bind(p.to_string())
-    .bind(kind.as_str())
-    .bind(key)
-    .fetch_optional(&mut *conn)
-    .await?)
-}
-
-async fn agreement_of(conn: &mut AnyConnection, p: Uuid) -> Result<Agreement, AppError> {
-    match stored(conn, p, Kind::Agreement, "").await? {
-        Some((data, ..)) => serde_json::from_str(&data).map_err(internal),
-        None => serde_json::from_value(pd::empty(Kind::Agreement, &partners(conn, p).await?)).map_err(internal),
-    }
-}
-
-async fn status(conn: &mut AnyConnection, p: Uuid, a: &Agreement) -> Result<AgreementStatus, AppError> {
-    let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT e.id, e.event, e.organisation_id, e.amendment_id, e.detail, u.display_name, e.at FROM agreement_events e
-         JOIN users u ON u.id = e.user_id WHERE e.partnership_id = $1 ORDER BY e.at, e.id",
-    )
-    .bind(p.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    let (mut signatures, mut withdrawals, mut amendments) = (Vec::new(), Vec::new(), Vec::<Amendment>::new());
-    let mut consents: Vec<(String, Consent)> = Vec::new();
-    for (id, event, org, amendment, detail, by, at) in rows {
-        let org = Uuid::parse_str(&org).ok();
-        let at = format_timestamp_warsaw(at);
-        match (event.as_str(), org) {
-            ("signature", Some(o)) => signatures.push(Signature { organisation_id: o, by, at }),
-            ("withdrawal", Some(o)) => withdrawals.push(Withdrawal { organisation_id: o, notice: detail, by, at }),
-            ("consent", Some(o)) => consents.push((amendment, Consent { organisation_id: o, via: detail, by, at })),
-            ("amendment", _) => amendments.push(Amendment {
-                id: Uuid::parse_str(&id).map_err(internal)?,
-                text: detail,
-                proposed_by: by,
-                proposed_at: at,
-                consents: Vec::new(),
-                in_effect: false,
-            }),
-            _ => {}
-        }
-    }
-    let current = agreement::current_parties(a, &withdrawals);
-    for am in &mut amendments {
-        am.consents = consents.iter().filter(|(id, _)| *id == am.id.to_string()).map(|(_, c)| c.clone()).collect();
-        am.in_effect = agreement::in_effect(&am.consents, &current);
-    }
-    Ok(AgreementStatus { state: agreement::state(a, &signatures, &withdrawals), signatures, withdrawals, amendments })
-}
-
-async fn assemble(conn: &mut AnyConnection, p: Uuid, kind: Kind, key: &str) -> Result<PartnershipDoc, AppError> {
-    let row = stored(conn, p, kind, key).await?;
-    let (data, version, updated_by, updated_at) = match row {
-        Some((data, version, by, at)) => (serde_json::from_str(&data).map_err(internal)?, version, by, format_timestamp_warsaw(at)),
-        None => (pd::empty(kind, &partners(conn, p).await?), 0, String::new(), String::new()),
-    };
-    let agreement = match kind {
-        Kind::Agreement => {
-            let a: Agreement = serde_json::from_value(data.clone()).map_err(internal)?;
-            Some(status(conn, p, &a).await?)
-        }
-        _ => None,
-    };
-    Ok(PartnershipDoc { partnership_id: p, kind, key: key.to_string(), version, data, updated_by, updated_at, agreement })
 }
 
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/docs/{kind}", tag = "partnership documents",
@@ -236,31 +157,6 @@ fn acting_for<'a>(user: &CurrentUser, lang: Lang, a: &'a Agreement, organisation
         return Err(AppError::Forbidden("only a person of that partner acts on its behalf"));
     }
     a.party(organisation).ok_or_else(|| invalid(lang, "/organisation_id", "not_party", "Ta organizacja nie jest stroną umowy.", "This organisation is not a party to the agreement."))
-}
-
-async fn record(conn: &mut AnyConnection, p: Uuid, user: &CurrentUser, event: &str, organisation: String, amendment: String, detail: &str) -> Result<(), AppError> {
-    let done = sqlx::query(
-        "INSERT INTO agreement_events (id, partnership_id, event, organisation_id, amendment_id, detail, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(Uuid::now_v7().to_string())
-    .bind(p.to_string())
-    .bind(event)
-    .bind(&organisation)
-    .bind(&amendment)
-    .bind(detail)
-    .bind(user.id.to_string())
-    .bind(now())
-    .execute(&mut *conn)
-    .await;
-    match done {
-        Ok(_) => Ok(()),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Conflict("this partner has done that already")),
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn agreement_answer(conn: &mut AnyConnection, p: Uuid) -> Result<PartnershipDoc, AppError> {
-    assemble(conn, p, Kind::Agreement, "").await
 }
 
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/agreement/sign", tag = "partnership documents", request_body = Sign,
@@ -410,4 +306,14 @@ pub async fn overview(State(state): State<AppState>, user: CurrentUser, Path(id)
         _ => None,
     };
     Ok(ApiJson(Overview { docs, evaluation_due }))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(overview))
+        .routes(routes!(get, save))
+        .routes(routes!(sign))
+        .routes(routes!(withdraw))
+        .routes(routes!(propose))
+        .routes(routes!(consent))
 }

@@ -1,0 +1,17 @@
+//! The store layer: every query the handlers share, with no HTTP in it. Functions take
+//! a connection (so the caller decides the transaction) and the signed-in user where a
+//! read or write is scoped to their partnerships.
+
+pub mod audit;
+pub mod client;
+pub mod conflict;
+pub mod device;
+pub mod document;
+pub mod history;
+pub mod note;
+pub mod partnership;
+pub mod partnership_doc;
+pub mod report;
+pub mod survey;
+pub mod sync;
+pub mod user;

@@ -1,0 +1,22 @@
+//! Dated notes (adnotacje): append-only, ordered by when they were written.
+
+
+use domain::sync::Note;
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use crate::error::internal;
+use crate::error::AppError;
+
+pub(crate) async fn client_notes(conn: &mut AnyConnection, client: Uuid) -> Result<Vec<Note>, AppError> {
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT n.id, n.text, n.written_at, u.display_name FROM notes n JOIN users u ON u.id = n.author_id
+         WHERE n.client_id = $1 ORDER BY n.written_at, n.id",
+    )
+    .bind(client.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, text, written_at, author_name)| Ok(Note { id: Uuid::parse_str(&id).map_err(internal)?, client_id: client, text, written_at, author_name }))
+        .collect()
+}

@@ -1,0 +1,60 @@
+//! A partnership's people and members: who can lead clients in it and how many each
+//! already leads, and what its documents are checked against.
+
+use domain::docs::{CustomService, Partner};
+use domain::org::OrgType;
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// Active clients led by a consultant, in every partnership: the caseload is the person's.
+pub const ACTIVE_CASELOAD_SQL: &str = "SELECT COUNT(*) FROM clients WHERE key_consultant_id = $1 AND status = 'active'";
+
+/// One person who leads clients in a partnership.
+#[derive(sqlx::FromRow)]
+pub struct ConsultantRow {
+    pub user_id: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    /// Active clients in every partnership: the caseload is the person's.
+    pub active_clients: i64,
+}
+
+/// The active people of a partnership who lead clients, by name.
+pub async fn consultant_rows(conn: &mut sqlx::AnyConnection, partnership: Uuid) -> Result<Vec<ConsultantRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.display_name, r.role, o.id AS organisation_id, o.name AS organisation_name,
+                (SELECT COUNT(*) FROM clients c WHERE c.key_consultant_id = u.id AND c.status = 'active') AS active_clients
+         FROM user_roles r JOIN users u ON u.id = r.user_id JOIN organisations o ON o.id = u.organisation_id
+         WHERE r.partnership_id = $1 AND r.role NOT IN ('administrator', 'coordinator') AND u.active = 1
+         ORDER BY u.display_name",
+    )
+    .bind(partnership.to_string())
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// A partnership's member organisations and its own services: what a document is
+/// checked against.
+pub async fn context(conn: &mut AnyConnection, partnership: Uuid) -> Result<(Vec<Partner>, Vec<CustomService>), AppError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT o.id, o.name, o.org_type FROM partnership_members m JOIN organisations o ON o.id = m.organisation_id
+         WHERE m.partnership_id = $1 ORDER BY o.name",
+    )
+    .bind(partnership.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let partners = rows
+        .into_iter()
+        .filter_map(|(id, name, t)| Some(Partner { organisation_id: Uuid::parse_str(&id).ok()?, name, org_type: OrgType::parse(&t)? }))
+        .collect();
+    let services: Vec<(String, String)> =
+        sqlx::query_as("SELECT code, name FROM custom_services WHERE partnership_id = $1 ORDER BY name")
+            .bind(partnership.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok((partners, services.into_iter().map(|(code, name)| CustomService { code, name }).collect()))
+}

@@ -1,0 +1,209 @@
+//! The sync engine's server side. A device pushes its outbox as a batch of
+//! mutations; each is applied at most once (its id is claimed in the same
+//! transaction that applies it), re-validated with the shared domain rules, merged
+//! field by field into the document as it is now, and scoped to the user's
+//! partnerships. The answer for a batch is sent only after the batch is committed.
+
+use domain::merge::{self};
+use domain::docs::DocType;
+use domain::sync::{
+    client_from_doc, validate_note, Mutation, Op, Outcome,
+};
+use domain::validation::FieldError;
+use domain::Lang;
+use sqlx::{Acquire, AnyConnection};
+use uuid::Uuid;
+
+use crate::error::{field, internal};
+use crate::store::conflict::*;
+use crate::store::audit::{self, Action};
+use crate::store::user::CurrentUser;
+use crate::store::client;
+use crate::error::AppError;
+use crate::store::history::Origin;
+use crate::now;
+
+/// Most field changes one mutation may carry.
+pub(crate) const MAX_CHANGES: usize = 2_000;
+
+pub(crate) async fn apply_once(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, device: Uuid, m: &Mutation) -> Result<Outcome, AppError> {
+    let claimed = sqlx::query(
+        "INSERT INTO sync_mutations (id, user_id, device_id, doc_id, received_at, result) VALUES ($1, $2, $3, $4, $5, '')
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(m.id.to_string())
+    .bind(user.id.to_string())
+    .bind(device.to_string())
+    .bind(m.op.doc_id().to_string())
+    .bind(now())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        // Applied before (or by the other tab, whose transaction we waited for):
+        // the same answer again, nothing applied twice.
+        let (owner, result): (String, String) =
+            sqlx::query_as("SELECT user_id, result FROM sync_mutations WHERE id = $1").bind(m.id.to_string()).fetch_one(&mut *conn).await?;
+        if owner != user.id.to_string() || result.is_empty() {
+            return Ok(Outcome::Rejected { errors: vec![field("/id", "reused", match lang {
+                Lang::Pl => "Ten identyfikator zmiany był już użyty.",
+                Lang::En => "This change id was used before.",
+            })] });
+        }
+        return serde_json::from_str(&result).map_err(internal);
+    }
+    let origin = Origin { device: Some(device), mutation: Some(m.id) };
+    let mut savepoint = conn.begin().await?;
+    let outcome = match apply(&mut savepoint, user, lang, origin, m).await {
+        Ok(outcome) => {
+            savepoint.commit().await?;
+            outcome
+        }
+        Err(AppError::Invalid { errors, .. }) => {
+            savepoint.rollback().await?;
+            Outcome::Rejected { errors }
+        }
+        Err(AppError::NotFound | AppError::Forbidden(_)) => {
+            savepoint.rollback().await?;
+            refused(conn, user, m).await?;
+            not_found(lang)
+        }
+        Err(e) => return Err(e),
+    };
+    sqlx::query("UPDATE sync_mutations SET result = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&outcome).map_err(internal)?)
+        .bind(m.id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(outcome)
+}
+
+/// The answer for a document outside the user's partnerships: the same as for one
+/// that does not exist.
+pub(crate) fn not_found(lang: Lang) -> Outcome {
+    Outcome::Rejected { errors: vec![field("", "not_found", match lang {
+        Lang::Pl => "Nie ma takiego dokumentu w Twoich partnerstwach.",
+        Lang::En => "There is no such document in your partnerships.",
+    })] }
+}
+
+/// The partnership a mutation writes into, and whether its client exists already:
+/// the stored client's, or for a new one the partnership it names.
+pub(crate) async fn target_partnership(conn: &mut AnyConnection, op: &Op) -> Result<(Option<Uuid>, bool), AppError> {
+    match op {
+        Op::Create { doc_type, doc_id, data } if *doc_type != DocType::Client => {
+            let (p, client) = crate::store::document::target_partnership(conn, *doc_id, Some(data)).await?;
+            return Ok((p, client.is_some() && p.is_some()));
+        }
+        Op::Edit { doc_type, doc_id, .. } if *doc_type != DocType::Client => {
+            let (p, client) = crate::store::document::target_partnership(conn, *doc_id, None).await?;
+            return Ok((p, client.is_some()));
+        }
+        _ => {}
+    }
+    let owner: Option<(String,)> =
+        sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(op.doc_id().to_string()).fetch_optional(&mut *conn).await?;
+    let partnership = match (&owner, op) {
+        (Some((p,)), _) => Uuid::parse_str(p).ok(),
+        (None, Op::Create { data, .. }) => data.get("partnership_id").and_then(|p| p.as_str()).and_then(|p| Uuid::parse_str(p).ok()),
+        _ => None,
+    };
+    Ok((partnership, owner.is_some()))
+}
+
+/// A write aimed outside the user's partnerships goes into the owning partnership's
+/// audit log, so its coordinators see who tried.
+pub(crate) async fn refused(conn: &mut AnyConnection, user: &CurrentUser, m: &Mutation) -> Result<(), AppError> {
+    let doc = m.op.doc_id();
+    let (partnership, client_exists) = target_partnership(conn, &m.op).await?;
+    if let Some(p) = partnership {
+        let known: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM partnerships WHERE id = $1").bind(p.to_string()).fetch_optional(&mut *conn).await?;
+        if known.is_some() {
+            let client = client_exists.then_some(doc);
+            audit::record(conn, user, p, client, Action::Refused, &format!("sync mutation {}", m.id)).await?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, origin: Origin, m: &Mutation) -> Result<Outcome, AppError> {
+    let invalid = |errors: Vec<FieldError>| AppError::Invalid { errors, lang };
+    match &m.op {
+        Op::Create { doc_type: DocType::Client, doc_id, data } => {
+            let input = client_from_doc(data, lang).map_err(invalid)?;
+            user.role_in(input.partnership_id)?;
+            let exists: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM clients WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
+            if exists.is_some() {
+                return Err(invalid(vec![field("/id", "exists", match lang {
+                    Lang::Pl => "Dokument o tym identyfikatorze już istnieje.",
+                    Lang::En => "A document with this id exists already.",
+                })]));
+            }
+            client::create_in(conn, user, lang, *doc_id, &input, origin).await?;
+            Ok(Outcome::Applied { revision: 1 })
+        }
+        Op::Edit { doc_type: DocType::Client, doc_id, base_revision, changes } => {
+            if changes.len() > MAX_CHANGES {
+                return Err(invalid(vec![field("/changes", "too_many", "too many changes in one mutation")]));
+            }
+            let current = client::lock_and_load(conn, user, *doc_id).await?;
+            let now_doc = serde_json::to_value(&current.data).map_err(internal)?;
+            let merged = merge::apply(&now_doc, changes);
+            let mut revision = current.version;
+            // Who wrote the values a conflict keeps, read before this edit overwrites it.
+            let theirs: Option<(String, i64)> = match merged.conflicts.is_empty() {
+                true => None,
+                false => Some(sqlx::query_as("SELECT updated_by, updated_at FROM clients WHERE id = $1").bind(doc_id.to_string()).fetch_one(&mut *conn).await?),
+            };
+            if merged.changed {
+                let input = client_from_doc(&merged.doc, lang).map_err(invalid)?;
+                revision = client::save_edit(conn, user, lang, &current, &input, origin).await?;
+            }
+            let Some((theirs_user, theirs_at)) = theirs else {
+                return Ok(Outcome::Applied { revision });
+            };
+            let ctx = ConflictContext {
+                doc_type: DocType::Client,
+                doc_id: *doc_id,
+                client_id: *doc_id,
+                partnership: current.data.partnership_id,
+                base_revision: *base_revision,
+                mine_at: m.written_at,
+                theirs_user: &theirs_user,
+                theirs_at,
+            };
+            let conflicts = store_conflicts(conn, user, origin, &ctx, merged.conflicts).await?;
+            Ok(Outcome::Conflict { revision, conflicts })
+        }
+        Op::Create { doc_type, doc_id, data } => crate::store::document::create(conn, user, lang, origin, m, *doc_type, *doc_id, data).await,
+        Op::Edit { doc_id, base_revision, changes, .. } => {
+            if changes.len() > MAX_CHANGES {
+                return Err(invalid(vec![field("/changes", "too_many", "too many changes in one mutation")]));
+            }
+            crate::store::document::edit(conn, user, lang, origin, m, *doc_id, *base_revision, changes).await
+        }
+        Op::AddNote { note_id, client_id, text } => {
+            let client = client::load(conn, user, *client_id).await?;
+            let text = validate_note(text, lang).map_err(invalid)?;
+            sqlx::query(
+                "INSERT INTO notes (id, client_id, partnership_id, text, written_at, author_id, device_id, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(note_id.to_string())
+            .bind(client_id.to_string())
+            .bind(client.data.partnership_id.to_string())
+            .bind(text)
+            .bind(m.written_at)
+            .bind(user.id.to_string())
+            .bind(origin.device.map(|d| d.to_string()))
+            .bind(now())
+            .execute(&mut *conn)
+            .await?;
+            audit::record(conn, user, client.data.partnership_id, Some(*client_id), Action::Create, "note").await?;
+            Ok(Outcome::Applied { revision: 0 })
+        }
+    }
+}
+

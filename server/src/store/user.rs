@@ -1,0 +1,71 @@
+//! The signed-in person as every scoped query sees them: their partnerships and
+//! roles. Loaded from the session by `auth::session::authenticate`.
+
+use domain::api::{Me, Membership};
+use domain::org::Role;
+use uuid::Uuid;
+
+use crate::token::random_token;
+use crate::error::AppError;
+
+/// The signed-in user of a request, with the partnerships they may see.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub memberships: Vec<Membership>,
+    pub csrf_token: String,
+    pub token_hash: String,
+}
+
+impl CurrentUser {
+    /// The user's role in a partnership; `NotFound` when they have none, so that a
+    /// foreign partnership's data is indistinguishable from missing data.
+    pub fn role_in(&self, partnership: Uuid) -> Result<Role, AppError> {
+        self.memberships.iter().find(|m| m.partnership_id == partnership).map(|m| m.role).ok_or(AppError::NotFound)
+    }
+
+    pub fn partnership_ids(&self) -> Vec<Uuid> {
+        self.memberships.iter().map(|m| m.partnership_id).collect()
+    }
+
+    /// The signed-in user as the API shows them, with the secret that unlocks their
+    /// drafts on a device (made on first use).
+    pub async fn me_with_device_key(&self, state: &crate::AppState) -> Result<Me, sqlx::Error> {
+        sqlx::query("UPDATE users SET device_key = $1 WHERE id = $2 AND device_key IS NULL")
+            .bind(random_token())
+            .bind(self.id.to_string())
+            .execute(&state.db.pool)
+            .await?;
+        let (key,): (String,) =
+            sqlx::query_as("SELECT device_key FROM users WHERE id = $1").bind(self.id.to_string()).fetch_one(&state.db.pool).await?;
+        let mut me = Me { device_key: key, draft_lock_minutes: state.config.draft_lock_minutes, ..self.me() };
+        // Documents are checked against their partnership's members and services, on
+        // the device as on the server, so the device needs them for offline work.
+        let mut conn = state.db.pool.acquire().await?;
+        for m in &mut me.memberships {
+            let (partners, services) =
+                crate::store::partnership::context(&mut conn, m.partnership_id).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+            m.partners = partners;
+            m.custom_services = services;
+        }
+        Ok(me)
+    }
+
+    pub fn me(&self) -> Me {
+        Me {
+            user_id: self.id,
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            organisation_id: Some(self.organisation_id),
+            organisation_name: self.organisation_name.clone(),
+            memberships: self.memberships.clone(),
+            csrf_token: self.csrf_token.clone(),
+            device_key: String::new(),
+            draft_lock_minutes: 0,
+        }
+    }
+}
