@@ -48,7 +48,7 @@ pub enum AppError {
 impl AppError {
     /// Field errors from the domain's validation, in the request's language:
     /// `.map_err(AppError::fields(lang))`.
-    pub fn fields(lang: Lang) -> impl Fn(Vec<FieldError>) -> AppError {
+    pub fn fields(lang: Lang) -> impl Fn(Vec<FieldError>) -> AppError + Copy {
         move |errors| AppError::Invalid { errors, lang }
     }
 
@@ -82,10 +82,7 @@ impl AppError {
             AppError::Invalid { lang, .. } => (
                 "validation",
                 "Nieprawidłowe dane / Invalid input",
-                match lang {
-                    Lang::Pl => "Popraw zaznaczone pola.".into(),
-                    Lang::En => "Please correct the listed fields.".into(),
-                },
+                lang.pick("Popraw zaznaczone pola.".into(), "Please correct the listed fields.".into()),
             ),
             AppError::Unprocessable(why) => ("invalid-document", "Nieprawidłowy dokument / Invalid document", why.clone()),
             AppError::BadRequest(why) => ("bad-request", "Błędne żądanie / Bad request", why.clone()),
@@ -171,8 +168,5 @@ pub fn field(pointer: &str, code: &str, message: &str) -> FieldError {
 
 /// A 422 for one field, with its message in both languages.
 pub fn invalid(lang: Lang, pointer: &str, code: &str, pl: &str, en: &str) -> AppError {
-    AppError::Invalid { errors: vec![field(pointer, code, match lang {
-        Lang::Pl => pl,
-        Lang::En => en,
-    })], lang }
+    AppError::Invalid { errors: vec![field(pointer, code, lang.pick(pl, en))], lang }
 }

@@ -18,6 +18,13 @@ impl Lang {
             Lang::En => "en",
         }
     }
+    /// The Polish or the English of a message written in both.
+    pub fn pick<T>(self, pl: T, en: T) -> T {
+        match self {
+            Lang::Pl => pl,
+            Lang::En => en,
+        }
+    }
     pub fn from_tag(s: &str) -> Lang {
         if s.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Pl }
     }

@@ -3,7 +3,6 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::api::{LoginRequest, Me, PasswordChange, Problem};
-use domain::Lang;
 use uuid::Uuid;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -109,16 +108,10 @@ pub async fn change_password(
 ) -> Result<StatusCode, AppError> {
     let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1").bind(user.id.to_string()).fetch_one(&state.db.pool).await?;
     if !password::verify(req.current_password, Some(hash)).await? {
-        return Err(AppError::field(lang, "current_password", "wrong_password", match lang {
-            Lang::Pl => "Obecne hasło jest nieprawidłowe.".into(),
-            Lang::En => "The current password is wrong.".into(),
-        }));
+        return Err(AppError::field(lang, "current_password", "wrong_password", lang.pick("Obecne hasło jest nieprawidłowe.".into(), "The current password is wrong.".into())));
     }
     if req.new_password.chars().count() < password::MIN_LENGTH || req.new_password.len() > 1024 {
-        return Err(AppError::field(lang, "new_password", "password_length", match lang {
-            Lang::Pl => format!("Hasło musi mieć od {} do 1024 znaków.", password::MIN_LENGTH),
-            Lang::En => format!("The password must have {} to 1024 characters.", password::MIN_LENGTH),
-        }));
+        return Err(AppError::field(lang, "new_password", "password_length", lang.pick(format!("Hasło musi mieć od {} do 1024 znaków.", password::MIN_LENGTH), format!("The password must have {} to 1024 characters.", password::MIN_LENGTH))));
     }
     let new_hash = password::hash(req.new_password).await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(new_hash).bind(user.id.to_string()).execute(&state.db.pool).await?;

@@ -7,7 +7,7 @@ use domain::api::Problem;
 use domain::docs::{self, CustomService, DocRecord};
 use domain::sync::Version;
 use domain::docs::DocType;
-use domain::validation::{format_timestamp_warsaw, FieldError};
+use domain::validation::format_timestamp_warsaw;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Acquire;
@@ -114,7 +114,7 @@ pub async fn add_service(
     }
     let mut errors = domain::validation::Errors::new(lang);
     let name = errors.text("name", &body.name, docs::SHORT);
-    let name = errors.into_result(|| name.unwrap_or_default()).map_err(|errors: Vec<FieldError>| AppError::Invalid { errors, lang })?;
+    let name = errors.into_result(|| name.unwrap_or_default()).map_err(AppError::fields(lang))?;
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let code = Uuid::now_v7().simple().to_string();

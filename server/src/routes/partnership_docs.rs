@@ -89,7 +89,7 @@ pub async fn save(
     let partners = partners(&mut tx, id).await?;
     // The device's text is checked as the browser checked it, before anything merges;
     // both sides are normalised, so a field a device left out reads as empty, not as deleted.
-    let mine = pd::validate(kind, &req.data, lang, &partners).map_err(|errors| AppError::Invalid { errors, lang })?;
+    let mine = pd::validate(kind, &req.data, lang, &partners).map_err(AppError::fields(lang))?;
     let base = pd::validate(kind, &req.base, lang, &partners).unwrap_or(req.base);
     if kind == Kind::Agreement {
         let signed: Option<(String,)> = sqlx::query_as("SELECT id FROM agreement_events WHERE partnership_id = $1 AND event = 'signature' LIMIT 1")
@@ -107,7 +107,7 @@ pub async fn save(
     };
     let merged = merge::merge(&base, &mine, &theirs);
     let conflicts: Vec<merge::Path> = merged.conflicts.into_iter().map(|c| c.path).collect();
-    let valid = pd::validate(kind, &merged.doc, lang, &partners).map_err(|errors| AppError::Invalid { errors, lang })?;
+    let valid = pd::validate(kind, &merged.doc, lang, &partners).map_err(AppError::fields(lang))?;
     let text = serde_json::to_string(&valid).map_err(internal)?;
     let t = now();
     let version = current.as_ref().map(|c| c.1).unwrap_or(0) + 1;
@@ -171,7 +171,7 @@ pub async fn sign(State(state): State<AppState>, user: CurrentUser, RequestLang(
     // Nobody signs a text that is not complete.
     let mut c = domain::docs::Check::new(lang);
     a.check(&mut c, true);
-    c.errors.into_result(|| ()).map_err(|errors| AppError::Invalid { errors, lang })?;
+    c.errors.into_result(|| ()).map_err(AppError::fields(lang))?;
     if stored(&mut tx, id, Kind::Agreement, "").await?.is_none() {
         return Err(invalid(lang, "", "unsaved", "Najpierw zapisz tekst umowy.", "Save the agreement's text first."));
     }
@@ -214,7 +214,7 @@ pub async fn propose(State(state): State<AppState>, user: CurrentUser, RequestLa
     user.role_in(id)?;
     let mut e = domain::validation::Errors::new(lang);
     let text = e.text("text", &req.text, MAX_AMENDMENT).unwrap_or_default();
-    e.into_result(|| ()).map_err(|errors| AppError::Invalid { errors, lang })?;
+    e.into_result(|| ()).map_err(AppError::fields(lang))?;
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let a = agreement_of(&mut tx, id).await?;

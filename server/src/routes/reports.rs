@@ -74,7 +74,7 @@ pub async fn save(
     let month = month_of(&month)?;
     let status = if req.finalise { DocStatus::Final } else { DocStatus::Draft };
     // The browser ran the same check; the server never takes its word for it.
-    req.narrative.validate(lang, DocStatus::Draft).map_err(|errors| AppError::Invalid { errors, lang })?;
+    req.narrative.validate(lang, DocStatus::Draft).map_err(AppError::fields(lang))?;
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     // A write first, so that on SQLite two saves queue instead of failing to upgrade.
@@ -98,7 +98,7 @@ pub async fn save(
     if req.finalise && !conflicts.is_empty() {
         return Err(AppError::Conflict("someone else changed the same sections; review them before marking the report final"));
     }
-    narrative.validate(lang, status).map_err(|errors| AppError::Invalid { errors, lang })?;
+    narrative.validate(lang, status).map_err(AppError::fields(lang))?;
     let text = serde_json::to_string(&narrative).map_err(internal)?;
     let snapshot = if req.finalise {
         Some(serde_json::to_string(&report::generate(month, &facts(&mut *tx, id).await?)).map_err(internal)?)

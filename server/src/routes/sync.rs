@@ -100,7 +100,7 @@ pub async fn resolve(
             let current = client::lock_and_load(&mut tx, &user, view.client_id).await?;
             let mut doc = serde_json::to_value(&current.data).map_err(internal)?;
             merge::set(&mut doc, &view.path, decision.value.clone());
-            let input = client_from_doc(&doc, lang).map_err(|errors| AppError::Invalid { errors, lang })?;
+            let input = client_from_doc(&doc, lang).map_err(AppError::fields(lang))?;
             if input != current.data {
                 client::save_edit(&mut tx, &user, lang, &current, &input, Origin::default()).await?;
             }

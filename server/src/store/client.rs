@@ -34,10 +34,7 @@ pub(crate) async fn check_consultant(
         .fetch_optional(&mut *conn)
         .await?;
     if !role.and_then(|(r,)| domain::org::Role::parse(&r)).is_some_and(|r| r.leads_clients()) {
-        return Err(AppError::field(lang, "key_consultant_id", "not_a_consultant", match lang {
-            Lang::Pl => "Wybrana osoba nie jest konsultantem w tym partnerstwie.".into(),
-            Lang::En => "The chosen person is not a consultant in this partnership.".into(),
-        }));
+        return Err(AppError::field(lang, "key_consultant_id", "not_a_consultant", lang.pick("Wybrana osoba nie jest konsultantem w tym partnerstwie.".into(), "The chosen person is not a consultant in this partnership.".into())));
     }
     // Taking the consultant's row lock first serialises concurrent assignments to the
     // same person on both engines, so two devices cannot both add the 15th client.
@@ -51,15 +48,12 @@ pub(crate) async fn check_consultant(
 }
 
 pub(crate) fn validate(input: &ClientInput, lang: Lang) -> Result<ValidClient, AppError> {
-    input.validate(lang, today()).map_err(|errors| AppError::Invalid { errors, lang })
+    input.validate(lang, today()).map_err(AppError::fields(lang))
 }
 
 pub(crate) fn duplicate_pesel(e: sqlx::Error, lang: Lang) -> AppError {
     match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => AppError::field(lang, "pesel", "duplicate", match lang {
-            Lang::Pl => "Klient z tym numerem PESEL jest już zarejestrowany w tym partnerstwie.".into(),
-            Lang::En => "A client with this PESEL is already registered in this partnership.".into(),
-        }),
+        sqlx::Error::Database(d) if d.is_unique_violation() => AppError::field(lang, "pesel", "duplicate", lang.pick("Klient z tym numerem PESEL jest już zarejestrowany w tym partnerstwie.".into(), "A client with this PESEL is already registered in this partnership.".into())),
         _ => AppError::Database(e),
     }
 }
@@ -174,10 +168,7 @@ pub(crate) async fn save_edit(
 ) -> Result<i64, AppError> {
     let id = current.id;
     if input.partnership_id != current.data.partnership_id {
-        return Err(AppError::field(lang, "partnership_id", "immutable", match lang {
-            Lang::Pl => "Klienta nie można przenieść do innego partnerstwa.".into(),
-            Lang::En => "A client cannot be moved to another partnership.".into(),
-        }));
+        return Err(AppError::field(lang, "partnership_id", "immutable", lang.pick("Klienta nie można przenieść do innego partnerstwa.".into(), "A client cannot be moved to another partnership.".into())));
     }
     let valid = validate(input, lang)?;
     let c = valid.get();

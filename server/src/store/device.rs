@@ -40,9 +40,6 @@ pub(crate) async fn hold(conn: &mut AnyConnection, user: &CurrentUser, lang: Lan
     .execute(&mut *conn)
     .await?;
     Ok(Outcome::Held {
-        message: match lang {
-            Lang::Pl => "To urządzenie zostało zablokowane. Zmiana czeka na serwerze na decyzję koordynatora.".into(),
-            Lang::En => "This device was revoked. The change waits on the server for a coordinator's decision.".into(),
-        },
+        message: lang.pick("To urządzenie zostało zablokowane. Zmiana czeka na serwerze na decyzję koordynatora.".into(), "This device was revoked. The change waits on the server for a coordinator's decision.".into()),
     })
 }

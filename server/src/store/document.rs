@@ -29,7 +29,7 @@ use crate::{now, today};
 pub(crate) async fn validated(conn: &mut AnyConnection, doc_type: DocType, partnership: Uuid, data: &Value, lang: Lang) -> Result<Value, AppError> {
     let (partners, custom_services) = crate::store::partnership::context(conn, partnership).await?;
     let ctx = DocContext { today: today(), partners: &partners, custom_services: &custom_services };
-    validate_doc(doc_type, data, lang, &ctx).map_err(|errors| AppError::Invalid { errors, lang })
+    validate_doc(doc_type, data, lang, &ctx).map_err(AppError::fields(lang))
 }
 
 #[derive(sqlx::FromRow)]

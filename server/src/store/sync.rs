@@ -9,7 +9,6 @@ use domain::docs::DocType;
 use domain::sync::{
     client_from_doc, validate_note, Mutation, Op, Outcome,
 };
-use domain::validation::FieldError;
 use domain::Lang;
 use sqlx::{Acquire, AnyConnection};
 use uuid::Uuid;
@@ -45,10 +44,7 @@ pub(crate) async fn apply_once(conn: &mut AnyConnection, user: &CurrentUser, lan
         let (owner, result): (String, String) =
             sqlx::query_as("SELECT user_id, result FROM sync_mutations WHERE id = $1").bind(m.id.to_string()).fetch_one(&mut *conn).await?;
         if owner != user.id.to_string() || result.is_empty() {
-            return Ok(Outcome::Rejected { errors: vec![field("/id", "reused", match lang {
-                Lang::Pl => "Ten identyfikator zmiany był już użyty.",
-                Lang::En => "This change id was used before.",
-            })] });
+            return Ok(Outcome::Rejected { errors: vec![field("/id", "reused", lang.pick("Ten identyfikator zmiany był już użyty.", "This change id was used before."))] });
         }
         return serde_json::from_str(&result).map_err(internal);
     }
@@ -81,10 +77,7 @@ pub(crate) async fn apply_once(conn: &mut AnyConnection, user: &CurrentUser, lan
 /// The answer for a document outside the user's partnerships: the same as for one
 /// that does not exist.
 pub(crate) fn not_found(lang: Lang) -> Outcome {
-    Outcome::Rejected { errors: vec![field("", "not_found", match lang {
-        Lang::Pl => "Nie ma takiego dokumentu w Twoich partnerstwach.",
-        Lang::En => "There is no such document in your partnerships.",
-    })] }
+    Outcome::Rejected { errors: vec![field("", "not_found", lang.pick("Nie ma takiego dokumentu w Twoich partnerstwach.", "There is no such document in your partnerships."))] }
 }
 
 /// The partnership a mutation writes into, and whether its client exists already:
@@ -128,7 +121,7 @@ pub(crate) async fn refused(conn: &mut AnyConnection, user: &CurrentUser, m: &Mu
 }
 
 pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, origin: Origin, m: &Mutation) -> Result<Outcome, AppError> {
-    let invalid = |errors: Vec<FieldError>| AppError::Invalid { errors, lang };
+    let invalid = AppError::fields(lang);
     match &m.op {
         Op::Create { doc_type: DocType::Client, doc_id, data } => {
             let input = client_from_doc(data, lang).map_err(invalid)?;
@@ -136,10 +129,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: La
             let exists: Option<(String,)> =
                 sqlx::query_as("SELECT id FROM clients WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
             if exists.is_some() {
-                return Err(invalid(vec![field("/id", "exists", match lang {
-                    Lang::Pl => "Dokument o tym identyfikatorze już istnieje.",
-                    Lang::En => "A document with this id exists already.",
-                })]));
+                return Err(invalid(vec![field("/id", "exists", lang.pick("Dokument o tym identyfikatorze już istnieje.", "A document with this id exists already."))]));
             }
             client::create_in(conn, user, lang, *doc_id, &input, origin).await?;
             Ok(Outcome::Applied { revision: 1 })

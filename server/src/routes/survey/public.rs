@@ -69,7 +69,7 @@ pub async fn answer(
 ) -> Result<Response, AppError> {
     limited(&state, &ip)?;
     // Refused by the rules: nothing to write.
-    let answer = survey::validate(&body.answer, lang).map_err(|errors| AppError::Invalid { errors, lang })?;
+    let answer = survey::validate(&body.answer, lang).map_err(AppError::fields(lang))?;
     let mut outcome = state.survey.submit(&state, token, vec![Ok((answer, body.code))], true).await?;
     outcome.pop().unwrap_or(Ok(()))?;
     Ok((StatusCode::ACCEPTED, ApiJson(Accepted { accepted: true })).into_response())

@@ -11,7 +11,6 @@ use domain::survey::api::{
 };
 use domain::survey::{self, CODE_ALPHABET, CODE_LEN};
 use domain::calendar::Month;
-use domain::Lang;
 use rand::Rng;
 use sqlx::Acquire;
 use uuid::Uuid;
@@ -54,10 +53,7 @@ pub async fn open_round(
 ) -> ApiResult<SurveyRound> {
     user.role_in(id)?;
     let period = Month::parse(&body.period).ok_or_else(|| {
-        AppError::field(lang, "period", "invalid_period", match lang {
-            Lang::Pl => "Podaj miesiąc w postaci RRRR-MM.".into(),
-            Lang::En => "Give the month as YYYY-MM.".into(),
-        })
+        AppError::field(lang, "period", "invalid_period", lang.pick("Podaj miesiąc w postaci RRRR-MM.".into(), "Give the month as YYYY-MM.".into()))
     })?;
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
@@ -107,10 +103,7 @@ pub async fn codes(
     ApiJson(body): ApiJson<NewCodes>,
 ) -> ApiResult<IssuedCodes> {
     if body.count == 0 || body.count > MAX_CODES {
-        return Err(AppError::field(lang, "count", "out_of_range", match lang {
-            Lang::Pl => format!("Można wydać od 1 do {MAX_CODES} kodów naraz."),
-            Lang::En => format!("Issue between 1 and {MAX_CODES} codes at a time."),
-        }));
+        return Err(AppError::field(lang, "count", "out_of_range", lang.pick(format!("Można wydać od 1 do {MAX_CODES} kodów naraz."), format!("Issue between 1 and {MAX_CODES} codes at a time."))));
     }
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;

@@ -137,7 +137,7 @@ pub(crate) fn check(items: Vec<Result<Submission, AppError>>, lang: Lang) -> Che
         .into_iter()
         .map(|item| {
             let sub = item?;
-            let answer = survey::validate(&sub.answer, lang).map_err(|errors| AppError::Invalid { errors, lang })?;
+            let answer = survey::validate(&sub.answer, lang).map_err(AppError::fields(lang))?;
             Ok((answer, sub.code))
         })
         .collect()

@@ -1,0 +1,243 @@
+//! The partnership's own documents (tools 1, 2, 3 and 9): written on the device
+//! first (encrypted, sent by the sync engine, merged field by field on the server),
+//! with the agreement's signatures, withdrawal notices and amendments, the action
+//! plan's Gantt schedule edited by tapping months, and the print views on A4.
+
+mod agreement;
+mod evaluation;
+mod plan;
+mod team;
+
+use domain::docs::Partner;
+use domain::i18n::t;
+use domain::partnership::agreement::AgreementState;
+use domain::partnership::{self as pd, Kind, PartnershipDoc};
+use domain::calendar::Month;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde_json::Value;
+use uuid::Uuid;
+
+use self::agreement::{print_agreement, AgreementForm, AgreementPanel};
+use self::evaluation::{print_evaluation, EvaluationForm};
+use self::plan::{print_plan, PlanForm};
+use self::team::{print_team, TeamForm};
+use super::docs::fields::{dom_id, use_doc, DocCtx};
+use super::widgets::{ErrorNotice, Loading, SteeredPicker};
+use crate::api::{self, use_session};
+use crate::i18n::{tr, use_lang};
+use crate::offline::{use_offline, Lock};
+
+/// The partnership's member organisations, for the forms' selects.
+#[derive(Clone)]
+struct Partners(Vec<Partner>);
+
+fn partner_options() -> Signal<Vec<(String, String)>> {
+    let p = expect_context::<Partners>().0;
+    Signal::derive(move || p.iter().map(|x| (x.organisation_id.to_string(), x.name.clone())).collect())
+}
+
+/// A label whose key is made at run time.
+fn trk(key: String) -> impl Fn() -> String + Send + Sync + 'static {
+    let lang = use_lang();
+    move || t(lang.get(), &key).to_string()
+}
+
+fn partner_name(partners: &[Partner], id: &str) -> String {
+    partners.iter().find(|p| p.organisation_id.to_string() == id).map(|p| p.name.clone()).unwrap_or_default()
+}
+
+fn pl(key: &str) -> String {
+    t(domain::Lang::Pl, key).to_string()
+}
+
+#[component]
+pub fn PartnershipPage() -> impl IntoView {
+    let session = use_session();
+    let chosen = RwSignal::new(None::<Uuid>);
+    let partnership = move || chosen.get().or_else(|| session.me().and_then(|m| m.memberships.first().map(|m| m.partnership_id)));
+    let query = use_query_map();
+    let tab = Memo::new(move |_| query.with(|q| q.get("tab")).and_then(|t| Kind::parse(&t)).unwrap_or(Kind::Agreement));
+    let month = RwSignal::new(Month::of(api::today()).to_string());
+    let partners = move || {
+        let p = partnership();
+        session.me().and_then(|m| m.memberships.into_iter().find(|m| Some(m.partnership_id) == p)).map(|m| m.partners).unwrap_or_default()
+    };
+    let overview = LocalResource::new(move || {
+        let p = partnership();
+        async move {
+            match p {
+                Some(p) => api::get::<Value>(&format!("/api/v1/partnerships/{p}/docs")).await.ok(),
+                None => None,
+            }
+        }
+    });
+    view! {
+        <h1 class="no-print">{tr("pd.title")}</h1>
+        <div class="no-print"><SteeredPicker id="pd-partnership" chosen all=true/></div>
+        {move || overview.get().flatten().and_then(|o| o["evaluation_due"].as_str().map(str::to_string)).map(|due| view! {
+            <p class="notice no-print" id="evaluation-due">{tr("ev.due")} " " {Month::parse(&due).map(|p| p.label(use_lang().get_untracked())).unwrap_or(due)}</p>
+        })}
+        <nav class="doc-tabs no-print" aria-label=tr("pd.title")>
+            {Kind::ALL.into_iter().map(|k| view! {
+                <a href=format!("/partnership?tab={}", k.as_str()) data-tab=k.as_str() aria-current=move || (tab.get() == k).then_some("page")>{trk(format!("pd.kind.{}", k.as_str()))}</a>
+            }).collect_view()}
+        </nav>
+        {move || (tab.get() == Kind::Evaluation).then(|| view! {
+            <div class="field no-print">
+                <label for="ev-month">{tr("ev.open")}</label>
+                <input id="ev-month" type="month" prop:value=move || month.get()
+                    on:change=move |ev| { let v = event_target_value(&ev); if Month::parse(&v).is_some() { month.set(v); } }/>
+            </div>
+        })}
+        {move || partnership().map(|p| {
+            let kind = tab.get();
+            let key = if kind.keyed() { month.get() } else { String::new() };
+            view! { <PdEditor partnership=p kind key partners=partners()/> }
+        })}
+    }
+}
+
+#[component]
+fn PdEditor(partnership: Uuid, kind: Kind, key: String, partners: Vec<Partner>) -> impl IntoView {
+    let engine = use_offline();
+    let key = StoredValue::new(key);
+    let fetched = LocalResource::new(move || {
+        let url = format!("/api/v1/partnerships/{partnership}/docs/{}?key={}", kind.as_str(), key.get_value());
+        async move { api::get::<PartnershipDoc>(&url).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = fetched.get() {
+            engine.keep_partnership_doc(d);
+        }
+    });
+    let draft = move || engine.partnership_doc_draft(partnership, kind, &key.get_value());
+    let server = Memo::new(move |_| {
+        let fresh = fetched.get().and_then(Result::ok);
+        let kept = draft().and_then(|d| d.server);
+        crate::offline::newest(fresh, kept, |c| c.version)
+    });
+    provide_context(Partners(partners.clone()));
+    view! {
+        {move || match (fetched.get(), server.get()) {
+            (_, Some(_)) => ().into_any(),
+            (None, None) => view! { <Loading/> }.into_any(),
+            (Some(Err(e)), None) => view! { <ErrorNotice error=e/> }.into_any(),
+            (Some(Ok(_)), None) => ().into_any(),
+        }}
+        {move || server.with(Option::is_some).then(|| view! { <PdForm partnership kind key=key.get_value() server partners=partners.clone()/> })}
+    }
+}
+
+#[component]
+fn PdForm(partnership: Uuid, kind: Kind, key: String, server: Memo<Option<PartnershipDoc>>, partners: Vec<Partner>) -> impl IntoView {
+    let engine = use_offline();
+    let lang = use_lang();
+    let key = StoredValue::new(key);
+    let draft = move || engine.partnership_doc_draft(partnership, kind, &key.get_value());
+    let start = draft().map(|d| d.local).or_else(|| server.get_untracked().map(|s| s.data)).unwrap_or(Value::Null);
+    let value = RwSignal::new(start);
+    // A sync that merged someone else's fields into the draft shows them.
+    Effect::new(move |_| {
+        if let Some(d) = draft() {
+            if value.with_untracked(|v| *v != d.local) {
+                value.set(d.local);
+            }
+        }
+    });
+    let ps = StoredValue::new(partners.clone());
+    let errors = Memo::new(move |_| value.with(|v| pd::validate(kind, v, lang.get(), &ps.get_value()).err().unwrap_or_default()));
+    let signed = move || server.get().and_then(|s| s.agreement).is_some_and(|a| a.state != AgreementState::Draft);
+    let readonly = Signal::derive(move || engine.lock.get() != Lock::Open || (kind == Kind::Agreement && signed()));
+    let save = Callback::new(move |_| {
+        if let Some(s) = server.get_untracked() {
+            engine.edit_partnership_doc(s, value.get_untracked());
+        }
+    });
+    provide_context(DocCtx { value, errors, save, readonly });
+    let state = move || match draft() {
+        Some(d) if !d.conflicts.is_empty() => "conflict",
+        Some(d) if !d.errors.is_empty() => "invalid",
+        Some(d) if d.waiting() && !errors.with(Vec::is_empty) => "invalid",
+        Some(d) if d.waiting() => "waiting",
+        _ if server.get().is_some_and(|s| s.version > 0) => "saved",
+        _ => "new",
+    };
+    let form = match kind {
+        Kind::Agreement => view! { <AgreementForm/> }.into_any(),
+        Kind::Team => view! { <TeamForm/> }.into_any(),
+        Kind::Plan => view! { <PlanForm/> }.into_any(),
+        Kind::Evaluation => view! { <EvaluationForm/> }.into_any(),
+    };
+    view! {
+        <section class="card doc no-print" data-doc=kind.as_str()>
+            <div class="card-head">
+                <h2>{trk(format!("pd.kind.{}", kind.as_str()))}</h2>
+                <button type="button" class="secondary" id="pd-print" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{tr("pd.print")}</button>
+            </div>
+            <p class="doc-status" id="pd-status" role="status" data-state=state>{move || t(lang.get(), &format!("pd.state.{}", state())).to_string()}</p>
+            {move || (engine.lock.get() != Lock::Open).then(|| view! { <p class="notice">{tr("report.locked")}</p> })}
+            {move || (kind == Kind::Agreement && signed()).then(|| view! { <p class="notice" id="agreement-locked">{tr("pd.locked_text")}</p> })}
+            {move || draft().filter(|d| !d.conflicts.is_empty()).map(|d| view! {
+                <div class="conflict" id="pd-conflicts" role="alert">
+                    <p>{tr("report.conflict")}</p>
+                    <table>
+                        <thead><tr><th scope="col">{tr("report.section")}</th><th scope="col">{tr("report.mine")}</th><th scope="col">{tr("report.theirs")}</th><th scope="col"></th></tr></thead>
+                        <tbody>
+                            {d.conflicts.iter().map(|c| {
+                                let (p1, p2) = (c.path.clone(), c.path.clone());
+                                let show = |v: &Value| match v { Value::String(s) => s.clone(), Value::Null => String::new(), o => o.to_string() };
+                                view! {
+                                    <tr>
+                                        <th scope="row">{domain::merge::pointer(&c.path)}</th>
+                                        <td class="mine">{show(domain::merge::get(&d.local, &c.path))}</td>
+                                        <td class="theirs">{show(&c.theirs)}</td>
+                                        <td>
+                                            <button type="button" class="keep-mine" on:click=move |_| if let Some(s) = server.get_untracked() { engine.resolve_partnership_doc(s, p1.clone(), true) }>{tr("report.keep_mine")}</button>
+                                            " "
+                                            <button type="button" class="secondary take-theirs" on:click=move |_| if let Some(s) = server.get_untracked() { engine.resolve_partnership_doc(s, p2.clone(), false) }>{tr("report.take_theirs")}</button>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+            {move || draft().filter(|d| d.errors.iter().any(|e| e.pointer.is_empty())).map(|d| view! {
+                <div class="notice error" id="pd-refused" role="alert">
+                    {d.errors.iter().filter(|e| e.pointer.is_empty()).map(|e| view! { <p>{e.message.clone()}</p> }).collect_view()}
+                    <button type="button" class="secondary" on:click=move |_| if let Some(s) = server.get_untracked() { engine.discard_partnership_doc(s) }>{tr("report.discard")}</button>
+                </div>
+            })}
+            <fieldset class="doc-form" disabled=move || readonly.get()>{form}</fieldset>
+        </section>
+        {move || (kind == Kind::Agreement).then(|| view! { <AgreementPanel partnership server/> })}
+        {move || {
+            let v = value.get();
+            let partners = ps.get_value();
+            match kind {
+                Kind::Agreement => print_agreement(&v, &partners, server.get()),
+                Kind::Team => print_team(&v, &partners),
+                Kind::Plan => print_plan(&v, &partners),
+                Kind::Evaluation => print_evaluation(&v, &partners),
+            }
+        }}
+    }
+}
+
+/// A month (`YYYY-MM`) bound to the document.
+#[component]
+fn MonthField(#[prop(into)] path: String, label: &'static str) -> impl IntoView {
+    let doc = use_doc();
+    let id = dom_id(&path);
+    let p = StoredValue::new(path);
+    view! {
+        <div class="field" class:invalid=move || doc.error(&p.get_value()).is_some()>
+            <label for=id.clone()>{tr(label)}</label>
+            <input id=id type="month" prop:value=move || doc.text(&p.get_value()) disabled=move || doc.readonly.get()
+                on:change=move |ev| doc.set(&p.get_value(), Value::String(event_target_value(&ev)))/>
+            <p class="field-error" aria-live="polite">{move || doc.error(&p.get_value())}</p>
+        </div>
+    }
+}
