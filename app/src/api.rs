@@ -1,14 +1,13 @@
 //! The browser's client of the JSON API: one place that adds the CSRF token, turns
 //! problem details into typed errors and knows who is signed in.
 
-use domain::api::{Me, Problem};
+use domain::api::Problem;
 use domain::validation::FieldError;
-use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsCast;
 
-pub const CSRF_COOKIE: &str = "sciezka_csrf";
-pub const CSRF_HEADER: &str = "X-CSRF-Token";
+pub use domain::wire::{cookie_value, CSRF_COOKIE, CSRF_HEADER};
+pub use crate::browser::{cookie, go_to, mark_hydrated, set_cookie, today};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -41,44 +40,6 @@ impl ApiError {
     }
 }
 
-/// Reads one cookie from a `Cookie` header value.
-pub fn cookie_value(header: &str, name: &str) -> Option<String> {
-    header.split(';').find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
-}
-
-fn html_document() -> Option<web_sys::HtmlDocument> {
-    web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()
-}
-
-pub fn cookie(name: &str) -> Option<String> {
-    if cfg!(feature = "ssr") {
-        return None;
-    }
-    cookie_value(&html_document()?.cookie().ok()?, name)
-}
-
-pub fn set_cookie(name: &str, value: &str) {
-    if let Some(doc) = html_document() {
-        let _ = doc.set_cookie(&format!("{name}={value}; path=/; max-age=31536000; samesite=strict"));
-    }
-}
-
-/// Marks the document as hydrated (`<html data-hydrated>`).
-pub fn mark_hydrated() {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-        let _ = el.set_attribute("data-hydrated", "true");
-    }
-}
-
-/// A full navigation, used after signing in or out so every piece of state starts fresh.
-pub fn go_to(path: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_href(path);
-    }
-}
 
 async fn send<T: DeserializeOwned>(req: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<T, ApiError> {
     let req = req.map_err(|e| ApiError::Other(e.to_string()))?;
@@ -159,54 +120,8 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B, versio
     send(b.json(body)).await
 }
 
-/// Today's date on this device, for validation that needs it.
 /// A save the server merges field by field from what the device started from, so
 /// it needs no version: nobody's text is replaced without a conflict.
 pub async fn put_merged<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     send(with_headers(gloo_net::http::Request::put(path)).json(body)).await
-}
-
-/// The device's calendar day (on the server, while rendering a page: the server's).
-#[cfg(not(target_arch = "wasm32"))]
-pub fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
-/// The device's calendar day (on the server, while rendering a page: the server's).
-#[cfg(target_arch = "wasm32")]
-pub fn today() -> time::Date {
-    let now = js_sys::Date::new_0();
-    time::Date::from_calendar_date(
-        now.get_full_year() as i32,
-        time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January),
-        now.get_date() as u8,
-    )
-    .unwrap_or(time::Date::MIN)
-}
-
-/// Who is signed in, fetched once per page load; `None` while loading.
-#[derive(Clone, Copy)]
-pub struct Session(pub LocalResource<Result<Me, ApiError>>);
-
-pub fn provide_session() {
-    provide_context(Session(LocalResource::new(|| get::<Me>("/api/v1/auth/me"))));
-}
-
-pub fn use_session() -> Session {
-    expect_context::<Session>()
-}
-
-impl Session {
-    /// The signed-in user, once known.
-    pub fn me(&self) -> Option<Me> {
-        match self.0.get() {
-            Some(Ok(me)) => Some(me),
-            Some(Err(ApiError::Unauthorized)) => None,
-            // Offline: who opened the drafts on this device.
-            _ => use_context::<crate::offline::Offline>().and_then(|o| o.me.get()),
-        }
-    }
-    pub fn signed_out(&self) -> bool {
-        matches!(self.0.get(), Some(Err(ApiError::Unauthorized)))
-    }
 }

@@ -5,7 +5,7 @@ use domain::i18n::t;
 pub use domain::Lang;
 use leptos::prelude::*;
 
-pub const LANG_COOKIE: &str = "lang";
+pub use domain::wire::LANG_COOKIE;
 
 #[derive(Clone, Copy)]
 struct LangCtx(RwSignal<Lang>);
@@ -39,7 +39,7 @@ pub fn tr(key: &'static str) -> impl Fn() -> String + Clone + Send + Sync + 'sta
 
 /// Switches the language and remembers it for the server's next render.
 pub fn set_lang(lang: Lang) {
-    crate::api::set_cookie(LANG_COOKIE, lang.tag());
+    crate::browser::set_cookie(LANG_COOKIE, lang.tag());
     CURRENT.with(|c| c.set(lang));
     use_lang().set(lang);
 }
@@ -49,12 +49,12 @@ fn initial_lang() -> Lang {
     use_context::<http::request::Parts>()
         .and_then(|parts| {
             let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?.to_string();
-            crate::api::cookie_value(&cookies, LANG_COOKIE).map(|v| Lang::from_tag(&v))
+            domain::wire::cookie_value(&cookies, LANG_COOKIE).map(|v| Lang::from_tag(&v))
         })
         .unwrap_or_default()
 }
 
 #[cfg(not(feature = "ssr"))]
 fn initial_lang() -> Lang {
-    crate::api::cookie(LANG_COOKIE).map(|v| Lang::from_tag(&v)).unwrap_or_default()
+    crate::browser::cookie(LANG_COOKIE).map(|v| Lang::from_tag(&v)).unwrap_or_default()
 }

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::api::{self, use_session};
+use crate::api::{self};
+use crate::session::{use_session};
 use crate::offline::use_offline;
 use crate::pages::device::{SyncStatus, UnlockPanel};
 use crate::i18n::{set_lang, tr, use_lang, Lang};

@@ -4,10 +4,12 @@
 //! client uses, so the offline engine can later sit between the two.
 
 pub mod api;
+pub mod browser;
 pub mod i18n;
 mod layout;
 pub mod offline;
 mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Title};
@@ -47,11 +49,11 @@ pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_lang();
-    api::provide_session();
+    crate::session::provide_session();
     offline::provide_offline();
     let lang = use_lang();
     let engine = offline::use_offline();
-    let session = api::use_session();
+    let session = crate::session::use_session();
     // Effects run only in the browser: the engine starts after hydration.
     Effect::new(move |_| engine.start());
     Effect::new(move |_| {

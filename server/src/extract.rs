@@ -25,7 +25,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLang {
             return Ok(RequestLang(Lang::from_accept_language(v)));
         }
         let cookie = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        Ok(RequestLang(app::api::cookie_value(cookie, app::i18n::LANG_COOKIE).map(|v| Lang::from_tag(&v)).unwrap_or_default()))
+        Ok(RequestLang(domain::wire::cookie_value(cookie, domain::wire::LANG_COOKIE).map(|v| Lang::from_tag(&v)).unwrap_or_default()))
     }
 }
 
@@ -43,7 +43,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 
 fn session_token(parts: &Parts) -> Option<String> {
     let cookies = parts.headers.get_all(header::COOKIE);
-    cookies.iter().filter_map(|v| v.to_str().ok()).find_map(|c| app::api::cookie_value(c, SESSION_COOKIE))
+    cookies.iter().filter_map(|v| v.to_str().ok()).find_map(|c| domain::wire::cookie_value(c, SESSION_COOKIE))
 }
 
 

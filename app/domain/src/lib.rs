@@ -20,5 +20,6 @@ pub mod partnership;
 pub mod report;
 pub mod sync;
 pub mod validation;
+pub mod wire;
 
 pub use lang::Lang;

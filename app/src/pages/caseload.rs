@@ -56,7 +56,7 @@ pub fn CaseloadPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let session = api::use_session();
+    let session = crate::session::use_session();
     let steers = move || session.me().is_some_and(|m| m.steers_any());
     view! {
         <h1>{tr("caseload.title")}</h1>

@@ -2,7 +2,8 @@ use domain::api::ClientPage;
 use leptos::prelude::*;
 
 use super::widgets::{ClientTable, ErrorNotice, Loading};
-use crate::api::{self, use_session};
+use crate::api::{self};
+use crate::session::{use_session};
 use crate::i18n::tr;
 
 const PAGE: i64 = 50;

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
-use crate::api::{self, use_session};
+use crate::api::{self};
+use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 
 /// A horizontal bar for a share, drawn beside its number (hidden from screen readers,

@@ -5,7 +5,8 @@ use domain::api::ClientSummary;
 use domain::validation::{format_iso_date, FieldError};
 use leptos::prelude::*;
 
-use crate::api::{use_session, ApiError};
+use crate::api::{ApiError};
+use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 
 /// The error for `name`, if any, from a list of field errors.

@@ -13,7 +13,7 @@ use crate::token::{random_token, token_hash};
 use crate::{now, AppState, Config};
 
 pub const SESSION_COOKIE: &str = "sciezka_session";
-pub use app::api::{CSRF_COOKIE, CSRF_HEADER};
+pub use domain::wire::{CSRF_COOKIE, CSRF_HEADER};
 
 /// The two cookies of a session: the HttpOnly session token and the CSRF token the
 /// app reads to send back in a header.

@@ -17,7 +17,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use self::fields::DocCtx;
-use crate::api::{self, use_session};
+use crate::api::{self};
+use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 use crate::offline::{use_offline, Lock};
 

@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::pl;
-use crate::api::{self, use_session};
+use crate::api::{self};
+use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 use crate::offline::use_offline;
 use crate::pages::docs::fields::{use_doc, Check, Text};

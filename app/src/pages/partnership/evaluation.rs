@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::{partner_name, pl, trk, MonthField, Partners};
-use crate::api::use_session;
+use crate::session::use_session;
 use crate::i18n::{tr, use_lang};
 use crate::pages::docs::fields::{use_doc, Text};
 

@@ -24,7 +24,8 @@ use self::plan::{print_plan, PlanForm};
 use self::team::{print_team, TeamForm};
 use super::docs::fields::{dom_id, use_doc, DocCtx};
 use super::widgets::{ErrorNotice, Loading, SteeredPicker};
-use crate::api::{self, use_session};
+use crate::api::{self};
+use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 use crate::offline::{use_offline, Lock};
 

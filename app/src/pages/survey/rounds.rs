@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
-use crate::api::{self, use_session};
+use crate::api::{self};
+use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 use crate::pages::widgets::{ErrorNotice, Loading, SteeredPicker};
 

@@ -1,0 +1,56 @@
+//! The browser's own facilities the pages need (cookies, navigation, the calendar
+//! day), each a no-op or the server's answer while a page renders on the server. A
+//! leaf: it imports nothing of the app.
+
+use domain::wire::cookie_value;
+use wasm_bindgen::JsCast;
+
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()
+}
+
+pub fn cookie(name: &str) -> Option<String> {
+    if cfg!(feature = "ssr") {
+        return None;
+    }
+    cookie_value(&html_document()?.cookie().ok()?, name)
+}
+
+pub fn set_cookie(name: &str, value: &str) {
+    if let Some(doc) = html_document() {
+        let _ = doc.set_cookie(&format!("{name}={value}; path=/; max-age=31536000; samesite=strict"));
+    }
+}
+
+/// Marks the document as hydrated (`<html data-hydrated>`).
+pub fn mark_hydrated() {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = el.set_attribute("data-hydrated", "true");
+    }
+}
+
+/// A full navigation, used after signing in or out so every piece of state starts fresh.
+pub fn go_to(path: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(path);
+    }
+}
+
+/// The device's calendar day (on the server, while rendering a page: the server's).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The device's calendar day (on the server, while rendering a page: the server's).
+#[cfg(target_arch = "wasm32")]
+pub fn today() -> time::Date {
+    let now = js_sys::Date::new_0();
+    time::Date::from_calendar_date(
+        now.get_full_year() as i32,
+        time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January),
+        now.get_date() as u8,
+    )
+    .unwrap_or(time::Date::MIN)
+}
+
