@@ -24,7 +24,7 @@ pub fn provide_lang() {
 
 /// The language now, also where no component context is at hand.
 pub fn current_lang() -> Lang {
-    use_context::<LangCtx>().map(|c| c.0.get_untracked()).unwrap_or_else(|| CURRENT.with(|c| c.get()))
+    use_context::<LangCtx>().map(|c| c.0.get_untracked()).unwrap_or_else(|| CURRENT.with(std::cell::Cell::get))
 }
 
 pub fn use_lang() -> RwSignal<Lang> {

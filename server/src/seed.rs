@@ -146,7 +146,7 @@ fn demo_person(i: usize, partnership: Uuid, consultant: Uuid) -> ClientInput {
     let (town, postal) = TOWNS[i % TOWNS.len()];
     ClientInput {
         kind: ClientKind::Person,
-        work_form: if i % 9 == 0 { WorkForm::ESupport } else { WorkForm::Individual },
+        work_form: if i.is_multiple_of(9) { WorkForm::ESupport } else { WorkForm::Individual },
         key_consultant_id: Some(consultant),
         surname: surname.into(),
         first_names: first.into(),
@@ -226,7 +226,7 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
 fn demo_survey_answer(i: usize) -> domain::survey::SurveyAnswer {
     let mut a = domain::survey::SurveyAnswer::default();
     let pick = |list: &[&'static str], k: usize| list[k % list.len()];
-    let worked = i % 4 != 0;
+    let worked = !i.is_multiple_of(4);
     a.toggle("q1", if worked { "yes" } else { "no" });
     if worked {
         a.toggle("q2", pick(&["upto2", "2to5", "6to10", "over10"], i));
@@ -332,7 +332,7 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
             person.id_document_type = "passport".into();
             person.id_document_number = format!("RG{n:08}");
             person.birth_date = format!("{}-0{}-1{}", 1960 + n % 40, 1 + n % 9, n % 10);
-            person.sex = if n % 2 == 0 { "female" } else { "male" }.into();
+            person.sex = if n.is_multiple_of(2) { "female" } else { "male" }.into();
             let valid = person.validate(domain::Lang::En, today).map_err(|e| AppError::Internal(format!("invalid region client: {e:?}")))?;
             let id = Uuid::new_v4();
             crate::store::client::insert(&mut tx, id, &valid, None, users[0], at - (n as i64 % 365) * 86_400, Default::default()).await?;

@@ -306,7 +306,7 @@ mod tests {
         .expect("effects");
         let b: Effects = serde_json::from_value(json!({"rows": [{"id": "1", "indicator": "employment", "date": "2026-12-01"}]})).expect("effects");
         let months = months_ending(Month { year: 2026, month: 12 }, 3);
-        assert_eq!(months.iter().map(|m| m.to_string()).collect::<Vec<_>>(), ["2026-10", "2026-11", "2026-12"]);
+        assert_eq!(months.iter().map(std::string::ToString::to_string).collect::<Vec<_>>(), ["2026-10", "2026-11", "2026-12"]);
         let r = indicators(&[&a, &b], &months);
         let employment = |i: usize| r[i].counts[0];
         let qualification = |i: usize| r[i].counts[5];

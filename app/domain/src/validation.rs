@@ -45,7 +45,7 @@ impl Errors {
     }
 
     pub fn required(&mut self, field: &str) {
-        self.id(field, &IdError::Empty)
+        self.id(field, &IdError::Empty);
     }
 
     /// A required, trimmed, length-limited text.
@@ -146,7 +146,7 @@ pub fn format_timestamp_warsaw(unix: i64) -> String {
         while d.weekday() != time::Weekday::Sunday {
             d = d.previous_day().unwrap_or(d);
         }
-        d.with_hms(1, 0, 0).map(|dt| dt.assume_utc()).unwrap_or(utc)
+        d.with_hms(1, 0, 0).map(time::PlainDateTime::assume_utc).unwrap_or(utc)
     };
     let summer = utc >= last_sunday(time::Month::March) && utc < last_sunday(time::Month::October);
     let local = utc + time::Duration::hours(if summer { 2 } else { 1 });

@@ -360,7 +360,7 @@ fn HistoryPanel(id: Uuid) -> impl IntoView {
                     </details>
                 </section>
             }),
-            Some(Err(ApiError::NotFound)) | Some(Err(_)) | Some(Ok(_)) | None => None,
+            Some(Err(ApiError::NotFound | _) | Ok(_)) | None => None,
         }}
     }
 }

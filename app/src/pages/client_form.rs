@@ -127,7 +127,7 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) ->
             banner.set(Some(domain::i18n::t(lang.get_untracked(), "client.errors").to_string()));
         }
     });
-    let review = move || engine.store.with(|s| s.as_ref().and_then(|s| s.docs.get(&doc_id)).is_some_and(|d| d.needs_review()));
+    let review = move || engine.store.with(|s| s.as_ref().and_then(|s| s.docs.get(&doc_id)).is_some_and(domain::outbox::LocalDoc::needs_review));
     let draft_status = move || {
         let l = lang.get();
         if engine.lock.get() != Lock::Open {
@@ -154,12 +154,12 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) ->
         let original = record.as_ref().and_then(|r| r.data.key_consultant_id);
         chosen.is_some_and(|id| {
             id_is_new(Some(id), original)
-                && consultants.get().and_then(|r| r.ok()).unwrap_or_default().iter().any(|c| c.user_id == id && c.active_clients >= MAX_CASELOAD)
+                && consultants.get().and_then(std::result::Result::ok).unwrap_or_default().iter().any(|c| c.user_id == id && c.active_clients >= MAX_CASELOAD)
         })
     };
     let steers_here = move || {
         let p = form.with(|f| f.partnership_id);
-        session.me().and_then(|m| m.role_in(p)).is_some_and(|r| r.steers())
+        session.me().and_then(|m| m.role_in(p)).is_some_and(domain::org::Role::steers)
     };
 
     let save = Action::new_local(move |input: &ClientInput| {
@@ -343,7 +343,7 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) ->
                             form.update(|f| f.key_consultant_id = Uuid::parse_str(&v).ok());
                         }>
                         <option value="" selected=move || form.with(|f| f.key_consultant_id.is_none())>{tr("client.key_consultant.none")}</option>
-                        {move || consultants.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|c| {
+                        {move || consultants.get().and_then(std::result::Result::ok).unwrap_or_default().into_iter().map(|c| {
                             let id = c.user_id;
                             let label = format!("{} ({}/{})", c.display_name, c.active_clients, c.limit);
                             view! { <option value=id.to_string() selected=move || form.with(|f| f.key_consultant_id == Some(id))>{label}</option> }

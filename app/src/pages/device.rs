@@ -18,7 +18,7 @@ pub fn SyncStatus() -> impl IntoView {
         if matches!(o.lock.get(), Lock::Locked { .. }) {
             return "locked";
         }
-        let conflicts = o.store.with(|s| s.as_ref().map(|s| s.open_conflicts()).unwrap_or(0));
+        let conflicts = o.store.with(|s| s.as_ref().map(domain::outbox::DeviceStore::open_conflicts).unwrap_or(0));
         match (o.online.get(), o.phase.get(), o.waiting()) {
             (false, _, _) => "offline",
             (true, Phase::Syncing { .. }, _) => "syncing",
@@ -56,7 +56,7 @@ pub fn SyncStatus() -> impl IntoView {
                 parts.push(format!("{} {}", t(l, "sync.all_saved"), &at[..5]));
             }
         }
-        let conflicts = o.store.with(|s| s.as_ref().map(|s| s.open_conflicts()).unwrap_or(0));
+        let conflicts = o.store.with(|s| s.as_ref().map(domain::outbox::DeviceStore::open_conflicts).unwrap_or(0));
         if conflicts > 0 {
             parts.push(t_count(l, "sync.conflicts", conflicts));
         }

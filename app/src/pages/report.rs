@@ -116,7 +116,7 @@ fn MonthlyReportView(partnership: Uuid, month: String) -> impl IntoView {
             local_errors.set(e);
             return;
         }
-        let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&t(lang.get_untracked(), "report.finalise_confirm")).ok()).unwrap_or(false);
+        let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(t(lang.get_untracked(), "report.finalise_confirm")).ok()).unwrap_or(false);
         if confirmed {
             engine.finalise_report(partnership, &m.get_value());
         }

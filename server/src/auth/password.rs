@@ -36,7 +36,7 @@ fn pool() -> &'static std::sync::mpsc::SyncSender<Job> {
     POOL.get_or_init(|| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(1024);
         let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
-        let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let n = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2);
         for i in 0..n {
             let rx = rx.clone();
             let _ = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || loop {

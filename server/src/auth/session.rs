@@ -55,19 +55,33 @@ fn parse_uuid(s: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(s).map_err(|e| AppError::Internal(format!("bad uuid in database: {e}")))
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: String,
+    csrf_token: String,
+    last_seen_at: i64,
+    expires_at: i64,
+    email: String,
+    display_name: String,
+    organisation_name: String,
+    organisation_id: String,
+}
+
 /// The user of a live session token, with the partnerships they may see. Ends the
 /// session when it has been idle too long or is past its absolute limit.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, AppError> {
     let hash = token_hash(token);
-    let row: Option<(String, String, i64, i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.email, u.display_name, o.name, o.id
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.email, u.display_name, o.name AS organisation_name,
+                o.id AS organisation_id
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
          WHERE s.token_hash = $1 AND u.active = 1",
     )
     .bind(&hash)
     .fetch_optional(&state.db.pool)
     .await?;
-    let (user_id, csrf_token, last_seen, expires_at, email, display_name, organisation_name, organisation_id) = row.ok_or(AppError::Unauthorized)?;
+    let SessionRow { user_id, csrf_token, last_seen_at: last_seen, expires_at, email, display_name, organisation_name, organisation_id } =
+        row.ok_or(AppError::Unauthorized)?;
     let t = now();
     if t >= expires_at || t - last_seen > state.config.idle_timeout_secs {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&state.db.pool).await?;
@@ -86,16 +100,16 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, 
     .await?;
     let memberships = rows
         .into_iter()
-        .filter_map(|(id, name, kind, role)| {
-            Some(Membership {
-                partnership_id: Uuid::parse_str(&id).ok()?,
+        .map(|(id, name, kind, role)| {
+            Ok(Membership {
+                partnership_id: parse_uuid(&id)?,
                 partnership_name: name,
-                partnership_kind: PartnershipKind::parse(&kind)?,
-                role: Role::parse(&role)?,
+                partnership_kind: PartnershipKind::parse(&kind).ok_or_else(|| AppError::Internal(format!("unknown partnership kind {kind}")))?,
+                role: Role::parse(&role).ok_or_else(|| AppError::Internal(format!("unknown role {role}")))?,
                 partners: Vec::new(),
                 custom_services: Vec::new(),
             })
         })
-        .collect();
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(CurrentUser { id: parse_uuid(&user_id)?, email, display_name, organisation_id: parse_uuid(&organisation_id)?, organisation_name, memberships, csrf_token, token_hash: hash })
 }

@@ -18,7 +18,7 @@ use crate::store::audit::{self, Action};
 use crate::store::history::Origin;
 use crate::extract::CurrentUser;
 use crate::db::placeholders;
-use crate::error::{ApiJson, ApiResult, AppError};
+use crate::error::{internal, ApiJson, ApiResult, AppError};
 use crate::extract::RequestLang;
 use crate::AppState;
 
@@ -48,6 +48,42 @@ pub struct ListQuery {
 fn like_pattern(q: &str) -> String {
     let escaped = q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// One line of the client list as stored; a value that does not decode is an error,
+/// never a silently shorter list.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    partnership_id: String,
+    kind: String,
+    display_name: String,
+    pesel: Option<String>,
+    birth_date: String,
+    city: String,
+    work_form: String,
+    key_consultant_id: Option<String>,
+    key_consultant_name: Option<String>,
+    status: String,
+}
+
+impl SummaryRow {
+    fn summary(self) -> Result<ClientSummary, AppError> {
+        let unknown = |what: &str, v: &str| AppError::Internal(format!("unknown {what} {v} in the client table"));
+        Ok(ClientSummary {
+            id: Uuid::parse_str(&self.id).map_err(internal)?,
+            partnership_id: Uuid::parse_str(&self.partnership_id).map_err(internal)?,
+            kind: ClientKind::parse(&self.kind).ok_or_else(|| unknown("kind", &self.kind))?,
+            display_name: self.display_name,
+            pesel: self.pesel.unwrap_or_default(),
+            birth_date: self.birth_date,
+            city: self.city,
+            work_form: WorkForm::parse(&self.work_form).ok_or_else(|| unknown("work form", &self.work_form))?,
+            key_consultant_id: self.key_consultant_id.as_deref().map(Uuid::parse_str).transpose().map_err(internal)?,
+            key_consultant_name: self.key_consultant_name.unwrap_or_default(),
+            status: self.status,
+        })
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(ListQuery),
@@ -102,34 +138,16 @@ pub async fn list(
 
     let page_sql = format!(
         "SELECT c.id, c.partnership_id, c.kind, c.display_name, c.pesel, c.birth_date, c.city, c.work_form,
-                c.key_consultant_id, u.display_name, c.status
+                c.key_consultant_id, u.display_name AS key_consultant_name, c.status
          FROM clients c LEFT JOIN users u ON u.id = c.key_consultant_id
          WHERE {filter} ORDER BY c.sort_key, c.id LIMIT {limit} OFFSET {offset}"
     );
-    type Row = (String, String, String, String, Option<String>, String, String, String, Option<String>, Option<String>, String);
-    let mut page = sqlx::query_as::<_, Row>(&page_sql);
+    let mut page = sqlx::query_as::<_, SummaryRow>(&page_sql);
     for b in &binds {
         page = page.bind(b);
     }
     let rows = page.fetch_all(&state.db.pool).await?;
-    let items = rows
-        .into_iter()
-        .filter_map(|(id, p, kind, display_name, pesel, birth_date, city, work_form, kc, kc_name, status)| {
-            Some(ClientSummary {
-                id: Uuid::parse_str(&id).ok()?,
-                partnership_id: Uuid::parse_str(&p).ok()?,
-                kind: ClientKind::parse(&kind)?,
-                display_name,
-                pesel: pesel.unwrap_or_default(),
-                birth_date,
-                city,
-                work_form: WorkForm::parse(&work_form)?,
-                key_consultant_id: kc.and_then(|k| Uuid::parse_str(&k).ok()),
-                key_consultant_name: kc_name.unwrap_or_default(),
-                status,
-            })
-        })
-        .collect();
+    let items = rows.into_iter().map(SummaryRow::summary).collect::<Result<Vec<_>, AppError>>()?;
 
     let mut conn = state.db.pool.acquire().await?;
     let detail = if query.q.trim().is_empty() { String::new() } else { format!("q={}", query.q.trim()) };

@@ -16,6 +16,8 @@ use domain::calendar::Month;
 use domain::validation::parse_iso_date;
 use serde::Deserialize;
 use uuid::Uuid;
+use domain::docs::DocType;
+use crate::store::document::KindRow;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -37,6 +39,17 @@ pub struct Filter {
 
 fn uuid(s: &str) -> Option<Uuid> {
     Uuid::parse_str(s).ok()
+}
+
+#[derive(Clone, sqlx::FromRow)]
+struct ClientRow {
+    id: String,
+    display_name: String,
+    key_consultant_id: Option<String>,
+    consultant: String,
+    organisation_id: Option<String>,
+    created_at: i64,
+    status: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/dashboard", tag = "partnerships",
@@ -93,20 +106,15 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
 
     // The clients with what the due lists need; those whose support ended count only
     // in the indicators of the months they reached them.
-    let clients: Vec<(String, String, Option<String>, String, Option<String>, i64, String)> = sqlx::query_as(
-        "SELECT c.id, c.display_name, c.key_consultant_id, COALESCE(u.display_name, ''), u.organisation_id, c.created_at, c.status
+    let clients: Vec<ClientRow> = sqlx::query_as(
+        "SELECT c.id, c.display_name, c.key_consultant_id, COALESCE(u.display_name, '') AS consultant, u.organisation_id, c.created_at, c.status
          FROM clients c LEFT JOIN users u ON u.id = c.key_consultant_id
          WHERE c.partnership_id = $1",
     )
     .bind(&p)
     .fetch_all(&mut *conn)
     .await?;
-    let docs: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT client_id, doc_type, data FROM documents WHERE partnership_id = $1 AND doc_type IN ('ipd', 'contract', 'effects', 'services')",
-    )
-    .bind(&p)
-    .fetch_all(&mut *conn)
-    .await?;
+    let docs = crate::store::document::of_kinds(&mut conn, id, &[DocType::Ipd, DocType::Contract, DocType::Effects, DocType::Services]).await?;
     let notes: Vec<(String, i64)> =
         sqlx::query_as("SELECT client_id, MAX(written_at) FROM notes WHERE partnership_id = $1 GROUP BY client_id").bind(&p).fetch_all(&mut *conn).await?;
     let last_note: HashMap<String, time::Date> = notes
@@ -115,14 +123,14 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         .collect();
 
     let clients: Vec<_> =
-        clients.into_iter().filter(|(_, _, kc, _, org, _, _)| wanted(kc.as_deref().and_then(uuid), org.as_deref().and_then(uuid))).collect();
+        clients.into_iter().filter(|c| wanted(c.key_consultant_id.as_deref().and_then(uuid), c.organisation_id.as_deref().and_then(uuid))).collect();
     let mut effects: Vec<Effects> = Vec::new();
-    let chosen: std::collections::HashSet<&str> = clients.iter().map(|c| c.0.as_str()).collect();
+    let chosen: std::collections::HashSet<&str> = clients.iter().map(|c| c.id.as_str()).collect();
     let mut facts: HashMap<String, ClientFacts> = clients
         .iter()
-        .filter(|c| c.6 == "active")
+        .filter(|c| c.status == "active")
         .cloned()
-        .filter_map(|(cid, name, kc, consultant, _, created, _)| {
+        .filter_map(|ClientRow { id: cid, display_name: name, key_consultant_id: kc, consultant, created_at: created, .. }| {
             let registered = time::OffsetDateTime::from_unix_timestamp(created).ok()?.date();
             let f = ClientFacts {
                 id: uuid(&cid)?,
@@ -138,18 +146,18 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
             Some((cid, f))
         })
         .collect();
-    for (cid, doc_type, data) in docs {
-        if doc_type == "effects" && chosen.contains(cid.as_str()) {
+    for KindRow { client_id: cid, doc_type, data } in docs {
+        if doc_type == DocType::Effects && chosen.contains(cid.as_str()) {
             if let Ok(e) = serde_json::from_str::<Effects>(&data) {
                 effects.push(e);
             }
         }
         let Some(f) = facts.get_mut(&cid) else { continue };
-        match doc_type.as_str() {
-            "ipd" => f.ipd = serde_json::from_str(&data).ok(),
-            "contract" => f.contract = serde_json::from_str(&data).ok(),
-            "effects" => f.effects = serde_json::from_str(&data).ok(),
-            "services" => {
+        match doc_type {
+            DocType::Ipd => f.ipd = serde_json::from_str(&data).ok(),
+            DocType::Contract => f.contract = serde_json::from_str(&data).ok(),
+            DocType::Effects => f.effects = serde_json::from_str(&data).ok(),
+            DocType::Services => {
                 let last = serde_json::from_str::<Services>(&data).ok().and_then(|s| s.rows.iter().filter_map(|r| parse_iso_date(&r.date)).max());
                 f.last_contact = f.last_contact.max(last);
             }

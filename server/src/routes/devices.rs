@@ -77,7 +77,7 @@ pub async fn revoke(
     let steered: Vec<Uuid> = shared
         .iter()
         .filter_map(|(p,)| Uuid::parse_str(p).ok())
-        .filter(|p| user.role_in(*p).is_ok_and(|r| r.steers()))
+        .filter(|p| user.role_in(*p).is_ok_and(domain::org::Role::steers))
         .collect();
     if steered.is_empty() {
         return Err(AppError::NotFound);

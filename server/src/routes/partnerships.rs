@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::error::{ApiJson, ApiResult};
+use crate::error::{internal, ApiJson, ApiResult, AppError};
 use crate::extract::CurrentUser;
 use crate::store::partnership::consultant_rows;
 use crate::AppState;
@@ -20,20 +20,20 @@ pub async fn consultants(State(state): State<AppState>, user: CurrentUser, Path(
     user.role_in(id)?;
     let mut conn = state.db.pool.acquire().await?;
     let rows = consultant_rows(&mut conn, id).await?;
-    Ok(ApiJson(
-        rows.into_iter()
-            .filter_map(|r| {
-                Some(Consultant {
-                    user_id: Uuid::parse_str(&r.user_id).ok()?,
-                    display_name: r.display_name,
-                    role: Role::parse(&r.role)?,
-                    organisation_name: r.organisation_name,
-                    active_clients: r.active_clients,
-                    limit: MAX_CASELOAD,
-                })
+    let consultants = rows
+        .into_iter()
+        .map(|r| {
+            Ok(Consultant {
+                user_id: Uuid::parse_str(&r.user_id).map_err(internal)?,
+                display_name: r.display_name,
+                role: Role::parse(&r.role).ok_or_else(|| AppError::Internal(format!("unknown role {}", r.role)))?,
+                organisation_name: r.organisation_name,
+                active_clients: r.active_clients,
+                limit: MAX_CASELOAD,
             })
-            .collect(),
-    ))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(ApiJson(consultants))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -15,6 +15,7 @@ use domain::merge;
 use domain::report::{self, MonthlyReport, Narrative, ReportSave, ReportSaved, YearIndicators, SECTIONS};
 use domain::calendar::Month;
 use domain::Lang;
+use domain::docs::DocType;
 use sqlx::Acquire;
 use uuid::Uuid;
 
@@ -83,7 +84,7 @@ pub async fn save(
         .bind(month.to_string())
         .execute(&mut *tx)
         .await?;
-    let current = stored(&mut *tx, id, month).await?;
+    let current = stored(&mut tx, id, month).await?;
     if current.as_ref().is_some_and(|c| c.3 == "final") {
         return Err(AppError::Conflict("this report is final: its figures are frozen and its text cannot change"));
     }
@@ -101,7 +102,7 @@ pub async fn save(
     narrative.validate(lang, status).map_err(AppError::fields(lang))?;
     let text = serde_json::to_string(&narrative).map_err(internal)?;
     let snapshot = if req.finalise {
-        Some(serde_json::to_string(&report::generate(month, &facts(&mut *tx, id).await?)).map_err(internal)?)
+        Some(serde_json::to_string(&report::generate(month, &facts(&mut tx, id).await?)).map_err(internal)?)
     } else {
         None
     };
@@ -144,7 +145,7 @@ pub async fn save(
     }
     let detail = if req.finalise { format!("report {month} final") } else { format!("report {month}") };
     audit::record(&mut tx, &user, id, None, Action::Update, &detail).await?;
-    let report = assemble(&mut *tx, id, month).await?;
+    let report = assemble(&mut tx, id, month).await?;
     tx.commit().await?;
     Ok(ApiJson(ReportSaved { report, conflicts }))
 }
@@ -269,11 +270,8 @@ async fn year(state: &AppState, user: &CurrentUser, id: Uuid, year: i32) -> Resu
     let mut conn = state.db.pool.acquire().await?;
     let (name,): (String,) = sqlx::query_as("SELECT name FROM partnerships WHERE id = $1").bind(id.to_string()).fetch_one(&mut *conn).await?;
     // Every client's effects, also of clients whose support has ended: the year counts them.
-    let docs: Vec<(String,)> = sqlx::query_as("SELECT data FROM documents WHERE partnership_id = $1 AND doc_type = 'effects'")
-        .bind(id.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-    let effects: Vec<Effects> = docs.into_iter().filter_map(|(d,)| serde_json::from_str(&d).ok()).collect();
+    let docs = crate::store::document::of_kinds(&mut conn, id, &[DocType::Effects]).await?;
+    let effects: Vec<Effects> = docs.into_iter().filter_map(|d| serde_json::from_str(&d.data).ok()).collect();
     let refs: Vec<&Effects> = effects.iter().collect();
     let (months, clients) = report::year_indicators(&refs, year);
     audit::record(&mut conn, user, id, None, Action::Read, &format!("indicators {year}")).await?;

@@ -10,7 +10,7 @@ use domain::api::Problem;
 use domain::merge::{self};
 use domain::docs::DocType;
 use domain::sync::{
-    client_from_doc, Caseload, ConflictView, MutationResult, Note,
+    Caseload, ConflictView, MutationResult, Note,
     PushRequest, PushResponse, Resolution, MAX_BATCH,
 };
 use sqlx::Acquire;
@@ -22,8 +22,8 @@ use crate::error::internal;
 use crate::store::audit::{self, Action};
 use crate::extract::CurrentUser;
 use crate::store::client;
+use crate::store::versioned;
 use crate::error::{ApiJson, ApiResult, AppError};
-use crate::store::history::Origin;
 use crate::extract::RequestLang;
 use crate::{now, AppState};
 
@@ -96,22 +96,8 @@ pub async fn resolve(
     let (partnership, view) = load_conflict(&mut tx, id).await?;
     user.role_in(partnership)?;
     if view.resolved_at.is_empty() {
-        if view.doc_type == DocType::Client {
-            let current = client::lock_and_load(&mut tx, &user, view.client_id).await?;
-            let mut doc = serde_json::to_value(&current.data).map_err(internal)?;
-            merge::set(&mut doc, &view.path, decision.value.clone());
-            let input = client_from_doc(&doc, lang).map_err(AppError::fields(lang))?;
-            if input != current.data {
-                client::save_edit(&mut tx, &user, lang, &current, &input, Origin::default()).await?;
-            }
-        } else {
-            let current = crate::store::document::lock_and_load(&mut tx, &user, view.doc_id).await?;
-            let mut doc = current.data.clone();
-            merge::set(&mut doc, &view.path, decision.value.clone());
-            if doc != current.data {
-                crate::store::document::save(&mut tx, &user, lang, &current, &doc, Origin::default()).await?;
-            }
-        }
+        let target = if view.doc_type == DocType::Client { (DocType::Client, view.client_id) } else { (view.doc_type, view.doc_id) };
+        versioned::resolve(&mut tx, &user, lang, target, &view.path, decision.value.clone()).await?;
         let done = sqlx::query("UPDATE sync_conflicts SET resolved_by = $1, resolved_at = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL")
             .bind(user.id.to_string())
             .bind(now())

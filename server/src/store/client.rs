@@ -33,7 +33,7 @@ pub(crate) async fn check_consultant(
         .bind(client.partnership_id.to_string())
         .fetch_optional(&mut *conn)
         .await?;
-    if !role.and_then(|(r,)| domain::org::Role::parse(&r)).is_some_and(|r| r.leads_clients()) {
+    if !role.and_then(|(r,)| domain::org::Role::parse(&r)).is_some_and(domain::org::Role::leads_clients) {
         return Err(AppError::field(lang, "key_consultant_id", "not_a_consultant", lang.pick("Wybrana osoba nie jest konsultantem w tym partnerstwie.".into(), "The chosen person is not a consultant in this partnership.".into())));
     }
     // Taking the consultant's row lock first serialises concurrent assignments to the

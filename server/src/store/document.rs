@@ -8,7 +8,7 @@
 use domain::docs::support::Support;
 use domain::docs::{self, client_of, doc_id_for, DocContext, DocRecord};
 use domain::merge::{self, Change};
-use domain::sync::{validate_doc, Mutation, Outcome};
+use domain::sync::validate_doc;
 use domain::docs::DocType;
 use domain::validation::format_timestamp_warsaw;
 use domain::Lang;
@@ -21,7 +21,6 @@ use crate::store::audit::{self, Action};
 use crate::store::user::CurrentUser;
 use crate::error::AppError;
 use crate::store::history::{self, NewVersion, Origin};
-use crate::store::conflict::{store_conflicts, ConflictContext};
 use crate::store::client;
 use crate::{now, today};
 
@@ -90,19 +89,26 @@ pub(crate) async fn target_partnership(conn: &mut AnyConnection, doc_id: Uuid, d
     Ok((owner.and_then(|(p,)| Uuid::parse_str(&p).ok()), Some(client)))
 }
 
-/// A document made on a device. When another device made the same client's
-/// document first, this one is merged into it field by field, as an edit of the
-/// empty document, so neither device's writing is lost.
+/// What became of a document made on a device.
+pub(crate) enum Created {
+    /// Stored as revision 1.
+    New,
+    /// Another device made the same client's document first: these are the fields
+    /// to merge into it, as an edit of the empty document, so neither device's
+    /// writing is lost.
+    Exists(Vec<Change>),
+}
+
+/// A document made on a device, stored unless it exists already.
 pub(crate) async fn create(
     conn: &mut AnyConnection,
     user: &CurrentUser,
     lang: Lang,
     origin: Origin,
-    m: &Mutation,
     doc_type: DocType,
     doc_id: Uuid,
     data: &Value,
-) -> Result<Outcome, AppError> {
+) -> Result<Created, AppError> {
     let client_id = client_of(data).ok_or_else(|| invalid(lang, "/client_id", "required", "Dokument nie wskazuje klienta.", "The document names no client."))?;
     if doc_id != doc_id_for(client_id, doc_type) {
         return Err(invalid(lang, "/id", "doc_id", "Identyfikator dokumentu nie pasuje do klienta.", "The document id does not match its client."));
@@ -113,8 +119,7 @@ pub(crate) async fn create(
     let valid = validated(conn, doc_type, partnership, data, lang).await?;
     let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
     if exists.is_some() {
-        let changes = merge::diff(&docs::empty(doc_type, client_id), &valid);
-        return edit(conn, user, lang, origin, m, doc_id, 0, &changes).await;
+        return Ok(Created::Exists(merge::diff(&docs::empty(doc_type, client_id), &valid)));
     }
     let text = serde_json::to_string(&valid).map_err(internal)?;
     let t = now();
@@ -135,46 +140,7 @@ pub(crate) async fn create(
     history::record(conn, NewVersion { doc_id, revision: 1, doc_type, partnership, data: &text, changed: &changed, by: user.id, origin, at: t }).await?;
     follow_support(conn, doc_type, client_id, &valid).await?;
     audit::record(conn, user, partnership, Some(client_id), Action::Create, doc_type.as_str()).await?;
-    Ok(Outcome::Applied { revision: 1 })
-}
-
-/// Field changes from a device, merged into the document as it is now.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn edit(
-    conn: &mut AnyConnection,
-    user: &CurrentUser,
-    lang: Lang,
-    origin: Origin,
-    m: &Mutation,
-    doc_id: Uuid,
-    base_revision: i64,
-    changes: &[Change],
-) -> Result<Outcome, AppError> {
-    let current = lock_and_load(conn, user, doc_id).await?;
-    let merged = merge::apply(&current.data, changes);
-    let theirs: Option<(String, i64)> = match merged.conflicts.is_empty() {
-        true => None,
-        false => Some(sqlx::query_as("SELECT updated_by, updated_at FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_one(&mut *conn).await?),
-    };
-    let mut revision = current.version;
-    if merged.changed {
-        revision = save(conn, user, lang, &current, &merged.doc, origin).await?;
-    }
-    let Some((theirs_user, theirs_at)) = theirs else {
-        return Ok(Outcome::Applied { revision });
-    };
-    let ctx = ConflictContext {
-        doc_type: current.doc_type,
-        doc_id,
-        client_id: current.client_id,
-        partnership: current.partnership_id,
-        base_revision,
-        mine_at: m.written_at,
-        theirs_user: &theirs_user,
-        theirs_at,
-    };
-    let conflicts = store_conflicts(conn, user, origin, &ctx, merged.conflicts).await?;
-    Ok(Outcome::Conflict { revision, conflicts })
+    Ok(Created::New)
 }
 
 /// Loads a document for writing, its row locked first (see `client::lock_and_load`).
@@ -253,3 +219,31 @@ pub(crate) async fn owner_of(conn: &mut AnyConnection, user: &CurrentUser, id: U
     Ok((client.data.partnership_id, id, DocType::Client))
 }
 
+/// One stored case document of a partnership, as the dashboard and the report read
+/// them in bulk.
+pub(crate) struct KindRow {
+    pub client_id: String,
+    pub doc_type: DocType,
+    pub data: String,
+}
+
+/// Every document of these kinds in a partnership. The kinds are bound, not written
+/// into the SQL, so the list of kinds stays the one in `domain::docs`.
+pub(crate) async fn of_kinds(conn: &mut AnyConnection, partnership: Uuid, kinds: &[DocType]) -> Result<Vec<KindRow>, AppError> {
+    let sql = format!(
+        "SELECT client_id, doc_type, data FROM documents WHERE partnership_id = $1 AND doc_type IN ({})",
+        crate::db::placeholders(2, kinds.len())
+    );
+    let mut q = sqlx::query_as::<_, (String, String, String)>(&sql).bind(partnership.to_string());
+    for k in kinds {
+        q = q.bind(k.as_str());
+    }
+    q.fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(client_id, t, data)| {
+            let doc_type = DocType::parse(&t).ok_or_else(|| AppError::Internal(format!("unknown document type {t}")))?;
+            Ok(KindRow { client_id, doc_type, data })
+        })
+        .collect()
+}

@@ -15,3 +15,4 @@ pub mod report;
 pub mod survey;
 pub mod sync;
 pub mod user;
+pub mod versioned;

@@ -6,7 +6,7 @@ use domain::org::OrgType;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use crate::error::AppError;
+use crate::error::{internal, AppError};
 
 /// Active clients led by a consultant, in every partnership: the caseload is the person's.
 pub const ACTIVE_CASELOAD_SQL: &str = "SELECT COUNT(*) FROM clients WHERE key_consultant_id = $1 AND status = 'active'";
@@ -49,8 +49,14 @@ pub async fn context(conn: &mut AnyConnection, partnership: Uuid) -> Result<(Vec
     .await?;
     let partners = rows
         .into_iter()
-        .filter_map(|(id, name, t)| Some(Partner { organisation_id: Uuid::parse_str(&id).ok()?, name, org_type: OrgType::parse(&t)? }))
-        .collect();
+        .map(|(id, name, t)| {
+            Ok(Partner {
+                organisation_id: Uuid::parse_str(&id).map_err(internal)?,
+                name,
+                org_type: OrgType::parse(&t).ok_or_else(|| AppError::Internal(format!("unknown organisation type {t}")))?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     let services: Vec<(String, String)> =
         sqlx::query_as("SELECT code, name FROM custom_services WHERE partnership_id = $1 ORDER BY name")
             .bind(partnership.to_string())

@@ -9,6 +9,7 @@ use domain::docs::DocStatus;
 use domain::report::{self, ClientFacts, MonthlyReport, Narrative, Tables};
 use domain::calendar::Month;
 use domain::validation::{format_timestamp_warsaw, parse_iso_date};
+use domain::docs::DocType;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -17,7 +18,7 @@ use crate::error::internal;
 use crate::error::AppError;
 
 pub(crate) fn date_of(ms_or_s: i64) -> Option<time::Date> {
-    time::OffsetDateTime::from_unix_timestamp(ms_or_s).ok().map(|t| t.date())
+    time::OffsetDateTime::from_unix_timestamp(ms_or_s).ok().map(time::OffsetDateTime::date)
 }
 
 /// Every client of the partnership with what sections IX–XI need.
@@ -25,12 +26,7 @@ pub(crate) async fn facts(conn: &mut AnyConnection, partnership: Uuid) -> Result
     let p = partnership.to_string();
     let clients: Vec<(String, String, String, String, i64)> =
         sqlx::query_as("SELECT id, status, birth_date, data, created_at FROM clients WHERE partnership_id = $1").bind(&p).fetch_all(&mut *conn).await?;
-    let docs: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT client_id, doc_type, data FROM documents WHERE partnership_id = $1 AND doc_type IN ('support', 'assessment', 'services')",
-    )
-    .bind(&p)
-    .fetch_all(&mut *conn)
-    .await?;
+    let docs = crate::store::document::of_kinds(conn, partnership, &[DocType::Support, DocType::Assessment, DocType::Services]).await?;
     let mut by_id: HashMap<String, ClientFacts> = HashMap::with_capacity(clients.len());
     for (id, status, birth, data, created) in clients {
         let Ok(uuid) = Uuid::parse_str(&id) else { continue };
@@ -45,12 +41,13 @@ pub(crate) async fn facts(conn: &mut AnyConnection, partnership: Uuid) -> Result
             ..Default::default()
         });
     }
-    for (client, doc_type, data) in docs {
-        let Some(f) = by_id.get_mut(&client) else { continue };
-        match doc_type.as_str() {
-            "support" => f.support = serde_json::from_str::<Support>(&data).ok(),
-            "services" => f.services = serde_json::from_str::<Services>(&data).ok(),
-            "assessment" => f.disability = serde_json::from_str::<Assessment>(&data).map(|a| a.disability).unwrap_or_default(),
+    for doc in docs {
+        let Some(f) = by_id.get_mut(&doc.client_id) else { continue };
+        let data = doc.data;
+        match doc.doc_type {
+            DocType::Support => f.support = serde_json::from_str::<Support>(&data).ok(),
+            DocType::Services => f.services = serde_json::from_str::<Services>(&data).ok(),
+            DocType::Assessment => f.disability = serde_json::from_str::<Assessment>(&data).map(|a| a.disability).unwrap_or_default(),
             _ => {}
         }
     }

@@ -4,7 +4,6 @@
 //! field by field into the document as it is now, and scoped to the user's
 //! partnerships. The answer for a batch is sent only after the batch is committed.
 
-use domain::merge::{self};
 use domain::docs::DocType;
 use domain::sync::{
     client_from_doc, validate_note, Mutation, Op, Outcome,
@@ -14,10 +13,11 @@ use sqlx::{Acquire, AnyConnection};
 use uuid::Uuid;
 
 use crate::error::{field, internal};
-use crate::store::conflict::*;
 use crate::store::audit::{self, Action};
 use crate::store::user::CurrentUser;
 use crate::store::client;
+use crate::store::document::{self, Created};
+use crate::store::versioned::{self, Edit};
 use crate::error::AppError;
 use crate::store::history::Origin;
 use crate::now;
@@ -134,45 +134,19 @@ pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: La
             client::create_in(conn, user, lang, *doc_id, &input, origin).await?;
             Ok(Outcome::Applied { revision: 1 })
         }
-        Op::Edit { doc_type: DocType::Client, doc_id, base_revision, changes } => {
+        Op::Create { doc_type, doc_id, data } => match document::create(conn, user, lang, origin, *doc_type, *doc_id, data).await? {
+            Created::New => Ok(Outcome::Applied { revision: 1 }),
+            Created::Exists(changes) => {
+                let edit = Edit { doc_type: *doc_type, doc_id: *doc_id, base_revision: 0, changes: &changes, written_at: m.written_at };
+                versioned::edit(conn, user, lang, origin, edit).await
+            }
+        },
+        Op::Edit { doc_type, doc_id, base_revision, changes } => {
             if changes.len() > MAX_CHANGES {
                 return Err(invalid(vec![field("/changes", "too_many", "too many changes in one mutation")]));
             }
-            let current = client::lock_and_load(conn, user, *doc_id).await?;
-            let now_doc = serde_json::to_value(&current.data).map_err(internal)?;
-            let merged = merge::apply(&now_doc, changes);
-            let mut revision = current.version;
-            // Who wrote the values a conflict keeps, read before this edit overwrites it.
-            let theirs: Option<(String, i64)> = match merged.conflicts.is_empty() {
-                true => None,
-                false => Some(sqlx::query_as("SELECT updated_by, updated_at FROM clients WHERE id = $1").bind(doc_id.to_string()).fetch_one(&mut *conn).await?),
-            };
-            if merged.changed {
-                let input = client_from_doc(&merged.doc, lang).map_err(invalid)?;
-                revision = client::save_edit(conn, user, lang, &current, &input, origin).await?;
-            }
-            let Some((theirs_user, theirs_at)) = theirs else {
-                return Ok(Outcome::Applied { revision });
-            };
-            let ctx = ConflictContext {
-                doc_type: DocType::Client,
-                doc_id: *doc_id,
-                client_id: *doc_id,
-                partnership: current.data.partnership_id,
-                base_revision: *base_revision,
-                mine_at: m.written_at,
-                theirs_user: &theirs_user,
-                theirs_at,
-            };
-            let conflicts = store_conflicts(conn, user, origin, &ctx, merged.conflicts).await?;
-            Ok(Outcome::Conflict { revision, conflicts })
-        }
-        Op::Create { doc_type, doc_id, data } => crate::store::document::create(conn, user, lang, origin, m, *doc_type, *doc_id, data).await,
-        Op::Edit { doc_id, base_revision, changes, .. } => {
-            if changes.len() > MAX_CHANGES {
-                return Err(invalid(vec![field("/changes", "too_many", "too many changes in one mutation")]));
-            }
-            crate::store::document::edit(conn, user, lang, origin, m, *doc_id, *base_revision, changes).await
+            let edit = Edit { doc_type: *doc_type, doc_id: *doc_id, base_revision: *base_revision, changes, written_at: m.written_at };
+            versioned::edit(conn, user, lang, origin, edit).await
         }
         Op::AddNote { note_id, client_id, text } => {
             let client = client::load(conn, user, *client_id).await?;

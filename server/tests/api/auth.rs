@@ -95,7 +95,7 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
     assert_eq!(r.status, StatusCode::OK);
     let csp = r.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(csp.contains("'nonce-") && csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert_eq!(r.headers.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
+    assert_eq!(r.headers.get(header::X_CONTENT_TYPE_OPTIONS).map(axum::http::HeaderValue::as_bytes), Some(&b"nosniff"[..]));
     assert!(r.text.contains("Logowanie"));
 }
 

@@ -34,7 +34,7 @@ async fn malformed_and_mistyped_json_get_problem_details_and_store_nothing() {
     for (body, status) in cases {
         let r = post_raw(&app, &s, "application/json", body.to_string()).await;
         assert_eq!(r.status, status, "{body}: {}", r.text);
-        assert_eq!(r.headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes()), Some(&b"application/problem+json"[..]));
+        assert_eq!(r.headers.get(header::CONTENT_TYPE).map(axum::http::HeaderValue::as_bytes), Some(&b"application/problem+json"[..]));
         assert!(!r.json()["title"].as_str().unwrap_or("").is_empty());
     }
     let r = post_raw(&app, &s, "text/plain", app.person(1, None).to_string()).await;

@@ -138,7 +138,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                     .header("x-csrf-token", &outsider.csrf)
                     .header("if-match", "\"1\"")
                     .header("content-type", "application/json")
-                    .body(axum::body::Body::from(body.map(|b| b.to_string()).unwrap_or_default()))
+                    .body(axum::body::Body::from(body.map(std::string::ToString::to_string).unwrap_or_default()))
                     .expect("request");
                 r = app.raw(req).await;
             }

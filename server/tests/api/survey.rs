@@ -40,13 +40,13 @@ async fn submit(app: &TestApp, token: &str, body: &Value) -> Response {
 }
 
 fn person(i: usize) -> Value {
-    let q1 = if i % 3 == 0 { "no" } else { "yes" };
+    let q1 = if i.is_multiple_of(3) { "no" } else { "yes" };
     let age = ["18_30", "31_45", "46_65"][i % 3];
     let education = ["primary", "lower_secondary", "upper_secondary", "post_secondary", "higher"][i % 5];
     let children = ["none", "one", "two_three", "four_plus"][i % 4];
     let mut choices = json!({
         "q1": [q1], "q3": ["yes"], "q5": ["trainings", "other"], "q12": ["rather_yes"],
-        "sex": [if i % 2 == 0 { "woman" } else { "man" }], "age": [age],
+        "sex": [if i.is_multiple_of(2) { "woman" } else { "man" }], "age": [age],
         "education": [education],
         "place": [if i < 5 { "town" } else { "village" }], "children": [children],
     });

@@ -46,6 +46,8 @@ string_enum! {
     DocStatus { Draft = "draft", Final = "final" }
 }
 
+// string_enum! takes no per-variant attributes, so `#[default]` cannot be derived.
+#[allow(clippy::derivable_impls)]
 impl Default for DocStatus {
     fn default() -> Self {
         DocStatus::Draft

@@ -32,7 +32,7 @@ impl IdError {
 
     pub fn message(&self, lang: Lang) -> String {
         let lengths = |e: &[usize]| {
-            e.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(match lang {
+            e.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(match lang {
                 Lang::Pl => " lub ",
                 Lang::En => " or ",
             })

@@ -38,7 +38,7 @@ impl Regon {
                 if check(&d[..8], &W9) != d[8] {
                     return None;
                 }
-                d.push(check(&d, &W14))
+                d.push(check(&d, &W14));
             }
             _ => return None,
         }

@@ -8,7 +8,7 @@ use crate::i18n::t;
 
 fn answer(choices: &[(&str, &[&str])], texts: &[(&str, &str)]) -> SurveyAnswer {
     SurveyAnswer {
-        choices: choices.iter().map(|(q, o)| (q.to_string(), o.iter().map(|s| s.to_string()).collect())).collect(),
+        choices: choices.iter().map(|(q, o)| (q.to_string(), o.iter().map(std::string::ToString::to_string).collect())).collect(),
         texts: texts.iter().map(|(q, s)| (q.to_string(), s.to_string())).collect(),
     }
 }

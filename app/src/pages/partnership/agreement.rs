@@ -100,7 +100,7 @@ pub(super) fn AgreementPanel(partnership: Uuid, server: Memo<Option<PartnershipD
             {move || current().and_then(|d| {
                 let st = d.agreement.clone()?;
                 let parties: Vec<Party> = serde_json::from_value::<domain::partnership::agreement::Agreement>(d.data.clone()).map(|a| a.parties).unwrap_or_default();
-                let state_key = format!("ag.state.{}", serde_json::to_value(st.state).ok()?.as_str()?.to_string());
+                let state_key = format!("ag.state.{}", serde_json::to_value(st.state).ok()?.as_str()?);
                 let b1 = b1.clone();
                 Some(view! {
                     <p id="agreement-state" data-state=serde_json::to_value(st.state).ok().and_then(|v| v.as_str().map(str::to_string))><strong>{t(lang.get_untracked(), &state_key).to_string()}</strong></p>

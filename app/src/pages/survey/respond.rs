@@ -183,7 +183,7 @@ pub fn KioskPage() -> impl IntoView {
     };
     let queue = Action::new_local(move |a: &SurveyAnswer| {
         let sub = Submission { answer: a.clone(), code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()) };
-        let (tok, key) = (token(), info.get_untracked().and_then(|i| i.ok()).map(|i| i.kiosk_key).unwrap_or_default());
+        let (tok, key) = (token(), info.get_untracked().and_then(std::result::Result::ok).map(|i| i.kiosk_key).unwrap_or_default());
         async move {
             let Ok(plain) = serde_json::to_string(&sub) else { return };
             match crypto::seal_to(&key, &plain).await {

@@ -28,7 +28,7 @@ impl RateLimit {
     pub fn allow(&self, addr: &str, per_minute: u32) -> bool {
         let key: [u8; 32] = Sha256::new().chain_update(self.salt).chain_update(addr.as_bytes()).finalize().into();
         let minute = now() / 60;
-        let mut guard = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if guard.0 != minute {
             *guard = (minute, HashMap::new());
         }
