@@ -38,6 +38,11 @@ if ! $want_test; then
   exit 0
 fi
 
+if ! cargo clippy --version >/dev/null 2>&1; then
+  say "Adding clippy"
+  rustup component add clippy
+fi
+
 apt_missing=()
 command -v chromium >/dev/null || apt_missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_missing+=(postgresql)

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 bash .ci/setup.sh --test
 
+echo "== Lints (clippy; a warning fails the run)"
+cargo clippy --workspace --all-targets -- -D warnings
+
 echo "== Domain (unit and property tests)"
 cargo test -p domain
 

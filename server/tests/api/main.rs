@@ -11,6 +11,7 @@ mod dashboard;
 mod documents;
 mod partnership_docs;
 mod reports;
+mod schema;
 mod scope;
 mod survey;
 mod sync;
