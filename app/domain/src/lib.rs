@@ -9,6 +9,7 @@ pub mod client;
 pub mod dashboard;
 pub mod collation;
 pub mod docs;
+pub mod draft;
 pub mod i18n;
 pub mod ident;
 pub mod lang;

@@ -8,6 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{DocSave, DocSaved, Kind, PartnershipDoc};
+use crate::draft;
 use crate::merge::{self, Path};
 use crate::validation::FieldError;
 
@@ -79,22 +80,16 @@ impl DocDraft {
         self.server = Some(server);
     }
 
-    /// Takes in the server's answer to `sent`; see `report::draft` for the same rule.
+    /// Takes in the server's answer to `sent` by the rule of [`crate::draft`].
     pub fn saved(&mut self, sent: &DocSave, answer: DocSaved) {
         let theirs = answer.doc.data.clone();
-        let merged = merge::merge(&sent.data, &self.local, &theirs);
-        let mut local = merged.doc;
-        let mut paths = answer.conflicts.clone();
-        paths.extend(merged.conflicts.into_iter().map(|c| c.path));
-        paths.sort();
-        paths.dedup();
-        for path in paths {
-            merge::set(&mut local, &path, merge::get(&self.local, &path).clone());
+        let taken = draft::take_in(&sent.data, &self.local, &theirs, answer.conflicts.clone());
+        for (path, other) in taken.conflicts {
             self.conflicts.retain(|c| c.path != path);
-            self.conflicts.push(DocConflict { theirs: merge::get(&theirs, &path).clone(), path });
+            self.conflicts.push(DocConflict { theirs: other, path });
         }
         self.base = theirs;
-        self.local = local;
+        self.local = taken.local;
         self.errors.clear();
         self.server = Some(answer.doc);
     }

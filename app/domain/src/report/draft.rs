@@ -9,7 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{MonthlyReport, Narrative, ReportSave, ReportSaved};
-use crate::merge;
+use crate::{draft, merge};
 use crate::validation::FieldError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,19 +85,13 @@ impl ReportDraft {
     pub fn saved(&mut self, sent: &ReportSave, answer: ReportSaved) {
         let theirs = answer.report.narrative.clone();
         let json = |n: &Narrative| serde_json::to_value(n).unwrap_or(Value::Null);
-        let merged = merge::merge(&json(&sent.narrative), &json(&self.local), &json(&theirs));
-        let mut local: Narrative = serde_json::from_value(merged.doc).unwrap_or_else(|_| self.local.clone());
-        // Conflicts the server found with what was sent, and those between the
-        // server's text and what the person typed while the save travelled.
-        let mut pointers = answer.conflicts.clone();
-        pointers.extend(merged.conflicts.iter().map(|c| merge::pointer(&c.path)));
-        pointers.sort();
-        pointers.dedup();
-        for pointer in &pointers {
-            let key = pointer.trim_start_matches('/').to_string();
-            local.set(&key, self.local.section(&key).to_string());
+        let server_conflicts = answer.conflicts.iter().map(|p| vec![p.trim_start_matches('/').to_string()]).collect();
+        let taken = draft::take_in(&json(&sent.narrative), &json(&self.local), &json(&theirs), server_conflicts);
+        let local: Narrative = serde_json::from_value(taken.local).unwrap_or_else(|_| self.local.clone());
+        for (path, other) in taken.conflicts {
+            let key = merge::pointer(&path).trim_start_matches('/').to_string();
             self.conflicts.retain(|c| c.field != key);
-            self.conflicts.push(ReportConflict { theirs: theirs.section(&key).to_string(), field: key });
+            self.conflicts.push(ReportConflict { theirs: other.as_str().unwrap_or_default().to_string(), field: key });
         }
         self.base = theirs;
         self.local = local;
