@@ -202,6 +202,12 @@ test('a session that ended while offline keeps the drafts, which sync after sign
   await page.click('button[type=submit]');
   await page.waitForURL(`${BASE}/`);
   await syncState(page, 'saved');
+  // The drafts open with the server's key just after sign-in and are sent then; under
+  // load the status can read "saved" a moment before they are open, so wait for the
+  // server's copy (bounded) before asserting it.
+  await page
+    .waitForFunction(async ([u, s]) => (await (await fetch(u)).json()).data?.street_address === s, [`/api/v1${href}`, street], { polling: 500, timeout: 20000 })
+    .catch(() => {});
   assert.equal((await stored(page, href)).street_address, street);
   await context.close();
 });

@@ -138,6 +138,16 @@ pub struct Note {
     pub author_name: String,
 }
 
+/// One stored version of a document, whole: two of them make a diff.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DocVersion {
+    pub revision: i64,
+    pub by: String,
+    pub at: String,
+    pub data: Value,
+}
+
 /// One stored version of a document: the support path keeps its history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use domain::api::Problem;
 use domain::docs::{self, CustomService, DocRecord};
-use domain::sync::Version;
+use domain::sync::{DocVersion, Version};
 use domain::docs::DocType;
 use domain::validation::format_timestamp_warsaw;
 use serde::{Deserialize, Serialize};
@@ -55,15 +55,6 @@ pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id):
     let versions = history::versions(&mut conn, id).await?;
     audit::record(&mut conn, &user, partnership, Some(client), Action::Read, &format!("history {}", doc_type.as_str())).await?;
     Ok(ApiJson(versions))
-}
-
-/// One stored version of a document, whole: two of them make a diff.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct DocVersion {
-    pub revision: i64,
-    pub by: String,
-    pub at: String,
-    pub data: Value,
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{id}/versions/{revision}", tag = "documents",

@@ -9,7 +9,7 @@ use domain::api::Problem;
 use domain::merge;
 use domain::partnership::agreement::{self, Agreement, CONSENT_VIA};
 use domain::partnership::evaluation;
-use domain::partnership::{self as pd, ConsentTo, DocSave, DocSaved, Kind, PartnershipDoc, Propose, Sign, Withdraw};
+use domain::partnership::{self as pd, ConsentTo, DocSave, DocSaved, Kind, Overview, OverviewRow, PartnershipDoc, Propose, Sign, Withdraw};
 use domain::calendar::Month;
 use domain::validation::{format_timestamp_warsaw, parse_iso_date};
 use domain::Lang;
@@ -258,23 +258,6 @@ pub async fn consent(
     let doc = agreement_answer(&mut tx, id).await?;
     tx.commit().await?;
     Ok(ApiJson(doc))
-}
-
-/// The partnership's documents at a glance, and when the next evaluation is due.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Overview {
-    pub docs: Vec<OverviewRow>,
-    /// In the first year after the agreement came into force: the month by which the
-    /// next questionnaire is due.
-    pub evaluation_due: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct OverviewRow {
-    pub kind: Kind,
-    pub key: String,
-    pub version: i64,
-    pub updated_at: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/docs", tag = "partnership documents",

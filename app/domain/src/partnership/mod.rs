@@ -83,6 +83,25 @@ pub fn validate(kind: Kind, doc: &Value, lang: Lang, partners: &[Partner]) -> Re
     }
 }
 
+/// The partnership's documents at a glance, and when the next evaluation is due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Overview {
+    pub docs: Vec<OverviewRow>,
+    /// In the first year after the agreement came into force: the month by which the
+    /// next questionnaire is due.
+    pub evaluation_due: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OverviewRow {
+    pub kind: Kind,
+    pub key: String,
+    pub version: i64,
+    pub updated_at: String,
+}
+
 /// A stored partnership document as the server sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

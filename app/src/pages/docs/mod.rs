@@ -4,12 +4,20 @@
 //! and the print views.
 
 pub mod fields;
-mod forms;
+mod form_common;
 pub mod print;
+
+mod assessment;
+mod contract;
+mod effects;
+mod ipd;
+mod path;
+mod services;
+mod support;
 
 use domain::docs::{self, doc_id_for, CustomService, DocContext, DocRecord, Partner};
 use domain::merge::{self, pointer};
-use domain::sync::{validate_doc, Version};
+use domain::sync::{validate_doc, DocVersion, Version};
 use domain::docs::DocType;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -189,13 +197,13 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
     let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
     let is_final = move || value.with(|v| v.get("status").and_then(Value::as_str) == Some("final"));
     let form = match doc_type {
-        DocType::Assessment => view! { <forms::AssessmentForm/> }.into_any(),
-        DocType::Ipd => view! { <forms::IpdForm/> }.into_any(),
-        DocType::Contract => view! { <forms::ContractForm/> }.into_any(),
-        DocType::Services => view! { <forms::ServicesForm/> }.into_any(),
-        DocType::Effects => view! { <forms::EffectsForm/> }.into_any(),
-        DocType::Path => view! { <forms::PathForm/> }.into_any(),
-        DocType::Support => view! { <forms::SupportForm/> }.into_any(),
+        DocType::Assessment => view! { <assessment::AssessmentForm/> }.into_any(),
+        DocType::Ipd => view! { <ipd::IpdForm/> }.into_any(),
+        DocType::Contract => view! { <contract::ContractForm/> }.into_any(),
+        DocType::Services => view! { <services::ServicesForm/> }.into_any(),
+        DocType::Effects => view! { <effects::EffectsForm/> }.into_any(),
+        DocType::Path => view! { <path::PathForm/> }.into_any(),
+        DocType::Support => view! { <support::SupportForm/> }.into_any(),
         DocType::Client => ().into_any(),
     };
     let has_status = doc_type.has_status();
@@ -238,8 +246,8 @@ pub fn DocHistory(doc_id: Uuid) -> impl IntoView {
         let (Some(a), Some(b)) = (from.get_untracked(), to.get_untracked()) else { return };
         leptos::task::spawn_local(async move {
             let (ua, ub) = (format!("/api/v1/documents/{doc_id}/versions/{a}"), format!("/api/v1/documents/{doc_id}/versions/{b}"));
-            let result = match (api::get::<Value>(&ua).await, api::get::<Value>(&ub).await) {
-                (Ok(x), Ok(y)) => Ok(merge::diff(&x["data"], &y["data"])),
+            let result = match (api::get::<DocVersion>(&ua).await, api::get::<DocVersion>(&ub).await) {
+                (Ok(x), Ok(y)) => Ok(merge::diff(&x.data, &y.data)),
                 (Err(e), _) | (_, Err(e)) => Err(e.message()),
             };
             diff.set(Some(result));

@@ -11,7 +11,7 @@ mod team;
 use domain::docs::Partner;
 use domain::i18n::t;
 use domain::partnership::agreement::AgreementState;
-use domain::partnership::{self as pd, Kind, PartnershipDoc};
+use domain::partnership::{self as pd, Kind, Overview, PartnershipDoc};
 use domain::calendar::Month;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -68,7 +68,7 @@ pub fn PartnershipPage() -> impl IntoView {
         let p = partnership();
         async move {
             match p {
-                Some(p) => api::get::<Value>(&format!("/api/v1/partnerships/{p}/docs")).await.ok(),
+                Some(p) => api::get::<Overview>(&format!("/api/v1/partnerships/{p}/docs")).await.ok(),
                 None => None,
             }
         }
@@ -76,7 +76,7 @@ pub fn PartnershipPage() -> impl IntoView {
     view! {
         <h1 class="no-print">{tr("pd.title")}</h1>
         <div class="no-print"><SteeredPicker id="pd-partnership" chosen all=true/></div>
-        {move || overview.get().flatten().and_then(|o| o["evaluation_due"].as_str().map(str::to_string)).map(|due| view! {
+        {move || overview.get().flatten().and_then(|o| o.evaluation_due).map(|due| view! {
             <p class="notice no-print" id="evaluation-due">{tr("ev.due")} " " {Month::parse(&due).map(|p| p.label(use_lang().get_untracked())).unwrap_or(due)}</p>
         })}
         <nav class="doc-tabs no-print" aria-label=tr("pd.title")>
