@@ -9,7 +9,6 @@ use domain::sync::{DocVersion, Version};
 use domain::docs::DocType;
 use domain::validation::format_timestamp_warsaw;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sqlx::Acquire;
 use uuid::Uuid;
 

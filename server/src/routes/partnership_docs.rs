@@ -13,7 +13,7 @@ use domain::partnership::{self as pd, ConsentTo, DocSave, DocSaved, Kind, Overvi
 use domain::calendar::Month;
 use domain::validation::{format_timestamp_warsaw, parse_iso_date};
 use domain::Lang;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use sqlx::Acquire;
 use uuid::Uuid;
