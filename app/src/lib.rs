@@ -68,20 +68,20 @@ pub fn App() -> impl IntoView {
         <Router>
             <layout::Layout>
                 <Routes fallback=|| view! { <p class="notice">{tr("app.not_found")}</p> }>
-                    <Route path=path!("/login") view=pages::login::LoginPage/>
-                    <Route path=path!("/") view=pages::caseload::CaseloadPage/>
-                    <Route path=path!("/clients") view=pages::clients::ClientListPage/>
-                    <Route path=path!("/clients/new") view=pages::client_form::NewClientPage/>
-                    <Route path=path!("/clients/:id") view=pages::client_card::ClientCardPage/>
-                    <Route path=path!("/clients/:id/edit") view=pages::client_form::EditClientPage/>
-                    <Route path=path!("/clients/:id/print/:doc") view=pages::docs::print::PrintPage/>
-                    <Route path=path!("/audit") view=pages::audit::AuditPage/>
-                    <Route path=path!("/account") view=pages::account::AccountPage/>
+                    <Route path=path!("/login") view=pages::account::login::LoginPage/>
+                    <Route path=path!("/") view=pages::casework::caseload::CaseloadPage/>
+                    <Route path=path!("/clients") view=pages::casework::clients::ClientListPage/>
+                    <Route path=path!("/clients/new") view=pages::casework::client_form::NewClientPage/>
+                    <Route path=path!("/clients/:id") view=pages::casework::client_card::ClientCardPage/>
+                    <Route path=path!("/clients/:id/edit") view=pages::casework::client_form::EditClientPage/>
+                    <Route path=path!("/clients/:id/print/:doc") view=pages::casework::docs::print::PrintPage/>
+                    <Route path=path!("/audit") view=pages::coordination::audit::AuditPage/>
+                    <Route path=path!("/account") view=pages::account::password::AccountPage/>
                     <Route path=path!("/device") view=pages::device::DevicePage/>
-                    <Route path=path!("/devices") view=pages::devices::DevicesPage/>
+                    <Route path=path!("/devices") view=pages::coordination::devices::DevicesPage/>
                     <Route path=path!("/offline") view=pages::device::OfflineShellPage/>
-                    <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
-                    <Route path=path!("/reports") view=pages::report::ReportsPage/>
+                    <Route path=path!("/dashboard") view=pages::coordination::dashboard::DashboardPage/>
+                    <Route path=path!("/reports") view=pages::coordination::report::ReportsPage/>
                     <Route path=path!("/partnership") view=pages::partnership::PartnershipPage/>
                     <Route path=path!("/surveys") view=pages::survey::rounds::SurveysPage/>
                     <Route path=path!("/surveys/:id") view=pages::survey::results::ResultsPage/>

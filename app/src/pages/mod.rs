@@ -1,15 +1,9 @@
+//! The app's pages by area; each area is a folder that could be loaded on its own.
+
 pub mod account;
-pub mod audit;
-pub mod caseload;
-pub mod client_card;
-pub mod client_form;
-pub mod clients;
-pub mod dashboard;
+pub mod casework;
+pub mod components;
+pub mod coordination;
 pub mod device;
-pub mod devices;
-pub mod docs;
-pub mod login;
 pub mod partnership;
-pub mod report;
 pub mod survey;
-mod widgets;

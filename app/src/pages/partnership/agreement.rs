@@ -15,7 +15,7 @@ use crate::api::{self};
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 use crate::offline::use_offline;
-use crate::pages::docs::fields::{use_doc, Check, Text};
+use crate::pages::components::fields::{use_doc, Check, Text};
 
 #[component]
 pub(super) fn AgreementForm() -> impl IntoView {

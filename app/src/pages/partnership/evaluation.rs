@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{partner_name, pl, trk, MonthField, Partners};
 use crate::session::use_session;
 use crate::i18n::{tr, use_lang};
-use crate::pages::docs::fields::{use_doc, Text};
+use crate::pages::components::fields::{use_doc, Text};
 
 /// One partner's opinion on one question, beside the other partners' (never merged).
 #[component]

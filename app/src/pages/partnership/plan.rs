@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::{partner_name, partner_options, pl, MonthField};
 use crate::i18n::{tr, use_lang};
-use crate::pages::docs::fields::{dom_id, use_doc, Check, Choice, Rows, Select, Text};
+use crate::pages::components::fields::{dom_id, use_doc, Check, Choice, Rows, Select, Text};
 
 /// A number bound to the document (the plan's indicator targets).
 #[component]

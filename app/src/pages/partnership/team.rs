@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde_json::{json, Value};
 
 use super::{partner_name, partner_options, pl};
-use crate::pages::docs::fields::{use_doc, Rows, Select, Text};
+use crate::pages::components::fields::{use_doc, Rows, Select, Text};
 
 fn member_row(path: String) -> AnyView {
     view! {

@@ -17,7 +17,7 @@ use super::form::SurveyForm;
 use crate::api::{self, ApiError};
 use crate::i18n::{tr, use_lang};
 use crate::offline::{crypto, use_offline};
-use crate::pages::widgets::Loading;
+use crate::pages::components::widgets::Loading;
 
 fn info_key(token: &str) -> String {
     format!("sciezka.survey.{token}")

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::api;
 use crate::i18n::{tr, use_lang};
-use crate::pages::widgets::{ErrorNotice, Loading};
+use crate::pages::components::widgets::{ErrorNotice, Loading};
 
 /// A bar of the chart: drawn, not read — the row's cells carry the numbers.
 fn bar(percent: f64) -> impl IntoView {

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::api::{self};
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
-use crate::pages::widgets::{ErrorNotice, Loading, SteeredPicker};
+use crate::pages::components::widgets::{ErrorNotice, Loading, SteeredPicker};
 
 fn origin() -> String {
     web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()

@@ -14,7 +14,7 @@ use domain::Lang;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::widgets::{error_for, steered_partnership, ErrorNotice, Loading, SteeredPicker};
+use crate::pages::components::widgets::{error_for, steered_partnership, ErrorNotice, Loading, SteeredPicker};
 use crate::api;
 use crate::i18n::{tr, use_lang};
 use crate::offline::{use_offline, Lock};

@@ -5,7 +5,7 @@ use domain::validation::{format_date, parse_iso_date};
 use leptos::prelude::*;
 use serde_json::json;
 
-use super::fields::{use_doc, Rows, Select, Text};
+use crate::pages::components::fields::{use_doc, Rows, Select, Text};
 use super::print::{date, line, pl};
 use crate::i18n::{tr, use_lang};
 

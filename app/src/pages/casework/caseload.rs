@@ -3,7 +3,7 @@ use domain::caseload::MAX_CASELOAD;
 use domain::client::{display_name, ClientInput};
 use leptos::prelude::*;
 
-use super::widgets::{ClientTable, ErrorNotice, Loading};
+use crate::pages::components::widgets::{ClientTable, ErrorNotice, Loading};
 use crate::api::{self, ApiError};
 use crate::i18n::tr;
 use crate::offline::use_offline;

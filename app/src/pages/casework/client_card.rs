@@ -12,7 +12,7 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::docs;
-use super::widgets::{work_form_key, ErrorNotice, Loading};
+use crate::pages::components::widgets::{work_form_key, ErrorNotice, Loading};
 use crate::api::{self, ApiError};
 use crate::i18n::{tr, use_lang};
 use crate::offline::{device_id, now_ms, use_offline, Lock};

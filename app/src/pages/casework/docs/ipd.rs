@@ -4,7 +4,7 @@ use domain::docs::ipd::{self, Ipd, Task};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
-use super::fields::{Check, Rows, Select, Text};
+use crate::pages::components::fields::{Check, Rows, Select, Text};
 use super::print::{block, date, line, pl};
 use super::Partnership;
 use crate::i18n::{tr, use_lang};

@@ -3,7 +3,7 @@
 use domain::docs::assessment::{self, Assessment};
 use leptos::prelude::*;
 
-use super::fields::{Choice, Rating, Text};
+use crate::pages::components::fields::{Choice, Rating, Text};
 use super::form_common::keyed;
 use super::print::{block, date, line, pl};
 use crate::i18n::tr;

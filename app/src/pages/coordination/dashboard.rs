@@ -8,7 +8,7 @@ use domain::calendar::Month;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
+use crate::pages::components::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
 use crate::api::{self};
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};

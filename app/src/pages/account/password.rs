@@ -1,7 +1,7 @@
 use domain::api::PasswordChange;
 use leptos::prelude::*;
 
-use super::widgets::Field;
+use crate::pages::components::widgets::Field;
 use crate::api;
 use crate::i18n::{tr, use_lang};
 

@@ -3,7 +3,6 @@
 //! allows), the document's state, its history with a diff of any two versions,
 //! and the print views.
 
-pub mod fields;
 mod form_common;
 pub mod print;
 
@@ -24,7 +23,7 @@ use leptos_router::hooks::use_query_map;
 use serde_json::Value;
 use uuid::Uuid;
 
-use self::fields::DocCtx;
+use crate::pages::components::fields::DocCtx;
 use crate::api::{self};
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};

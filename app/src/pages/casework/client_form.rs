@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
-use super::widgets::{error_for, Choice, ErrorNotice, Field, Loading};
+use crate::pages::components::widgets::{error_for, Choice, ErrorNotice, Field, Loading};
 use crate::api::{self, ApiError};
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};

@@ -4,7 +4,7 @@ use domain::docs::path::{self, SupportPath};
 use leptos::prelude::*;
 use serde_json::json;
 
-use super::fields::{Choice, Multi, Rows, Text};
+use crate::pages::components::fields::{Choice, Multi, Rows, Text};
 use super::form_common::{keyed, tr_dyn};
 use super::print::{block, date, line, pl, signatures};
 

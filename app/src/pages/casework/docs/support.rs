@@ -4,7 +4,7 @@ use domain::docs::support::{self, Support};
 use leptos::prelude::*;
 use serde_json::json;
 
-use super::fields::{Choice, Multi, Rows, Text};
+use crate::pages::components::fields::{Choice, Multi, Rows, Text};
 use super::form_common::keyed;
 use super::print::{date, line, pl};
 use crate::i18n::tr;

@@ -1,7 +1,7 @@
 use domain::api::ClientPage;
 use leptos::prelude::*;
 
-use super::widgets::{ClientTable, ErrorNotice, Loading};
+use crate::pages::components::widgets::{ClientTable, ErrorNotice, Loading};
 use crate::api::{self};
 use crate::session::{use_session};
 use crate::i18n::tr;

@@ -4,7 +4,7 @@ use domain::docs::contract::{Action, Contract};
 use leptos::prelude::*;
 use serde_json::json;
 
-use super::fields::{Check, Choice, Rows, Text};
+use crate::pages::components::fields::{Check, Choice, Rows, Text};
 use super::print::{block, date, line, pl, signatures};
 use crate::i18n::tr;
 

@@ -2,7 +2,7 @@ use domain::api::AuditEntry;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
+use crate::pages::components::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
 use crate::api;
 use crate::i18n::{tr, use_lang};
 

@@ -4,7 +4,7 @@ use domain::docs::services::{self, Services, CUSTOM_PREFIX};
 use leptos::prelude::*;
 use serde_json::json;
 
-use super::fields::{Check, Rows, Select, Text};
+use crate::pages::components::fields::{Check, Rows, Select, Text};
 use super::print::{date, line, pl, PartnershipData};
 use super::Partnership;
 use crate::i18n::{tr, use_lang};

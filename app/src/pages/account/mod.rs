@@ -1,0 +1,4 @@
+//! Signing in, and the person's own account.
+
+pub mod password;
+pub mod login;

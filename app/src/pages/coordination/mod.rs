@@ -1,0 +1,7 @@
+//! Steering a partnership: the dashboard, the monthly report and ROPS indicators, the
+//! access log and the partnership's devices.
+
+pub mod audit;
+pub mod dashboard;
+pub mod devices;
+pub mod report;
