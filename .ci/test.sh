@@ -9,9 +9,13 @@ bash .ci/setup.sh --test
 
 echo "== Lints (clippy; a warning fails the run)"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p app --features ssr --all-targets -- -D warnings
 
 echo "== Domain (unit and property tests)"
 cargo test -p domain
+
+echo "== App (server-rendered forms: every bound field exists in its document)"
+cargo test -p app --features ssr --lib
 
 echo "== Server integration tests on SQLite"
 cargo test -p server

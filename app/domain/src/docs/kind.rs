@@ -62,6 +62,14 @@ macro_rules! doc_kinds {
                 }
             }
 
+            /// The key of the kind's name in the label tables (`doc.{name}`).
+            pub fn label_key(self) -> &'static str {
+                match self {
+                    DocType::Client => "doc.client",
+                    $(DocType::$variant => concat!("doc.", $name)),+
+                }
+            }
+
             /// Holds special-category data (GDPR art. 9), so every read is audited as such.
             pub fn sensitive(self) -> bool {
                 match self {
@@ -82,6 +90,15 @@ macro_rules! doc_kinds {
                 match self {
                     DocType::Client => Value::Null,
                     $(DocType::$variant => empty::<$ty>()),+
+                }
+            }
+
+            /// The document read as its kind's type and written back, without its rules:
+            /// unknown fields dropped, missing ones empty; `None` when it does not parse.
+            pub fn normalise(self, doc: &Value) -> Option<Value> {
+                match self {
+                    DocType::Client => None,
+                    $(DocType::$variant => serde_json::from_value::<$ty>(doc.clone()).ok().and_then(|d| serde_json::to_value(d).ok())),+
                 }
             }
 
@@ -151,6 +168,7 @@ mod tests {
         for t in std::iter::once(DocType::Client).chain(DocType::CASE_DOCS.iter().copied()) {
             assert_eq!(serde_json::to_value(t).ok(), Some(Value::String(t.as_str().into())));
             assert_eq!(DocType::parse(t.as_str()), Some(t));
+            assert_eq!(t.label_key(), format!("doc.{}", t.as_str()));
         }
     }
 

@@ -84,7 +84,15 @@ struct Bound {
     error: Memo<Option<String>>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Every path a control bound while a test rendered a form.
+    pub static BOUND: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn bind(path: String) -> Bound {
+    #[cfg(test)]
+    BOUND.with(|b| b.borrow_mut().push(path.clone()));
     let doc = use_doc();
     let id = dom_id(&path);
     let path = StoredValue::new(path);

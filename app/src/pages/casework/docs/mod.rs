@@ -39,16 +39,7 @@ pub struct Partnership {
 }
 
 pub fn tab_key(t: DocType) -> &'static str {
-    match t {
-        DocType::Client => "doc.client",
-        DocType::Assessment => "doc.assessment",
-        DocType::Ipd => "doc.ipd",
-        DocType::Contract => "doc.contract",
-        DocType::Services => "doc.services",
-        DocType::Effects => "doc.effects",
-        DocType::Path => "doc.path",
-        DocType::Support => "doc.support",
-    }
+    t.label_key()
 }
 
 /// The tab chosen in the address (`?tab=ipd`), so a reload keeps it.
@@ -329,4 +320,104 @@ pub fn partnership_of(id: Uuid) -> Option<Partnership> {
     let me = use_session().me()?;
     let m = me.memberships.iter().find(|m| m.partnership_id == id)?;
     Some(Partnership { id, partners: m.partners.clone(), custom: RwSignal::new(m.custom_services.clone()), steers: m.role.steers() })
+}
+
+/// Every control of every case-document form is bound to a path that exists in the
+/// document: forms name fields by strings, and this is what checks them.
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::pages::components::fields::{split, DocCtx, BOUND};
+    use domain::docs;
+    use domain::org::OrgType;
+
+    /// The kind's empty document with one row in every table, each row with all its
+    /// fields (normalised through the kind's own type), so row controls render too.
+    fn with_rows(kind: DocType, client: Uuid) -> Value {
+        let mut doc = docs::empty(kind, client);
+        fn arrays(v: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+            match v {
+                Value::Array(a) if a.is_empty() => out.push(at.clone()),
+                Value::Object(o) => {
+                    for (k, x) in o {
+                        at.push(k.clone());
+                        arrays(x, at, out);
+                        at.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Rows can hold tables of their own: fill level by level.
+        for _ in 0..3 {
+            let mut found = Vec::new();
+            arrays(&doc, &mut Vec::new(), &mut found);
+            for path in found {
+                let mut tried = doc.clone();
+                domain::merge::set(&mut tried, &path, serde_json::json!([{ "id": "r1" }]));
+                // A list of plain values (choices) refuses a row: it stays empty.
+                if let Some(normal) = kind.normalise(&tried) {
+                    doc = normal;
+                }
+            }
+        }
+        doc
+    }
+
+    fn exists(doc: &Value, path: &[String]) -> bool {
+        let mut at = doc;
+        for step in path {
+            at = match (at, step.strip_prefix('#')) {
+                (Value::Array(rows), Some(id)) => match rows.iter().find(|r| r["id"] == id) {
+                    Some(r) => r,
+                    None => return false,
+                },
+                (Value::Object(o), None) => match o.get(step) {
+                    Some(v) => v,
+                    None => return false,
+                },
+                _ => return false,
+            };
+        }
+        true
+    }
+
+    #[test]
+    fn every_bound_field_path_exists_in_its_document() {
+        let mut with_row_controls = 0;
+        for kind in DocType::CASE_DOCS.iter().copied() {
+            let client = Uuid::nil();
+            let doc = with_rows(kind, client);
+            BOUND.with(|b| b.borrow_mut().clear());
+            let owner = Owner::new();
+            owner.with(|| {
+                crate::i18n::provide_lang();
+                let value = RwSignal::new(doc.clone());
+                provide_context(DocCtx { value, errors: Memo::new(|_| Vec::new()), save: Callback::new(|()| {}), readonly: Signal::derive(|| false) });
+                let partners = [OrgType::Ops, OrgType::Pup, OrgType::Ngo]
+                    .iter()
+                    .map(|t| Partner { organisation_id: Uuid::now_v7(), name: t.as_str().into(), org_type: *t })
+                    .collect();
+                provide_context(Partnership { id: Uuid::nil(), partners, custom: RwSignal::new(Vec::new()), steers: false });
+                let html = match kind {
+                    DocType::Assessment => view! { <assessment::AssessmentForm/> }.to_html(),
+                    DocType::Ipd => view! { <ipd::IpdForm/> }.to_html(),
+                    DocType::Contract => view! { <contract::ContractForm/> }.to_html(),
+                    DocType::Services => view! { <services::ServicesForm/> }.to_html(),
+                    DocType::Effects => view! { <effects::EffectsForm/> }.to_html(),
+                    DocType::Path => view! { <path::PathForm/> }.to_html(),
+                    DocType::Support => view! { <support::SupportForm/> }.to_html(),
+                    DocType::Client => String::new(),
+                };
+                assert!(!html.is_empty(), "{kind:?} rendered nothing");
+            });
+            let bound = BOUND.with(|b| b.borrow().clone());
+            assert!(bound.len() >= 3, "{kind:?} bound only {bound:?}");
+            with_row_controls += usize::from(bound.iter().any(|p| p.contains("#r1/")));
+            let missing: Vec<&String> = bound.iter().filter(|p| !exists(&doc, &split(p))).collect();
+            assert!(missing.is_empty(), "{kind:?}: controls bound to paths the document lacks: {missing:?}\n{doc:#}");
+        }
+        // Every kind but the assessment has tables; their row controls were checked too.
+        assert!(with_row_controls >= DocType::CASE_DOCS.len() - 1, "row controls rendered for {with_row_controls} kinds");
+    }
 }
