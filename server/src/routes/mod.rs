@@ -1,8 +1,10 @@
 //! The routes layer: one module per area, each owning its `router()` with its OpenAPI
 //! paths, merged here. Routes and the document are built together by utoipa-axum, so a
 //! route cannot exist without being documented (and walked by the scoping test).
-//! Handlers parse the request, check the role, call `store`, and answer; SQL lives in
-//! `store`.
+//! Handlers parse the request, check the role, call `store`, and answer. Every query
+//! shared by two handlers lives in `store`; some used by one handler only still sit
+//! beside it (auth, devices, dashboard, reports, partnership documents, survey rounds)
+//! and move to `store` as those areas change.
 
 use axum::response::IntoResponse;
 use utoipa::OpenApi;

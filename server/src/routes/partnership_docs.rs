@@ -102,7 +102,7 @@ pub async fn save(
     }
     let current = stored(&mut tx, id, kind, &key).await?;
     let theirs: Value = match &current {
-        Some((data, ..)) => serde_json::from_str(data).map_err(internal)?,
+        Some(d) => serde_json::from_str(&d.data).map_err(internal)?,
         None => pd::empty(kind, &partners),
     };
     let merged = merge::merge(&base, &mine, &theirs);
@@ -110,7 +110,7 @@ pub async fn save(
     let valid = pd::validate(kind, &merged.doc, lang, &partners).map_err(AppError::fields(lang))?;
     let text = serde_json::to_string(&valid).map_err(internal)?;
     let t = now();
-    let version = current.as_ref().map(|c| c.1).unwrap_or(0) + 1;
+    let version = current.as_ref().map_or(0, |c| c.version) + 1;
     if current.is_some() {
         sqlx::query("UPDATE partnership_docs SET data = $1, version = $2, updated_by = $3, updated_at = $4 WHERE partnership_id = $5 AND kind = $6 AND doc_key = $7")
             .bind(&text)

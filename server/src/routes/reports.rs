@@ -85,11 +85,11 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
     let current = stored(&mut tx, id, month).await?;
-    if current.as_ref().is_some_and(|c| c.3 == "final") {
+    if current.as_ref().is_some_and(|c| c.status == "final") {
         return Err(AppError::Conflict("this report is final: its figures are frozen and its text cannot change"));
     }
     let theirs: Narrative = match &current {
-        Some((n, ..)) => serde_json::from_str(n).map_err(internal)?,
+        Some(c) => serde_json::from_str(&c.narrative).map_err(internal)?,
         None => Narrative::default(),
     };
     let json = |n: &Narrative| serde_json::to_value(n).map_err(internal);

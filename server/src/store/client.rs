@@ -119,18 +119,32 @@ pub async fn insert(
     history::record(conn, version).await
 }
 
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    partnership_id: String,
+    status: String,
+    data: String,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+    kc_name: Option<String>,
+    override_by: Option<String>,
+    override_at: Option<i64>,
+}
+
 /// A client of one of the user's partnerships; `NotFound` for any other.
 pub(crate) async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<ClientRecord, AppError> {
-    type Row = (String, String, String, i64, i64, i64, Option<String>, Option<String>, Option<i64>, String);
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT c.partnership_id, c.status, c.data, c.version, c.created_at, c.updated_at, k.display_name, o.display_name, c.override_at, c.id
+    let row: Option<RecordRow> = sqlx::query_as(
+        "SELECT c.partnership_id, c.status, c.data, c.version, c.created_at, c.updated_at, k.display_name AS kc_name,
+                o.display_name AS override_by, c.override_at
          FROM clients c LEFT JOIN users k ON k.id = c.key_consultant_id LEFT JOIN users o ON o.id = c.override_by
          WHERE c.id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    let (partnership, status, data, version, created_at, updated_at, kc_name, override_by, override_at, _) = row.ok_or(AppError::NotFound)?;
+    let RecordRow { partnership_id: partnership, status, data, version, created_at, updated_at, kc_name, override_by, override_at } =
+        row.ok_or(AppError::NotFound)?;
     let partnership = Uuid::parse_str(&partnership).map_err(|e| AppError::Internal(e.to_string()))?;
     user.role_in(partnership)?;
     let data: ClientInput = serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -18,11 +18,18 @@ pub(crate) async fn partners(conn: &mut AnyConnection, p: Uuid) -> Result<Vec<Pa
     Ok(crate::store::partnership::context(conn, p).await?.0)
 }
 
-pub(crate) type Stored = (String, i64, String, i64);
+/// A stored partnership document with who wrote it last.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Stored {
+    pub data: String,
+    pub version: i64,
+    pub updated_by: String,
+    pub updated_at: i64,
+}
 
 pub(crate) async fn stored(conn: &mut AnyConnection, p: Uuid, kind: Kind, key: &str) -> Result<Option<Stored>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT d.data, d.version, u.display_name, d.updated_at FROM partnership_docs d JOIN users u ON u.id = d.updated_by
+        "SELECT d.data, d.version, u.display_name AS updated_by, d.updated_at FROM partnership_docs d JOIN users u ON u.id = d.updated_by
          WHERE d.partnership_id = $1 AND d.kind = $2 AND d.doc_key = $3",
     )
     .bind(p.to_string())
@@ -34,7 +41,7 @@ pub(crate) async fn stored(conn: &mut AnyConnection, p: Uuid, kind: Kind, key: &
 
 pub(crate) async fn agreement_of(conn: &mut AnyConnection, p: Uuid) -> Result<Agreement, AppError> {
     match stored(conn, p, Kind::Agreement, "").await? {
-        Some((data, ..)) => serde_json::from_str(&data).map_err(internal),
+        Some(d) => serde_json::from_str(&d.data).map_err(internal),
         None => serde_json::from_value(pd::empty(Kind::Agreement, &partners(conn, p).await?)).map_err(internal),
     }
 }
@@ -78,7 +85,7 @@ pub(crate) async fn status(conn: &mut AnyConnection, p: Uuid, a: &Agreement) -> 
 pub(crate) async fn assemble(conn: &mut AnyConnection, p: Uuid, kind: Kind, key: &str) -> Result<PartnershipDoc, AppError> {
     let row = stored(conn, p, kind, key).await?;
     let (data, version, updated_by, updated_at) = match row {
-        Some((data, version, by, at)) => (serde_json::from_str(&data).map_err(internal)?, version, by, format_timestamp_warsaw(at)),
+        Some(d) => (serde_json::from_str(&d.data).map_err(internal)?, d.version, d.updated_by, format_timestamp_warsaw(d.updated_at)),
         None => (pd::empty(kind, &partners(conn, p).await?), 0, String::new(), String::new()),
     };
     let agreement = match kind {

@@ -54,11 +54,20 @@ pub(crate) async fn facts(conn: &mut AnyConnection, partnership: Uuid) -> Result
     Ok(by_id.into_values().collect())
 }
 
-pub(crate) type Row = (String, Option<String>, i64, String, Option<String>, Option<i64>);
+/// A stored report: its narrative, its frozen tables once final, and who made it final.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredReport {
+    pub narrative: String,
+    pub snapshot: Option<String>,
+    pub version: i64,
+    pub status: String,
+    pub finalised_by: Option<String>,
+    pub finalised_at: Option<i64>,
+}
 
-pub(crate) async fn stored(conn: &mut AnyConnection, partnership: Uuid, month: Month) -> Result<Option<Row>, AppError> {
+pub(crate) async fn stored(conn: &mut AnyConnection, partnership: Uuid, month: Month) -> Result<Option<StoredReport>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT r.narrative, r.snapshot, r.version, r.status, u.display_name, r.finalised_at
+        "SELECT r.narrative, r.snapshot, r.version, r.status, u.display_name AS finalised_by, r.finalised_at
          FROM reports r LEFT JOIN users u ON u.id = r.finalised_by WHERE r.partnership_id = $1 AND r.month = $2",
     )
     .bind(partnership.to_string())
@@ -87,7 +96,7 @@ pub(crate) async fn assemble(conn: &mut AnyConnection, partnership: Uuid, month:
         changed_since: Vec::new(),
         custom_services,
     };
-    if let Some((narrative, snapshot, version, status, by, at)) = stored(conn, partnership, month).await? {
+    if let Some(StoredReport { narrative, snapshot, version, status, finalised_by: by, finalised_at: at }) = stored(conn, partnership, month).await? {
         out.narrative = serde_json::from_str(&narrative).map_err(internal)?;
         out.version = version;
         if status == "final" {
