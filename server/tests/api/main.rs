@@ -9,6 +9,7 @@ mod caseload;
 mod clients;
 mod dashboard;
 mod documents;
+mod layers;
 mod partnership_docs;
 mod reports;
 mod schema;
