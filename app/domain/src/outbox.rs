@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::api::{ClientRecord, Membership};
 use crate::docs::{client_of, doc_id_for, DocContext, DocRecord};
 use crate::lang::Lang;
+use crate::draft::{self, Draft, Whole};
 use crate::merge::diff;
 use crate::partnership::draft::DocDraft;
 use crate::partnership::PartnershipDoc;
@@ -163,6 +164,30 @@ impl Pending {
     }
 }
 
+/// A kind of whole document the device keeps drafts of, and where in the store.
+pub trait Kept: Whole {
+    fn kept(store: &DeviceStore) -> &[Draft<Self>];
+    fn kept_mut(store: &mut DeviceStore) -> &mut Vec<Draft<Self>>;
+}
+
+impl Kept for MonthlyReport {
+    fn kept(store: &DeviceStore) -> &[ReportDraft] {
+        &store.reports
+    }
+    fn kept_mut(store: &mut DeviceStore) -> &mut Vec<ReportDraft> {
+        &mut store.reports
+    }
+}
+
+impl Kept for PartnershipDoc {
+    fn kept(store: &DeviceStore) -> &[DocDraft] {
+        &store.partnership_docs
+    }
+    fn kept_mut(store: &mut DeviceStore) -> &mut Vec<DocDraft> {
+        &mut store.partnership_docs
+    }
+}
+
 impl DeviceStore {
     pub fn new() -> DeviceStore {
         DeviceStore { schema: STORE_SCHEMA, ..Default::default() }
@@ -173,28 +198,14 @@ impl DeviceStore {
         self.outbox.len() + self.reports.iter().filter(|r| r.waiting()).count() + self.partnership_docs.iter().filter(|d| d.waiting()).count()
     }
 
-    /// A partnership document's draft on this device, made from the server's copy.
-    pub fn partnership_doc(&mut self, server: &PartnershipDoc) -> &mut DocDraft {
-        let i = match self.partnership_docs.iter().position(|d| d.is(server.partnership_id, server.kind, &server.key)) {
-            Some(i) => i,
-            None => {
-                self.partnership_docs.push(DocDraft::new(server.clone()));
-                self.partnership_docs.len() - 1
-            }
-        };
-        &mut self.partnership_docs[i]
+    /// The draft of `key` on this device, made from the server's copy if there is none.
+    pub fn draft<W: Kept>(&mut self, key: &W::Key, server: Option<&W>) -> &mut Draft<W> {
+        draft::find(W::kept_mut(self), key, server)
     }
 
-    /// A report's draft on this device, made from the server's copy if there is none.
-    pub fn report(&mut self, partnership: Uuid, month: &str, server: Option<&MonthlyReport>) -> &mut ReportDraft {
-        let i = match self.reports.iter().position(|r| r.is(partnership, month)) {
-            Some(i) => i,
-            None => {
-                self.reports.push(ReportDraft::new(partnership, month.to_string(), server.cloned()));
-                self.reports.len() - 1
-            }
-        };
-        &mut self.reports[i]
+    /// The draft of `key`, if the device has one.
+    pub fn draft_of<W: Kept>(&self, key: &W::Key) -> Option<&Draft<W>> {
+        W::kept(self).iter().find(|d| &d.key == key)
     }
 
     pub fn open_conflicts(&self) -> usize {

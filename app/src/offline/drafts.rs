@@ -1,14 +1,12 @@
 //! What pages keep on the device and read back: case documents and notes, and the
-//! two draft channels merged field by field on the server (the reports' narratives
-//! and the partnership documents); which copy a page shows.
+//! one draft channel for documents saved whole and merged field by field on the
+//! server (the reports' narratives and the partnership documents); which copy a
+//! page shows.
 
 use domain::api::ClientRecord;
 use domain::docs::DocType;
-use domain::outbox::DeviceStore;
-use domain::partnership::draft::DocDraft;
-use domain::partnership::{DocSave, DocSaved, Kind, PartnershipDoc};
-use domain::report::draft::ReportDraft;
-use domain::report::{MonthlyReport, Narrative, ReportSave, ReportSaved};
+use domain::draft::Draft;
+use domain::outbox::{DeviceStore, Kept};
 use domain::validation::FieldError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -30,72 +28,38 @@ impl Offline {
         self.sync_soon(1500);
     }
 
-    /// A report's narrative typed on this device: kept encrypted, sent soon.
-    pub fn edit_report(self, partnership: Uuid, month: &str, server: Option<MonthlyReport>, local: Narrative) {
-        self.mutate(|s| s.report(partnership, month, server.as_ref()).edit(local));
+    /// The server's copy of a whole document (a report, a partnership document),
+    /// kept to read and write it offline; it becomes the draft unless the device has
+    /// changes of its own.
+    pub fn keep<W: Kept>(self, server: W) {
+        self.mutate(|s| s.draft(&server.key(), Some(&server)).refresh(server.clone()));
+    }
+
+    /// A whole document typed on this device: kept encrypted, sent soon.
+    pub fn edit_draft<W: Kept>(self, key: &W::Key, server: Option<W>, local: W::Content) {
+        self.mutate(|s| s.draft(key, server.as_ref()).edit(local));
         self.sync_soon(1500);
     }
 
-    /// The server's copy of a report, kept to read and write it offline; it becomes
-    /// the draft unless the device has changes of its own.
-    pub fn keep_report(self, server: MonthlyReport) {
-        let (p, m) = (server.partnership_id, server.month.clone());
-        self.mutate(|s| s.report(p, &m, Some(&server)).refresh(server));
-    }
-
-    pub fn finalise_report(self, partnership: Uuid, month: &str) {
-        self.mutate(|s| s.report(partnership, month, None).finalise = true);
+    /// The person asked for the document's closing step (the report marked final).
+    pub fn finalise<W: Kept>(self, key: &W::Key) {
+        self.mutate(|s| s.draft::<W>(key, None).finalise = true);
         self.sync_soon(200);
     }
 
-    pub fn resolve_report(self, partnership: Uuid, month: &str, field: &str, keep_mine: bool) {
-        self.mutate(|s| s.report(partnership, month, None).resolve(field, keep_mine));
+    /// The person chose between their text and the other one at `path`.
+    pub fn resolve_draft<W: Kept>(self, key: &W::Key, path: &[String], keep_mine: bool) {
+        self.mutate(|s| s.draft::<W>(key, None).resolve(path, keep_mine));
         self.sync_soon(1500);
     }
 
-    /// Forgets the device's changes to a report (after the server refused them for good).
-    pub fn discard_report(self, partnership: Uuid, month: &str) {
-        self.mutate(|s| {
-            let d = s.report(partnership, month, None);
-            d.local = d.base.clone();
-            d.finalise = false;
-            d.conflicts.clear();
-            d.errors.clear();
-        });
+    /// Forgets the device's changes (after the server refused them for good).
+    pub fn discard_draft<W: Kept>(self, key: &W::Key) {
+        self.mutate(|s| s.draft::<W>(key, None).discard());
     }
 
-    pub fn report_draft(self, partnership: Uuid, month: &str) -> Option<ReportDraft> {
-        self.store.with(|s| s.as_ref().and_then(|s| s.reports.iter().find(|r| r.is(partnership, month)).cloned()))
-    }
-
-    /// The server's copy of a partnership document, kept to work on it offline.
-    pub fn keep_partnership_doc(self, server: PartnershipDoc) {
-        self.mutate(|s| s.partnership_doc(&server).refresh(server.clone()));
-    }
-
-    /// A partnership document changed on this device: kept encrypted, sent soon.
-    pub fn edit_partnership_doc(self, server: PartnershipDoc, local: serde_json::Value) {
-        self.mutate(|s| s.partnership_doc(&server).edit(local));
-        self.sync_soon(1500);
-    }
-
-    pub fn resolve_partnership_doc(self, server: PartnershipDoc, path: Vec<String>, keep_mine: bool) {
-        self.mutate(|s| s.partnership_doc(&server).resolve(&path, keep_mine));
-        self.sync_soon(1500);
-    }
-
-    /// Forgets the device's changes to a partnership document.
-    pub fn discard_partnership_doc(self, server: PartnershipDoc) {
-        self.mutate(|s| {
-            let d = s.partnership_doc(&server);
-            d.local = d.base.clone();
-            d.conflicts.clear();
-            d.errors.clear();
-        });
-    }
-
-    pub fn partnership_doc_draft(self, partnership: Uuid, kind: Kind, key: &str) -> Option<DocDraft> {
-        self.store.with(|s| s.as_ref().and_then(|s| s.partnership_docs.iter().find(|d| d.is(partnership, kind, key)).cloned()))
+    pub fn draft<W: Kept>(self, key: &W::Key) -> Option<Draft<W>> {
+        self.store.with(|s| s.as_ref().and_then(|s| s.draft_of::<W>(key).cloned()))
     }
 
     pub fn add_note(self, client: Uuid, text: String) {
@@ -105,43 +69,21 @@ impl Offline {
         self.sync_soon(300);
     }
 
-    /// Sends the reports' narratives that wait on the device, one save each.
-    pub(super) async fn send_reports(self) -> Result<(), SyncError> {
-        let ready: Vec<(Uuid, String, ReportSave)> = self.store.with_untracked(|s| {
-            s.as_ref().map(|s| s.reports.iter().filter(|r| r.ready()).map(|r| (r.partnership_id, r.month.clone(), r.request())).collect()).unwrap_or_default()
+    /// The one draft channel: sends the drafts of one kind that wait on the device,
+    /// one merged save each, and takes each answer in.
+    pub(super) async fn send_drafts<W: Kept>(self) -> Result<(), SyncError> {
+        let ready: Vec<(W::Key, W::Save)> = self.store.with_untracked(|s| {
+            s.as_ref().map(|s| W::kept(s).iter().filter(|d| d.ready()).map(|d| (d.key.clone(), d.request())).collect()).unwrap_or_default()
         });
-        for (p, month, req) in ready {
-            let answer = api::put_merged::<_, ReportSaved>(&format!("/api/v1/partnerships/{p}/reports/{month}"), &req).await;
+        for (key, req) in ready {
+            let answer = api::put_merged::<_, W::Saved>(&W::save_path(&key), &req).await;
             let outcome = merged_save(answer)?;
             self.store.update(|s| {
                 let Some(s) = s else { return };
-                let draft = s.report(p, &month, None);
+                let Some(draft) = W::kept_mut(s).iter_mut().find(|d| d.key == key) else { return };
                 match outcome {
                     Ok(saved) => draft.saved(&req, saved),
-                    Err(errors) => draft.errors = errors,
-                }
-            });
-            self.write().await;
-        }
-        Ok(())
-    }
-
-    /// Sends the partnership documents that wait on the device, one save each.
-    pub(super) async fn send_partnership_docs(self) -> Result<(), SyncError> {
-        let ready: Vec<(Uuid, Kind, String, DocSave)> = self.store.with_untracked(|s| {
-            s.as_ref().map(|s| s.partnership_docs.iter().filter(|d| d.ready()).map(|d| (d.partnership_id, d.kind, d.key.clone(), d.request())).collect()).unwrap_or_default()
-        });
-        for (p, kind, key, req) in ready {
-            let url = format!("/api/v1/partnerships/{p}/docs/{}?key={key}", kind.as_str());
-            let answer = api::put_merged::<_, DocSaved>(&url, &req).await;
-            let find = |s: &mut DeviceStore| s.partnership_docs.iter().position(|d| d.is(p, kind, &key));
-            let outcome = merged_save(answer)?;
-            self.store.update(|s| {
-                let Some(s) = s else { return };
-                let Some(i) = find(s) else { return };
-                match outcome {
-                    Ok(saved) => s.partnership_docs[i].saved(&req, saved),
-                    Err(errors) => s.partnership_docs[i].errors = errors,
+                    Err(errors) => draft.refused(errors),
                 }
             });
             self.write().await;

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use domain::api::ClientRecord;
 use domain::docs::DocType;
+use domain::partnership::PartnershipDoc;
+use domain::report::MonthlyReport;
 use domain::outbox::DeviceStore;
 use domain::sync::{Caseload, PushRequest, PushResponse};
 use leptos::prelude::*;
@@ -98,8 +100,8 @@ impl Offline {
             done += n;
             self.phase.set(Phase::Syncing { done, total: total.max(done) });
         }
-        self.send_reports().await?;
-        self.send_partnership_docs().await?;
+        self.send_drafts::<MonthlyReport>().await?;
+        self.send_drafts::<PartnershipDoc>().await?;
         let mut caseload: Caseload = api::get("/api/v1/sync/caseload").await.map_err(|e| match e {
             ApiError::Unauthorized => SyncError::SignedOut,
             other => SyncError::Failed(other.message()),

@@ -6,7 +6,6 @@
 
 use axum::extract::{Path, Query, State};
 use domain::api::Problem;
-use domain::merge;
 use domain::partnership::agreement::{self, Agreement, CONSENT_VIA};
 use domain::partnership::evaluation;
 use domain::partnership::{self as pd, ConsentTo, DocSave, DocSaved, Kind, Overview, OverviewRow, PartnershipDoc, Propose, Sign, Withdraw};
@@ -14,7 +13,6 @@ use domain::calendar::Month;
 use domain::validation::{format_timestamp_warsaw, parse_iso_date};
 use domain::Lang;
 use serde::Deserialize;
-use serde_json::Value;
 use sqlx::Acquire;
 use uuid::Uuid;
 
@@ -26,7 +24,8 @@ use crate::extract::CurrentUser;
 use crate::error::{ApiJson, ApiResult, AppError};
 use crate::extract::RequestLang;
 use crate::store::partnership_doc::*;
-use crate::{now, today, AppState};
+use crate::store::whole;
+use crate::{today, AppState};
 
 /// Longest amendment text.
 const MAX_AMENDMENT: usize = 5_000;
@@ -78,75 +77,13 @@ pub async fn save(
     let kind = kind_of(&kind)?;
     let key = key_for(kind, &q.key)?;
     let mut conn = state.db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
-    // A write first, so that on SQLite two saves queue instead of failing to upgrade.
-    sqlx::query("UPDATE partnership_docs SET version = version WHERE partnership_id = $1 AND kind = $2 AND doc_key = $3")
-        .bind(id.to_string())
-        .bind(kind.as_str())
-        .bind(&key)
-        .execute(&mut *tx)
-        .await?;
-    let partners = partners(&mut tx, id).await?;
+    let partners = partners(&mut conn, id).await?;
     // The device's text is checked as the browser checked it, before anything merges;
     // both sides are normalised, so a field a device left out reads as empty, not as deleted.
     let mine = pd::validate(kind, &req.data, lang, &partners).map_err(AppError::fields(lang))?;
     let base = pd::validate(kind, &req.base, lang, &partners).unwrap_or(req.base);
-    if kind == Kind::Agreement {
-        let signed: Option<(String,)> = sqlx::query_as("SELECT id FROM agreement_events WHERE partnership_id = $1 AND event = 'signature' LIMIT 1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if signed.is_some() {
-            return Err(AppError::Conflict("the agreement is signed: its text changes only by an amendment every partner consents to"));
-        }
-    }
-    let current = stored(&mut tx, id, kind, &key).await?;
-    let theirs: Value = match &current {
-        Some(d) => serde_json::from_str(&d.data).map_err(internal)?,
-        None => pd::empty(kind, &partners),
-    };
-    let merged = merge::merge(&base, &mine, &theirs);
-    let conflicts: Vec<merge::Path> = merged.conflicts.into_iter().map(|c| c.path).collect();
-    let valid = pd::validate(kind, &merged.doc, lang, &partners).map_err(AppError::fields(lang))?;
-    let text = serde_json::to_string(&valid).map_err(internal)?;
-    let t = now();
-    let version = current.as_ref().map_or(0, |c| c.version) + 1;
-    if current.is_some() {
-        sqlx::query("UPDATE partnership_docs SET data = $1, version = $2, updated_by = $3, updated_at = $4 WHERE partnership_id = $5 AND kind = $6 AND doc_key = $7")
-            .bind(&text)
-            .bind(version)
-            .bind(user.id.to_string())
-            .bind(t)
-            .bind(id.to_string())
-            .bind(kind.as_str())
-            .bind(&key)
-            .execute(&mut *tx)
-            .await?;
-    } else {
-        sqlx::query("INSERT INTO partnership_docs (partnership_id, kind, doc_key, data, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(id.to_string())
-            .bind(kind.as_str())
-            .bind(&key)
-            .bind(&text)
-            .bind(version)
-            .bind(user.id.to_string())
-            .bind(t)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("INSERT INTO partnership_doc_versions (partnership_id, kind, doc_key, version, data, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(id.to_string())
-        .bind(kind.as_str())
-        .bind(&key)
-        .bind(version)
-        .bind(&text)
-        .bind(user.id.to_string())
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(&mut tx, &user, id, None, Action::Update, &format!("partnership {} {key}", kind.as_str())).await?;
-    let doc = assemble(&mut tx, id, kind, &key).await?;
-    tx.commit().await?;
+    let doc = DocSaving { partnership: id, kind, key, lang, partners };
+    let (doc, conflicts) = whole::save(&mut conn, &user, &doc, &base, &mine, false).await?;
     Ok(ApiJson(DocSaved { doc, conflicts }))
 }
 

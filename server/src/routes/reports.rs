@@ -12,22 +12,21 @@ use domain::docs::services::CUSTOM_PREFIX;
 use domain::docs::{CustomService, DocStatus};
 use domain::i18n::t;
 use domain::merge;
-use domain::report::{self, MonthlyReport, Narrative, ReportSave, ReportSaved, YearIndicators, SECTIONS};
+use domain::report::{self, MonthlyReport, ReportSave, ReportSaved, YearIndicators, SECTIONS};
 use domain::calendar::Month;
 use domain::Lang;
 use domain::docs::DocType;
-use sqlx::Acquire;
 use uuid::Uuid;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::error::internal;
 use crate::store::audit::{self, Action};
 use crate::extract::CurrentUser;
 use crate::error::{ApiJson, ApiResult, AppError};
 use crate::export::{self, Sheet};
 use crate::extract::RequestLang;
 use crate::store::report::*;
+use crate::store::whole;
 use crate::AppState;
 
 fn month_of(s: &str) -> Result<Month, AppError> {
@@ -73,80 +72,12 @@ pub async fn save(
 ) -> ApiResult<ReportSaved> {
     steers(&user, id)?;
     let month = month_of(&month)?;
-    let status = if req.finalise { DocStatus::Final } else { DocStatus::Draft };
     // The browser ran the same check; the server never takes its word for it.
     req.narrative.validate(lang, DocStatus::Draft).map_err(AppError::fields(lang))?;
     let mut conn = state.db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
-    // A write first, so that on SQLite two saves queue instead of failing to upgrade.
-    sqlx::query("UPDATE reports SET version = version WHERE partnership_id = $1 AND month = $2")
-        .bind(id.to_string())
-        .bind(month.to_string())
-        .execute(&mut *tx)
-        .await?;
-    let current = stored(&mut tx, id, month).await?;
-    if current.as_ref().is_some_and(|c| c.status == "final") {
-        return Err(AppError::Conflict("this report is final: its figures are frozen and its text cannot change"));
-    }
-    let theirs: Narrative = match &current {
-        Some(c) => serde_json::from_str(&c.narrative).map_err(internal)?,
-        None => Narrative::default(),
-    };
-    let json = |n: &Narrative| serde_json::to_value(n).map_err(internal);
-    let merged = merge::merge(&json(&req.base)?, &json(&req.narrative)?, &json(&theirs)?);
-    let narrative: Narrative = serde_json::from_value(merged.doc).map_err(internal)?;
-    let conflicts: Vec<String> = merged.conflicts.iter().map(|c| merge::pointer(&c.path)).collect();
-    if req.finalise && !conflicts.is_empty() {
-        return Err(AppError::Conflict("someone else changed the same sections; review them before marking the report final"));
-    }
-    narrative.validate(lang, status).map_err(AppError::fields(lang))?;
-    let text = serde_json::to_string(&narrative).map_err(internal)?;
-    let snapshot = if req.finalise {
-        Some(serde_json::to_string(&report::generate(month, &facts(&mut tx, id).await?)).map_err(internal)?)
-    } else {
-        None
-    };
-    let t = crate::now();
-    let finalised = req.finalise.then_some(t);
-    let finalised_by = req.finalise.then(|| user.id.to_string());
-    let status_text = if req.finalise { "final" } else { "draft" };
-    if current.is_some() {
-        sqlx::query(
-            "UPDATE reports SET narrative = $1, status = $2, snapshot = $3, version = version + 1, finalised_by = $4, finalised_at = $5,
-             updated_by = $6, updated_at = $7 WHERE partnership_id = $8 AND month = $9",
-        )
-        .bind(&text)
-        .bind(status_text)
-        .bind(snapshot)
-        .bind(finalised_by)
-        .bind(finalised)
-        .bind(user.id.to_string())
-        .bind(t)
-        .bind(id.to_string())
-        .bind(month.to_string())
-        .execute(&mut *tx)
-        .await?;
-    } else {
-        sqlx::query(
-            "INSERT INTO reports (partnership_id, month, narrative, status, snapshot, version, finalised_by, finalised_at, updated_by, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9)",
-        )
-        .bind(id.to_string())
-        .bind(month.to_string())
-        .bind(&text)
-        .bind(status_text)
-        .bind(snapshot)
-        .bind(finalised_by)
-        .bind(finalised)
-        .bind(user.id.to_string())
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
-    }
-    let detail = if req.finalise { format!("report {month} final") } else { format!("report {month}") };
-    audit::record(&mut tx, &user, id, None, Action::Update, &detail).await?;
-    let report = assemble(&mut tx, id, month).await?;
-    tx.commit().await?;
+    let doc = ReportSaving { partnership: id, month, lang };
+    let (report, conflicts) = whole::save(&mut conn, &user, &doc, &req.base, &req.narrative, req.finalise).await?;
+    let conflicts = conflicts.iter().map(|p| merge::pointer(p)).collect();
     Ok(ApiJson(ReportSaved { report, conflicts }))
 }
 

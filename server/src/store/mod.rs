@@ -16,3 +16,4 @@ pub mod survey;
 pub mod sync;
 pub mod user;
 pub mod versioned;
+pub mod whole;

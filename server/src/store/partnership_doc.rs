@@ -1,5 +1,6 @@
 //! The partnership's own documents in storage: the stored texts, the agreement's
-//! recorded events and the status they add up to.
+//! recorded events and the status they add up to, and how a save of a document
+//! plugs into `store::whole`.
 
 
 use domain::docs::Partner;
@@ -9,8 +10,13 @@ use domain::validation::format_timestamp_warsaw;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
+use domain::merge::Path;
+use domain::Lang;
+use serde_json::Value;
+
 use crate::error::internal;
 use crate::store::user::CurrentUser;
+use crate::store::whole::{Held, Saving};
 use crate::error::AppError;
 use crate::now;
 
@@ -121,4 +127,109 @@ pub(crate) async fn record(conn: &mut AnyConnection, p: Uuid, user: &CurrentUser
 
 pub(crate) async fn agreement_answer(conn: &mut AnyConnection, p: Uuid) -> Result<PartnershipDoc, AppError> {
     assemble(conn, p, Kind::Agreement, "").await
+}
+
+/// A partnership document as [`whole::save`] keeps it: checked and normalised by its
+/// kind against the partnership's partners, every version kept, and the agreement's
+/// text refused once anyone has signed it (it then changes only by an amendment).
+pub(crate) struct DocSaving {
+    pub partnership: Uuid,
+    pub kind: Kind,
+    pub key: String,
+    pub lang: Lang,
+    pub partners: Vec<Partner>,
+}
+
+impl Saving for DocSaving {
+    type Content = Value;
+    type Whole = PartnershipDoc;
+
+    fn partnership(&self) -> Uuid {
+        self.partnership
+    }
+
+    async fn lock(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
+        sqlx::query("UPDATE partnership_docs SET version = version WHERE partnership_id = $1 AND kind = $2 AND doc_key = $3")
+            .bind(self.partnership.to_string())
+            .bind(self.kind.as_str())
+            .bind(&self.key)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn refuses(&self, conn: &mut AnyConnection) -> Result<Option<AppError>, AppError> {
+        if self.kind != Kind::Agreement {
+            return Ok(None);
+        }
+        let signed: Option<(String,)> = sqlx::query_as("SELECT id FROM agreement_events WHERE partnership_id = $1 AND event = 'signature' LIMIT 1")
+            .bind(self.partnership.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+        Ok(signed.map(|_| AppError::Conflict("the agreement is signed: its text changes only by an amendment every partner consents to")))
+    }
+
+    async fn held(&self, conn: &mut AnyConnection) -> Result<Option<Held<Value>>, AppError> {
+        match stored(conn, self.partnership, self.kind, &self.key).await? {
+            Some(d) => Ok(Some(Held { content: serde_json::from_str(&d.data).map_err(internal)?, version: d.version })),
+            None => Ok(None),
+        }
+    }
+
+    fn empty(&self) -> Value {
+        pd::empty(self.kind, &self.partners)
+    }
+
+    fn check(&self, merged: Value, _conflicts: &[Path], _finalise: bool) -> Result<Value, AppError> {
+        pd::validate(self.kind, &merged, self.lang, &self.partners).map_err(AppError::fields(self.lang))
+    }
+
+    async fn write(&self, conn: &mut AnyConnection, data: &Value, held: Option<i64>, _finalise: bool, user: &CurrentUser) -> Result<(), AppError> {
+        let (p, kind, key) = (self.partnership.to_string(), self.kind.as_str(), &self.key);
+        let text = serde_json::to_string(data).map_err(internal)?;
+        let t = now();
+        let version = held.unwrap_or(0) + 1;
+        if held.is_some() {
+            sqlx::query("UPDATE partnership_docs SET data = $1, version = $2, updated_by = $3, updated_at = $4 WHERE partnership_id = $5 AND kind = $6 AND doc_key = $7")
+                .bind(&text)
+                .bind(version)
+                .bind(user.id.to_string())
+                .bind(t)
+                .bind(&p)
+                .bind(kind)
+                .bind(key)
+                .execute(&mut *conn)
+                .await?;
+        } else {
+            sqlx::query("INSERT INTO partnership_docs (partnership_id, kind, doc_key, data, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(&p)
+                .bind(kind)
+                .bind(key)
+                .bind(&text)
+                .bind(version)
+                .bind(user.id.to_string())
+                .bind(t)
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("INSERT INTO partnership_doc_versions (partnership_id, kind, doc_key, version, data, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(&p)
+            .bind(kind)
+            .bind(key)
+            .bind(version)
+            .bind(&text)
+            .bind(user.id.to_string())
+            .bind(t)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    fn detail(&self, _finalise: bool) -> String {
+        format!("partnership {} {}", self.kind.as_str(), self.key)
+    }
+
+    async fn whole(&self, conn: &mut AnyConnection) -> Result<PartnershipDoc, AppError> {
+        assemble(conn, self.partnership, self.kind, &self.key).await
+    }
 }

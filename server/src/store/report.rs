@@ -1,5 +1,5 @@
 //! A partnership's monthly report in storage: the facts its tables are generated
-//! from, and the stored narrative.
+//! from, the stored narrative, and how a save of it plugs into `store::whole`.
 
 
 use domain::docs::assessment::Assessment;
@@ -14,8 +14,13 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+use domain::merge::Path;
+use domain::Lang;
+
 use crate::error::internal;
 use crate::error::AppError;
+use crate::store::user::CurrentUser;
+use crate::store::whole::{Held, Saving};
 
 pub(crate) fn date_of(ms_or_s: i64) -> Option<time::Date> {
     time::OffsetDateTime::from_unix_timestamp(ms_or_s).ok().map(time::OffsetDateTime::date)
@@ -109,4 +114,117 @@ pub(crate) async fn assemble(conn: &mut AnyConnection, partnership: Uuid, month:
         }
     }
     Ok(out)
+}
+
+/// A report's narrative as [`whole::save`] keeps it: refused once final; marking it
+/// final freezes the tables as they stand and needs no field in conflict.
+pub(crate) struct ReportSaving {
+    pub partnership: Uuid,
+    pub month: Month,
+    pub lang: Lang,
+}
+
+impl Saving for ReportSaving {
+    type Content = Narrative;
+    type Whole = MonthlyReport;
+
+    fn partnership(&self) -> Uuid {
+        self.partnership
+    }
+
+    async fn lock(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
+        sqlx::query("UPDATE reports SET version = version WHERE partnership_id = $1 AND month = $2")
+            .bind(self.partnership.to_string())
+            .bind(self.month.to_string())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn refuses(&self, conn: &mut AnyConnection) -> Result<Option<AppError>, AppError> {
+        let current = stored(conn, self.partnership, self.month).await?;
+        Ok(current
+            .is_some_and(|c| c.status == "final")
+            .then_some(AppError::Conflict("this report is final: its figures are frozen and its text cannot change")))
+    }
+
+    async fn held(&self, conn: &mut AnyConnection) -> Result<Option<Held<Narrative>>, AppError> {
+        match stored(conn, self.partnership, self.month).await? {
+            Some(c) => Ok(Some(Held { content: serde_json::from_str(&c.narrative).map_err(internal)?, version: c.version })),
+            None => Ok(None),
+        }
+    }
+
+    fn empty(&self) -> Narrative {
+        Narrative::default()
+    }
+
+    fn check(&self, merged: Narrative, conflicts: &[Path], finalise: bool) -> Result<Narrative, AppError> {
+        if finalise && !conflicts.is_empty() {
+            return Err(AppError::Conflict("someone else changed the same sections; review them before marking the report final"));
+        }
+        let status = if finalise { DocStatus::Final } else { DocStatus::Draft };
+        merged.validate(self.lang, status).map_err(AppError::fields(self.lang))?;
+        Ok(merged)
+    }
+
+    async fn write(&self, conn: &mut AnyConnection, narrative: &Narrative, held: Option<i64>, finalise: bool, user: &CurrentUser) -> Result<(), AppError> {
+        let (id, month) = (self.partnership, self.month);
+        let text = serde_json::to_string(narrative).map_err(internal)?;
+        let snapshot = if finalise {
+            Some(serde_json::to_string(&report::generate(month, &facts(conn, id).await?)).map_err(internal)?)
+        } else {
+            None
+        };
+        let t = crate::now();
+        let finalised = finalise.then_some(t);
+        let finalised_by = finalise.then(|| user.id.to_string());
+        let status = if finalise { "final" } else { "draft" };
+        if held.is_some() {
+            sqlx::query(
+                "UPDATE reports SET narrative = $1, status = $2, snapshot = $3, version = version + 1, finalised_by = $4, finalised_at = $5,
+                 updated_by = $6, updated_at = $7 WHERE partnership_id = $8 AND month = $9",
+            )
+            .bind(&text)
+            .bind(status)
+            .bind(snapshot)
+            .bind(finalised_by)
+            .bind(finalised)
+            .bind(user.id.to_string())
+            .bind(t)
+            .bind(id.to_string())
+            .bind(month.to_string())
+            .execute(&mut *conn)
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO reports (partnership_id, month, narrative, status, snapshot, version, finalised_by, finalised_at, updated_by, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9)",
+            )
+            .bind(id.to_string())
+            .bind(month.to_string())
+            .bind(&text)
+            .bind(status)
+            .bind(snapshot)
+            .bind(finalised_by)
+            .bind(finalised)
+            .bind(user.id.to_string())
+            .bind(t)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    fn detail(&self, finalise: bool) -> String {
+        if finalise {
+            format!("report {} final", self.month)
+        } else {
+            format!("report {}", self.month)
+        }
+    }
+
+    async fn whole(&self, conn: &mut AnyConnection) -> Result<MonthlyReport, AppError> {
+        assemble(conn, self.partnership, self.month).await
+    }
 }

@@ -1,112 +1,74 @@
 //! A partnership document as a device keeps it: written offline, sent when the
-//! network allows, merged field by field on the server. A field someone else changed
-//! meanwhile keeps the person's text on the device, shows the other next to it, and
-//! nothing of that document is sent until the person chooses.
+//! network allows, merged field by field on the server by the rule of
+//! [`crate::draft`]. What is the document's own: it is named by partnership, kind
+//! and key, and it is edited as JSON in the shape its kind defines.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::{DocSave, DocSaved, Kind, PartnershipDoc};
-use crate::draft;
-use crate::merge::{self, Path};
-use crate::validation::FieldError;
+use crate::draft::{Draft, Whole};
+use crate::merge::Path;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocConflict {
-    pub path: Path,
-    pub theirs: Value,
-}
+/// A partnership document's draft on a device.
+pub type DocDraft = Draft<PartnershipDoc>;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocDraft {
+/// What names a partnership document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocKey {
     pub partnership_id: Uuid,
     pub kind: Kind,
     pub key: String,
-    /// The document as the server last sent it: what the edits started from.
-    pub base: Value,
-    /// What the person sees and edits.
-    pub local: Value,
-    /// The last copy the server sent (with the agreement's state), to work offline.
-    #[serde(default)]
-    pub server: Option<PartnershipDoc>,
-    #[serde(default)]
-    pub conflicts: Vec<DocConflict>,
-    #[serde(default)]
-    pub errors: Vec<FieldError>,
 }
 
-impl DocDraft {
-    pub fn new(server: PartnershipDoc) -> DocDraft {
-        DocDraft {
-            partnership_id: server.partnership_id,
-            kind: server.kind,
-            key: server.key.clone(),
-            base: server.data.clone(),
-            local: server.data.clone(),
-            server: Some(server),
-            conflicts: Vec::new(),
-            errors: Vec::new(),
-        }
+impl DocKey {
+    pub fn new(partnership_id: Uuid, kind: Kind, key: &str) -> DocKey {
+        DocKey { partnership_id, kind, key: key.to_string() }
+    }
+}
+
+impl Whole for PartnershipDoc {
+    type Key = DocKey;
+    type Content = Value;
+    type Save = DocSave;
+    type Saved = DocSaved;
+
+    fn key(&self) -> DocKey {
+        DocKey::new(self.partnership_id, self.kind, &self.key)
     }
 
-    pub fn is(&self, partnership: Uuid, kind: Kind, key: &str) -> bool {
-        self.partnership_id == partnership && self.kind == kind && self.key == key
+    fn content(&self) -> &Value {
+        &self.data
     }
 
-    pub fn waiting(&self) -> bool {
-        self.local != self.base
+    fn version(&self) -> i64 {
+        self.version
     }
 
-    pub fn ready(&self) -> bool {
-        self.waiting() && self.conflicts.is_empty() && self.errors.is_empty()
+    fn save_path(key: &DocKey) -> String {
+        format!("/api/v1/partnerships/{}/docs/{}?key={}", key.partnership_id, key.kind.as_str(), key.key)
     }
 
-    pub fn request(&self) -> DocSave {
-        DocSave { base: self.base.clone(), data: self.local.clone() }
+    /// A partnership document has no closing step of its own (the agreement closes
+    /// by signatures, recorded apart).
+    fn save(base: Value, data: Value, _finalise: bool) -> DocSave {
+        DocSave { base, data }
     }
 
-    pub fn edit(&mut self, local: Value) {
-        self.local = local;
-        self.errors.clear();
+    fn sent(save: &DocSave) -> (&Value, bool) {
+        (&save.data, false)
     }
 
-    /// The server's copy: it becomes the draft unless the device has changes of its own.
-    pub fn refresh(&mut self, server: PartnershipDoc) {
-        if !self.waiting() && self.conflicts.is_empty() {
-            self.base = server.data.clone();
-            self.local = server.data.clone();
-        }
-        self.server = Some(server);
-    }
-
-    /// Takes in the server's answer to `sent` by the rule of [`crate::draft`].
-    pub fn saved(&mut self, sent: &DocSave, answer: DocSaved) {
-        let theirs = answer.doc.data.clone();
-        let taken = draft::take_in(&sent.data, &self.local, &theirs, answer.conflicts.clone());
-        for (path, other) in taken.conflicts {
-            self.conflicts.retain(|c| c.path != path);
-            self.conflicts.push(DocConflict { theirs: other, path });
-        }
-        self.base = theirs;
-        self.local = taken.local;
-        self.errors.clear();
-        self.server = Some(answer.doc);
-    }
-
-    pub fn resolve(&mut self, path: &[String], keep_mine: bool) {
-        if let Some(i) = self.conflicts.iter().position(|c| c.path == path) {
-            let c = self.conflicts.remove(i);
-            if !keep_mine {
-                merge::set(&mut self.local, &c.path, c.theirs);
-            }
-        }
+    fn answer(saved: DocSaved) -> (PartnershipDoc, Vec<Path>) {
+        (saved.doc, saved.conflicts)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::merge;
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -116,7 +78,7 @@ mod tests {
 
     #[test]
     fn a_conflicting_field_keeps_both_until_the_person_chooses() {
-        let mut d = DocDraft::new(doc(json!({"goals_now": "", "schedule": []})));
+        let mut d = DocDraft::new(DocKey::new(Uuid::nil(), Kind::Plan, ""), Some(doc(json!({"goals_now": "", "schedule": []}))));
         d.edit(json!({"goals_now": "5 osób", "schedule": [{"id": "a", "name": "Rekrutacja"}]}));
         let sent = d.request();
         let server = json!({"goals_now": "6 osób", "schedule": [{"id": "a", "name": "Rekrutacja"}]});
@@ -135,7 +97,7 @@ mod tests {
     proptest! {
         #[test]
         fn a_typed_value_is_never_lost(base in text(), mine in text(), theirs in text(), during in proptest::option::of(text())) {
-            let mut d = DocDraft::new(doc(json!({"goals_now": base})));
+            let mut d = DocDraft::new(DocKey::new(Uuid::nil(), Kind::Plan, ""), Some(doc(json!({"goals_now": base}))));
             d.edit(json!({"goals_now": mine}));
             let sent = d.request();
             if let Some(t) = &during {

@@ -1,124 +1,81 @@
 //! A monthly report's narrative as a device keeps it: written offline, sent when the
-//! network allows, merged field by field on the server. A section someone else
-//! changed meanwhile is never overwritten silently: the device keeps the person's
-//! text, shows the other next to it, and sends nothing for that report until the
-//! person chooses.
+//! network allows, merged field by field on the server by the rule of [`crate::draft`].
+//! What is the report's own: it is named by partnership and month, and its closing
+//! step is being marked final.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::{MonthlyReport, Narrative, ReportSave, ReportSaved};
-use crate::{draft, merge};
-use crate::validation::FieldError;
+use crate::draft::{Draft, Whole};
+use crate::merge::Path;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportConflict {
-    /// The narrative field (`risks`, `author`, …).
-    pub field: String,
-    pub theirs: String,
-}
+/// A report's draft on a device.
+pub type ReportDraft = Draft<MonthlyReport>;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportDraft {
+/// What names a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportKey {
     pub partnership_id: Uuid,
     pub month: String,
-    /// The narrative as the server last sent it: what the edits started from.
-    pub base: Narrative,
-    /// What the person sees and edits.
-    pub local: Narrative,
-    /// The person asked to mark the report final; sent with the next save.
-    #[serde(default)]
-    pub finalise: bool,
-    /// The last whole report the server sent, to read and write offline.
-    #[serde(default)]
-    pub server: Option<MonthlyReport>,
-    #[serde(default)]
-    pub conflicts: Vec<ReportConflict>,
-    /// The server's refusal, shown next to the fields until the person fixes them.
-    #[serde(default)]
-    pub errors: Vec<FieldError>,
 }
 
-impl ReportDraft {
-    pub fn new(partnership_id: Uuid, month: String, server: Option<MonthlyReport>) -> ReportDraft {
-        let base = server.as_ref().map(|r| r.narrative.clone()).unwrap_or_default();
-        ReportDraft { partnership_id, month, local: base.clone(), base, finalise: false, server, conflicts: Vec::new(), errors: Vec::new() }
+impl Whole for MonthlyReport {
+    type Key = ReportKey;
+    type Content = Narrative;
+    type Save = ReportSave;
+    type Saved = ReportSaved;
+
+    fn key(&self) -> ReportKey {
+        ReportKey { partnership_id: self.partnership_id, month: self.month.clone() }
     }
 
-    pub fn is(&self, partnership: Uuid, month: &str) -> bool {
-        self.partnership_id == partnership && self.month == month
+    fn content(&self) -> &Narrative {
+        &self.narrative
     }
 
-    /// Changes wait on the device.
-    pub fn waiting(&self) -> bool {
-        self.local != self.base || self.finalise
+    fn version(&self) -> i64 {
+        self.version
     }
 
-    /// Ready to send: waiting, and nothing for the person to decide or fix first.
-    pub fn ready(&self) -> bool {
-        self.waiting() && self.conflicts.is_empty() && self.errors.is_empty()
+    fn save_path(key: &ReportKey) -> String {
+        format!("/api/v1/partnerships/{}/reports/{}", key.partnership_id, key.month)
     }
 
-    pub fn request(&self) -> ReportSave {
-        ReportSave { base: self.base.clone(), narrative: self.local.clone(), finalise: self.finalise }
+    fn save(base: Narrative, narrative: Narrative, finalise: bool) -> ReportSave {
+        ReportSave { base, narrative, finalise }
     }
 
-    /// The person typed: their text is kept, and a refusal is re-checked on the next save.
-    pub fn edit(&mut self, local: Narrative) {
-        self.local = local;
-        self.errors.clear();
+    fn sent(save: &ReportSave) -> (&Narrative, bool) {
+        (&save.narrative, save.finalise)
     }
 
-    /// The server's copy, fetched while nothing waits: it becomes the draft.
-    pub fn refresh(&mut self, server: MonthlyReport) {
-        if !self.waiting() && self.conflicts.is_empty() {
-            self.base = server.narrative.clone();
-            self.local = server.narrative.clone();
-        }
-        self.server = Some(server);
+    /// The report names its conflicts as JSON pointers (`/risks`).
+    fn answer(saved: ReportSaved) -> (MonthlyReport, Vec<Path>) {
+        let paths = saved.conflicts.iter().map(|p| vec![p.trim_start_matches('/').to_string()]).collect();
+        (saved.report, paths)
     }
+}
 
-    /// Takes in the server's answer to `sent`. Edits made while it travelled are
-    /// kept; fields the server reports as conflicts keep the person's text and wait
-    /// for a choice.
-    pub fn saved(&mut self, sent: &ReportSave, answer: ReportSaved) {
-        let theirs = answer.report.narrative.clone();
-        let json = |n: &Narrative| serde_json::to_value(n).unwrap_or(Value::Null);
-        let server_conflicts = answer.conflicts.iter().map(|p| vec![p.trim_start_matches('/').to_string()]).collect();
-        let taken = draft::take_in(&json(&sent.narrative), &json(&self.local), &json(&theirs), server_conflicts);
-        let local: Narrative = serde_json::from_value(taken.local).unwrap_or_else(|_| self.local.clone());
-        for (path, other) in taken.conflicts {
-            let key = merge::pointer(&path).trim_start_matches('/').to_string();
-            self.conflicts.retain(|c| c.field != key);
-            self.conflicts.push(ReportConflict { theirs: other.as_str().unwrap_or_default().to_string(), field: key });
-        }
-        self.base = theirs;
-        self.local = local;
-        if sent.finalise {
-            self.finalise = false;
-        }
-        self.errors.clear();
-        self.server = Some(answer.report);
+impl ReportKey {
+    pub fn new(partnership_id: Uuid, month: &str) -> ReportKey {
+        ReportKey { partnership_id, month: month.to_string() }
     }
+}
 
-    /// The person chose between their text and the other one.
-    pub fn resolve(&mut self, field_name: &str, keep_mine: bool) {
-        if let Some(i) = self.conflicts.iter().position(|c| c.field == field_name) {
-            let c = self.conflicts.remove(i);
-            if !keep_mine {
-                self.local.set(&c.field, c.theirs);
-            }
-        }
-    }
+/// The narrative field a conflict is about (`risks`, `author`, …).
+pub fn field(path: &[String]) -> &str {
+    path.first().map_or("", String::as_str)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::docs::DocStatus;
+    use crate::merge;
     use crate::report::Tables;
     use proptest::prelude::*;
+    use serde_json::Value;
 
     fn report(n: Narrative) -> MonthlyReport {
         MonthlyReport {
@@ -138,23 +95,41 @@ mod tests {
 
     #[test]
     fn a_conflict_keeps_both_texts_and_nothing_is_sent_until_the_person_chooses() {
-        let mut d = ReportDraft::new(Uuid::nil(), "2026-10".into(), Some(report(Narrative::default())));
+        let mut d = ReportDraft::new(ReportKey::new(Uuid::nil(), "2026-10"), Some(report(Narrative::default())));
         d.edit(Narrative { risks: "Zima".into(), realised: "Spotkanie".into(), ..Default::default() });
         assert!(d.ready());
         let sent = d.request();
         let server = Narrative { risks: "Mało ofert".into(), realised: "Spotkanie".into(), ..Default::default() };
         d.saved(&sent, ReportSaved { report: report(server), conflicts: vec!["/risks".into()] });
         assert_eq!(d.local.risks, "Zima");
-        assert_eq!(d.conflicts, [ReportConflict { field: "risks".into(), theirs: "Mało ofert".into() }]);
+        assert_eq!(d.conflicts, [crate::draft::Conflict { path: vec!["risks".into()], theirs: "Mało ofert".into() }]);
         assert!(!d.ready());
-        d.resolve("risks", false);
+        d.resolve(&["risks".to_string()], false);
         assert_eq!(d.local.risks, "Mało ofert");
         assert!(!d.waiting(), "taking theirs leaves nothing to send");
     }
 
+    /// A device that kept a report draft before there was one draft type still reads
+    /// it whole, its waiting conflict included.
+    #[test]
+    fn a_draft_kept_by_an_older_version_is_read_whole() {
+        let kept = serde_json::json!({
+            "partnership_id": Uuid::nil(), "month": "2026-10",
+            "base": Narrative::default(), "local": Narrative { risks: "Zima".into(), ..Default::default() },
+            "finalise": false, "server": null,
+            "conflicts": [{"field": "risks", "theirs": "Mało ofert"}], "errors": []
+        });
+        let d: ReportDraft = serde_json::from_value(kept).expect("an older draft reads");
+        assert_eq!(d.key, ReportKey::new(Uuid::nil(), "2026-10"));
+        assert_eq!(d.local.risks, "Zima");
+        assert_eq!(d.conflicts, [crate::draft::Conflict { path: vec!["risks".into()], theirs: "Mało ofert".into() }]);
+        let again: ReportDraft = serde_json::from_value(serde_json::to_value(&d).expect("writes")).expect("reads back");
+        assert_eq!(again, d);
+    }
+
     #[test]
     fn edits_made_while_a_save_travelled_are_kept() {
-        let mut d = ReportDraft::new(Uuid::nil(), "2026-10".into(), None);
+        let mut d = ReportDraft::new(ReportKey::new(Uuid::nil(), "2026-10"), None);
         d.edit(Narrative { planned: "A".into(), ..Default::default() });
         let sent = d.request();
         d.edit(Narrative { planned: "A".into(), next_month: "B".into(), ..Default::default() });
@@ -175,7 +150,7 @@ mod tests {
         #[test]
         fn a_typed_text_is_never_lost(base in text(), mine in text(), theirs in text(), during in proptest::option::of(text())) {
             let b = Narrative { risks: base.clone(), ..Default::default() };
-            let mut d = ReportDraft::new(Uuid::nil(), "2026-10".into(), Some(report(b.clone())));
+            let mut d = ReportDraft::new(ReportKey::new(Uuid::nil(), "2026-10"), Some(report(b.clone())));
             d.edit(Narrative { risks: mine.clone(), ..Default::default() });
             let sent = d.request();
             if let Some(t) = &during {

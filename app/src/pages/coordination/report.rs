@@ -7,6 +7,8 @@
 use domain::docs::services::CUSTOM_PREFIX;
 use domain::docs::DocStatus;
 use domain::i18n::t;
+use domain::merge::Path;
+use domain::report::draft::{field, ReportKey};
 use domain::report::{MonthlyReport, Narrative, YearIndicators, SECTIONS};
 use domain::calendar::Month;
 use domain::validation::format_iso_date;
@@ -14,6 +16,7 @@ use domain::Lang;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use crate::pages::components::draft::{conflict_rows, state as draft_state, ConflictTable, RefusedNotice};
 use crate::pages::components::widgets::{error_for, steered_partnership, ErrorNotice, Loading, SteeredPicker};
 use crate::api;
 use crate::i18n::{tr, use_lang};
@@ -89,10 +92,11 @@ fn MonthlyReportView(partnership: Uuid, month: String) -> impl IntoView {
     // What the server sent is kept on the device, so the report opens and is written offline.
     Effect::new(move |_| {
         if let Some(Ok(r)) = fetched.get() {
-            engine.keep_report(r);
+            engine.keep(r);
         }
     });
-    let draft = move || engine.report_draft(partnership, &m.get_value());
+    let key = move || ReportKey::new(partnership, &m.get_value());
+    let draft = move || engine.draft::<MonthlyReport>(&key());
     // The newest copy: a save's answer on the device, or a fresher fetch.
     let report = Memo::new(move |_| {
         let fresh = fetched.get().and_then(Result::ok);
@@ -104,11 +108,11 @@ fn MonthlyReportView(partnership: Uuid, month: String) -> impl IntoView {
     let readonly = move || engine.lock.get() != Lock::Open || is_final() || draft().is_some_and(|d| d.finalise);
     let errors = move || draft().map(|d| d.errors).unwrap_or_default();
     let local_errors = RwSignal::new(Vec::<domain::validation::FieldError>::new());
-    let set = move |key: &'static str, text: String| {
+    let set = move |section: &'static str, text: String| {
         let mut n = narrative.get_untracked();
-        n.set(key, text);
+        n.set(section, text);
         local_errors.set(Vec::new());
-        engine.edit_report(partnership, &m.get_value(), report.get_untracked(), n);
+        engine.edit_draft(&key(), report.get_untracked(), n);
     };
     let finalise = move |_| {
         // The same check the server runs; the report goes final only when it passes.
@@ -118,20 +122,14 @@ fn MonthlyReportView(partnership: Uuid, month: String) -> impl IntoView {
         }
         let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(t(lang.get_untracked(), "report.finalise_confirm")).ok()).unwrap_or(false);
         if confirmed {
-            engine.finalise_report(partnership, &m.get_value());
+            engine.finalise::<MonthlyReport>(&key());
         }
     };
     let field_error = move |key: &str| {
         let all: Vec<_> = local_errors.get().into_iter().chain(errors()).collect();
         error_for(&all, key)
     };
-    let state = move || match draft() {
-        Some(d) if !d.conflicts.is_empty() => "conflict",
-        Some(d) if !d.errors.is_empty() => "invalid",
-        Some(d) if d.waiting() => "waiting",
-        _ if report.get().is_some_and(|r| r.version > 0) => "saved",
-        _ => "new",
-    };
+    let state = move || draft_state(draft().as_ref(), false, report.get().is_some_and(|r| r.version > 0));
     let state_text = move || match state() {
         "waiting" => t(lang.get(), "report.saved_device").to_string(),
         "saved" => t(lang.get(), "report.saved").to_string(),
@@ -170,37 +168,12 @@ fn MonthlyReportView(partnership: Uuid, month: String) -> impl IntoView {
                     " " <span id="report-state">{state_text}</span>
                 </p>
                 {move || (engine.lock.get() != Lock::Open).then(|| view! { <p class="notice">{tr("report.locked")}</p> })}
-                {move || draft().filter(|d| !d.conflicts.is_empty()).map(|d| view! {
-                    <div class="conflict" id="report-conflicts" role="alert">
-                        <p>{tr("report.conflict")}</p>
-                        <table>
-                            <thead><tr><th scope="col">{tr("report.section")}</th><th scope="col">{tr("report.mine")}</th><th scope="col">{tr("report.theirs")}</th><th scope="col"></th></tr></thead>
-                            <tbody>
-                                {d.conflicts.iter().map(|c| {
-                                    let (f1, f2) = (c.field.clone(), c.field.clone());
-                                    let mine = d.local.section(&c.field).to_string();
-                                    view! {
-                                        <tr data-field=c.field.clone()>
-                                            <th scope="row">{t(lang.get_untracked(), &format!("report.{}", c.field)).to_string()}</th>
-                                            <td class="mine">{mine}</td>
-                                            <td class="theirs">{c.theirs.clone()}</td>
-                                            <td>
-                                                <button type="button" class="keep-mine" on:click=move |_| engine.resolve_report(partnership, &m.get_value(), &f1, true)>{tr("report.keep_mine")}</button>
-                                                " "
-                                                <button type="button" class="secondary take-theirs" on:click=move |_| engine.resolve_report(partnership, &m.get_value(), &f2, false)>{tr("report.take_theirs")}</button>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                })}
-                {move || draft().filter(|d| d.errors.iter().any(|e| e.pointer.is_empty())).map(|d| view! {
-                    <div class="notice error" id="report-refused" role="alert">
-                        {d.errors.iter().filter(|e| e.pointer.is_empty()).map(|e| view! { <p>{e.message.clone()}</p> }).collect_view()}
-                        <button type="button" class="secondary" on:click=move |_| engine.discard_report(partnership, &m.get_value())>{tr("report.discard")}</button>
-                    </div>
+                {move || draft().map(|d| {
+                    let rows = conflict_rows(&d, |path| t(lang.get_untracked(), &format!("report.{}", field(path))).to_string());
+                    view! {
+                        <ConflictTable id="report-conflicts" rows on_resolve={move |(path, keep_mine): (Path, bool)| engine.resolve_draft::<MonthlyReport>(&key(), &path, keep_mine)}/>
+                        <RefusedNotice id="report-refused" errors=d.errors on_discard={move |()| engine.discard_draft::<MonthlyReport>(&key())}/>
+                    }
                 })}
                 <fieldset class="doc-form" id="report-form">
                     <legend>{tr("report.ii")}</legend>

@@ -83,7 +83,7 @@ pub(super) fn AgreementPanel(partnership: Uuid, server: Memo<Option<PartnershipD
             match api::post::<_, PartnershipDoc>(&url, &body).await {
                 Ok(d) => {
                     error.set(None);
-                    engine.keep_partnership_doc(d.clone());
+                    engine.keep(d.clone());
                     answer.set(Some(d));
                 }
                 Err(e) => error.set(Some(e.field_errors().first().map(|f| f.message.clone()).unwrap_or_else(|| e.message()))),

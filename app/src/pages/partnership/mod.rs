@@ -11,6 +11,9 @@ mod team;
 use domain::docs::Partner;
 use domain::i18n::t;
 use domain::partnership::agreement::AgreementState;
+use domain::merge::Path;
+use domain::draft::Whole;
+use domain::partnership::draft::DocKey;
 use domain::partnership::{self as pd, Kind, Overview, PartnershipDoc};
 use domain::calendar::Month;
 use leptos::prelude::*;
@@ -23,6 +26,7 @@ use self::evaluation::{print_evaluation, EvaluationForm};
 use self::plan::{print_plan, PlanForm};
 use self::team::{print_team, TeamForm};
 use crate::pages::components::fields::{dom_id, use_doc, DocCtx};
+use crate::pages::components::draft::{conflict_rows, state as draft_state, ConflictTable, RefusedNotice};
 use crate::pages::components::widgets::{ErrorNotice, Loading, SteeredPicker};
 use crate::api::{self};
 use crate::session::{use_session};
@@ -109,10 +113,11 @@ fn PdEditor(partnership: Uuid, kind: Kind, key: String, partners: Vec<Partner>) 
     });
     Effect::new(move |_| {
         if let Some(Ok(d)) = fetched.get() {
-            engine.keep_partnership_doc(d);
+            engine.keep(d);
         }
     });
-    let draft = move || engine.partnership_doc_draft(partnership, kind, &key.get_value());
+    let doc_key = move || DocKey::new(partnership, kind, &key.get_value());
+    let draft = move || engine.draft::<PartnershipDoc>(&doc_key());
     let server = Memo::new(move |_| {
         let fresh = fetched.get().and_then(Result::ok);
         let kept = draft().and_then(|d| d.server);
@@ -135,7 +140,8 @@ fn PdForm(partnership: Uuid, kind: Kind, key: String, server: Memo<Option<Partne
     let engine = use_offline();
     let lang = use_lang();
     let key = StoredValue::new(key);
-    let draft = move || engine.partnership_doc_draft(partnership, kind, &key.get_value());
+    let doc_key = move || DocKey::new(partnership, kind, &key.get_value());
+    let draft = move || engine.draft::<PartnershipDoc>(&doc_key());
     let start = draft().map(|d| d.local).or_else(|| server.get_untracked().map(|s| s.data)).unwrap_or(Value::Null);
     let value = RwSignal::new(start);
     // A sync that merged someone else's fields into the draft shows them.
@@ -152,18 +158,11 @@ fn PdForm(partnership: Uuid, kind: Kind, key: String, server: Memo<Option<Partne
     let readonly = Signal::derive(move || engine.lock.get() != Lock::Open || (kind == Kind::Agreement && signed()));
     let save = Callback::new(move |_| {
         if let Some(s) = server.get_untracked() {
-            engine.edit_partnership_doc(s, value.get_untracked());
+            engine.edit_draft(&s.key(), Some(s), value.get_untracked());
         }
     });
     provide_context(DocCtx { value, errors, save, readonly });
-    let state = move || match draft() {
-        Some(d) if !d.conflicts.is_empty() => "conflict",
-        Some(d) if !d.errors.is_empty() => "invalid",
-        Some(d) if d.waiting() && !errors.with(Vec::is_empty) => "invalid",
-        Some(d) if d.waiting() => "waiting",
-        _ if server.get().is_some_and(|s| s.version > 0) => "saved",
-        _ => "new",
-    };
+    let state = move || draft_state(draft().as_ref(), !errors.with(Vec::is_empty), server.get().is_some_and(|s| s.version > 0));
     let form = match kind {
         Kind::Agreement => view! { <AgreementForm/> }.into_any(),
         Kind::Team => view! { <TeamForm/> }.into_any(),
@@ -179,37 +178,10 @@ fn PdForm(partnership: Uuid, kind: Kind, key: String, server: Memo<Option<Partne
             <p class="doc-status" id="pd-status" role="status" data-state=state>{move || t(lang.get(), &format!("pd.state.{}", state())).to_string()}</p>
             {move || (engine.lock.get() != Lock::Open).then(|| view! { <p class="notice">{tr("report.locked")}</p> })}
             {move || (kind == Kind::Agreement && signed()).then(|| view! { <p class="notice" id="agreement-locked">{tr("pd.locked_text")}</p> })}
-            {move || draft().filter(|d| !d.conflicts.is_empty()).map(|d| view! {
-                <div class="conflict" id="pd-conflicts" role="alert">
-                    <p>{tr("report.conflict")}</p>
-                    <table>
-                        <thead><tr><th scope="col">{tr("report.section")}</th><th scope="col">{tr("report.mine")}</th><th scope="col">{tr("report.theirs")}</th><th scope="col"></th></tr></thead>
-                        <tbody>
-                            {d.conflicts.iter().map(|c| {
-                                let (p1, p2) = (c.path.clone(), c.path.clone());
-                                let show = |v: &Value| match v { Value::String(s) => s.clone(), Value::Null => String::new(), o => o.to_string() };
-                                view! {
-                                    <tr>
-                                        <th scope="row">{domain::merge::pointer(&c.path)}</th>
-                                        <td class="mine">{show(domain::merge::get(&d.local, &c.path))}</td>
-                                        <td class="theirs">{show(&c.theirs)}</td>
-                                        <td>
-                                            <button type="button" class="keep-mine" on:click=move |_| if let Some(s) = server.get_untracked() { engine.resolve_partnership_doc(s, p1.clone(), true) }>{tr("report.keep_mine")}</button>
-                                            " "
-                                            <button type="button" class="secondary take-theirs" on:click=move |_| if let Some(s) = server.get_untracked() { engine.resolve_partnership_doc(s, p2.clone(), false) }>{tr("report.take_theirs")}</button>
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            })}
-            {move || draft().filter(|d| d.errors.iter().any(|e| e.pointer.is_empty())).map(|d| view! {
-                <div class="notice error" id="pd-refused" role="alert">
-                    {d.errors.iter().filter(|e| e.pointer.is_empty()).map(|e| view! { <p>{e.message.clone()}</p> }).collect_view()}
-                    <button type="button" class="secondary" on:click=move |_| if let Some(s) = server.get_untracked() { engine.discard_partnership_doc(s) }>{tr("report.discard")}</button>
-                </div>
+            {move || draft().map(|d| view! {
+                <ConflictTable id="pd-conflicts" rows=conflict_rows(&d, domain::merge::pointer)
+                    on_resolve={move |(path, keep_mine): (Path, bool)| engine.resolve_draft::<PartnershipDoc>(&doc_key(), &path, keep_mine)}/>
+                <RefusedNotice id="pd-refused" errors=d.errors on_discard={move |()| engine.discard_draft::<PartnershipDoc>(&doc_key())}/>
             })}
             <fieldset class="doc-form" disabled=move || readonly.get()>{form}</fieldset>
         </section>
