@@ -83,6 +83,20 @@ pub fn validate(kind: Kind, doc: &Value, lang: Lang, partners: &[Partner]) -> Re
     }
 }
 
+/// The document read as its kind's type and written back, without its rules:
+/// unknown fields dropped, missing ones empty; `None` when it does not parse.
+pub fn normalise(kind: Kind, doc: &Value) -> Option<Value> {
+    fn round<T: serde::de::DeserializeOwned + Serialize>(doc: &Value) -> Option<Value> {
+        serde_json::to_value(serde_json::from_value::<T>(doc.clone()).ok()?).ok()
+    }
+    match kind {
+        Kind::Agreement => round::<agreement::Agreement>(doc),
+        Kind::Team => round::<team::TeamDecision>(doc),
+        Kind::Plan => round::<plan::ActionPlan>(doc),
+        Kind::Evaluation => round::<evaluation::Evaluation>(doc),
+    }
+}
+
 /// The partnership's documents at a glance, and when the next evaluation is due.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

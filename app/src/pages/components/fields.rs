@@ -106,13 +106,14 @@ fn label_text(key: &str) -> impl Fn() -> String + Send + Sync + 'static {
     move || domain::i18n::t(lang.get(), &key).to_string()
 }
 
-/// A text, a longer text or a date.
+/// A text, a longer text, a date or a month (`YYYY-MM`).
 #[component]
 pub fn Text(
     #[prop(into)] path: String,
     #[prop(into)] label: String,
     #[prop(optional)] long: bool,
     #[prop(optional)] date: bool,
+    #[prop(optional)] month: bool,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
     let Bound { doc, id, path: p, error } = bind(path);
@@ -141,14 +142,14 @@ pub fn Text(
         .into_any()
     } else {
         view! {
-            <input id=id.clone() type=if date { "date" } else { "text" } autocomplete="off"
+            <input id=id.clone() type=if date { "date" } else if month { "month" } else { "text" } autocomplete="off"
                 aria-invalid=move || error.get().map(|_| "true") aria-describedby=described.clone()
                 prop:value=value on:input=set disabled=move || doc.readonly.get()/>
         }
         .into_any()
     };
     view! {
-        <div class="field" class:invalid=move || error.get().is_some() class:date=date>
+        <div class="field" class:invalid=move || error.get().is_some() class:date=date || month>
             <label for=id>{label_text(&label)}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id>{label_text(&h)}</p> })}
             {control}
@@ -359,5 +360,62 @@ pub fn Rows(
             </ol>
             <button type="button" class="secondary add-row" disabled=move || doc.readonly.get() on:click=add>{label_text(&add_label)}</button>
         </section>
+    }
+}
+
+/// What the form tests share: documents with a row in every table, and whether a
+/// bound path exists in one.
+#[cfg(all(test, feature = "ssr"))]
+pub mod testing {
+    use serde_json::Value;
+
+    /// `doc` with one row (`{"id": "r1"}`) in every empty table, level by level
+    /// (rows can hold tables of their own), each row completed by `normalise` (the
+    /// kind's own type); a list of plain values refuses a row and stays empty.
+    pub fn fill_rows(mut doc: Value, normalise: impl Fn(&Value) -> Option<Value>) -> Value {
+        fn arrays(v: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+            match v {
+                Value::Array(a) if a.is_empty() => out.push(at.clone()),
+                Value::Object(o) => {
+                    for (k, x) in o {
+                        at.push(k.clone());
+                        arrays(x, at, out);
+                        at.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+        for _ in 0..3 {
+            let mut found = Vec::new();
+            arrays(&doc, &mut Vec::new(), &mut found);
+            for path in found {
+                let mut tried = doc.clone();
+                domain::merge::set(&mut tried, &path, serde_json::json!([{ "id": "r1" }]));
+                if let Some(normal) = normalise(&tried) {
+                    doc = normal;
+                }
+            }
+        }
+        doc
+    }
+
+    /// Whether `path` (rows named `#id`) leads to a value in `doc`.
+    pub fn exists(doc: &Value, path: &[String]) -> bool {
+        let mut at = doc;
+        for step in path {
+            at = match (at, step.strip_prefix('#')) {
+                (Value::Array(rows), Some(id)) => match rows.iter().find(|r| r["id"] == id) {
+                    Some(r) => r,
+                    None => return false,
+                },
+                (Value::Object(o), None) => match o.get(step) {
+                    Some(v) => v,
+                    None => return false,
+                },
+                _ => return false,
+            };
+        }
+        true
     }
 }

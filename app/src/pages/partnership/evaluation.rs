@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{partner_name, pl, trk, MonthField, Partners};
+use super::{partner_name, pl, trk, Partners};
 use crate::session::use_session;
 use crate::i18n::{tr, use_lang};
 use crate::pages::components::fields::{use_doc, Text};
@@ -61,8 +61,8 @@ pub(super) fn EvaluationForm() -> impl IntoView {
     let acting = RwSignal::new(own.or_else(|| partners.first().map(|p| p.organisation_id)));
     view! {
         <div class="row">
-            <MonthField path="period_from" label="ev.period_from"/>
-            <MonthField path="period_to" label="ev.period_to"/>
+            <Text path="period_from" label="ev.period_from" month=true/>
+            <Text path="period_to" label="ev.period_to" month=true/>
         </div>
         <Text path="filled_by" label="ev.filled_by"/>
         <p class="hint">{tr("ev.diverging")}</p>

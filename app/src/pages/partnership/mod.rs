@@ -25,7 +25,7 @@ use self::agreement::{print_agreement, AgreementForm, AgreementPanel};
 use self::evaluation::{print_evaluation, EvaluationForm};
 use self::plan::{print_plan, PlanForm};
 use self::team::{print_team, TeamForm};
-use crate::pages::components::fields::{dom_id, use_doc, DocCtx};
+use crate::pages::components::fields::DocCtx;
 use crate::pages::components::draft::{conflict_rows, state as draft_state, ConflictTable, RefusedNotice};
 use crate::pages::components::widgets::{ErrorNotice, Loading, SteeredPicker};
 use crate::api::{self};
@@ -199,18 +199,47 @@ fn PdForm(partnership: Uuid, kind: Kind, key: String, server: Memo<Option<Partne
     }
 }
 
-/// A month (`YYYY-MM`) bound to the document.
-#[component]
-fn MonthField(#[prop(into)] path: String, label: &'static str) -> impl IntoView {
-    let doc = use_doc();
-    let id = dom_id(&path);
-    let p = StoredValue::new(path);
-    view! {
-        <div class="field" class:invalid=move || doc.error(&p.get_value()).is_some()>
-            <label for=id.clone()>{tr(label)}</label>
-            <input id=id type="month" prop:value=move || doc.text(&p.get_value()) disabled=move || doc.readonly.get()
-                on:change=move |ev| doc.set(&p.get_value(), Value::String(event_target_value(&ev)))/>
-            <p class="field-error" aria-live="polite">{move || doc.error(&p.get_value())}</p>
-        </div>
+/// Every control of every partnership-document form is bound to a path that exists
+/// in the document (forms name fields by strings; this is what checks them).
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::pages::components::fields::testing::{exists, fill_rows};
+    use crate::pages::components::fields::{split, DocCtx, BOUND};
+    use domain::org::OrgType;
+
+    #[test]
+    fn every_bound_field_path_exists_in_its_document() {
+        let partners: Vec<Partner> = [OrgType::Ops, OrgType::Pup, OrgType::Ngo]
+            .iter()
+            .map(|t| Partner { organisation_id: Uuid::now_v7(), name: t.as_str().into(), org_type: *t })
+            .collect();
+        let mut with_row_controls = 0;
+        for kind in Kind::ALL {
+            let doc = fill_rows(pd::empty(kind, &partners), |tried| pd::normalise(kind, tried));
+            BOUND.with(|b| b.borrow_mut().clear());
+            let owner = Owner::new();
+            owner.with(|| {
+                crate::i18n::provide_lang();
+                crate::session::provide_session();
+                let value = RwSignal::new(doc.clone());
+                provide_context(DocCtx { value, errors: Memo::new(|_| Vec::new()), save: Callback::new(|()| {}), readonly: Signal::derive(|| false) });
+                provide_context(Partners(partners.clone()));
+                let html = match kind {
+                    Kind::Agreement => view! { <AgreementForm/> }.to_html(),
+                    Kind::Team => view! { <TeamForm/> }.to_html(),
+                    Kind::Plan => view! { <PlanForm/> }.to_html(),
+                    Kind::Evaluation => view! { <EvaluationForm/> }.to_html(),
+                };
+                assert!(!html.is_empty(), "{kind:?} rendered nothing");
+            });
+            let bound = BOUND.with(|b| b.borrow().clone());
+            assert!(bound.len() >= 3, "{kind:?} bound only {bound:?}");
+            with_row_controls += usize::from(bound.iter().any(|p| p.contains("#")));
+            let missing: Vec<&String> = bound.iter().filter(|p| !exists(&doc, &split(p))).collect();
+            assert!(missing.is_empty(), "{kind:?}: controls bound to paths the document lacks: {missing:?}\n{doc:#}");
+        }
+        // The agreement's parties, the team's members and the plan's schedule are tables.
+        assert!(with_row_controls >= 3, "row controls rendered for {with_row_controls} kinds");
     }
 }

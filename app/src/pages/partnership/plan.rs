@@ -8,7 +8,7 @@ use domain::partnership::plan::{self, ActionPlan, TEXTS};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
-use super::{partner_name, partner_options, pl, MonthField};
+use super::{partner_name, partner_options, pl};
 use crate::i18n::{tr, use_lang};
 use crate::pages::components::fields::{dom_id, use_doc, Check, Choice, Rows, Select, Text};
 
@@ -89,8 +89,8 @@ fn activity_row(path: String) -> AnyView {
             <Select path=format!("{path}/owner") label="pl.owner" options=partner_options()/>
         </div>
         <div class="row">
-            <MonthField path=format!("{path}/from") label="pl.from"/>
-            <MonthField path=format!("{path}/to") label="pl.to"/>
+            <Text path=format!("{path}/from") label="pl.from" month=true/>
+            <Text path=format!("{path}/to") label="pl.to" month=true/>
             <Check path=format!("{path}/milestone") label="pl.milestone"/>
         </div>
     }
@@ -119,8 +119,8 @@ pub(super) fn PlanForm() -> impl IntoView {
         <fieldset><legend>{tr("pl.s9")}</legend>{section("IX")}</fieldset>
         <fieldset><legend>{tr("pl.s10")}</legend>
             <div class="row">
-                <MonthField path="period_from" label="pl.period_from"/>
-                <MonthField path="period_to" label="pl.period_to"/>
+                <Text path="period_from" label="pl.period_from" month=true/>
+                <Text path="period_to" label="pl.period_to" month=true/>
             </div>
             <Rows path="schedule" title="pl.s10" add_label="pl.add_activity" new_row=|| json!({}) row=activity_row/>
             <GanttEditor/>

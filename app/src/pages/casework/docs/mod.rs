@@ -327,6 +327,7 @@ pub fn partnership_of(id: Uuid) -> Option<Partnership> {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use crate::pages::components::fields::testing::{exists, fill_rows};
     use crate::pages::components::fields::{split, DocCtx, BOUND};
     use domain::docs;
     use domain::org::OrgType;
@@ -334,52 +335,7 @@ mod tests {
     /// The kind's empty document with one row in every table, each row with all its
     /// fields (normalised through the kind's own type), so row controls render too.
     fn with_rows(kind: DocType, client: Uuid) -> Value {
-        let mut doc = docs::empty(kind, client);
-        fn arrays(v: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-            match v {
-                Value::Array(a) if a.is_empty() => out.push(at.clone()),
-                Value::Object(o) => {
-                    for (k, x) in o {
-                        at.push(k.clone());
-                        arrays(x, at, out);
-                        at.pop();
-                    }
-                }
-                _ => {}
-            }
-        }
-        // Rows can hold tables of their own: fill level by level.
-        for _ in 0..3 {
-            let mut found = Vec::new();
-            arrays(&doc, &mut Vec::new(), &mut found);
-            for path in found {
-                let mut tried = doc.clone();
-                domain::merge::set(&mut tried, &path, serde_json::json!([{ "id": "r1" }]));
-                // A list of plain values (choices) refuses a row: it stays empty.
-                if let Some(normal) = kind.normalise(&tried) {
-                    doc = normal;
-                }
-            }
-        }
-        doc
-    }
-
-    fn exists(doc: &Value, path: &[String]) -> bool {
-        let mut at = doc;
-        for step in path {
-            at = match (at, step.strip_prefix('#')) {
-                (Value::Array(rows), Some(id)) => match rows.iter().find(|r| r["id"] == id) {
-                    Some(r) => r,
-                    None => return false,
-                },
-                (Value::Object(o), None) => match o.get(step) {
-                    Some(v) => v,
-                    None => return false,
-                },
-                _ => return false,
-            };
-        }
-        true
+        fill_rows(docs::empty(kind, client), |tried| kind.normalise(tried))
     }
 
     #[test]
