@@ -111,10 +111,10 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), DbError> {
         let migrator = self.migrator();
         let known: Vec<i64> = migrator.iter().map(|m| m.version).collect();
-        let applied: Result<Vec<(i64,)>, _> =
-            sqlx::query_as("SELECT version FROM _sqlx_migrations").fetch_all(&self.pool).await;
+        let applied: Result<Vec<i64>, _> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations").fetch_all(&self.pool).await;
         if let Ok(applied) = applied {
-            if let Some((v,)) = applied.iter().find(|(v,)| !known.contains(v)) {
+            if let Some(v) = applied.iter().find(|v| !known.contains(v)) {
                 return Err(DbError::NewerThanBinary { version: *v });
             }
         }

@@ -122,9 +122,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if password.chars().count() < server::auth::password::MIN_LENGTH {
                 return Err("the password is too short".into());
             }
-            let org: Option<(String,)> = sqlx::query_as("SELECT id FROM organisations WHERE name = $1").bind(&organisation).fetch_optional(&db.pool).await?;
+            let org: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1").bind(&organisation).fetch_optional(&db.pool).await?;
             let org = match org {
-                Some((id,)) => uuid::Uuid::parse_str(&id)?,
+                Some(id) => uuid::Uuid::parse_str(&id)?,
                 None => seed::registered_organisation(&db, &organisation, org_type, "", &krs, &regon)
                     .await
                     .map_err(|e| match e {
@@ -136,7 +136,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             };
             let user = seed::user(&db, &email, &name, org, &password).await?;
             if let Some(p) = partnership {
-                let (pid,): (String,) = sqlx::query_as("SELECT id FROM partnerships WHERE name = $1")
+                let pid: String = sqlx::query_scalar("SELECT id FROM partnerships WHERE name = $1")
                     .bind(&p)
                     .fetch_optional(&db.pool)
                     .await?

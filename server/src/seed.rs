@@ -163,7 +163,7 @@ fn demo_person(i: usize, partnership: Uuid, consultant: Uuid) -> ClientInput {
 
 /// Loads the fictional demo partnership and OWES once; a second run changes nothing.
 pub async fn demo(db: &Db) -> Result<bool, AppError> {
-    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE email = $1").bind(DEMO_USERS[0].0).fetch_one(&db.pool).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1").bind(DEMO_USERS[0].0).fetch_one(&db.pool).await?;
     if existing > 0 {
         return Ok(false);
     }

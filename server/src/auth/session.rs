@@ -55,6 +55,15 @@ fn parse_uuid(s: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(s).map_err(|e| AppError::Internal(format!("bad uuid in database: {e}")))
 }
 
+/// One partnership the user belongs to, and their role in it.
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    id: String,
+    name: String,
+    kind: String,
+    role: String,
+}
+
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     user_id: String,
@@ -91,7 +100,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, 
     if t - last_seen > 60 {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(t).bind(&hash).execute(&state.db.pool).await?;
     }
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<MembershipRow> = sqlx::query_as(
         "SELECT p.id, p.name, p.kind, r.role FROM user_roles r JOIN partnerships p ON p.id = r.partnership_id
          WHERE r.user_id = $1 ORDER BY p.name",
     )
@@ -100,7 +109,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, 
     .await?;
     let memberships = rows
         .into_iter()
-        .map(|(id, name, kind, role)| {
+        .map(|MembershipRow { id, name, kind, role }| {
             Ok(Membership {
                 partnership_id: parse_uuid(&id)?,
                 partnership_name: name,

@@ -28,6 +28,13 @@ fn same_origin(headers: &HeaderMap) -> bool {
     origin.split_once("://").map(|(_, h)| h == host).unwrap_or(false)
 }
 
+/// An active account's id and password hash, found by e-mail.
+#[derive(sqlx::FromRow)]
+struct Credentials {
+    id: String,
+    password_hash: String,
+}
+
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Me), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
@@ -41,12 +48,12 @@ pub async fn login(
     }
     let account = req.email.trim().to_lowercase();
     let since = now() - FAILURE_WINDOW_SECS;
-    let (by_account,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $2")
+    let by_account: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $2")
         .bind(&account)
         .bind(since)
         .fetch_one(&state.db.pool)
         .await?;
-    let (by_ip,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2")
+    let by_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2")
         .bind(&ip)
         .bind(since)
         .fetch_one(&state.db.pool)
@@ -54,13 +61,13 @@ pub async fn login(
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
         return Err(AppError::TooManyRequests);
     }
-    let user: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1 AND active = 1")
+    let user: Option<Credentials> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1 AND active = 1")
         .bind(&account)
         .fetch_optional(&state.db.pool)
         .await?;
-    let ok = password::verify(req.password, user.as_ref().map(|u| u.1.clone())).await?;
+    let ok = password::verify(req.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let user_id = match (ok, user) {
-        (true, Some((id, _))) => Uuid::parse_str(&id).map_err(|e| AppError::Internal(e.to_string()))?,
+        (true, Some(Credentials { id, .. })) => Uuid::parse_str(&id).map_err(|e| AppError::Internal(e.to_string()))?,
         _ => {
             sqlx::query("INSERT INTO login_failures (account, ip, at) VALUES ($1, $2, $3)")
                 .bind(&account)
@@ -106,7 +113,7 @@ pub async fn change_password(
     RequestLang(lang): RequestLang,
     ApiJson(req): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, AppError> {
-    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1").bind(user.id.to_string()).fetch_one(&state.db.pool).await?;
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user.id.to_string()).fetch_one(&state.db.pool).await?;
     if !password::verify(req.current_password, Some(hash)).await? {
         return Err(AppError::field(lang, "current_password", "wrong_password", lang.pick("Obecne hasło jest nieprawidłowe.".into(), "The current password is wrong.".into())));
     }

@@ -130,11 +130,11 @@ pub async fn list(
     }
 
     let count_sql = format!("SELECT COUNT(*) FROM clients c WHERE {filter}");
-    let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
     for b in &binds {
         count = count.bind(b);
     }
-    let (total,) = count.fetch_one(&state.db.pool).await?;
+    let total = count.fetch_one(&state.db.pool).await?;
 
     let page_sql = format!(
         "SELECT c.id, c.partnership_id, c.kind, c.display_name, c.pesel, c.birth_date, c.city, c.work_form,

@@ -52,6 +52,22 @@ struct ClientRow {
     status: String,
 }
 
+
+/// A client kept over the caseload limit: their consultant, and the record with the reason.
+#[derive(sqlx::FromRow)]
+struct OverrideRow {
+    key_consultant_id: String,
+    data: String,
+}
+
+/// The partnership's latest survey round up to the month, with its number of answers.
+#[derive(sqlx::FromRow)]
+struct LatestRound {
+    id: String,
+    period: String,
+    answers: i64,
+}
+
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/dashboard", tag = "partnerships",
     params(("id" = Uuid, Path, description = "partnership"), Filter),
     responses((status = 200, body = Dashboard), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -71,14 +87,14 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     };
 
     let consultants = crate::store::partnership::consultant_rows(&mut conn, id).await?;
-    let overrides: Vec<(String, String)> = sqlx::query_as(
+    let overrides: Vec<OverrideRow> = sqlx::query_as(
         "SELECT key_consultant_id, data FROM clients WHERE partnership_id = $1 AND status = 'active' AND override_by IS NOT NULL",
     )
     .bind(&p)
     .fetch_all(&mut *conn)
     .await?;
     let mut reasons: HashMap<String, Vec<String>> = HashMap::new();
-    for (kc, data) in overrides {
+    for OverrideRow { key_consultant_id: kc, data } in overrides {
         let reason = serde_json::from_str::<serde_json::Value>(&data)
             .ok()
             .and_then(|v| v["caseload_override_reason"].as_str().map(str::to_string))
@@ -168,17 +184,14 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     let due = dashboard::due_list(&facts, today);
     let effects: Vec<&Effects> = effects.iter().collect();
     let indicators = dashboard::indicators(&effects, &dashboard::months_ending(period, 6));
-    let plan: Option<(String,)> = sqlx::query_as("SELECT data FROM partnership_docs WHERE partnership_id = $1 AND kind = 'plan' AND doc_key = ''")
-        .bind(&p)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let plan = plan
-        .and_then(|(d,)| serde_json::from_str::<domain::partnership::plan::ActionPlan>(&d).ok())
+    let plan = crate::store::partnership_doc::stored(&mut conn, id, domain::partnership::Kind::Plan, "")
+        .await?
+        .and_then(|d| serde_json::from_str::<domain::partnership::plan::ActionPlan>(&d.data).ok())
         .map(|plan| domain::partnership::plan::progress(&plan, &effects))
         .unwrap_or_default();
 
-    let latest: Option<(String, String, i64)> = sqlx::query_as(
-        "SELECT s.id, s.period, COALESCE(n.n, 0) FROM survey_periods s
+    let latest: Option<LatestRound> = sqlx::query_as(
+        "SELECT s.id, s.period, COALESCE(n.n, 0) AS answers FROM survey_periods s
          LEFT JOIN survey_counters n ON n.survey_id = s.id AND n.question = $2 AND n.choice = $2
          WHERE s.partnership_id = $1 AND s.period <= $3 ORDER BY s.period DESC LIMIT 1",
     )
@@ -187,7 +200,7 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     .bind(period.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    let survey = latest.and_then(|(sid, period, n)| {
+    let survey = latest.and_then(|LatestRound { id: sid, period, answers: n }| {
         let respondents = u64::try_from(n).unwrap_or(0);
         Some(SurveySummary { id: uuid(&sid)?, period, respondents, withheld: respondents < MIN_ANSWERS })
     });

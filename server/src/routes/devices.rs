@@ -70,15 +70,12 @@ pub async fn revoke(
 ) -> Result<axum::http::StatusCode, AppError> {
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
-    let shared: Vec<(String,)> = sqlx::query_as("SELECT partnership_id FROM user_roles WHERE user_id = $1")
+    let shared: Vec<String> = sqlx::query_scalar("SELECT partnership_id FROM user_roles WHERE user_id = $1")
         .bind(req.user_id.to_string())
         .fetch_all(&mut *tx)
         .await?;
-    let steered: Vec<Uuid> = shared
-        .iter()
-        .filter_map(|(p,)| Uuid::parse_str(p).ok())
-        .filter(|p| user.role_in(*p).is_ok_and(domain::org::Role::steers))
-        .collect();
+    let shared = shared.iter().map(|p| Uuid::parse_str(p).map_err(internal)).collect::<Result<Vec<Uuid>, AppError>>()?;
+    let steered: Vec<Uuid> = shared.into_iter().filter(|p| user.role_in(*p).is_ok_and(domain::org::Role::steers)).collect();
     if steered.is_empty() {
         return Err(AppError::NotFound);
     }
@@ -90,7 +87,7 @@ pub async fn revoke(
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
-        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM devices WHERE id = $1 AND user_id = $2")
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM devices WHERE id = $1 AND user_id = $2")
             .bind(id.to_string())
             .bind(req.user_id.to_string())
             .fetch_optional(&mut *tx)

@@ -56,20 +56,28 @@ pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id):
     Ok(ApiJson(versions))
 }
 
+/// One stored revision of a document, with who wrote it.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    by_name: String,
+    at: i64,
+    data: String,
+}
+
 #[utoipa::path(get, path = "/api/v1/documents/{id}/versions/{revision}", tag = "documents",
     params(("id" = Uuid, Path, description = "document or client"), ("revision" = i64, Path, description = "revision")),
     responses((status = 200, body = DocVersion), (status = 404, body = Problem)))]
 pub async fn version(State(state): State<AppState>, user: CurrentUser, Path((id, revision)): Path<(Uuid, i64)>) -> ApiResult<DocVersion> {
     let mut conn = state.db.pool.acquire().await?;
     let (partnership, client, doc_type) = owner_of(&mut conn, &user, id).await?;
-    let row: Option<(String, i64, String)> = sqlx::query_as(
-        "SELECT u.display_name, v.at, v.data FROM doc_versions v JOIN users u ON u.id = v.user_id WHERE v.doc_id = $1 AND v.revision = $2",
+    let row: Option<VersionRow> = sqlx::query_as(
+        "SELECT u.display_name AS by_name, v.at, v.data FROM doc_versions v JOIN users u ON u.id = v.user_id WHERE v.doc_id = $1 AND v.revision = $2",
     )
     .bind(id.to_string())
     .bind(revision)
     .fetch_optional(&mut *conn)
     .await?;
-    let (by, at, data) = row.ok_or(AppError::NotFound)?;
+    let VersionRow { by_name: by, at, data } = row.ok_or(AppError::NotFound)?;
     audit::record(&mut conn, &user, partnership, Some(client), Action::Read, &format!("version {revision} {}", read_detail(&[doc_type]))).await?;
     Ok(ApiJson(DocVersion { revision, by, at: format_timestamp_warsaw(at), data: serde_json::from_str(&data).map_err(internal)? }))
 }

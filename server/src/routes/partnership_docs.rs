@@ -213,8 +213,8 @@ pub async fn overview(State(state): State<AppState>, user: CurrentUser, Path(id)
         .filter_map(|(k, key, version, at)| Some(OverviewRow { kind: Kind::parse(&k)?, key, version, updated_at: format_timestamp_warsaw(at) }))
         .collect();
     // In force since the last signature; due dates count from there.
-    let (last_signature,): (Option<i64>,) =
-        sqlx::query_as("SELECT MAX(at) FROM agreement_events WHERE partnership_id = $1 AND event = 'signature'").bind(id.to_string()).fetch_one(&mut *conn).await?;
+    let last_signature: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(at) FROM agreement_events WHERE partnership_id = $1 AND event = 'signature'").bind(id.to_string()).fetch_one(&mut *conn).await?;
     let a = agreement_of(&mut conn, id).await?;
     let st = status(&mut conn, id, &a).await?;
     let evaluation_due = match (st.state, last_signature) {

@@ -56,7 +56,7 @@ pub async fn push(
     .bind(t)
     .execute(&mut *tx)
     .await?;
-    let (revoked,): (Option<i64>,) = sqlx::query_as("SELECT revoked_at FROM devices WHERE id = $1 AND user_id = $2")
+    let revoked: Option<i64> = sqlx::query_scalar("SELECT revoked_at FROM devices WHERE id = $1 AND user_id = $2")
         .bind(req.device_id.to_string())
         .bind(user.id.to_string())
         .fetch_one(&mut *tx)

@@ -28,18 +28,18 @@ pub(crate) async fn check_consultant(
     client: &ClientInput,
 ) -> Result<Option<String>, AppError> {
     let Some(kc) = client.key_consultant_id else { return Ok(None) };
-    let role: Option<(String,)> = sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 AND partnership_id = $2")
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 AND partnership_id = $2")
         .bind(kc.to_string())
         .bind(client.partnership_id.to_string())
         .fetch_optional(&mut *conn)
         .await?;
-    if !role.and_then(|(r,)| domain::org::Role::parse(&r)).is_some_and(domain::org::Role::leads_clients) {
+    if !role.and_then(|r| domain::org::Role::parse(&r)).is_some_and(domain::org::Role::leads_clients) {
         return Err(AppError::field(lang, "key_consultant_id", "not_a_consultant", lang.pick("Wybrana osoba nie jest konsultantem w tym partnerstwie.".into(), "The chosen person is not a consultant in this partnership.".into())));
     }
     // Taking the consultant's row lock first serialises concurrent assignments to the
     // same person on both engines, so two devices cannot both add the 15th client.
     sqlx::query("UPDATE users SET active = active WHERE id = $1").bind(kc.to_string()).execute(&mut *conn).await?;
-    let (current,): (i64,) = sqlx::query_as(ACTIVE_CASELOAD_SQL).bind(kc.to_string()).fetch_one(&mut *conn).await?;
+    let current: i64 = sqlx::query_scalar(ACTIVE_CASELOAD_SQL).bind(kc.to_string()).fetch_one(&mut *conn).await?;
     let steers = user.role_in(client.partnership_id)?.steers();
     let reason = client.caseload_override_reason.as_str();
     caseload::admit(current, Some(reason), steers).map_err(|e: CaseloadError| {

@@ -15,9 +15,9 @@ use crate::now;
 /// Keeps a revoked device's mutation for review. One applied before the revocation
 /// gets its stored answer; one outside the user's partnerships is refused as usual.
 pub(crate) async fn hold(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, device: Uuid, m: &Mutation) -> Result<Outcome, AppError> {
-    let done: Option<(String,)> =
-        sqlx::query_as("SELECT result FROM sync_mutations WHERE id = $1 AND user_id = $2").bind(m.id.to_string()).bind(user.id.to_string()).fetch_optional(&mut *conn).await?;
-    if let Some((result,)) = done.filter(|(r,)| !r.is_empty()) {
+    let done: Option<String> =
+        sqlx::query_scalar("SELECT result FROM sync_mutations WHERE id = $1 AND user_id = $2").bind(m.id.to_string()).bind(user.id.to_string()).fetch_optional(&mut *conn).await?;
+    if let Some(result) = done.filter(|r| !r.is_empty()) {
         return serde_json::from_str(&result).map_err(internal);
     }
     let client = m.op.doc_id();

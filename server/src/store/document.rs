@@ -84,9 +84,9 @@ pub(crate) async fn target_partnership(conn: &mut AnyConnection, doc_id: Uuid, d
         return Ok((Uuid::parse_str(&p).ok(), Uuid::parse_str(&c).ok()));
     }
     let Some(client) = data.and_then(client_of) else { return Ok((None, None)) };
-    let owner: Option<(String,)> =
-        sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(client.to_string()).fetch_optional(&mut *conn).await?;
-    Ok((owner.and_then(|(p,)| Uuid::parse_str(&p).ok()), Some(client)))
+    let owner: Option<String> =
+        sqlx::query_scalar("SELECT partnership_id FROM clients WHERE id = $1").bind(client.to_string()).fetch_optional(&mut *conn).await?;
+    Ok((owner.and_then(|p| Uuid::parse_str(&p).ok()), Some(client)))
 }
 
 /// What became of a document made on a device.
@@ -117,7 +117,7 @@ pub(crate) async fn create(
     let partnership = client.data.partnership_id;
     // Normalised first, so fields the device left out read as empty, not as deleted.
     let valid = validated(conn, doc_type, partnership, data, lang).await?;
-    let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
     if exists.is_some() {
         return Ok(Created::Exists(merge::diff(&docs::empty(doc_type, client_id), &valid)));
     }
@@ -227,6 +227,13 @@ pub(crate) struct KindRow {
     pub data: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct StoredKindRow {
+    client_id: String,
+    doc_type: String,
+    data: String,
+}
+
 /// Every document of these kinds in a partnership. The kinds are bound, not written
 /// into the SQL, so the list of kinds stays the one in `domain::docs`.
 pub(crate) async fn of_kinds(conn: &mut AnyConnection, partnership: Uuid, kinds: &[DocType]) -> Result<Vec<KindRow>, AppError> {
@@ -234,14 +241,14 @@ pub(crate) async fn of_kinds(conn: &mut AnyConnection, partnership: Uuid, kinds:
         "SELECT client_id, doc_type, data FROM documents WHERE partnership_id = $1 AND doc_type IN ({})",
         crate::db::placeholders(2, kinds.len())
     );
-    let mut q = sqlx::query_as::<_, (String, String, String)>(&sql).bind(partnership.to_string());
+    let mut q = sqlx::query_as::<_, StoredKindRow>(&sql).bind(partnership.to_string());
     for k in kinds {
         q = q.bind(k.as_str());
     }
     q.fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|(client_id, t, data)| {
+        .map(|StoredKindRow { client_id, doc_type: t, data }| {
             let doc_type = DocType::parse(&t).ok_or_else(|| AppError::Internal(format!("unknown document type {t}")))?;
             Ok(KindRow { client_id, doc_type, data })
         })

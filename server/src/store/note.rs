@@ -8,8 +8,16 @@ use uuid::Uuid;
 use crate::error::internal;
 use crate::error::AppError;
 
+#[derive(sqlx::FromRow)]
+struct NoteRow {
+    id: String,
+    text: String,
+    written_at: i64,
+    display_name: String,
+}
+
 pub(crate) async fn client_notes(conn: &mut AnyConnection, client: Uuid) -> Result<Vec<Note>, AppError> {
-    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+    let rows: Vec<NoteRow> = sqlx::query_as(
         "SELECT n.id, n.text, n.written_at, u.display_name FROM notes n JOIN users u ON u.id = n.author_id
          WHERE n.client_id = $1 ORDER BY n.written_at, n.id",
     )
@@ -17,6 +25,6 @@ pub(crate) async fn client_notes(conn: &mut AnyConnection, client: Uuid) -> Resu
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
-        .map(|(id, text, written_at, author_name)| Ok(Note { id: Uuid::parse_str(&id).map_err(internal)?, client_id: client, text, written_at, author_name }))
+        .map(|NoteRow { id, text, written_at, display_name: author_name }| Ok(Note { id: Uuid::parse_str(&id).map_err(internal)?, client_id: client, text, written_at, author_name }))
         .collect()
 }

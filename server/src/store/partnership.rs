@@ -37,10 +37,23 @@ pub async fn consultant_rows(conn: &mut sqlx::AnyConnection, partnership: Uuid) 
     .await
 }
 
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    code: String,
+    name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PartnerRow {
+    id: String,
+    name: String,
+    org_type: String,
+}
+
 /// A partnership's member organisations and its own services: what a document is
 /// checked against.
 pub async fn context(conn: &mut AnyConnection, partnership: Uuid) -> Result<(Vec<Partner>, Vec<CustomService>), AppError> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
+    let rows: Vec<PartnerRow> = sqlx::query_as(
         "SELECT o.id, o.name, o.org_type FROM partnership_members m JOIN organisations o ON o.id = m.organisation_id
          WHERE m.partnership_id = $1 ORDER BY o.name",
     )
@@ -49,7 +62,7 @@ pub async fn context(conn: &mut AnyConnection, partnership: Uuid) -> Result<(Vec
     .await?;
     let partners = rows
         .into_iter()
-        .map(|(id, name, t)| {
+        .map(|PartnerRow { id, name, org_type: t }| {
             Ok(Partner {
                 organisation_id: Uuid::parse_str(&id).map_err(internal)?,
                 name,
@@ -57,10 +70,10 @@ pub async fn context(conn: &mut AnyConnection, partnership: Uuid) -> Result<(Vec
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    let services: Vec<(String, String)> =
+    let services: Vec<ServiceRow> =
         sqlx::query_as("SELECT code, name FROM custom_services WHERE partnership_id = $1 ORDER BY name")
             .bind(partnership.to_string())
             .fetch_all(&mut *conn)
             .await?;
-    Ok((partners, services.into_iter().map(|(code, name)| CustomService { code, name }).collect()))
+    Ok((partners, services.into_iter().map(|ServiceRow { code, name }| CustomService { code, name }).collect()))
 }

@@ -52,9 +52,21 @@ pub(crate) async fn agreement_of(conn: &mut AnyConnection, p: Uuid) -> Result<Ag
     }
 }
 
+/// One recorded event of the agreement, with who recorded it.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: String,
+    event: String,
+    organisation_id: String,
+    amendment_id: String,
+    detail: String,
+    by_name: String,
+    at: i64,
+}
+
 pub(crate) async fn status(conn: &mut AnyConnection, p: Uuid, a: &Agreement) -> Result<AgreementStatus, AppError> {
-    let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT e.id, e.event, e.organisation_id, e.amendment_id, e.detail, u.display_name, e.at FROM agreement_events e
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT e.id, e.event, e.organisation_id, e.amendment_id, e.detail, u.display_name AS by_name, e.at FROM agreement_events e
          JOIN users u ON u.id = e.user_id WHERE e.partnership_id = $1 ORDER BY e.at, e.id",
     )
     .bind(p.to_string())
@@ -62,7 +74,7 @@ pub(crate) async fn status(conn: &mut AnyConnection, p: Uuid, a: &Agreement) -> 
     .await?;
     let (mut signatures, mut withdrawals, mut amendments) = (Vec::new(), Vec::new(), Vec::<Amendment>::new());
     let mut consents: Vec<(String, Consent)> = Vec::new();
-    for (id, event, org, amendment, detail, by, at) in rows {
+    for EventRow { id, event, organisation_id: org, amendment_id: amendment, detail, by_name: by, at } in rows {
         let org = Uuid::parse_str(&org).ok();
         let at = format_timestamp_warsaw(at);
         match (event.as_str(), org) {
@@ -162,7 +174,7 @@ impl Saving for DocSaving {
         if self.kind != Kind::Agreement {
             return Ok(None);
         }
-        let signed: Option<(String,)> = sqlx::query_as("SELECT id FROM agreement_events WHERE partnership_id = $1 AND event = 'signature' LIMIT 1")
+        let signed: Option<String> = sqlx::query_scalar("SELECT id FROM agreement_events WHERE partnership_id = $1 AND event = 'signature' LIMIT 1")
             .bind(self.partnership.to_string())
             .fetch_optional(&mut *conn)
             .await?;

@@ -94,10 +94,10 @@ pub(crate) async fn target_partnership(conn: &mut AnyConnection, op: &Op) -> Res
         }
         _ => {}
     }
-    let owner: Option<(String,)> =
-        sqlx::query_as("SELECT partnership_id FROM clients WHERE id = $1").bind(op.doc_id().to_string()).fetch_optional(&mut *conn).await?;
+    let owner: Option<String> =
+        sqlx::query_scalar("SELECT partnership_id FROM clients WHERE id = $1").bind(op.doc_id().to_string()).fetch_optional(&mut *conn).await?;
     let partnership = match (&owner, op) {
-        (Some((p,)), _) => Uuid::parse_str(p).ok(),
+        (Some(p), _) => Uuid::parse_str(p).ok(),
         (None, Op::Create { data, .. }) => data.get("partnership_id").and_then(|p| p.as_str()).and_then(|p| Uuid::parse_str(p).ok()),
         _ => None,
     };
@@ -110,8 +110,8 @@ pub(crate) async fn refused(conn: &mut AnyConnection, user: &CurrentUser, m: &Mu
     let doc = m.op.doc_id();
     let (partnership, client_exists) = target_partnership(conn, &m.op).await?;
     if let Some(p) = partnership {
-        let known: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM partnerships WHERE id = $1").bind(p.to_string()).fetch_optional(&mut *conn).await?;
+        let known: Option<String> =
+            sqlx::query_scalar("SELECT id FROM partnerships WHERE id = $1").bind(p.to_string()).fetch_optional(&mut *conn).await?;
         if known.is_some() {
             let client = client_exists.then_some(doc);
             audit::record(conn, user, p, client, Action::Refused, &format!("sync mutation {}", m.id)).await?;
@@ -126,8 +126,8 @@ pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: La
         Op::Create { doc_type: DocType::Client, doc_id, data } => {
             let input = client_from_doc(data, lang).map_err(invalid)?;
             user.role_in(input.partnership_id)?;
-            let exists: Option<(String,)> =
-                sqlx::query_as("SELECT id FROM clients WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
+            let exists: Option<String> =
+                sqlx::query_scalar("SELECT id FROM clients WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
             if exists.is_some() {
                 return Err(invalid(vec![field("/id", "exists", lang.pick("Dokument o tym identyfikatorze już istnieje.", "A document with this id exists already."))]));
             }

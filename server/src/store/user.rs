@@ -40,8 +40,8 @@ impl CurrentUser {
             .bind(self.id.to_string())
             .execute(&state.db.pool)
             .await?;
-        let (key,): (String,) =
-            sqlx::query_as("SELECT device_key FROM users WHERE id = $1").bind(self.id.to_string()).fetch_one(&state.db.pool).await?;
+        let key: String =
+            sqlx::query_scalar("SELECT device_key FROM users WHERE id = $1").bind(self.id.to_string()).fetch_one(&state.db.pool).await?;
         let mut me = Me { device_key: key, draft_lock_minutes: state.config.draft_lock_minutes, ..self.me() };
         // Documents are checked against their partnership's members and services, on
         // the device as on the server, so the device needs them for offline work.

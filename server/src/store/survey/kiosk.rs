@@ -22,10 +22,10 @@ pub(crate) const KIOSK_KEY_ID: &str = "kiosk";
 pub(crate) const SEAL_CONTEXT: &[u8] = b"sciezka-kiosk-v1";
 
 pub(crate) async fn kiosk_secret(conn: &mut AnyConnection) -> Result<p256::SecretKey, AppError> {
-    let stored: Option<(String,)> =
-        sqlx::query_as("SELECT private_key FROM survey_keys WHERE id = $1").bind(KIOSK_KEY_ID).fetch_optional(&mut *conn).await?;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT private_key FROM survey_keys WHERE id = $1").bind(KIOSK_KEY_ID).fetch_optional(&mut *conn).await?;
     let text = match stored {
-        Some((text,)) => text,
+        Some(text) => text,
         None => {
             let secret = p256::SecretKey::random(&mut rand::rngs::OsRng);
             let public = B64.encode(secret.public_key().to_sec1_bytes());
@@ -36,8 +36,8 @@ pub(crate) async fn kiosk_secret(conn: &mut AnyConnection) -> Result<p256::Secre
                 .execute(&mut *conn)
                 .await?;
             // Another server process may have won the race: take what is stored.
-            let (text,): (String,) =
-                sqlx::query_as("SELECT private_key FROM survey_keys WHERE id = $1").bind(KIOSK_KEY_ID).fetch_one(&mut *conn).await?;
+            let text: String =
+                sqlx::query_scalar("SELECT private_key FROM survey_keys WHERE id = $1").bind(KIOSK_KEY_ID).fetch_one(&mut *conn).await?;
             text
         }
     };

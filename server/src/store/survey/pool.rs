@@ -31,18 +31,26 @@ pub(crate) struct Round {
     pub(crate) codes_required: bool,
 }
 
+#[derive(sqlx::FromRow)]
+struct LockedRound {
+    id: String,
+    closed: i64,
+    codes_required: i64,
+    pooled: i64,
+}
+
 /// Locks the round for this submission and counts `adding` answers into its pool
 /// (the update is the first write, so concurrent submissions of one round queue up
 /// on both engines); refuses a closed round.
 pub(crate) async fn lock_round(conn: &mut AnyConnection, token: &str, adding: i64) -> Result<(Round, i64), AppError> {
-    let row: Option<(String, i64, i64, i64)> = sqlx::query_as(
+    let row: Option<LockedRound> = sqlx::query_as(
         "UPDATE survey_periods SET pooled = pooled + $2 WHERE token = $1 RETURNING id, closed, codes_required, pooled",
     )
     .bind(token)
     .bind(adding)
     .fetch_optional(&mut *conn)
     .await?;
-    let (id, closed, codes_required, pooled) = row.ok_or(AppError::NotFound)?;
+    let LockedRound { id, closed, codes_required, pooled } = row.ok_or(AppError::NotFound)?;
     if closed != 0 {
         return Err(AppError::SurveyClosed);
     }
@@ -82,12 +90,12 @@ pub(crate) async fn pool(conn: &mut AnyConnection, round: &Round, answer: &Surve
 
 /// Empties a round's pool into the counters and the text list, in random order.
 pub(crate) async fn flush(conn: &mut AnyConnection, round_id: &str) -> Result<(), AppError> {
-    let mut rows: Vec<(String,)> =
-        sqlx::query_as("SELECT answer FROM survey_pool WHERE survey_id = $1").bind(round_id).fetch_all(&mut *conn).await?;
+    let mut rows: Vec<String> =
+        sqlx::query_scalar("SELECT answer FROM survey_pool WHERE survey_id = $1").bind(round_id).fetch_all(&mut *conn).await?;
     rows.shuffle(&mut rand::thread_rng());
     let mut counts: BTreeMap<(&str, &str), i64> = BTreeMap::new();
     let mut texts = Vec::new();
-    for (json,) in &rows {
+    for json in &rows {
         let answer: SurveyAnswer = serde_json::from_str(json).map_err(internal)?;
         for key in survey::tallies(&answer) {
             *counts.entry(key).or_default() += 1;

@@ -131,16 +131,16 @@ pub(crate) async fn period_results(conn: &mut AnyConnection, round_id: &str, per
 pub(crate) async fn report(conn: &mut AnyConnection, r: SurveyRound) -> Result<SurveyReport, AppError> {
     let period = Month::parse(&r.period).ok_or_else(|| AppError::Internal(format!("bad stored period {}", r.period)))?;
     let current = period_results(conn, &r.id.to_string(), period).await?;
-    let previous_id: Option<(String,)> = sqlx::query_as("SELECT id FROM survey_periods WHERE partnership_id = $1 AND period = $2")
+    let previous_id: Option<String> = sqlx::query_scalar("SELECT id FROM survey_periods WHERE partnership_id = $1 AND period = $2")
         .bind(r.partnership_id.to_string())
         .bind(period.previous().to_string())
         .fetch_optional(&mut *conn)
         .await?;
     let previous = match previous_id {
-        Some((pid,)) => Some(period_results(conn, &pid, period.previous()).await?),
+        Some(pid) => Some(period_results(conn, &pid, period.previous()).await?),
         None => None,
     };
-    let (waiting,): (i64,) =
-        sqlx::query_as("SELECT pooled FROM survey_periods WHERE id = $1").bind(r.id.to_string()).fetch_one(&mut *conn).await?;
+    let waiting: i64 =
+        sqlx::query_scalar("SELECT pooled FROM survey_periods WHERE id = $1").bind(r.id.to_string()).fetch_one(&mut *conn).await?;
     Ok(SurveyReport { round: r, current, previous, waiting })
 }
