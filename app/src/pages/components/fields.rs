@@ -9,6 +9,7 @@ use domain::validation::FieldError;
 use leptos::prelude::*;
 use serde_json::Value;
 
+use super::controls::{SelectControl, TextControl};
 use crate::i18n::use_lang;
 
 /// The document being edited, shared by every control of a form.
@@ -117,44 +118,11 @@ pub fn Text(
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
     let Bound { doc, id, path: p, error } = bind(path);
-    let err_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let value = move || doc.text(&p.read_value());
-    let set = move |ev: leptos::ev::Event| doc.set(&p.read_value(), Value::String(event_target_value(&ev)));
-    let described = {
-        let (err_id, hint_id, has_hint) = (err_id.clone(), hint_id.clone(), hint.is_some());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(err_id.clone());
-            }
-            ids.join(" ")
-        }
-    };
-    let control = if long {
-        view! {
-            <textarea id=id.clone() rows="3" aria-invalid=move || error.get().map(|_| "true") aria-describedby=described.clone()
-                prop:value=value on:input=set disabled=move || doc.readonly.get()></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input id=id.clone() type=if date { "date" } else if month { "month" } else { "text" } autocomplete="off"
-                aria-invalid=move || error.get().map(|_| "true") aria-describedby=described.clone()
-                prop:value=value on:input=set disabled=move || doc.readonly.get()/>
-        }
-        .into_any()
-    };
+    let input_type = if date { "date" } else if month { "month" } else { "text" };
     view! {
-        <div class="field" class:invalid=move || error.get().is_some() class:date=date || month>
-            <label for=id>{label_text(&label)}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{label_text(&h)}</p> })}
-            {control}
-            <p class="field-error" id=err_id aria-live="polite">{move || error.get()}</p>
-        </div>
+        <TextControl id label=Signal::derive(label_text(&label)) value=Signal::derive(move || doc.text(&p.read_value()))
+            set=Callback::new(move |v: String| doc.set(&p.read_value(), Value::String(v))) error=error disabled=doc.readonly
+            input_type long hint=hint.map(|h| Signal::derive(label_text(&h)))/>
     }
 }
 
@@ -214,22 +182,10 @@ pub fn Choice(#[prop(into)] path: String, #[prop(into)] label: String, options: 
 #[component]
 pub fn Select(#[prop(into)] path: String, #[prop(into)] label: String, #[prop(into)] options: Signal<Vec<(String, String)>>) -> impl IntoView {
     let Bound { doc, id, path: p, error } = bind(path);
-    let err_id = format!("{id}-error");
-    let current = Memo::new(move |_| doc.text(&p.read_value()));
-    let lang = use_lang();
     view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>{label_text(&label)}</label>
-            <select id=id aria-describedby=err_id.clone() disabled=move || doc.readonly.get()
-                on:change=move |ev| doc.set(&p.read_value(), Value::String(event_target_value(&ev)))>
-                <option value="" selected=move || current.get().is_empty()>{move || domain::i18n::t(lang.get(), "doc.choose").to_string()}</option>
-                {move || options.get().into_iter().map(|(value, text)| {
-                    let v = value.clone();
-                    view! { <option value=value selected=move || current.get() == v>{text}</option> }
-                }).collect_view()}
-            </select>
-            <p class="field-error" id=err_id aria-live="polite">{move || error.get()}</p>
-        </div>
+        <SelectControl id label=Signal::derive(label_text(&label)) value=Signal::derive(move || doc.text(&p.read_value()))
+            set=Callback::new(move |v: String| doc.set(&p.read_value(), Value::String(v))) error=error disabled=doc.readonly options
+            placeholder=Some(Signal::derive(label_text("doc.choose")))/>
     }
 }
 

@@ -1,8 +1,10 @@
-//! The shared widgets every area draws from: form controls bound to signals
-//! (`widgets`: the client form, the account) and to a document's JSON paths (`fields`:
-//! case and partnership documents), notices, the client table, the partnership picker,
-//! and what a document saved whole shows about its draft (`draft`).
+//! The shared widgets every area draws from: the form controls, drawn once
+//! (`controls`) and bound either to signals (`widgets`: the client form, the account)
+//! or to a document's JSON paths (`fields`: case and partnership documents); notices,
+//! the client table, the partnership picker; and what a document saved whole shows
+//! about its draft (`draft`).
 
+pub mod controls;
 pub mod draft;
 pub mod fields;
 pub mod widgets;

@@ -5,7 +5,8 @@ use domain::api::ClientSummary;
 use domain::validation::{format_iso_date, FieldError};
 use leptos::prelude::*;
 
-use crate::api::{ApiError};
+use super::controls::{SelectControl, TextControl};
+use crate::api::ApiError;
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 
@@ -15,7 +16,7 @@ pub fn error_for(errors: &[FieldError], name: &str) -> Option<String> {
     errors.iter().find(|e| e.pointer == pointer).map(|e| e.message.clone())
 }
 
-/// A labelled input whose error is announced and tied to it for screen readers.
+/// A labelled input bound to a signal, its error found by `name` in `errors`.
 #[component]
 pub fn Field(
     name: &'static str,
@@ -29,44 +30,14 @@ pub fn Field(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let error = Memo::new(move |_| errors.with(|e| error_for(e, name)));
-    let err_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
-    let described = {
-        let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(err_id.clone());
-            }
-            ids.join(" ")
-        }
-    };
+    let error = Signal::derive(move || errors.with(|e| error_for(e, name)));
+    let hint = hint.map(|h| Signal::derive(tr(h)));
     view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=name>{tr(label)}{required.then_some(" *")}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{tr(h)}</p> })}
-            <input
-                id=name
-                name=name
-                type=input_type
-                autocomplete=autocomplete.unwrap_or("off")
-                inputmode=inputmode
-                aria-required=required.then_some("true")
-                aria-invalid=move || error.get().is_some().then_some("true")
-                aria-describedby=described
-                prop:value=move || value.get()
-                on:input=move |ev| set.run(event_target_value(&ev))
-            />
-            <p class="field-error" id=err_id aria-live="polite">{move || error.get()}</p>
-        </div>
+        <TextControl id=name name=Some(name) label=Signal::derive(tr(label)) value set error input_type required autocomplete inputmode hint/>
     }
 }
 
-/// A labelled choice among fixed options; `options` are (value, i18n key).
+/// A labelled choice among fixed options bound to a signal; `options` are (value, i18n key).
 #[component]
 pub fn Choice(
     name: &'static str,
@@ -76,35 +47,10 @@ pub fn Choice(
     #[prop(into)] errors: Signal<Vec<FieldError>>,
     options: Vec<(String, String)>,
 ) -> impl IntoView {
-    let error = Memo::new(move |_| errors.with(|e| error_for(e, name)));
-    let err_id = format!("{name}-error");
+    let error = Signal::derive(move || errors.with(|e| error_for(e, name)));
     let lang = use_lang();
-    view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=name>{tr(label)}</label>
-            <select
-                id=name
-                name=name
-                aria-invalid=move || error.get().is_some().then_some("true")
-                aria-describedby=err_id.clone()
-                on:change=move |ev| set.run(event_target_value(&ev))
-                prop:value=move || value.get()
-            >
-                {options
-                    .into_iter()
-                    .map(|(v, key)| {
-                        let selected_v = v.clone();
-                        view! {
-                            <option value=v selected=move || value.get() == selected_v>
-                                {move || domain::i18n::t(lang.get(), &key).to_string()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <p class="field-error" id=err_id aria-live="polite">{move || error.get()}</p>
-        </div>
-    }
+    let options = Signal::derive(move || options.iter().map(|(v, key)| (v.clone(), domain::i18n::t(lang.get(), key).to_string())).collect::<Vec<_>>());
+    view! { <SelectControl id=name name=Some(name) label=Signal::derive(tr(label)) value set error options/> }
 }
 
 #[component]
