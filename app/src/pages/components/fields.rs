@@ -323,7 +323,38 @@ pub fn Rows(
 /// bound path exists in one.
 #[cfg(all(test, feature = "ssr"))]
 pub mod testing {
+    use domain::docs::Partner;
+    use domain::org::OrgType;
+    use leptos::prelude::*;
     use serde_json::Value;
+    use uuid::Uuid;
+
+    use super::{split, DocCtx, BOUND};
+
+    /// An OPS, a PUP and an NGO.
+    pub fn partners() -> Vec<Partner> {
+        [OrgType::Ops, OrgType::Pup, OrgType::Ngo].iter().map(|t| Partner { organisation_id: Uuid::now_v7(), name: t.as_str().into(), org_type: *t }).collect()
+    }
+
+    /// Renders a form over `doc` (with `provide` adding what the form's area needs)
+    /// and answers every path its controls bound, after checking each exists in `doc`.
+    pub fn bound_paths(what: &str, doc: &Value, provide: impl FnOnce(), render: impl FnOnce() -> String) -> Vec<String> {
+        BOUND.with(|b| b.borrow_mut().clear());
+        let owner = Owner::new();
+        owner.with(|| {
+            crate::i18n::provide_lang();
+            crate::session::provide_session();
+            let value = RwSignal::new(doc.clone());
+            provide_context(DocCtx { value, errors: Memo::new(|_| Vec::new()), save: Callback::new(|()| {}), readonly: Signal::derive(|| false) });
+            provide();
+            assert!(!render().is_empty(), "{what} rendered nothing");
+        });
+        let bound = BOUND.with(|b| b.borrow().clone());
+        assert!(bound.len() >= 3, "{what} bound only {bound:?}");
+        let missing: Vec<&String> = bound.iter().filter(|p| !exists(doc, &split(p))).collect();
+        assert!(missing.is_empty(), "{what}: controls bound to paths the document lacks: {missing:?}\n{doc:#}");
+        bound
+    }
 
     /// `doc` with one row (`{"id": "r1"}`) in every empty table, level by level
     /// (rows can hold tables of their own), each row completed by `normalise` (the
