@@ -51,6 +51,18 @@ pub async fn create(db: &crate::Db, config: &Config, user_id: Uuid) -> Result<(S
 }
 
 
+/// Ends one session (signing out).
+pub async fn end(db: &crate::Db, token_hash: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Ends every session of the user but this one (after a password change).
+pub async fn end_others(db: &crate::Db, user: Uuid, keep_hash: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2").bind(user.to_string()).bind(keep_hash).execute(&db.pool).await?;
+    Ok(())
+}
+
 fn parse_uuid(s: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(s).map_err(|e| AppError::Internal(format!("bad uuid in database: {e}")))
 }

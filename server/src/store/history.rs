@@ -51,24 +51,32 @@ pub async fn record(conn: &mut AnyConnection, v: NewVersion<'_>) -> Result<(), s
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    revision: i64,
+    by_name: String,
+    device_id: Option<String>,
+    changed: String,
+    at: i64,
+}
+
 /// Every stored version of a document, newest first.
 pub async fn versions(conn: &mut AnyConnection, id: Uuid) -> Result<Vec<Version>, AppError> {
-    type Row = (i64, String, Option<String>, String, i64);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT v.revision, u.display_name, v.device_id, v.changed, v.at FROM doc_versions v JOIN users u ON u.id = v.user_id
+    let rows: Vec<VersionRow> = sqlx::query_as(
+        "SELECT v.revision, u.display_name AS by_name, v.device_id, v.changed, v.at FROM doc_versions v JOIN users u ON u.id = v.user_id
          WHERE v.doc_id = $1 ORDER BY v.revision DESC",
     )
     .bind(id.to_string())
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
-        .map(|(revision, by, device, changed, at)| {
+        .map(|r| {
             Ok(Version {
-                revision,
-                by,
-                at: format_timestamp_warsaw(at),
-                device_id: device.and_then(|d| Uuid::parse_str(&d).ok()),
-                fields: serde_json::from_str(&changed).map_err(|e| AppError::Internal(e.to_string()))?,
+                revision: r.revision,
+                by: r.by_name,
+                at: format_timestamp_warsaw(r.at),
+                device_id: r.device_id.map(|d| Uuid::parse_str(&d).map_err(crate::error::internal)).transpose()?,
+                fields: serde_json::from_str(&r.changed).map_err(crate::error::internal)?,
             })
         })
         .collect()

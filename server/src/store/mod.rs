@@ -6,6 +6,7 @@ pub mod audit;
 pub mod client;
 pub mod conflict;
 pub mod device;
+pub mod login;
 pub mod document;
 pub mod history;
 pub mod note;

@@ -69,3 +69,9 @@ impl CurrentUser {
         }
     }
 }
+
+/// The partnerships a person belongs to (any role).
+pub(crate) async fn partnerships_of(conn: &mut sqlx::AnyConnection, user: Uuid) -> Result<Vec<Uuid>, AppError> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT partnership_id FROM user_roles WHERE user_id = $1").bind(user.to_string()).fetch_all(&mut *conn).await?;
+    ids.iter().map(|p| Uuid::parse_str(p).map_err(crate::error::internal)).collect()
+}
