@@ -60,6 +60,13 @@ struct OverrideRow {
     data: String,
 }
 
+/// When a client's last note was written (ms since the epoch).
+#[derive(sqlx::FromRow)]
+struct LastNote {
+    client_id: String,
+    written_at: i64,
+}
+
 /// The partnership's latest survey round up to the month, with its number of answers.
 #[derive(sqlx::FromRow)]
 struct LatestRound {
@@ -131,11 +138,11 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     .fetch_all(&mut *conn)
     .await?;
     let docs = crate::store::document::of_kinds(&mut conn, id, &[DocType::Ipd, DocType::Contract, DocType::Effects, DocType::Services]).await?;
-    let notes: Vec<(String, i64)> =
-        sqlx::query_as("SELECT client_id, MAX(written_at) FROM notes WHERE partnership_id = $1 GROUP BY client_id").bind(&p).fetch_all(&mut *conn).await?;
+    let notes: Vec<LastNote> =
+        sqlx::query_as("SELECT client_id, MAX(written_at) AS written_at FROM notes WHERE partnership_id = $1 GROUP BY client_id").bind(&p).fetch_all(&mut *conn).await?;
     let last_note: HashMap<String, time::Date> = notes
         .into_iter()
-        .filter_map(|(c, ms)| Some((c, time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok()?.date())))
+        .filter_map(|LastNote { client_id: c, written_at: ms }| Some((c, time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok()?.date())))
         .collect();
 
     let clients: Vec<_> =

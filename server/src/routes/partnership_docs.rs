@@ -197,21 +197,33 @@ pub async fn consent(
     Ok(ApiJson(doc))
 }
 
+/// A stored partnership document, as the overview lists it.
+#[derive(sqlx::FromRow)]
+struct DocRow {
+    kind: String,
+    doc_key: String,
+    version: i64,
+    updated_at: i64,
+}
+
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/docs", tag = "partnership documents",
     params(("id" = Uuid, Path, description = "partnership")),
     responses((status = 200, body = Overview), (status = 404, body = Problem)))]
 pub async fn overview(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Overview> {
     user.role_in(id)?;
     let mut conn = state.db.pool.acquire().await?;
-    let rows: Vec<(String, String, i64, i64)> =
+    let rows: Vec<DocRow> =
         sqlx::query_as("SELECT kind, doc_key, version, updated_at FROM partnership_docs WHERE partnership_id = $1 ORDER BY kind, doc_key")
             .bind(id.to_string())
             .fetch_all(&mut *conn)
             .await?;
     let docs: Vec<OverviewRow> = rows
         .into_iter()
-        .filter_map(|(k, key, version, at)| Some(OverviewRow { kind: Kind::parse(&k)?, key, version, updated_at: format_timestamp_warsaw(at) }))
-        .collect();
+        .map(|r| {
+            let kind = Kind::parse(&r.kind).ok_or_else(|| AppError::Internal(format!("unknown partnership document kind {}", r.kind)))?;
+            Ok(OverviewRow { kind, key: r.doc_key, version: r.version, updated_at: format_timestamp_warsaw(r.updated_at) })
+        })
+        .collect::<Result<_, AppError>>()?;
     // In force since the last signature; due dates count from there.
     let last_signature: Option<i64> =
         sqlx::query_scalar("SELECT MAX(at) FROM agreement_events WHERE partnership_id = $1 AND event = 'signature'").bind(id.to_string()).fetch_one(&mut *conn).await?;

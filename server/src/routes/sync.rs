@@ -131,22 +131,22 @@ pub async fn notes(State(state): State<AppState>, user: CurrentUser, Path(id): P
     responses((status = 200, body = Caseload), (status = 401, body = Problem)))]
 pub async fn caseload(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Caseload> {
     let mut conn = state.db.pool.acquire().await?;
-    let ids: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, partnership_id FROM clients WHERE key_consultant_id = $1 AND status = 'active' ORDER BY sort_key")
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM clients WHERE key_consultant_id = $1 AND status = 'active' ORDER BY sort_key")
             .bind(user.id.to_string())
             .fetch_all(&mut *conn)
             .await?;
     let mut out = Caseload { clients: Vec::new(), notes: Vec::new(), conflicts: Vec::new(), documents: Vec::new() };
     let mut partnerships: Vec<Uuid> = Vec::new();
-    for (id, partnership) in ids {
+    for id in ids {
         let id = Uuid::parse_str(&id).map_err(internal)?;
         // Someone who lost a partnership keeps no access through an old assignment.
         let Ok(record) = client::load(&mut conn, &user, id).await else { continue };
         out.notes.extend(client_notes(&mut conn, id).await?);
         out.conflicts.extend(client_conflicts(&mut conn, id).await?.into_iter().filter(|c| c.resolved_at.is_empty()));
         out.documents.extend(crate::store::document::of_client(&mut conn, id).await?);
+        let p = record.data.partnership_id;
         out.clients.push(record);
-        let p = Uuid::parse_str(&partnership).map_err(internal)?;
         if !partnerships.contains(&p) {
             partnerships.push(p);
         }

@@ -75,12 +75,19 @@ pub(crate) async fn of_client(conn: &mut AnyConnection, client: Uuid) -> Result<
     rows.into_iter().map(record).collect()
 }
 
+/// Where a stored document belongs.
+#[derive(sqlx::FromRow)]
+struct Placed {
+    partnership_id: String,
+    client_id: String,
+}
+
 /// The partnership a write to a case document lands in: the stored document's, or
 /// for a new one its client's.
 pub(crate) async fn target_partnership(conn: &mut AnyConnection, doc_id: Uuid, data: Option<&Value>) -> Result<(Option<Uuid>, Option<Uuid>), AppError> {
-    let stored: Option<(String, String)> =
+    let stored: Option<Placed> =
         sqlx::query_as("SELECT partnership_id, client_id FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
-    if let Some((p, c)) = stored {
+    if let Some(Placed { partnership_id: p, client_id: c }) = stored {
         return Ok((Uuid::parse_str(&p).ok(), Uuid::parse_str(&c).ok()));
     }
     let Some(client) = data.and_then(client_of) else { return Ok((None, None)) };

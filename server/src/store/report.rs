@@ -26,15 +26,24 @@ pub(crate) fn date_of(ms_or_s: i64) -> Option<time::Date> {
     time::OffsetDateTime::from_unix_timestamp(ms_or_s).ok().map(time::OffsetDateTime::date)
 }
 
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    id: String,
+    status: String,
+    birth_date: String,
+    data: String,
+    created_at: i64,
+}
+
 /// Every client of the partnership with what sections IX–XI need.
 pub(crate) async fn facts(conn: &mut AnyConnection, partnership: Uuid) -> Result<Vec<ClientFacts>, AppError> {
     let p = partnership.to_string();
-    let clients: Vec<(String, String, String, String, i64)> =
+    let clients: Vec<FactsRow> =
         sqlx::query_as("SELECT id, status, birth_date, data, created_at FROM clients WHERE partnership_id = $1").bind(&p).fetch_all(&mut *conn).await?;
     let docs = crate::store::document::of_kinds(conn, partnership, &[DocType::Support, DocType::Assessment, DocType::Services]).await?;
     let mut by_id: HashMap<String, ClientFacts> = HashMap::with_capacity(clients.len());
-    for (id, status, birth, data, created) in clients {
-        let Ok(uuid) = Uuid::parse_str(&id) else { continue };
+    for FactsRow { id, status, birth_date: birth, data, created_at: created } in clients {
+        let uuid = Uuid::parse_str(&id).map_err(internal)?;
         let data: serde_json::Value = serde_json::from_str(&data).map_err(internal)?;
         let person = data["kind"].as_str() == Some("person");
         by_id.insert(id, ClientFacts {

@@ -25,6 +25,13 @@ use crate::now;
 /// Most field changes one mutation may carry.
 pub(crate) const MAX_CHANGES: usize = 2_000;
 
+/// A mutation already applied: who sent it and the answer it got.
+#[derive(sqlx::FromRow)]
+struct Applied {
+    user_id: String,
+    result: String,
+}
+
 pub(crate) async fn apply_once(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, device: Uuid, m: &Mutation) -> Result<Outcome, AppError> {
     let claimed = sqlx::query(
         "INSERT INTO sync_mutations (id, user_id, device_id, doc_id, received_at, result) VALUES ($1, $2, $3, $4, $5, '')
@@ -41,7 +48,7 @@ pub(crate) async fn apply_once(conn: &mut AnyConnection, user: &CurrentUser, lan
     if claimed == 0 {
         // Applied before (or by the other tab, whose transaction we waited for):
         // the same answer again, nothing applied twice.
-        let (owner, result): (String, String) =
+        let Applied { user_id: owner, result } =
             sqlx::query_as("SELECT user_id, result FROM sync_mutations WHERE id = $1").bind(m.id.to_string()).fetch_one(&mut *conn).await?;
         if owner != user.id.to_string() || result.is_empty() {
             return Ok(Outcome::Rejected { errors: vec![field("/id", "reused", lang.pick("Ten identyfikator zmiany był już użyty.", "This change id was used before."))] });
