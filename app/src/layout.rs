@@ -20,7 +20,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 
     // The survey's respondents see the survey and nothing of the consultants' app:
     // no navigation, no sync state, no unlock prompt, no redirect to sign-in.
-    let public = move || location.pathname.with(|p| p.starts_with("/ankieta/") || p.starts_with("/kiosk/"));
+    let public = move || location.pathname.with(|p| p.starts_with("/kiosk/"));
     Effect::new(move |_| {
         if session.signed_out() && location.pathname.get() != "/login" && !public() {
             navigate("/login", Default::default());

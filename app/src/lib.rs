@@ -9,6 +9,8 @@ pub mod i18n;
 mod layout;
 pub mod offline;
 mod pages;
+#[cfg(feature = "ssr")]
+pub use pages::survey::phone;
 pub mod session;
 
 use leptos::prelude::*;
@@ -86,7 +88,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/surveys") view=pages::survey::rounds::SurveysPage/>
                     <Route path=path!("/surveys/:id") view=pages::survey::results::ResultsPage/>
                     <Route path=path!("/surveys/:id/slips") view=pages::survey::rounds::SlipsPage/>
-                    <Route path=path!("/ankieta/:token") view=pages::survey::respond::PublicSurveyPage/>
                     <Route path=path!("/kiosk/:token") view=pages::survey::respond::KioskPage/>
                 </Routes>
             </layout::Layout>

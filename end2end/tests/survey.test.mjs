@@ -73,7 +73,6 @@ test('respondents answer on their phones; results show from five, print to PDF a
       p.page.on('requestfailed', (r) => logs.push('failed ' + r.url() + ' ' + r.failure()?.errorText));
       p.page.on('response', (r) => logs.push(`resp ${r.status()} ${new URL(r.url()).pathname}`));
       await p.page.goto(link);
-      await p.page.waitForSelector('html[data-hydrated]', { state: 'attached' });
       // If the form never appears, what the phone saw is printed.
       try { await p.page.waitForSelector('#survey-form'); } catch (e) {
         const h = await p.page.content();
@@ -87,6 +86,8 @@ test('respondents answer on their phones; results show from five, print to PDF a
         await p.page.tap('#survey-submit');
         await p.page.waitForSelector('#survey-errors');
         assert.match(await p.page.textContent('#survey-errors'), /co najmniej jedną/);
+        // The summary takes the focus, so a screen reader reads it first.
+        assert.equal(await p.page.evaluate(() => document.activeElement?.id), 'survey-errors');
         // "No" to question 1 skips question 2.
         await choose(p.page, 'q1', 'no');
         assert.equal(await p.page.$eval('#s-q2', (f) => f.disabled), true);
@@ -99,6 +100,8 @@ test('respondents answer on their phones; results show from five, print to PDF a
       }
       await answer(p.page, i, `Opinia telefonu ${i} ${stamp}`);
       await p.page.waitForSelector('#survey-thanks');
+      // A plain page: no app was loaded to answer.
+      assert.equal(await p.page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm'))), false);
       // The phone keeps nothing of the answer.
       const kept = await p.page.evaluate(() => JSON.stringify(localStorage) + document.cookie);
       assert.ok(!kept.includes(`Opinia telefonu ${i}`), 'the phone stored the answer');
@@ -160,6 +163,56 @@ test('respondents answer on their phones; results show from five, print to PDF a
     assert.ok(!server.log.includes('Opinia telefonu'), 'the log holds an answer');
     assert.deepEqual(coord.page.errors, []);
   } finally {
+    await coord.context.close();
+    await server.stop();
+  }
+});
+
+test('the phone survey works with JavaScript switched off and transfers at most 30 KB compressed', async () => {
+  const server = await ownServer();
+  const coord = await tablet(browser);
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: 'pl-PL', javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await signInAt(coord.page, server.base, 'koordynator@mops.demo');
+    const link = await openRound(coord.page, server.base);
+    // Every byte the phone receives on its first visit, as sent (compressed).
+    let bytes = 0;
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+    await page.goto(link, { waitUntil: 'load' });
+    await page.waitForTimeout(300);
+    assert.ok(bytes > 1000 && bytes <= 30 * 1024, `the first visit transferred ${bytes} B`);
+    console.log(`phone survey, first visit: ${bytes} B transferred`);
+    assert.equal(await page.locator('script[src$=".js"][src*="pkg"]').count(), 0, 'no app script');
+
+    // Without a script: the text box opens with its answer by CSS, and question 2 steps back.
+    assert.equal(await page.isVisible('#s-q5-text'), false);
+    await page.click('label[for="s-q5-other"]');
+    assert.equal(await page.isVisible('#s-q5-text'), true);
+    assert.match(await page.textContent('#s-q5-warn'), /może pozwolić kogoś rozpoznać/);
+    await page.fill('#s-q5-text', `Bez skryptu ${stamp}`);
+    await page.click('label[for="s-q1-no"]');
+    assert.equal(await page.isVisible('#s-q2 .skip-note'), true);
+    // Sent as a plain form: the thank-you page follows the redirect.
+    await page.click('#survey-submit');
+    await page.waitForSelector('#survey-thanks');
+    assert.match(await page.textContent('#survey-thanks'), /Dziękujemy/);
+    assert.deepEqual(await context.cookies(), [], 'no cookie is set');
+
+    // An empty form comes back with the error summary, still without a script.
+    await page.goto(link);
+    await page.click('#survey-submit');
+    await page.waitForSelector('#survey-errors');
+    assert.match(await page.textContent('#survey-errors'), /co najmniej jedną/);
+    const size = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+    assert.ok(size, 'fits a 360 px screen');
+    // Touch targets: every answer is at least 44 px high.
+    const small = await page.$$eval('label.choice', (ls) => ls.filter((l) => l.getBoundingClientRect().height < 44).length);
+    assert.equal(small, 0);
+  } finally {
+    await context.close();
     await coord.context.close();
     await server.stop();
   }

@@ -41,6 +41,7 @@ pub fn build_app(state: AppState) -> axum::Router {
     axum::Router::new()
         .merge(api)
         .route("/api/v1/openapi.json", axum::routing::get(routes::serve_document))
+        .merge(routes::survey::phone::router())
         .merge(web::site_router(&state))
         .layer(axum::extract::DefaultBodyLimit::max(config::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(web::security_headers))

@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -17,7 +19,7 @@ use crate::AppState;
 
 /// The stylesheet's file name: content-hashed when cargo-leptos hashed the assets
 /// (it writes `hash.txt` beside the server binary).
-fn css_href(options: &LeptosOptions) -> String {
+pub(crate) fn css_href(options: &LeptosOptions) -> String {
     let name = options.output_name.to_string();
     let hash = std::env::current_exe()
         .ok()
@@ -45,13 +47,18 @@ pub fn site_router(state: &AppState) -> Router<AppState> {
     let site_root = options.site_root.to_string();
     let pkg = Path::new(&site_root).join(options.site_pkg_dir.as_ref());
     // Hashed names never change content, so browsers may keep them for a year.
+    // Assets without a precompressed copy (a debug build) are compressed as they go,
+    // except the wasm, which is large and only ever precompressed in a release build.
+    let compress = || CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")));
     let pkg_service = tower::ServiceBuilder::new()
+        .layer(compress())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static(if options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" }),
         ))
         .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip());
     let public_service = tower::ServiceBuilder::new()
+        .layer(compress())
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")))
         .service(ServeDir::new(&site_root).precompressed_br().precompressed_gzip().fallback(tower::service_fn(|_| async {
             Ok::<_, std::convert::Infallible>(crate::error::AppError::NotFound.into_response())

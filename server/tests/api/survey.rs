@@ -405,3 +405,77 @@ async fn answers_arriving_together_are_committed_together_and_all_counted() {
     assert_eq!(counted(&app, &id).await + pooled, 37, "every acknowledged answer is counted or pooled");
     assert!(pooled < 5);
 }
+
+/// A post of the phone's plain HTML form, as a browser without a script sends it.
+async fn post_form(app: &TestApp, token: &str, fields: &[(&str, &str)]) -> Response {
+    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/ankieta/{token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("accept-language", "pl-PL,pl;q=0.9")
+        .body(Body::from(body))
+        .expect("request");
+    req.extensions_mut().insert(ConnectInfo(std::net::SocketAddr::from(([192, 0, 2, 9], 40000))));
+    app.raw(req).await
+}
+
+#[tokio::test]
+async fn the_phone_form_is_plain_html_that_keeps_the_answers_when_refused_and_counts_them_when_accepted() {
+    let app = TestApp::spawn().await;
+    let coord = app.login("coord.a@test").await;
+    let round = open_round(&app, &coord, "2026-11", false).await;
+    let token = round["token"].as_str().expect("token");
+    let waiting = || async {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_pool WHERE survey_id = $1").bind(round["id"].as_str().expect("id")).fetch_one(&app.db.pool).await.expect("pool");
+        n
+    };
+
+    // The page: a form posting to itself, no wasm, no cookie, its own strict policy.
+    let page = app.raw(Request::builder().uri(format!("/ankieta/{token}")).header("accept-language", "pl").body(Body::empty()).expect("get")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(&format!("action=\"/ankieta/{token}\"")), "{}", &page.text[..page.text.len().min(600)]);
+    assert!(page.text.contains("method=\"post\""));
+    assert!(!page.text.contains(".wasm") && !page.text.contains("hydrate"), "the phone page loads no app");
+    assert!(page.headers.get(header::SET_COOKIE).is_none());
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("csp");
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe"), "{csp}");
+    // Every question is a fieldset with a legend; question 2 names what skips it.
+    assert_eq!(page.text.matches("<fieldset").count(), domain::survey::QUESTIONS.len());
+    assert!(page.text.contains("data-skip-if=\"q1:no\""));
+
+    // Refused: the same form again with what was chosen and typed, each error beside
+    // its question, and a summary first.
+    let refused = post_form(&app, token, &[("s-q1", "yes"), ("s-q12", "def_yes"), ("s-q12", "def_no"), ("s-q5", "other"), ("t-q5", "Kurs <b>spawania</b></textarea><script>alert(1)</script>"), ("lang", "pl")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("id=\"survey-errors\""));
+    assert!(refused.text.contains("id=\"s-q12-error\""), "the error sits beside question 12");
+    assert!(refused.text.contains("tylko jedną odpowiedź"));
+    assert!(!refused.text.contains("<script>alert"), "a posted text cannot write markup");
+    assert!(refused.text.contains("Kurs &lt;b&gt;spawania&lt;/b&gt;&lt;/textarea&gt;"), "the text is kept, escaped: {}", &refused.text[refused.text.find("s-q5-text").unwrap_or(0)..][..400]);
+    assert!(tag_has(&refused.text, "id=\"s-q1-yes\"", "checked"), "the choice is kept");
+    assert_eq!(waiting().await, 0, "a refused answer is not kept");
+
+    // "No" to question 1 drops an answer to question 2 the page could not have sent.
+    let accepted = post_form(&app, token, &[("s-q1", "no"), ("s-q2", "over10"), ("s-q12", "def_yes"), ("lang", "pl")]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.text);
+    let to = accepted.headers[header::LOCATION].to_str().expect("location");
+    assert!(to.starts_with(&format!("/ankieta/{token}?dziekujemy")), "{to}");
+    let thanks = app.raw(Request::builder().uri(to).body(Body::empty()).expect("get")).await;
+    assert!(thanks.text.contains("id=\"survey-thanks\""));
+    assert_eq!(waiting().await, 1, "the answer waits for its batch like one from the kiosk");
+
+    // An unknown link and a closed round say so, in a page.
+    let unknown = post_form(&app, "no-such-link", &[("s-q1", "yes")]).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.text.contains("id=\"survey-unknown\""));
+}
+
+/// Whether the tag that contains `marker` also carries `attribute`.
+fn tag_has(html: &str, marker: &str, attribute: &str) -> bool {
+    html.find(marker).is_some_and(|at| {
+        let start = html[..at].rfind('<').unwrap_or(0);
+        let end = at + html[at..].find('>').unwrap_or(0);
+        html[start..end].contains(attribute)
+    })
+}

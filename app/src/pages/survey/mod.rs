@@ -2,6 +2,8 @@
 //! the partnership's rounds and slips, and the results.
 
 mod form;
+#[cfg(feature = "ssr")]
+pub mod phone;
 pub mod respond;
 pub mod results;
 pub mod rounds;

@@ -1,11 +1,11 @@
-//! Answering the survey: on a respondent's own phone (`/ankieta/{token}`) or on a
-//! shared tablet in kiosk mode (`/kiosk/{token}`). Neither signs in. Requests go
-//! without cookies; the phone keeps nothing; the kiosk keeps only answers sealed to
+//! Answering the survey on a shared tablet in kiosk mode (`/kiosk/{token}`); a
+//! respondent's own phone gets the server-rendered form instead (`phone`). The kiosk
+//! does not sign in; its requests go without cookies; it keeps only answers sealed to
 //! the server's key until they are sent, and forgets each person's answers the
 //! moment they are given.
 
 use domain::i18n::t;
-use domain::survey::api::{Accepted, BatchOutcome, PublicSurvey, Sealed, SealedBatch, Submission};
+use domain::survey::api::{BatchOutcome, PublicSurvey, Sealed, SealedBatch, Submission};
 use domain::survey::{SurveyAnswer, MAX_BATCH};
 use domain::calendar::Month;
 use gloo_storage::{LocalStorage, Storage};
@@ -66,58 +66,6 @@ fn Intro(info: PublicSurvey) -> impl IntoView {
         <p>{tr("survey.intro")}</p>
         <p class="notice" id="survey-anonymous">{tr("survey.anonymous")}</p>
         {(!info.open).then(|| view! { <p class="notice error" role="alert" id="survey-closed">{tr("survey.ui.closed")}</p> })}
-    }
-}
-
-#[component]
-pub fn PublicSurveyPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let info = LocalResource::new(move || load_info(token()));
-    let answer = RwSignal::new(SurveyAnswer::default());
-    let code = RwSignal::new(String::new());
-    let done = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let send = Action::new_local(move |a: &SurveyAnswer| {
-        let sub = Submission { answer: a.clone(), code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()) };
-        let token = token();
-        async move {
-            match api::post_anonymous::<_, Accepted>(&format!("/api/v1/survey/{token}/answers"), &sub).await {
-                Ok(_) => {
-                    answer.set(SurveyAnswer::default());
-                    code.set(String::new());
-                    error.set(None);
-                    done.set(true);
-                    focus_thanks();
-                }
-                // Nothing is kept on the phone: the answer stays on screen to send again.
-                Err(ApiError::Other(_)) => error.set(Some(t(crate::i18n::current_lang(), "survey.ui.offline").to_string())),
-                Err(e) => error.set(Some(e.message())),
-            }
-        }
-    });
-    view! {
-        <div class="survey-page">
-            {move || match info.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(_)) => view! { <p class="notice error" role="alert">{tr("survey.ui.unknown")}</p> }.into_any(),
-                Some(Ok(i)) if done.get() => view! {
-                    <Intro info=i/>
-                    <p class="notice ok" role="status" id="survey-thanks" tabindex="-1">{tr("survey.thanks")}</p>
-                }.into_any(),
-                Some(Ok(i)) => {
-                    let open = i.open;
-                    let codes = i.codes_required.then_some(code);
-                    view! {
-                        <Intro info=i/>
-                        {move || error.get().map(|e| view! { <p class="notice error" role="alert" id="survey-send-error">{e}</p> })}
-                        {open.then(|| view! {
-                            <SurveyForm answer busy=send.pending() code=codes on_submit=move |a| { send.dispatch(a); }/>
-                        })}
-                    }.into_any()
-                }
-            }}
-        </div>
     }
 }
 

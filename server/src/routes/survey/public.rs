@@ -21,9 +21,11 @@ use crate::extract::RequestLang;
 use crate::AppState;
 
 
+use crate::store::survey::rounds::{public_round, PublicRound};
 use crate::store::survey::{kiosk::*, pool::*};
 
-fn limited(state: &AppState, ip: &ClientIp) -> Result<(), AppError> {
+/// The per-address limit on answers to public links.
+pub(crate) fn limited(state: &AppState, ip: &ClientIp) -> Result<(), AppError> {
     if state.survey.limit.allow(&ip.0, state.config.survey_per_minute) {
         Ok(())
     } else {
@@ -32,27 +34,12 @@ fn limited(state: &AppState, ip: &ClientIp) -> Result<(), AppError> {
 }
 
 /// What the respondent's device needs to show the survey.
-/// What the public link shows of a round.
-#[derive(sqlx::FromRow)]
-struct PublicRound {
-    period: String,
-    closed: i64,
-    codes_required: i64,
-    partnership: String,
-}
-
 #[utoipa::path(get, path = "/api/v1/survey/{token}", tag = "survey",
     params(("token" = String, Path, description = "the secret of the public link")),
     responses((status = 200, body = PublicSurvey), (status = 404, body = Problem)))]
 pub async fn public(State(state): State<AppState>, Path(token): Path<String>) -> ApiResult<PublicSurvey> {
     let mut conn = state.db.pool.acquire().await?;
-    let row: Option<PublicRound> = sqlx::query_as(
-        "SELECT s.period, s.closed, s.codes_required, p.name AS partnership FROM survey_periods s JOIN partnerships p ON p.id = s.partnership_id WHERE s.token = $1",
-    )
-    .bind(&token)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let PublicRound { period, closed, codes_required, partnership } = row.ok_or(AppError::NotFound)?;
+    let PublicRound { period, closed, codes_required, partnership } = public_round(&mut conn, &token).await?.ok_or(AppError::NotFound)?;
     let secret = kiosk_secret(&mut conn).await?;
     Ok(ApiJson(PublicSurvey {
         partnership,

@@ -144,3 +144,22 @@ pub(crate) async fn report(conn: &mut AnyConnection, r: SurveyRound) -> Result<S
         sqlx::query_scalar("SELECT pooled FROM survey_periods WHERE id = $1").bind(r.id.to_string()).fetch_one(&mut *conn).await?;
     Ok(SurveyReport { round: r, current, previous, waiting })
 }
+
+/// What the public link shows of a round.
+#[derive(sqlx::FromRow)]
+pub(crate) struct PublicRound {
+    pub period: String,
+    pub closed: i64,
+    pub codes_required: i64,
+    pub partnership: String,
+}
+
+/// The round a public link names, if any.
+pub(crate) async fn public_round(conn: &mut AnyConnection, token: &str) -> Result<Option<PublicRound>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT s.period, s.closed, s.codes_required, p.name AS partnership FROM survey_periods s JOIN partnerships p ON p.id = s.partnership_id WHERE s.token = $1",
+    )
+    .bind(token)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
