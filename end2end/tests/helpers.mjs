@@ -1,4 +1,5 @@
 // Shared set-up of the browser tests: Debian's Chromium driven by playwright-core.
+import { rmSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
@@ -47,6 +48,10 @@ export function pesel(year, month, day, serial, female = true) {
  * stop, kill and start again on the same port and database: really offline, also for
  * the service worker (Playwright's setOffline does not cut a worker's requests).
  */
+// The tests' own databases go when the test process ends, whatever happened.
+const ownDirs = [];
+process.once('exit', () => { for (const d of ownDirs) rmSync(d, { recursive: true, force: true }); });
+
 export async function ownServer() {
   const { spawn, execFileSync } = await import('node:child_process');
   const { mkdtempSync } = await import('node:fs');
@@ -56,6 +61,7 @@ export async function ownServer() {
   const root = resolve(import.meta.dirname, '..', '..');
   const bin = join(root, 'target', 'debug', 'sciezka');
   const dir = mkdtempSync(join(tmpdir(), 'sciezka-own-'));
+  ownDirs.push(dir);
   const port = await new Promise((ok) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
   });

@@ -26,7 +26,9 @@ use crate::docs::DocType;
 use crate::validation::FieldError;
 
 /// The layout of [`DeviceStore`]; a device that finds an older one migrates it.
-pub const STORE_SCHEMA: u32 = 1;
+/// 2: one draft type for reports and partnership documents (a conflict is named by
+/// its path; layout 1's report conflicts, named by field, still read).
+pub const STORE_SCHEMA: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeviceStore {

@@ -159,10 +159,16 @@ impl Offline {
         let store = match Browser::raw().get_item(&data_name(user)).ok().flatten() {
             Some(sealed) => {
                 let json = crypto::decrypt(&key, &sealed).await.map_err(js_err)?;
-                let mut s: DeviceStore = serde_json::from_str(&json).map_err(|e| e.to_string())?;
-                if s.schema > STORE_SCHEMA {
+                // The layout's number first: a newer layout may not parse as this one.
+                #[derive(serde::Deserialize)]
+                struct Layout {
+                    #[serde(default)]
+                    schema: u32,
+                }
+                if serde_json::from_str::<Layout>(&json).is_ok_and(|l| l.schema > STORE_SCHEMA) {
                     return Err("these drafts were written by a newer version of the app; reload to update it".into());
                 }
+                let mut s: DeviceStore = serde_json::from_str(&json).map_err(|e| e.to_string())?;
                 // Older layouts are read with defaults for what they lacked.
                 s.schema = STORE_SCHEMA;
                 s

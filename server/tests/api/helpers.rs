@@ -41,6 +41,19 @@ pub struct TestApp {
     pub consultant_a: Uuid,
     pub consultant_b: Uuid,
     pub url: String,
+    /// The app that made the database removes it (a SQLite file in the temp dir) when
+    /// the test ends; a second process on the same database does not.
+    owner: bool,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = self.url.strip_prefix("sqlite://").filter(|_| self.owner) {
+            if let Some(dir) = std::path::Path::new(file).parent().filter(|d| d.starts_with(std::env::temp_dir())) {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
 }
 
 async fn database_url() -> String {
@@ -83,7 +96,7 @@ impl TestApp {
         seed::grant(&db, consultant_b, partnership_b, Role::SocialWorker).await.expect("grant");
         let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
         let state = AppState { db: db.clone(), config: Arc::new(config), leptos, survey: Default::default() };
-        TestApp { router: build_app(state), db, partnership_a, coordinator_a, consultant_a, consultant_b, url }
+        TestApp { router: build_app(state), db, partnership_a, coordinator_a, consultant_a, consultant_b, url, owner: true }
     }
 
     /// Another server process on the same database: its own pool and state, nothing
@@ -92,7 +105,7 @@ impl TestApp {
         let db = Db::connect(&self.url).await.expect("connect");
         let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
         let state = AppState { db: db.clone(), config: Arc::new(Config::for_database(&self.url)), leptos, survey: Default::default() };
-        TestApp { router: build_app(state), db, url: self.url.clone(), ..*self }
+        TestApp { router: build_app(state), db, url: self.url.clone(), owner: false, ..*self }
     }
 
     pub async fn raw(&self, request: Request<Body>) -> Response {

@@ -471,6 +471,23 @@ async fn the_phone_form_is_plain_html_that_keeps_the_answers_when_refused_and_co
     assert!(unknown.text.contains("id=\"survey-unknown\""));
 }
 
+#[tokio::test]
+async fn a_wrong_code_on_the_phone_form_comes_back_beside_the_code_box_with_the_answers_kept() {
+    let app = TestApp::spawn().await;
+    let coord = app.login("coord.a@test").await;
+    let round = open_round(&app, &coord, "2026-11", true).await;
+    let token = round["token"].as_str().expect("token");
+    let page = app.raw(Request::builder().uri(format!("/ankieta/{token}")).body(Body::empty()).expect("get")).await;
+    assert!(page.text.contains("id=\"s-code\""), "a round with codes asks for one");
+    let refused = post_form(&app, token, &[("code", "ABCDE-FGHJK"), ("s-q1", "yes"), ("s-q12", "def_yes"), ("lang", "pl")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", &refused.text[..refused.text.len().min(300)]);
+    assert!(refused.headers[header::CONTENT_TYPE].to_str().expect("type").starts_with("text/html"), "a page, not a problem document");
+    assert!(refused.text.contains("id=\"s-code-error\""));
+    assert!(refused.text.contains("został już wykorzystany"));
+    assert!(tag_has(&refused.text, "id=\"s-code\"", "value=\"ABCDE-FGHJK\""), "the typed code is kept");
+    assert!(tag_has(&refused.text, "id=\"s-q12-def-yes\"", "checked"), "the answers are kept");
+}
+
 /// Whether the tag that contains `marker` also carries `attribute`.
 fn tag_has(html: &str, marker: &str, attribute: &str) -> bool {
     html.find(marker).is_some_and(|at| {

@@ -190,7 +190,6 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("survey.ui.skipped", "To pytanie jest pominięte (odpowiedź „Nie” w pytaniu 1).", "This question is skipped (answer \"No\" to question 1)."),
     ("survey.ui.code", "Kod z ulotki", "Code from your slip"),
     ("survey.ui.fix", "Ankieta nie została wysłana. Proszę poprawić:", "The survey was not sent. Please correct:"),
-    ("survey.ui.busy", "Z tego miejsca wysłano przed chwilą bardzo wiele ankiet. Proszę spróbować za kilka minut.", "Very many surveys were sent from this place just now. Please try again in a few minutes."),
     ("survey.ui.in_language", "Polski", "English"),
     ("survey.ui.code_hint", "Wpisz kod wydrukowany na ulotce, którą Pani/Pan otrzymał/a. Kod nie jest z nikim powiązany.", "Type the code printed on the slip you received. The code is not linked to anyone."),
     ("survey.ui.submit", "Wyślij ankietę", "Send the survey"),

@@ -22,8 +22,6 @@ pub enum PhoneState {
     Closed,
     /// No round has this link.
     Unknown,
-    /// Too many answers from one place just now.
-    Busy,
 }
 
 /// One rendering of the phone page.
@@ -146,7 +144,7 @@ fn form(page: &PhonePage, answer: &SurveyAnswer, code: &str, errors: &[FieldErro
                     <label for="s-code">{tx("survey.ui.code")}</label>
                     <p class="hint" id="s-code-hint">{tx("survey.ui.code_hint")}</p>
                     <input id="s-code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false"
-                        aria-describedby=described inputmode="text" maxlength="16" value=code.to_string()/>
+                        aria-describedby=described aria-invalid=code_error.is_some().then_some("true") inputmode="text" maxlength="16" value=code.to_string()/>
                     {code_error.clone().map(|e| view! { <p class="field-error" id="s-code-error">{e}</p> })}
                 </div>
             </section>
@@ -180,7 +178,6 @@ pub fn render(page: &PhonePage) -> String {
         PhoneState::Thanks => view! { <p class="notice ok" role="status" id="survey-thanks" tabindex="-1" autofocus="">{tx("survey.thanks")}</p> }.into_any(),
         PhoneState::Closed => view! { <p class="notice error" role="alert" id="survey-closed">{tx("survey.ui.closed")}</p> }.into_any(),
         PhoneState::Unknown => view! { <p class="notice error" role="alert" id="survey-unknown">{tx("survey.ui.unknown")}</p> }.into_any(),
-        PhoneState::Busy => view! { <p class="notice error" role="alert" id="survey-busy">{tx("survey.ui.busy")}</p> }.into_any(),
     };
     let intro = page.heading.clone().map(|h| {
         view! {

@@ -108,7 +108,7 @@ pub fn SurveysPage() -> impl IntoView {
                                 <div class="round-body">
                                     <img class="qr" src=format!("/api/v1/surveys/{id}/qr.svg") width="160" height="160" alt=tr("survey.ui.qr_alt")/>
                                     <div>
-                                        <p><span>{tr("survey.ui.link")}</span> " " <a class="public-link" href=link.clone()>{link.clone()}</a></p>
+                                        <p><span>{tr("survey.ui.link")}</span> " " <a class="public-link" href=link.clone() rel="external">{link.clone()}</a></p>
                                         <div class="actions">
                                             <a class="button" href=format!("/kiosk/{}", r.token) id=format!("kiosk-{}", r.period)>{tr("survey.ui.kiosk")}</a>
                                             <a class="button secondary" href=format!("/surveys/{id}/slips")>{tr("survey.ui.slips")}</a>

@@ -123,26 +123,36 @@ pub async fn take(State(state): State<AppState>, ip: ClientIp, Path(token): Path
         p.state = PhoneState::Closed;
         return Ok(page(StatusCode::CONFLICT, &p));
     }
+    let (answer, code) = answer_of(&pairs);
+    let general = |message: &str| vec![FieldError { pointer: String::new(), code: "not_sent".into(), message: message.into() }];
     if limited(&state, &ip).is_err() {
-        p.state = PhoneState::Busy;
+        // The answers stay on the page, to send again in a moment.
+        let busy = lang.pick(
+            "Z tego miejsca wysłano przed chwilą bardzo wiele ankiet. Odpowiedzi są nadal w formularzu: proszę wysłać je ponownie za kilka minut.",
+            "Very many surveys were sent from this place just now. Your answers are still in the form: please send them again in a few minutes.",
+        );
+        p.state = PhoneState::Form { answer, code, errors: general(busy) };
         return Ok(page(StatusCode::TOO_MANY_REQUESTS, &p));
     }
-    let (answer, code) = answer_of(&pairs);
-    let refused = |answer: SurveyAnswer, code: String, errors: Vec<FieldError>| PhoneState::Form { answer, code, errors };
     let clean = match survey::validate(&answer, lang) {
         Ok(clean) => clean,
         Err(errors) => {
-            p.state = refused(answer, code, errors);
+            p.state = PhoneState::Form { answer, code, errors };
             return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &p));
         }
     };
     let given = Some(code.clone()).filter(|c| !c.trim().is_empty());
-    let outcome = state.survey.submit(&state, token.clone(), vec![Ok((clean, given))], true).await?;
-    match outcome.into_iter().next().unwrap_or(Ok(())) {
+    // One answer: the pool answers its refusal (a spent code, a round closed a moment
+    // ago) as the error of the whole call.
+    let outcome = match state.survey.submit(&state, token.clone(), vec![Ok((clean, given))], true).await {
+        Ok(outcomes) => outcomes.into_iter().next().unwrap_or(Ok(())),
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/ankieta/{token}?dziekujemy=1&lang={}", lang.tag())).into_response()),
         Err(AppError::CodeRefused) => {
             let message = lang.pick("Kod jest nieprawidłowy albo został już wykorzystany.", "The code is not valid or has already been used.");
-            p.state = refused(answer, code, vec![FieldError { pointer: "/code".into(), code: "code_refused".into(), message: message.into() }]);
+            p.state = PhoneState::Form { answer, code, errors: vec![FieldError { pointer: "/code".into(), code: "code_refused".into(), message: message.into() }] };
             Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
         Err(AppError::SurveyClosed) => {
