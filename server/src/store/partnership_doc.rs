@@ -170,18 +170,16 @@ impl Saving for DocSaving {
         Ok(())
     }
 
-    async fn refuses(&self, conn: &mut AnyConnection) -> Result<Option<AppError>, AppError> {
-        if self.kind != Kind::Agreement {
-            return Ok(None);
-        }
-        let signed: Option<String> = sqlx::query_scalar("SELECT id FROM agreement_events WHERE partnership_id = $1 AND event = 'signature' LIMIT 1")
-            .bind(self.partnership.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-        Ok(signed.map(|_| AppError::Conflict("the agreement is signed: its text changes only by an amendment every partner consents to")))
-    }
-
     async fn held(&self, conn: &mut AnyConnection) -> Result<Option<Held<Value>>, AppError> {
+        if self.kind == Kind::Agreement {
+            let signed: Option<String> = sqlx::query_scalar("SELECT id FROM agreement_events WHERE partnership_id = $1 AND event = 'signature' LIMIT 1")
+                .bind(self.partnership.to_string())
+                .fetch_optional(&mut *conn)
+                .await?;
+            if signed.is_some() {
+                return Err(AppError::Conflict("the agreement is signed: its text changes only by an amendment every partner consents to"));
+            }
+        }
         match stored(conn, self.partnership, self.kind, &self.key).await? {
             Some(d) => Ok(Some(Held { content: serde_json::from_str(&d.data).map_err(internal)?, version: d.version })),
             None => Ok(None),

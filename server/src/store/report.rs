@@ -150,15 +150,9 @@ impl Saving for ReportSaving {
         Ok(())
     }
 
-    async fn refuses(&self, conn: &mut AnyConnection) -> Result<Option<AppError>, AppError> {
-        let current = stored(conn, self.partnership, self.month).await?;
-        Ok(current
-            .is_some_and(|c| c.status == "final")
-            .then_some(AppError::Conflict("this report is final: its figures are frozen and its text cannot change")))
-    }
-
     async fn held(&self, conn: &mut AnyConnection) -> Result<Option<Held<Narrative>>, AppError> {
         match stored(conn, self.partnership, self.month).await? {
+            Some(c) if c.status == "final" => Err(AppError::Conflict("this report is final: its figures are frozen and its text cannot change")),
             Some(c) => Ok(Some(Held { content: serde_json::from_str(&c.narrative).map_err(internal)?, version: c.version })),
             None => Ok(None),
         }

@@ -38,8 +38,8 @@ pub(crate) trait Saving: Sync {
     /// Takes the document's write lock first, so that on SQLite two saves queue
     /// instead of failing to upgrade a read.
     fn lock(&self, conn: &mut AnyConnection) -> impl Future<Output = Result<(), AppError>> + Send;
-    /// The kind's own refusal of any change (a final report, a signed agreement).
-    fn refuses(&self, conn: &mut AnyConnection) -> impl Future<Output = Result<Option<AppError>, AppError>> + Send;
+    /// The stored copy, if any; or the kind's own refusal of any change (a final
+    /// report, a signed agreement).
     fn held(&self, conn: &mut AnyConnection) -> impl Future<Output = Result<Option<Held<Self::Content>>, AppError>> + Send;
     /// The content of a document never saved.
     fn empty(&self) -> Self::Content;
@@ -70,9 +70,6 @@ pub(crate) async fn save<S: Saving>(
 ) -> Result<(S::Whole, Vec<Path>), AppError> {
     let mut tx = conn.begin().await?;
     doc.lock(&mut tx).await?;
-    if let Some(refusal) = doc.refuses(&mut tx).await? {
-        return Err(refusal);
-    }
     let held = doc.held(&mut tx).await?;
     let theirs = match &held {
         Some(h) => json(&h.content)?,

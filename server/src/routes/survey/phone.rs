@@ -4,6 +4,8 @@
 //! question; an accepted one redirects to the thank-you page, so a reload does not
 //! send it twice.
 
+use std::sync::OnceLock;
+
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -71,7 +73,10 @@ async fn round(state: &AppState, token: &str, lang: Lang) -> Result<Option<Round
 }
 
 fn blank(state: &AppState, token: &str, lang: Lang) -> PhonePage {
-    PhonePage { lang, token: token.to_string(), heading: None, codes_required: false, state: PhoneState::Unknown, css: crate::web::css_href(&state.leptos) }
+    // The stylesheet's name is read from disk once, not on every respondent's request.
+    static CSS: OnceLock<String> = OnceLock::new();
+    let css = CSS.get_or_init(|| crate::web::css_href(&state.leptos)).clone();
+    PhonePage { lang, token: token.to_string(), heading: None, codes_required: false, state: PhoneState::Unknown, css }
 }
 
 /// The answer as the form posted it: `s-<question>` for each chosen option (repeated
