@@ -88,7 +88,7 @@ impl Db {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         // Deleted rows are overwritten with zeros, not left in free pages:
-                        // erased personal data and pooled survey answers do not linger.
+                        // erased personal data does not linger.
                         conn.execute("PRAGMA secure_delete = ON").await?;
                     }
                     Ok(())
@@ -125,15 +125,8 @@ impl Db {
     /// Online backup of an SQLite database into a new file (`VACUUM INTO`).
     pub async fn backup(&self, target: &std::path::Path) -> Result<(), DbError> {
         let target = target.display().to_string().replace('\'', "''");
+        // Survey answers never reach the database whole, so a backup holds none.
         sqlx::query(&format!("VACUUM INTO '{target}'")).execute(&self.pool).await?;
-        // Survey answers still waiting for a batch of 5 stay out of backups: a backup
-        // holds no whole answer (restoring one loses them, as it loses all later work).
-        let url = format!("sqlite://{}", target.replace("''", "'"));
-        let mut copy = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await?;
-        copy.execute("PRAGMA secure_delete = ON").await?;
-        copy.execute("DELETE FROM survey_pool").await?;
-        copy.execute("UPDATE survey_periods SET pooled = 0").await?;
-        copy.execute("VACUUM").await?;
         Ok(())
     }
 }

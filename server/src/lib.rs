@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod logging;
 pub mod routes;
 pub mod seed;
 pub mod store;
@@ -31,7 +32,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
-    /// The public survey endpoints' rate limit and their group-committing writer.
+    /// The public survey endpoints' rate limit and the answers held in memory.
     pub survey: Arc<store::survey::Desk>,
 }
 

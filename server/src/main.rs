@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use domain::org::{OrgType, Role};
 use leptos::config::LeptosOptions;
 use server::{build_app, seed, AppState, Config, Db};
+use tracing::Instrument;
 
 #[derive(Parser)]
 #[command(name = "sciezka", version, about = "Ścieżka — case work for social and vocational integration")]
@@ -70,9 +71,8 @@ enum Command {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
-        .init();
+    let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    tracing_subscriber::util::SubscriberInitExt::init(server::logging::subscriber(&directives, std::io::stdout));
     if let Err(e) = run(Cli::parse()).await {
         eprintln!("sciezka: {e}");
         std::process::exit(1);
@@ -175,6 +175,20 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 _ => format!("cannot listen on {addr}: {e}"),
             })?;
             let state = AppState { leptos: leptos_options(&config), config: Arc::new(config), db, survey: Default::default() };
+            state.survey.adopt_legacy(&state.db).await?;
+            // Answers this process holds for a round another process closed are settled
+            // within a few seconds.
+            let sweeping = state.clone();
+            tokio::spawn(
+                async move {
+                    let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+                    loop {
+                        every.tick().await;
+                        let _ = sweeping.survey.sweep(&sweeping.db).await;
+                    }
+                }
+                .instrument(server::logging::quiet_span()),
+            );
             let app = build_app(state);
             println!("Ścieżka is running at http://{addr}/");
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

@@ -185,5 +185,6 @@ pub async fn seal_to(server_key_b64: &str, plain: &str) -> Result<domain::survey
         epk: B64.encode(Uint8Array::new(&epk).to_vec()),
         iv: B64.encode(&iv),
         ct: B64.encode(Uint8Array::new(&ct).to_vec()),
+        form: false,
     })
 }

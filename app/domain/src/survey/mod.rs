@@ -346,6 +346,10 @@ pub struct PeriodResults {
     pub respondents: u64,
     /// Fewer than [`MIN_ANSWERS`] answers: nothing but the count is shown.
     pub withheld: bool,
+    /// When the round closed, fewer than [`MIN_ANSWERS`] answers were still waiting
+    /// (on one server) and so were left out: counting them alone would have shown them.
+    #[serde(default)]
+    pub few: bool,
     pub questions: Vec<QuestionResult>,
 }
 
@@ -358,7 +362,7 @@ pub fn results(period: crate::calendar::Month, counters: &[(String, String, i64)
     let respondents = count(ALL, ALL);
     let withheld = respondents < MIN_ANSWERS;
     if withheld {
-        return PeriodResults { period: period.to_string(), respondents, withheld, questions: Vec::new() };
+        return PeriodResults { period: period.to_string(), respondents, withheld, few: false, questions: Vec::new() };
     }
     let mut questions: Vec<QuestionResult> = QUESTIONS
         .iter()
@@ -381,7 +385,7 @@ pub fn results(period: crate::calendar::Month, counters: &[(String, String, i64)
             r.texts.push(text);
         }
     }
-    PeriodResults { period: period.to_string(), respondents, withheld, questions }
+    PeriodResults { period: period.to_string(), respondents, withheld, few: false, questions }
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! server as a plain HTML form and posted as a normal form, so it needs no wasm and
 //! works with JavaScript switched off. The same questionnaire and labels as the
 //! kiosk; the skip of question 2 and the text boxes that open with an answer work by
-//! CSS alone, and a script of a few hundred bytes (`/survey.js`) makes the skip a real
-//! `disabled`. No cookie is set or read; nothing is stored on the phone.
+//! CSS alone, and a small script (`/survey.js`) makes the skip a real `disabled`.
+//! No cookie is set or read. With the script, the phone keeps the answer sealed to
+//! the server's key until the server has counted it, and sends it again when the
+//! link is opened (the server holds answers in memory until a batch of 5).
 
 use domain::i18n::t;
 use domain::survey::{Kind, Question, Section, SurveyAnswer, MAX_TEXT, QUESTIONS};
@@ -15,7 +17,7 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, PartialEq)]
 pub enum PhoneState {
     /// The questionnaire, with the answer so far and what the server refused.
-    Form { answer: SurveyAnswer, code: String, errors: Vec<FieldError> },
+    Form { answer: SurveyAnswer, code: String, sid: String, errors: Vec<FieldError> },
     /// The answer was received.
     Thanks,
     /// The round takes no more answers.
@@ -32,6 +34,8 @@ pub struct PhonePage {
     /// The partnership and month the round is for (none for an unknown link).
     pub heading: Option<String>,
     pub codes_required: bool,
+    /// The server's public key (P-256, base64) the script seals the kept copy to.
+    pub key: String,
     pub state: PhoneState,
     /// The stylesheet's address (content-hashed in a release build).
     pub css: String,
@@ -102,7 +106,7 @@ fn question(lang: Lang, q: &'static Question, answer: &SurveyAnswer, errors: &[F
     }
 }
 
-fn form(page: &PhonePage, answer: &SurveyAnswer, code: &str, errors: &[FieldError]) -> impl IntoView {
+fn form(page: &PhonePage, answer: &SurveyAnswer, code: &str, sid: &str, errors: &[FieldError]) -> impl IntoView {
     let lang = page.lang;
     let tx = move |k: &str| t(lang, k).to_string();
     let section = |s: Section| {
@@ -152,8 +156,10 @@ fn form(page: &PhonePage, answer: &SurveyAnswer, code: &str, errors: &[FieldErro
     });
     view! {
         {summary}
-        <form class="survey" id="survey-form" method="post" action=format!("/ankieta/{}", page.token) autocomplete="off" novalidate="">
+        <form class="survey" id="survey-form" method="post" action=format!("/ankieta/{}", page.token) autocomplete="off" novalidate=""
+            data-refused=(!errors.is_empty()).then_some("")>
             <input type="hidden" name="lang" value=lang.tag()/>
+            <input type="hidden" name="sid" value=sid.to_string()/>
             {code_box}
             {section(Section::Employment)}
             {section(Section::Opinion)}
@@ -174,8 +180,15 @@ pub fn render(page: &PhonePage) -> String {
         Lang::En => Lang::Pl,
     };
     let body = match &page.state {
-        PhoneState::Form { answer, code, errors } => form(page, answer, code, errors).into_any(),
-        PhoneState::Thanks => view! { <p class="notice ok" role="status" id="survey-thanks" tabindex="-1" autofocus="">{tx("survey.thanks")}</p> }.into_any(),
+        PhoneState::Form { answer, code, sid, errors } => form(page, answer, code, sid, errors).into_any(),
+        PhoneState::Thanks => view! {
+            <div class="notice ok" role="status" id="survey-thanks" tabindex="-1" autofocus="">
+                <p><strong>{tx("survey.thanks")}</strong></p>
+                <p>{tx("survey.ui.received")}</p>
+                // The script tells whether this phone still keeps the answer.
+                <p id="survey-kept" data-kept=tx("survey.ui.kept") data-counted=tx("survey.ui.counted") data-late=tx("survey.ui.late")></p>
+            </div>
+        }.into_any(),
         PhoneState::Closed => view! { <p class="notice error" role="alert" id="survey-closed">{tx("survey.ui.closed")}</p> }.into_any(),
         PhoneState::Unknown => view! { <p class="notice error" role="alert" id="survey-unknown">{tx("survey.ui.unknown")}</p> }.into_any(),
     };
@@ -199,7 +212,7 @@ pub fn render(page: &PhonePage) -> String {
                 <script src="/survey.js" defer=""></script>
             </head>
             <body>
-                <main id="main" class="survey-page phone">
+                <main id="main" class="survey-page phone" data-token=page.token.clone() data-key=page.key.clone()>
                     <p class="lang-switch">
                         <a href=format!("/ankieta/{}?lang={}", page.token, other.tag()) hreflang=other.tag() lang=other.tag()>{t(other, "survey.ui.in_language")}</a>
                     </p>

@@ -1,11 +1,13 @@
 //! Answering the survey on a shared tablet in kiosk mode (`/kiosk/{token}`); a
 //! respondent's own phone gets the server-rendered form instead (`phone`). The kiosk
-//! does not sign in; its requests go without cookies; it keeps only answers sealed to
-//! the server's key until they are sent, and forgets each person's answers the
-//! moment they are given.
+//! does not sign in; its requests go without cookies; it keeps answers only sealed
+//! to the server's key, and forgets each person's answers the moment they are given.
+//! The server holds answers in memory until five can be counted together, so the
+//! kiosk keeps each sealed answer until the server says it is counted, sending it
+//! again (by its id, so it counts once) after a restart of the server.
 
 use domain::i18n::t;
-use domain::survey::api::{BatchOutcome, PublicSurvey, Sealed, SealedBatch, Submission};
+use domain::survey::api::{BatchOutcome, Fate, PublicSurvey, Sealed, SealedBatch, Submission};
 use domain::survey::{SurveyAnswer, MAX_BATCH};
 use domain::calendar::Month;
 use gloo_storage::{LocalStorage, Storage};
@@ -22,8 +24,21 @@ use crate::pages::components::widgets::Loading;
 fn info_key(token: &str) -> String {
     format!("sciezka.survey.{token}")
 }
-fn queue_key(token: &str) -> String {
+/// The queue as kept before answers were held in memory: sealed answers only.
+fn old_queue_key(token: &str) -> String {
     format!("sciezka.kiosk.{token}")
+}
+fn queue_key(token: &str) -> String {
+    format!("sciezka.kiosk2.{token}")
+}
+
+/// One answer the kiosk keeps: sealed, and whether the server has it in memory (sent
+/// once, waiting to be counted).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Kept {
+    sealed: Sealed,
+    #[serde(default)]
+    received: bool,
 }
 
 /// The survey's public description: from the server, else the copy kept from the
@@ -69,25 +84,57 @@ fn Intro(info: PublicSurvey) -> impl IntoView {
     }
 }
 
-fn queued(token: &str) -> Vec<Sealed> {
-    LocalStorage::get(queue_key(token)).unwrap_or_default()
+fn queued(token: &str) -> Vec<Kept> {
+    let mut list: Vec<Kept> = LocalStorage::get(queue_key(token)).unwrap_or_default();
+    // A queue from the version before: its answers were never sent.
+    if let Ok(old) = LocalStorage::get::<Vec<Sealed>>(old_queue_key(token)) {
+        list.extend(old.into_iter().map(|sealed| Kept { sealed, received: false }));
+        if LocalStorage::set(queue_key(token), &list).is_ok() {
+            LocalStorage::delete(old_queue_key(token));
+        }
+    }
+    list
 }
 
-/// Sends what the kiosk queued. Only a definite answer from the server removes
-/// answers from the queue; anything else leaves them for the next attempt.
-async fn upload(token: String, waiting: RwSignal<usize>, problem: RwSignal<Option<String>>) {
-    let batch: Vec<Sealed> = queued(&token).into_iter().take(MAX_BATCH).collect();
+/// How many answers wait to be sent, and how many the server holds uncounted.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Waiting {
+    unsent: usize,
+    uncounted: usize,
+}
+
+fn waiting_in(list: &[Kept]) -> Waiting {
+    let uncounted = list.iter().filter(|k| k.received).count();
+    Waiting { unsent: list.len() - uncounted, uncounted }
+}
+
+/// Sends what the kiosk keeps. Only the server's word that an answer is counted
+/// (or refused for good) removes it; anything else leaves it for the next attempt.
+async fn upload(token: String, waiting: RwSignal<Waiting>, problem: RwSignal<Option<String>>) {
+    let batch: Vec<Sealed> = queued(&token).into_iter().take(MAX_BATCH).map(|k| k.sealed).collect();
     if batch.is_empty() {
         return;
     }
     let sent = batch.len();
     match api::post_anonymous::<_, BatchOutcome>(&format!("/api/v1/survey/{token}/sealed"), &SealedBatch { answers: batch }).await {
-        Ok(_) => {
+        Ok(outcome) => {
             // Re-read: an answer may have been queued while this upload ran.
-            let rest: Vec<Sealed> = queued(&token).into_iter().skip(sent).collect();
+            let rest: Vec<Kept> = queued(&token)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, mut kept)| match outcome.fates.get(i) {
+                    Some(fate) if i < sent && fate.is_final() => None,
+                    Some(Fate::Received) if i < sent => {
+                        kept.received = true;
+                        Some(kept)
+                    }
+                    _ => Some(kept),
+                })
+                .collect();
             let _ = LocalStorage::set(queue_key(&token), &rest);
-            waiting.set(rest.len());
-            problem.set(None);
+            waiting.set(waiting_in(&rest));
+            let closed = outcome.fates.iter().any(|f| *f == Fate::Closed);
+            problem.set(closed.then(|| t(crate::i18n::current_lang(), "survey.ui.closed").to_string()));
         }
         Err(ApiError::Conflict(m)) => problem.set(Some(m)),
         Err(_) => {}
@@ -103,7 +150,7 @@ pub fn KioskPage() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let started = RwSignal::new(false);
     let thanks = RwSignal::new(false);
-    let waiting = RwSignal::new(0usize);
+    let waiting = RwSignal::new(Waiting::default());
     let problem = RwSignal::new(None::<String>);
     let engine = use_offline();
     let lang = use_lang();
@@ -112,7 +159,7 @@ pub fn KioskPage() -> impl IntoView {
         // kiosk asks for the consultant's password.
         spawn_local(engine.lock_now());
         let tok = token();
-        waiting.set(queued(&tok).len());
+        waiting.set(waiting_in(&queued(&tok)));
         let retry = move || {
             let tok = token();
             spawn_local(upload(tok, waiting, problem));
@@ -130,19 +177,24 @@ pub fn KioskPage() -> impl IntoView {
         }
     };
     let queue = Action::new_local(move |a: &SurveyAnswer| {
-        let sub = Submission { answer: a.clone(), code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()) };
+        // A random id (not one with a time in it) lets a resend count once.
+        let sub = Submission {
+            answer: a.clone(),
+            code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()),
+            id: Some(uuid::Uuid::new_v4().to_string()),
+        };
         let (tok, key) = (token(), info.get_untracked().and_then(std::result::Result::ok).map(|i| i.kiosk_key).unwrap_or_default());
         async move {
             let Ok(plain) = serde_json::to_string(&sub) else { return };
             match crypto::seal_to(&key, &plain).await {
                 Ok(sealed) => {
                     let mut list = queued(&tok);
-                    list.push(sealed);
+                    list.push(Kept { sealed, received: false });
                     if LocalStorage::set(queue_key(&tok), &list).is_err() {
                         problem.set(Some(t(crate::i18n::current_lang(), "survey.ui.storage_full").to_string()));
                         return;
                     }
-                    waiting.set(list.len());
+                    waiting.set(waiting_in(&list));
                     // The person's answers leave the screen and the memory at once.
                     answer.set(SurveyAnswer::default());
                     code.set(String::new());
@@ -189,8 +241,11 @@ pub fn KioskPage() -> impl IntoView {
                 }
             }}
             <footer class="kiosk-footer">
-                <span id="kiosk-waiting" data-waiting=move || waiting.get().to_string()>
-                    {move || format!("{} {}", t(lang.get(), "survey.ui.waiting"), waiting.get())}
+                <span id="kiosk-waiting" data-waiting=move || waiting.get().unsent.to_string()>
+                    {move || format!("{} {}", t(lang.get(), "survey.ui.waiting"), waiting.get().unsent)}
+                </span>
+                <span id="kiosk-uncounted" data-uncounted=move || waiting.get().uncounted.to_string()>
+                    {move || format!("{} {}", t(lang.get(), "survey.ui.uncounted"), waiting.get().uncounted)}
                 </span>
                 {move || problem.get().map(|p| view! { <span class="error" role="alert" id="kiosk-problem">{p}</span> })}
                 <a href="/surveys" class="button secondary" id="kiosk-exit">{tr("survey.ui.kiosk_exit")}</a>

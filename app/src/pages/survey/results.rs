@@ -144,6 +144,7 @@ pub fn ResultsPage() -> impl IntoView {
                             {rep.previous.as_ref().map(|p| view! { " · " {tr("survey.ui.previous_month")} " " {p.respondents} })}
                         </p>
                         {(rep.waiting > 0).then(|| view! { <p class="hint" id="waiting">{tr("survey.ui.pooled")} " " {rep.waiting}</p> })}
+                        {cur.few.then(|| view! { <p class="notice" id="survey-few">{tr("survey.ui.few")}</p> })}
                         {if cur.withheld {
                             view! { <p class="notice" id="withheld">{tr("survey.ui.withheld")}</p> }.into_any()
                         } else {

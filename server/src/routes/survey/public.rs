@@ -8,10 +8,8 @@ use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use domain::api::Problem;
-use domain::survey::api::{
-    Accepted, BatchOutcome, PublicSurvey, SealedBatch, Submission,
-};
-use domain::survey::{self, MAX_BATCH};
+use domain::survey::api::{BatchOutcome, Fate, PublicSurvey, Sealed, SealedBatch, Submission};
+use domain::survey::MAX_BATCH;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -51,10 +49,11 @@ pub async fn public(State(state): State<AppState>, Path(token): Path<String>) ->
 }
 
 /// One answer from a respondent's own device. No cookie or header is read but the
-/// language of the messages.
+/// language of the messages. "Received" means held in memory until its batch: the
+/// device keeps its copy and sends it again (same `id`) until it hears "counted".
 #[utoipa::path(post, path = "/api/v1/survey/{token}/answers", tag = "survey", request_body = Submission,
     params(("token" = String, Path, description = "the secret of the public link")),
-    responses((status = 202, body = Accepted), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+    responses((status = 202, body = Fate), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn answer(
     State(state): State<AppState>,
@@ -64,18 +63,31 @@ pub async fn answer(
     ApiJson(body): ApiJson<Submission>,
 ) -> Result<Response, AppError> {
     limited(&state, &ip)?;
-    // Refused by the rules: nothing to write.
-    let answer = survey::validate(&body.answer, lang).map_err(AppError::fields(lang))?;
-    let mut outcome = state.survey.submit(&state, token, vec![Ok((answer, body.code))], true).await?;
-    outcome.pop().unwrap_or(Ok(()))?;
-    Ok((StatusCode::ACCEPTED, ApiJson(Accepted { accepted: true })).into_response())
+    // Refused by the rules: nothing to hold.
+    let incoming = incoming(body, lang)?;
+    let mut fates = state.survey.submit(&state.db, &token, vec![Ok(incoming)]).await?;
+    let fate = fates.pop().unwrap_or(Ok(Fate::Received))?;
+    Ok((StatusCode::ACCEPTED, ApiJson(fate)).into_response())
 }
 
-/// The answers a kiosk tablet queued, sealed to the server's key. Each is accepted or
-/// refused for good; the tablet drops both and keeps its queue only on an error status.
+/// Opens one sealed answer: a kiosk's [`Submission`] or a phone's form post.
+fn unsealed(secret: &p256::SecretKey, sealed: &Sealed) -> Result<Submission, AppError> {
+    let broken = || AppError::BadRequest("not a sealed answer".into());
+    if sealed.form {
+        let plain = open(secret, sealed).ok_or_else(broken)?;
+        let posted = super::phone::Posted::parse(&plain);
+        Ok(Submission { answer: posted.answer, code: Some(posted.code).filter(|c| !c.trim().is_empty()), id: posted.id })
+    } else {
+        unseal(secret, sealed).ok_or_else(broken)
+    }
+}
+
+/// Answers a kiosk tablet queued, or a phone's script kept, sealed to the server's
+/// key; sent again until each is counted or refused. A closed round answers every
+/// one with "closed".
 #[utoipa::path(post, path = "/api/v1/survey/{token}/sealed", tag = "survey", request_body = SealedBatch,
     params(("token" = String, Path, description = "the secret of the public link")),
-    responses((status = 200, body = BatchOutcome), (status = 404, body = Problem), (status = 409, body = Problem),
+    responses((status = 200, body = BatchOutcome), (status = 404, body = Problem),
         (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn sealed(
     State(state): State<AppState>,
@@ -92,18 +104,21 @@ pub async fn sealed(
         let mut conn = state.db.pool.acquire().await?;
         kiosk_secret(&mut conn).await?
     };
-    let items = body.answers.iter().map(|s| unseal(&secret, s).ok_or_else(|| AppError::BadRequest("not a sealed answer".into()))).collect();
-    let outcomes = state.survey.submit(&state, token, check(items, lang), false).await?;
-    let refused: Vec<String> = outcomes
-        .iter()
-        .filter_map(|o| o.as_ref().err())
-        .map(|e| match e {
-            AppError::Invalid { errors, .. } => errors.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" "),
-            other => other.to_string(),
+    let items = body.answers.iter().map(|s| unsealed(&secret, s)).collect();
+    let fates = match state.survey.submit(&state.db, &token, check(items, lang)).await {
+        Ok(fates) => fates,
+        Err(AppError::SurveyClosed) => return Ok(ApiJson(BatchOutcome { fates: vec![Fate::Closed; body.answers.len()] })),
+        Err(e) => return Err(e),
+    };
+    let fates = fates
+        .into_iter()
+        .map(|fate| match fate {
+            Ok(fate) => fate,
+            Err(AppError::Invalid { errors, .. }) => Fate::Refused { message: errors.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" ") },
+            Err(other) => Fate::Refused { message: other.to_string() },
         })
         .collect();
-    let accepted = u32::try_from(outcomes.len() - refused.len()).unwrap_or(u32::MAX);
-    Ok(ApiJson(BatchOutcome { accepted, refused }))
+    Ok(ApiJson(BatchOutcome { fates }))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -111,4 +126,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(public))
         .routes(routes!(answer))
         .routes(routes!(sealed))
+        .layer(axum::middleware::from_fn(crate::logging::quiet))
 }

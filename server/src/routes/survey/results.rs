@@ -25,9 +25,11 @@ use crate::store::survey::rounds::*;
     params(("id" = Uuid, Path, description = "survey round")),
     responses((status = 200, body = SurveyReport), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn results(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<SurveyReport> {
+    // Asked before a connection is taken: the survey's lock may wait for one.
+    let waiting = state.survey.waiting(&id.to_string()).await;
     let mut conn = state.db.pool.acquire().await?;
     let r = steered_round(&mut conn, &user, id).await?;
-    Ok(ApiJson(report(&mut conn, r).await?))
+    Ok(ApiJson(report(&mut conn, r, waiting).await?))
 }
 
 /// The rows of an export: one per question and option (metrics included, each on its
@@ -63,9 +65,10 @@ fn download(report: &SurveyReport, ext: &str, content_type: &'static str, body: 
 }
 
 async fn exportable(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<SurveyReport, AppError> {
+    let waiting = state.survey.waiting(&id.to_string()).await;
     let mut conn = state.db.pool.acquire().await?;
     let r = steered_round(&mut conn, user, id).await?;
-    let report = report(&mut conn, r).await?;
+    let report = report(&mut conn, r, waiting).await?;
     if report.current.withheld {
         return Err(AppError::Forbidden("results are shown from 5 answers"));
     }

@@ -69,21 +69,23 @@ pub async fn open_round(
     Ok(ApiJson(round(row)?))
 }
 
-/// Closes a round. Answers still pooled (at most 4) are counted as a last, smaller
-/// batch: they were acknowledged and must not be lost.
+/// Closes a round. The answers this server still holds are counted as the last
+/// batch (at least 5 are always kept back for it); fewer than 5 in all are left out
+/// and the round says so, since counting them would show them.
 #[utoipa::path(post, path = "/api/v1/surveys/{id}/close", tag = "survey",
     params(("id" = Uuid, Path, description = "survey round")),
     responses((status = 200, body = SurveyRound), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn close(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<SurveyRound> {
-    let mut conn = state.db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
-    let mut r = steered_round(&mut tx, &user, id).await?;
-    sqlx::query("UPDATE survey_periods SET closed = 1 WHERE id = $1").bind(id.to_string()).execute(&mut *tx).await?;
-    flush(&mut tx, &id.to_string()).await?;
-    sqlx::query("DELETE FROM survey_codes WHERE survey_id = $1").bind(id.to_string()).execute(&mut *tx).await?;
-    audit::record(&mut tx, &user, r.partnership_id, None, Action::Update, &format!("survey round {} closed", r.period)).await?;
-    tx.commit().await?;
-    forget_pooled_pages(&state).await;
+    let mut r = {
+        let mut conn = state.db.pool.acquire().await?;
+        steered_round(&mut conn, &user, id).await?
+    };
+    let entry = format!("survey round {} closed", r.period);
+    let partnership = r.partnership_id;
+    state
+        .survey
+        .close(&state.db, &id.to_string(), move |tx| Box::pin(async move { Ok(audit::record(tx, &user, partnership, None, Action::Update, &entry).await?) }))
+        .await?;
     r.open = false;
     r.codes_left = 0;
     Ok(ApiJson(r))

@@ -45,25 +45,36 @@ pub(crate) async fn kiosk_secret(conn: &mut AnyConnection) -> Result<p256::Secre
     p256::SecretKey::from_slice(&bytes).map_err(internal)
 }
 
-/// Opens what a kiosk sealed: ECDH with its ephemeral key, SHA-256, AES-256-GCM.
-pub(crate) fn unseal(secret: &p256::SecretKey, sealed: &Sealed) -> Option<Submission> {
+/// Opens what a kiosk or a phone's script sealed: ECDH with its ephemeral key,
+/// SHA-256, AES-256-GCM. The plain text is a [`Submission`] in JSON or, from a phone,
+/// the form post.
+pub(crate) fn open(secret: &p256::SecretKey, sealed: &Sealed) -> Option<Vec<u8>> {
     let epk = p256::PublicKey::from_sec1_bytes(&B64.decode(&sealed.epk).ok()?).ok()?;
     let shared = p256::ecdh::diffie_hellman(secret.to_nonzero_scalar(), epk.as_affine());
     let key: [u8; 32] = Sha256::new().chain_update(SEAL_CONTEXT).chain_update(shared.raw_secret_bytes()).finalize().into();
     let iv = B64.decode(&sealed.iv).ok().filter(|iv| iv.len() == 12)?;
-    let plain = Aes256Gcm::new(&key.into()).decrypt(Nonce::from_slice(&iv), B64.decode(&sealed.ct).ok()?.as_slice()).ok()?;
-    serde_json::from_slice(&plain).ok()
+    Aes256Gcm::new(&key.into()).decrypt(Nonce::from_slice(&iv), B64.decode(&sealed.ct).ok()?.as_slice()).ok()
+}
+
+/// A kiosk's sealed [`Submission`].
+pub(crate) fn unseal(secret: &p256::SecretKey, sealed: &Sealed) -> Option<Submission> {
+    serde_json::from_slice(&open(secret, sealed)?).ok()
 }
 
 /// Seals like a kiosk does; for tests and the benchmark.
 pub fn seal(public_key_b64: &str, submission: &Submission) -> Option<Sealed> {
+    seal_bytes(public_key_b64, &serde_json::to_vec(submission).ok()?)
+}
+
+/// Seals any text to the server's key, as the phone's script does with its form post.
+pub fn seal_bytes(public_key_b64: &str, plain: &[u8]) -> Option<Sealed> {
     let server = p256::PublicKey::from_sec1_bytes(&B64.decode(public_key_b64).ok()?).ok()?;
     let eph = p256::ecdh::EphemeralSecret::random(&mut rand::rngs::OsRng);
     let shared = eph.diffie_hellman(&server);
     let key: [u8; 32] = Sha256::new().chain_update(SEAL_CONTEXT).chain_update(shared.raw_secret_bytes()).finalize().into();
     let iv: [u8; 12] = rand::thread_rng().gen();
-    let ct = Aes256Gcm::new(&key.into()).encrypt(Nonce::from_slice(&iv), serde_json::to_vec(submission).ok()?.as_slice()).ok()?;
-    Some(Sealed { epk: B64.encode(eph.public_key().to_sec1_bytes()), iv: B64.encode(iv), ct: B64.encode(ct) })
+    let ct = Aes256Gcm::new(&key.into()).encrypt(Nonce::from_slice(&iv), plain).ok()?;
+    Some(Sealed { epk: B64.encode(eph.public_key().to_sec1_bytes()), iv: B64.encode(iv), ct: B64.encode(ct), form: false })
 }
 
 #[cfg(test)]
@@ -75,7 +86,7 @@ mod tests {
     fn sealed_answers_open_only_with_the_server_key() {
         let secret = p256::SecretKey::random(&mut rand::rngs::OsRng);
         let public = B64.encode(secret.public_key().to_sec1_bytes());
-        let sub = Submission { answer: SurveyAnswer::default(), code: Some("ABCDE-FGHJK".into()) };
+        let sub = Submission { answer: SurveyAnswer::default(), code: Some("ABCDE-FGHJK".into()), id: Some("a1".into()) };
         let sealed = seal(&public, &sub).expect("seal");
         assert_eq!(unseal(&secret, &sealed), Some(sub));
         let other = p256::SecretKey::random(&mut rand::rngs::OsRng);

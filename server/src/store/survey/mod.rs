@@ -6,12 +6,10 @@
 //! salted hash in a rate-limit bucket that is emptied every minute. The partnership's
 //! ones (rounds, codes, results, exports) need a session like the rest of the API.
 //!
-//! An acknowledged answer is first written whole to `survey_pool` (so a crash loses
-//! nothing). As soon as a round has [`MIN_ANSWERS`] pooled answers they are shuffled,
-//! added to the per-question counters and the loose text list, and deleted, all in
-//! one transaction; on SQLite deleted rows are zeroed (`secure_delete`) and the
-//! write-ahead log is truncated after the batch. What this leaves on disk is written
-//! up in the README's threat model.
+//! An answer is never written whole: it waits in the server's memory (`pool`) until
+//! it can be counted with at least four others, while the device that sent it keeps
+//! a sealed copy to send again. What this leaves on disk, and what is lost in which
+//! failure, is written up in the README's threat model.
 
 pub mod kiosk;
 pub mod pool;

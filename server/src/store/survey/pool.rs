@@ -1,70 +1,180 @@
-//! Answers pooled until a batch of at least `MIN_ANSWERS`, then shuffled into the
-//! counters; the group-committing writer that serves every public submission.
+//! Answers held in this server process's memory until at least [`MIN_ANSWERS`] of a
+//! round can be counted together. Nothing of an answer is written to storage before
+//! its batch: a batch adds the sums of its answers to the counters and its texts as
+//! loose rows, in random order, in one transaction. The batch leaves only when twice
+//! the minimum wait, and takes a random half, so that at least [`MIN_ANSWERS`] stay
+//! back for closing: the last batch of a round is never smaller than the others.
+//!
+//! Durability comes from the devices: a phone's script and a kiosk keep each answer
+//! sealed to the server's key and send it again until they hear "counted". An
+//! answer's id, chosen by the device, makes that resend count once: its hash is kept
+//! in memory while the answer waits, and written as a receipt with its batch (until
+//! the round closes). The README's threat model says what is lost in which failure.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 
-use domain::survey::api::Submission;
+use domain::survey::api::{Fate, Submission, MAX_SUBMISSION_ID};
 use domain::survey::{self, SurveyAnswer, MIN_ANSWERS};
 use domain::Lang;
 use rand::seq::SliceRandom;
 use sha2::{Digest, Sha256};
 use sqlx::{Acquire, AnyConnection};
-use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use crate::error::internal;
-use crate::db::Engine;
-use crate::error::AppError;
-use crate::AppState;
-
-
 use super::rate::RateLimit;
+use crate::db::Db;
+use crate::error::AppError;
 
-pub(crate) fn code_hash(round: &str, code: &str) -> String {
-    // The round salts the hash, so one table of precomputed hashes serves no other round.
-    let digest = Sha256::new().chain_update(round.as_bytes()).chain_update(b":").chain_update(code.as_bytes()).finalize();
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+/// How many answers of a round make a batch.
+const BATCH: usize = MIN_ANSWERS as usize;
+
+/// A hex SHA-256 of `parts`, salted with the round so one table of precomputed
+/// hashes serves no other round.
+fn salted(round: &str, parts: &[&str]) -> String {
+    let mut digest = Sha256::new().chain_update(round.as_bytes());
+    for part in parts {
+        digest.update(b":");
+        digest.update(part.as_bytes());
+    }
+    digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) struct Round {
-    pub(crate) id: String,
-    pub(crate) codes_required: bool,
+pub(crate) fn code_hash(round: &str, code: &str) -> String {
+    salted(round, &[code])
+}
+
+/// What a used code is marked with: unrelated to the receipt of the same answer
+/// unless one knows the answer's id, which only its device does.
+fn spent_mark(round: &str, id: &str) -> String {
+    salted(round, &["spent", id])
+}
+
+fn receipt(round: &str, id: &str) -> String {
+    salted(round, &["counted", id])
+}
+
+/// One answer checked against the rules, on its way in.
+pub(crate) struct Incoming {
+    pub answer: SurveyAnswer,
+    pub code: Option<String>,
+    /// The device's id for the answer; without one, it cannot be sent again.
+    pub id: Option<String>,
+}
+
+pub(crate) type Checked = Vec<Result<Incoming, AppError>>;
+
+/// Checks each submission by the same rules the form applies.
+pub(crate) fn check(items: Vec<Result<Submission, AppError>>, lang: Lang) -> Checked {
+    items.into_iter().map(|item| incoming(item?, lang)).collect()
+}
+
+pub(crate) fn incoming(sub: Submission, lang: Lang) -> Result<Incoming, AppError> {
+    if sub.id.as_ref().is_some_and(|id| id.is_empty() || id.len() > MAX_SUBMISSION_ID) {
+        return Err(AppError::BadRequest(format!("an answer's id has 1 to {MAX_SUBMISSION_ID} characters")));
+    }
+    let answer = survey::validate(&sub.answer, lang).map_err(AppError::fields(lang))?;
+    Ok(Incoming { answer, code: sub.code, id: sub.id })
+}
+
+/// An answer in memory: what it says and its receipt.
+struct Waiting {
+    receipt: String,
+    answer: SurveyAnswer,
+}
+
+/// Every round's waiting answers in this process.
+#[derive(Default)]
+pub(crate) struct Held(HashMap<String, Vec<Waiting>>);
+
+impl Held {
+    fn holds(&self, round: &str, receipt: &str) -> bool {
+        self.0.get(round).is_some_and(|list| list.iter().any(|w| w.receipt == receipt))
+    }
+
+    /// Takes a round's answers out to close it; they come back unless `done` is called.
+    pub(crate) fn take<'a>(&'a mut self, round: &str) -> Taking<'a> {
+        let answers = self.0.remove(round).unwrap_or_default();
+        Taking { held: self, round: round.to_string(), answers, done: false }
+    }
+}
+
+/// A round's answers taken out of memory while a transaction settles them: if it is
+/// not committed (`done`), they go back.
+pub(crate) struct Taking<'a> {
+    held: &'a mut Held,
+    round: String,
+    answers: Vec<Waiting>,
+    done: bool,
+}
+
+impl Taking<'_> {
+    /// Counts the answers as the round's last batch, or, fewer than the minimum,
+    /// leaves them out and marks the round as having dropped a few.
+    pub(crate) async fn settle(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
+        if self.answers.len() >= BATCH {
+            let answers: Vec<&SurveyAnswer> = self.answers.iter().map(|w| &w.answer).collect();
+            count(conn, &self.round, &answers, &[]).await?;
+        } else if !self.answers.is_empty() {
+            sqlx::query("UPDATE survey_periods SET few = 1 WHERE id = $1").bind(&self.round).execute(&mut *conn).await?;
+        }
+        // Nothing more will be sent to a closed round: its receipts and codes go.
+        sqlx::query("DELETE FROM survey_receipts WHERE survey_id = $1").bind(&self.round).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM survey_codes WHERE survey_id = $1").bind(&self.round).execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    pub(crate) fn done(mut self) {
+        self.done = true;
+    }
+}
+
+impl Drop for Taking<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let answers = std::mem::take(&mut self.answers);
+            self.held.0.entry(std::mem::take(&mut self.round)).or_default().extend(answers);
+        }
+    }
+}
+
+/// A round that takes answers.
+struct OpenRound {
+    id: String,
+    codes_required: bool,
 }
 
 #[derive(sqlx::FromRow)]
-struct LockedRound {
+struct RoundRow {
     id: String,
     closed: i64,
     codes_required: i64,
-    pooled: i64,
 }
 
-/// Locks the round for this submission and counts `adding` answers into its pool
-/// (the update is the first write, so concurrent submissions of one round queue up
-/// on both engines); refuses a closed round.
-pub(crate) async fn lock_round(conn: &mut AnyConnection, token: &str, adding: i64) -> Result<(Round, i64), AppError> {
-    let row: Option<LockedRound> = sqlx::query_as(
-        "UPDATE survey_periods SET pooled = pooled + $2 WHERE token = $1 RETURNING id, closed, codes_required, pooled",
-    )
-    .bind(token)
-    .bind(adding)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let LockedRound { id, closed, codes_required, pooled } = row.ok_or(AppError::NotFound)?;
+async fn open_round(conn: &mut AnyConnection, token: &str) -> Result<OpenRound, AppError> {
+    let row: Option<RoundRow> = sqlx::query_as("SELECT id, closed, codes_required FROM survey_periods WHERE token = $1")
+        .bind(token)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let RoundRow { id, closed, codes_required } = row.ok_or(AppError::NotFound)?;
     if closed != 0 {
         return Err(AppError::SurveyClosed);
     }
-    Ok((Round { id, codes_required: codes_required != 0 }, pooled))
+    Ok(OpenRound { id, codes_required: codes_required != 0 })
 }
 
-/// Spends a single-use code: its hash is deleted, so a used code is simply unknown.
-pub(crate) async fn spend_code(conn: &mut AnyConnection, round: &Round, code: Option<&str>) -> Result<(), AppError> {
+/// Spends a single-use code for the answer `id`. The same answer sent again finds
+/// its own mark and passes; any other use of the code is refused like an unknown code.
+async fn spend_code(conn: &mut AnyConnection, round: &OpenRound, code: Option<&str>, id: &str) -> Result<(), AppError> {
     match code.map(str::trim).filter(|c| !c.is_empty()) {
         None if round.codes_required => Err(AppError::CodeRefused),
         None => Ok(()),
         Some(typed) => {
             let code = survey::normalize_code(typed).ok_or(AppError::CodeRefused)?;
-            let done = sqlx::query("DELETE FROM survey_codes WHERE hash = $1 AND survey_id = $2")
+            let mark = spent_mark(&round.id, id);
+            let done = sqlx::query("UPDATE survey_codes SET spent = $1 WHERE hash = $2 AND survey_id = $3 AND (spent IS NULL OR spent = $1)")
+                .bind(&mark)
                 .bind(code_hash(&round.id, &code))
                 .bind(&round.id)
                 .execute(&mut *conn)
@@ -78,35 +188,31 @@ pub(crate) async fn spend_code(conn: &mut AnyConnection, round: &Round, code: Op
     }
 }
 
-pub(crate) async fn pool(conn: &mut AnyConnection, round: &Round, answer: &SurveyAnswer) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO survey_pool (id, survey_id, answer) VALUES ($1, $2, $3)")
-        .bind(Uuid::new_v4().to_string())
-        .bind(&round.id)
-        .bind(serde_json::to_string(answer).map_err(internal)?)
-        .execute(&mut *conn)
+async fn counted_already(conn: &mut AnyConnection, round: &str, receipt: &str) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_receipts WHERE survey_id = $1 AND hash = $2")
+        .bind(round)
+        .bind(receipt)
+        .fetch_one(&mut *conn)
         .await?;
-    Ok(())
+    Ok(n > 0)
 }
 
-/// Empties a round's pool into the counters and the text list, in random order.
-pub(crate) async fn flush(conn: &mut AnyConnection, round_id: &str) -> Result<(), AppError> {
-    let mut rows: Vec<String> =
-        sqlx::query_scalar("SELECT answer FROM survey_pool WHERE survey_id = $1").bind(round_id).fetch_all(&mut *conn).await?;
-    rows.shuffle(&mut rand::thread_rng());
-    let mut counts: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+/// Adds answers to a round's counters and text list, in random order, with their
+/// receipts (sorted, so their order says nothing either).
+pub(crate) async fn count(conn: &mut AnyConnection, round: &str, answers: &[&SurveyAnswer], receipts: &[&str]) -> Result<(), AppError> {
+    let mut counts: std::collections::BTreeMap<(&str, &str), i64> = std::collections::BTreeMap::new();
     let mut texts = Vec::new();
-    for json in &rows {
-        let answer: SurveyAnswer = serde_json::from_str(json).map_err(internal)?;
-        for key in survey::tallies(&answer) {
+    for answer in answers {
+        for key in survey::tallies(answer) {
             *counts.entry(key).or_default() += 1;
         }
-        texts.extend(survey::texts(&answer));
+        texts.extend(survey::texts(answer));
     }
     texts.shuffle(&mut rand::thread_rng());
     for ((question, choice), n) in counts {
         sqlx::query("UPDATE survey_counters SET n = n + $1 WHERE survey_id = $2 AND question = $3 AND choice = $4")
             .bind(n)
-            .bind(round_id)
+            .bind(round)
             .bind(question)
             .bind(choice)
             .execute(&mut *conn)
@@ -115,186 +221,180 @@ pub(crate) async fn flush(conn: &mut AnyConnection, round_id: &str) -> Result<()
     for (question, body) in texts {
         sqlx::query("INSERT INTO survey_texts (id, survey_id, question, body) VALUES ($1, $2, $3, $4)")
             .bind(Uuid::new_v4().to_string())
-            .bind(round_id)
+            .bind(round)
             .bind(question)
             .bind(body)
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("DELETE FROM survey_pool WHERE survey_id = $1").bind(round_id).execute(&mut *conn).await?;
-    sqlx::query("UPDATE survey_periods SET pooled = 0 WHERE id = $1").bind(round_id).execute(&mut *conn).await?;
+    let mut sorted = receipts.to_vec();
+    sorted.sort_unstable();
+    for hash in sorted {
+        sqlx::query("INSERT INTO survey_receipts (survey_id, hash) VALUES ($1, $2)").bind(round).bind(hash).execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
-/// After a batch left SQLite, the write-ahead log that held the pooled answers is
-/// checkpointed and cut to nothing (deleted rows are already zeroed in the file).
-pub(crate) async fn forget_pooled_pages(state: &AppState) {
-    if state.db.engine == Engine::Sqlite {
-        // A busy reader only postpones this to the next batch.
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&state.db.pool).await;
-    }
-}
+/// What a closing step runs in the same transaction (the audit entry).
+pub(crate) type Also<'c> = Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'c>>;
 
-/// Answers checked against the rules, waiting to be written.
-pub(crate) type Checked = Vec<Result<(SurveyAnswer, Option<String>), AppError>>;
-
-pub(crate) type Outcomes = Vec<Result<(), AppError>>;
-
-pub(crate) fn check(items: Vec<Result<Submission, AppError>>, lang: Lang) -> Checked {
-    items
-        .into_iter()
-        .map(|item| {
-            let sub = item?;
-            let answer = survey::validate(&sub.answer, lang).map_err(AppError::fields(lang))?;
-            Ok((answer, sub.code))
-        })
-        .collect()
-}
-
-/// Writes one request's answers into a round: each has its code spent and is pooled;
-/// a full pool becomes one batch. Per item: accepted, or why not. With `one`, the
-/// single answer of a phone, a refusal fails the whole request instead. Returns
-/// whether a batch left the pool.
-pub(crate) async fn take(conn: &mut AnyConnection, token: &str, checked: Checked, one: bool) -> Result<(Outcomes, bool), AppError> {
-    let adding = i64::try_from(checked.iter().filter(|c| c.is_ok()).count()).map_err(internal)?;
-    let (round, counted) = lock_round(conn, token, adding).await?;
-    let mut pooled = counted;
-    let mut outcomes = Vec::with_capacity(checked.len());
-    for item in checked {
-        let outcome = match item {
-            Err(e) => Err(e),
-            Ok((answer, code)) if one => {
-                // The caller's savepoint undoes everything on an error.
-                spend_code(conn, &round, code.as_deref()).await?;
-                pool(conn, &round, &answer).await?;
-                Ok(())
-            }
-            Ok((answer, code)) => {
-                // A savepoint per answer: a refused code undoes only its own answer.
-                let mut sp = conn.begin().await?;
-                match spend_code(&mut sp, &round, code.as_deref()).await {
-                    Ok(()) => {
-                        pool(&mut sp, &round, &answer).await?;
-                        sp.commit().await?;
-                        Ok(())
-                    }
-                    Err(e) => {
-                        sp.rollback().await?;
-                        pooled -= 1;
-                        Err(e)
-                    }
-                }
-            }
-        };
-        outcomes.push(outcome);
-    }
-    let flushed = pooled >= i64::try_from(MIN_ANSWERS).unwrap_or(5);
-    if flushed {
-        flush(conn, &round.id).await?;
-    } else if pooled != counted {
-        sqlx::query("UPDATE survey_periods SET pooled = $1 WHERE id = $2").bind(pooled).bind(&round.id).execute(&mut *conn).await?;
-    }
-    Ok((outcomes, flushed))
-}
-
-/// One request's answers on their way to the writer, and where its answer goes.
-pub(crate) struct Job {
-    token: String,
-    checked: Checked,
-    one: bool,
-    reply: oneshot::Sender<Result<Outcomes, AppError>>,
-}
-
-/// Takes answers from the public endpoints. One writer task per server process
-/// commits whatever requests are waiting in a single transaction (group commit): one
-/// disk flush for many answers, and each request is acknowledged only after the
-/// commit that holds its answers.
+/// The public endpoints' rate limit and the answers this process holds.
 #[derive(Default)]
 pub struct Desk {
     pub limit: RateLimit,
-    writer: std::sync::OnceLock<mpsc::Sender<Job>>,
-}
-
-/// How many requests one transaction takes at most.
-pub(crate) const GROUP: usize = 256;
-
-pub(crate) async fn write_loop(state: AppState, mut rx: mpsc::Receiver<Job>) {
-    while let Some(first) = rx.recv().await {
-        let mut jobs = vec![first];
-        while jobs.len() < GROUP {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        write_group(&state, jobs).await;
-    }
-}
-
-pub(crate) async fn write_group(state: &AppState, mut jobs: Vec<Job>) {
-    // Rounds are always locked in the same order, so two server processes on one
-    // PostgreSQL database cannot deadlock on them.
-    jobs.sort_by(|a, b| a.token.cmp(&b.token));
-    let mut replies = Vec::with_capacity(jobs.len());
-    let mut flushed = false;
-    let committed: Result<(), AppError> = async {
-        let mut conn = state.db.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
-        for job in jobs {
-            // A savepoint per request: a closed round or a refused code fails only its own.
-            let mut sp = tx.begin().await?;
-            let result = match take(&mut sp, &job.token, job.checked, job.one).await {
-                Ok((outcomes, f)) => {
-                    sp.commit().await?;
-                    flushed |= f;
-                    Ok(outcomes)
-                }
-                Err(e) => {
-                    sp.rollback().await?;
-                    Err(e)
-                }
-            };
-            replies.push((job.reply, result));
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    match committed {
-        Ok(()) => {
-            if flushed {
-                forget_pooled_pages(state).await;
-            }
-            for (reply, result) in replies {
-                let _ = reply.send(result);
-            }
-        }
-        Err(e) => {
-            let why = e.to_string();
-            for (reply, _) in replies {
-                let _ = reply.send(Err(AppError::Internal(why.clone())));
-            }
-        }
-    }
+    held: tokio::sync::Mutex<Held>,
 }
 
 impl Desk {
-    pub(crate) fn writer(&self, state: &AppState) -> mpsc::Sender<Job> {
-        self.writer
-            .get_or_init(|| {
-                let (tx, rx) = mpsc::channel(4 * GROUP);
-                tokio::spawn(write_loop(state.clone(), rx));
-                tx
-            })
-            .clone()
+    /// Takes one request's answers for the round the link names: each is received
+    /// (held, its code spent), counted (sent before and already in the figures) or
+    /// refused. A closed or unknown round fails the whole request.
+    pub(crate) async fn submit(&self, db: &Db, token: &str, checked: Checked) -> Result<Vec<Result<Fate, AppError>>, AppError> {
+        // One request at a time per process: a resend and its first copy cannot both
+        // slip in, and a batch is taken from a list nobody else is changing.
+        let mut held = self.held.lock().await;
+        let mut conn = db.pool.acquire().await?;
+        let round = open_round(&mut conn, token).await?;
+        let mut tx = conn.begin().await?;
+        let mut fates: Vec<Result<Fate, AppError>> = Vec::with_capacity(checked.len());
+        let mut receipts: Vec<Option<String>> = Vec::with_capacity(checked.len());
+        let mut fresh: Vec<Waiting> = Vec::new();
+        for item in checked {
+            let Incoming { answer, code, id } = match item {
+                Ok(incoming) => incoming,
+                Err(e) => {
+                    fates.push(Err(e));
+                    receipts.push(None);
+                    continue;
+                }
+            };
+            let id = id.unwrap_or_else(|| Uuid::new_v4().to_string());
+            let mine = receipt(&round.id, &id);
+            let fate = if held.holds(&round.id, &mine) || fresh.iter().any(|w| w.receipt == mine) {
+                Ok(Fate::Received)
+            } else if counted_already(&mut tx, &round.id, &mine).await? {
+                Ok(Fate::Counted)
+            } else {
+                match spend_code(&mut tx, &round, code.as_deref(), &id).await {
+                    Ok(()) => {
+                        fresh.push(Waiting { receipt: mine.clone(), answer });
+                        Ok(Fate::Received)
+                    }
+                    Err(e) => Err(e),
+                }
+            };
+            fates.push(fate);
+            receipts.push(Some(mine));
+        }
+        // The spent codes are durable before anyone hears "received".
+        tx.commit().await?;
+        let list = held.0.entry(round.id.clone()).or_default();
+        list.extend(fresh);
+        let counted = count_ready(&mut conn, &round.id, list).await;
+        for (fate, mine) in fates.iter_mut().zip(&receipts) {
+            if matches!(fate, Ok(Fate::Received)) && mine.as_ref().is_some_and(|r| counted.contains(r)) {
+                *fate = Ok(Fate::Counted);
+            }
+        }
+        Ok(fates)
     }
 
-    pub(crate) async fn submit(&self, state: &AppState, token: String, checked: Checked, one: bool) -> Result<Outcomes, AppError> {
-        let (reply, answer) = oneshot::channel();
-        self.writer(state)
-            .send(Job { token, checked, one, reply })
-            .await
-            .map_err(|_| AppError::Internal("the survey writer has stopped".into()))?;
-        answer.await.map_err(|_| AppError::Internal("the survey writer dropped a request".into()))?
+    /// Closes a round: its waiting answers are counted as the last batch (or, fewer
+    /// than the minimum, left out), and `also` runs in the same transaction.
+    pub(crate) async fn close<F>(&self, db: &Db, round: &str, also: F) -> Result<(), AppError>
+    where
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> Also<'c>,
+    {
+        let mut held = self.held.lock().await;
+        let mut conn = db.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        sqlx::query("UPDATE survey_periods SET closed = 1 WHERE id = $1").bind(round).execute(&mut *tx).await?;
+        let taking = held.take(round);
+        taking.settle(&mut tx).await?;
+        also(&mut tx).await?;
+        tx.commit().await?;
+        taking.done();
+        Ok(())
+    }
+
+    /// Settles the answers this process holds for rounds another process closed.
+    pub async fn sweep(&self, db: &Db) -> Result<(), AppError> {
+        let mut held = self.held.lock().await;
+        let rounds: Vec<String> = held.0.keys().cloned().collect();
+        let mut conn = db.pool.acquire().await?;
+        for round in rounds {
+            let closed: Option<i64> =
+                sqlx::query_scalar("SELECT closed FROM survey_periods WHERE id = $1").bind(&round).fetch_optional(&mut *conn).await?;
+            if closed.is_none_or(|c| c != 0) {
+                let mut tx = conn.begin().await?;
+                let taking = held.take(&round);
+                taking.settle(&mut tx).await?;
+                tx.commit().await?;
+                taking.done();
+            }
+        }
+        Ok(())
+    }
+
+    /// How many answers of a round wait in this process.
+    pub(crate) async fn waiting(&self, round: &str) -> usize {
+        self.held.lock().await.0.get(round).map_or(0, Vec::len)
+    }
+
+    /// Takes into memory what a server of an older version left pooled in storage
+    /// (whole answers, at most 4 per round), and deletes it there.
+    pub async fn adopt_legacy(&self, db: &Db) -> Result<usize, AppError> {
+        #[derive(sqlx::FromRow)]
+        struct Pooled {
+            survey_id: String,
+            answer: String,
+        }
+        let rows: Vec<Pooled> = sqlx::query_as("DELETE FROM survey_pool RETURNING survey_id, answer").fetch_all(&db.pool).await?;
+        let mut held = self.held.lock().await;
+        for row in &rows {
+            let answer: SurveyAnswer = serde_json::from_str(&row.answer).map_err(crate::error::internal)?;
+            let id = Uuid::new_v4().to_string();
+            held.0.entry(row.survey_id.clone()).or_default().push(Waiting { receipt: receipt(&row.survey_id, &id), answer });
+        }
+        Ok(rows.len())
+    }
+}
+
+/// Counts a random batch while twice the minimum wait, keeping at least the minimum
+/// back for the round's last batch. Returns the receipts counted. A failed write
+/// leaves the answers waiting for the next submission or the close to try again.
+async fn count_ready(conn: &mut AnyConnection, round: &str, list: &mut Vec<Waiting>) -> Vec<String> {
+    let mut counted = Vec::new();
+    while list.len() >= 2 * BATCH {
+        list.shuffle(&mut rand::thread_rng());
+        let batch = list.split_off(list.len() - BATCH);
+        let written = async {
+            let mut tx = conn.begin().await?;
+            let answers: Vec<&SurveyAnswer> = batch.iter().map(|w| &w.answer).collect();
+            let receipts: Vec<&str> = batch.iter().map(|w| w.receipt.as_str()).collect();
+            count(&mut tx, round, &answers, &receipts).await?;
+            tx.commit().await?;
+            Ok::<(), AppError>(())
+        }
+        .await;
+        if written.is_err() {
+            list.extend(batch);
+            break;
+        }
+        counted.extend(batch.into_iter().map(|w| w.receipt));
+    }
+    counted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_mark_and_a_receipt_of_one_answer_do_not_match() {
+        let (round, id) = ("r1", "3f1c…");
+        assert_ne!(spent_mark(round, id), receipt(round, id));
+        assert_ne!(receipt(round, id), receipt("r2", id), "the round salts every hash");
+        assert_eq!(receipt(round, id).len(), 64);
     }
 }

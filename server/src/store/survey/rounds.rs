@@ -13,7 +13,7 @@ use sqlx::{Acquire, AnyConnection};
 use uuid::Uuid;
 
 use crate::error::internal;
-use super::pool::*;
+use super::pool::count;
 use crate::store::user::CurrentUser;
 use crate::error::AppError;
 use crate::now;
@@ -32,7 +32,7 @@ pub(crate) struct RoundRow {
 }
 
 pub(crate) const ROUNDS: &str = "SELECT s.id, s.partnership_id, p.name AS partnership, s.period, s.token, s.closed, s.codes_required,
-    (SELECT COUNT(*) FROM survey_codes c WHERE c.survey_id = s.id) AS codes_left
+    (SELECT COUNT(*) FROM survey_codes c WHERE c.survey_id = s.id AND c.spent IS NULL) AS codes_left
     FROM survey_periods s JOIN partnerships p ON p.id = s.partnership_id";
 
 pub(crate) fn round(r: RoundRow) -> Result<SurveyRound, AppError> {
@@ -103,32 +103,48 @@ pub(crate) async fn create_round(conn: &mut AnyConnection, partnership: Uuid, pe
 }
 
 /// A closed round with these answers, for the demo data: counted as the server counts
-/// answers it takes (pooled, then one shuffled batch).
+/// answers it takes (one shuffled batch).
 pub async fn seed_round(db: &crate::Db, partnership: Uuid, by: Uuid, period: Month, answers: &[SurveyAnswer]) -> Result<(), AppError> {
     let mut conn = db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let Some(id) = create_round(&mut tx, partnership, period, false, by).await? else { return Ok(()) };
-    let round = Round { id: id.clone(), codes_required: false };
+    let mut valid = Vec::with_capacity(answers.len());
     for a in answers {
-        let a = survey::validate(a, Lang::Pl).map_err(|e| AppError::Internal(format!("demo survey answer: {e:?}")))?;
-        pool(&mut tx, &round, &a).await?;
+        valid.push(survey::validate(a, Lang::Pl).map_err(|e| AppError::Internal(format!("demo survey answer: {e:?}")))?);
     }
-    flush(&mut tx, &id).await?;
+    count(&mut tx, &id, &valid.iter().collect::<Vec<_>>(), &[]).await?;
     sqlx::query("UPDATE survey_periods SET closed = 1 WHERE id = $1").bind(&id).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub(crate) async fn period_results(conn: &mut AnyConnection, round_id: &str, period: Month) -> Result<PeriodResults, AppError> {
-    let counters: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT question, choice, n FROM survey_counters WHERE survey_id = $1").bind(round_id).fetch_all(&mut *conn).await?;
-    let mut texts: Vec<(String, String)> =
-        sqlx::query_as("SELECT question, body FROM survey_texts WHERE survey_id = $1").bind(round_id).fetch_all(&mut *conn).await?;
-    texts.shuffle(&mut rand::thread_rng());
-    Ok(survey::results(period, &counters, texts))
+#[derive(sqlx::FromRow)]
+struct Counter {
+    question: String,
+    choice: String,
+    n: i64,
 }
 
-pub(crate) async fn report(conn: &mut AnyConnection, r: SurveyRound) -> Result<SurveyReport, AppError> {
+#[derive(sqlx::FromRow)]
+struct Text {
+    question: String,
+    body: String,
+}
+
+pub(crate) async fn period_results(conn: &mut AnyConnection, round_id: &str, period: Month) -> Result<PeriodResults, AppError> {
+    let counters: Vec<Counter> =
+        sqlx::query_as("SELECT question, choice, n FROM survey_counters WHERE survey_id = $1").bind(round_id).fetch_all(&mut *conn).await?;
+    let mut texts: Vec<Text> = sqlx::query_as("SELECT question, body FROM survey_texts WHERE survey_id = $1").bind(round_id).fetch_all(&mut *conn).await?;
+    texts.shuffle(&mut rand::thread_rng());
+    let few: i64 = sqlx::query_scalar("SELECT few FROM survey_periods WHERE id = $1").bind(round_id).fetch_one(&mut *conn).await?;
+    let counters: Vec<(String, String, i64)> = counters.into_iter().map(|c| (c.question, c.choice, c.n)).collect();
+    let mut results = survey::results(period, &counters, texts.into_iter().map(|t| (t.question, t.body)).collect());
+    results.few = few != 0;
+    Ok(results)
+}
+
+/// A round's results; `waiting` is what this process holds of it in memory.
+pub(crate) async fn report(conn: &mut AnyConnection, r: SurveyRound, waiting: usize) -> Result<SurveyReport, AppError> {
     let period = Month::parse(&r.period).ok_or_else(|| AppError::Internal(format!("bad stored period {}", r.period)))?;
     let current = period_results(conn, &r.id.to_string(), period).await?;
     let previous_id: Option<String> = sqlx::query_scalar("SELECT id FROM survey_periods WHERE partnership_id = $1 AND period = $2")
@@ -140,8 +156,7 @@ pub(crate) async fn report(conn: &mut AnyConnection, r: SurveyRound) -> Result<S
         Some(pid) => Some(period_results(conn, &pid, period.previous()).await?),
         None => None,
     };
-    let waiting: i64 =
-        sqlx::query_scalar("SELECT pooled FROM survey_periods WHERE id = $1").bind(r.id.to_string()).fetch_one(&mut *conn).await?;
+    let waiting = i64::try_from(waiting).unwrap_or(i64::MAX);
     Ok(SurveyReport { round: r, current, previous, waiting })
 }
 

@@ -1,0 +1,75 @@
+//! The server's log, which says nothing about survey respondents at any level.
+//!
+//! The survey's public paths run inside a quiet span: nothing logged within it is
+//! written, whatever `RUST_LOG` asks for and whichever crate logs it (sqlx's
+//! statement lines would carry the time of one submission). Connection-level events
+//! (axum's "connection … accepted" with the peer's address and port, hyper's, mio's,
+//! tokio's) are dropped on every path, since they come before the path is known.
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing::{Instrument, Metadata, Subscriber};
+use tracing_subscriber::filter::{DynFilterFn, EnvFilter, FilterExt};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::Layer;
+
+const QUIET: &str = "survey_quiet";
+const QUIET_TARGET: &str = "sciezka::quiet";
+
+/// Crates whose events describe connections rather than requests.
+const CONNECTION_LEVEL: &[&str] = &["axum::serve", "hyper", "hyper_util", "h2", "mio", "tokio", "runtime", "tower_http"];
+
+/// The span the survey's public work runs in.
+pub fn quiet_span() -> tracing::Span {
+    // At ERROR level so that every filter keeps the span itself (only its events go).
+    tracing::error_span!(target: QUIET_TARGET, QUIET)
+}
+
+/// Runs a request in the quiet span.
+pub async fn quiet(request: Request, next: Next) -> Response {
+    next.run(request).instrument(quiet_span()).await
+}
+
+fn connection_level(target: &str) -> bool {
+    CONNECTION_LEVEL.iter().any(|c| target == *c || target.strip_prefix(c).is_some_and(|rest| rest.starts_with("::")))
+}
+
+fn allowed<S: Subscriber + for<'a> LookupSpan<'a>>(meta: &Metadata<'_>, cx: &Context<'_, S>) -> bool {
+    if connection_level(meta.target()) {
+        return false;
+    }
+    if meta.is_span() {
+        return true;
+    }
+    cx.lookup_current().is_none_or(|span| span.scope().all(|s| s.name() != QUIET))
+}
+
+/// The subscriber `sciezka` logs with: `directives` as in `RUST_LOG`, written by `writer`.
+pub fn subscriber<W>(directives: &str, writer: W) -> impl Subscriber + Send + Sync
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let mut env = EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // The quiet span must exist for this filter whatever the directives enable.
+    if let Ok(directive) = format!("{QUIET_TARGET}=error").parse() {
+        env = env.add_directive(directive);
+    }
+    let layer = tracing_subscriber::fmt::layer().with_writer(writer).with_filter(env.and(DynFilterFn::new(allowed)));
+    tracing_subscriber::registry().with(layer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_level_targets_are_matched_by_crate_not_by_prefix() {
+        assert!(connection_level("axum::serve"));
+        assert!(connection_level("hyper_util::client::legacy"));
+        assert!(connection_level("mio::poll"));
+        assert!(!connection_level("axum_extra"));
+        assert!(!connection_level("server::routes"));
+    }
+}
