@@ -54,6 +54,29 @@ async function openRound(page, base) {
   return page.$eval(`${round} a.public-link`, (a) => a.getAttribute('href'));
 }
 
+const thisMonth = (page) => page.evaluate(() => { const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`; });
+
+/** Closes this month's round from the coordinator's list. */
+async function closeRound(page, base) {
+  await page.goto(`${base}/surveys`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  const month = await thisMonth(page);
+  await page.click(`#close-${month}`);
+  await page.waitForSelector(`#close-${month}`, { state: 'detached' });
+}
+
+/** This month's round as the coordinator's API reports it (results, answers waiting). */
+async function roundReport(page, base) {
+  await page.goto(`${base}/surveys`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  const month = await thisMonth(page);
+  const href = await page.$eval(`#rounds li.round[data-period="${month}"] a[href^="/surveys/"]:not([href$="/slips"])`, (a) => a.getAttribute('href'));
+  return page.evaluate(async (id) => (await fetch(`/api/v1/surveys/${id}/results`)).json(), href.split('/')[2]);
+}
+
+/** Whether the phone still keeps a sealed answer for the survey. */
+const keeps = (page) => page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('sciezka.phone.')));
+
 test('respondents answer on their phones; results show from five, print to PDF and export', async () => {
   process.env.RUST_LOG = 'debug';
   const server = await ownServer();
@@ -62,6 +85,7 @@ test('respondents answer on their phones; results show from five, print to PDF a
   try {
     await signInAt(coord.page, server.base, 'koordynator@mops.demo');
     const link = await openRound(coord.page, server.base);
+    let lastPhone;
     assert.match(link, /\/ankieta\/[A-Za-z0-9_-]{20,}$/);
     // The QR code for the slips is a real image.
     await coord.page.waitForFunction(() => document.querySelector('img.qr')?.naturalWidth > 0);
@@ -102,14 +126,43 @@ test('respondents answer on their phones; results show from five, print to PDF a
       await p.page.waitForSelector('#survey-thanks');
       // A plain page: no app was loaded to answer.
       assert.equal(await p.page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm'))), false);
-      // The phone keeps nothing of the answer.
+      // Until the server has counted it, the phone keeps the answer sealed: unreadable here.
+      await p.page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('sciezka.phone.')));
+      assert.match(await p.page.textContent('#survey-kept'), /przechowuje ją zaszyfrowaną/);
       const kept = await p.page.evaluate(() => JSON.stringify(localStorage) + document.cookie);
-      assert.ok(!kept.includes(`Opinia telefonu ${i}`), 'the phone stored the answer');
+      assert.ok(!kept.includes(`Opinia telefonu ${i}`) && !kept.includes('s-q1='), 'the phone stored the answer readable');
       assert.deepEqual(p.page.errors, []);
-      await p.context.close();
+      if (i < 4) await p.context.close();
+      else lastPhone = p;
     }
+    // Slips to hand out: the QR code and link, and single-use codes shown this once.
+    await coord.page.goto(`${server.base}/surveys`);
+    await coord.page.click(`#rounds li.round[data-period="${await thisMonth(coord.page)}"] a[href$="/slips"]`);
+    await coord.page.waitForSelector('#issue-codes-submit');
+    await coord.page.fill('#codes-count', '4');
+    await coord.page.click('#issue-codes-submit');
+    await coord.page.waitForFunction(() => document.querySelectorAll('#slips .slip .code').length === 4);
+    const codes = await coord.page.$$eval('#slips .code', (c) => c.map((x) => x.textContent));
+    assert.ok(codes.every((c) => /^[2-9A-Z]{5}-[2-9A-Z]{5}$/.test(c)), codes.join(' '));
+    await coord.page.waitForFunction(() => [...document.querySelectorAll('#slips img')].every((i) => i.naturalWidth > 0));
+    await coord.page.emulateMedia({ media: 'print' });
+    const slips = await pdfText(await coord.page.pdf({ format: 'A4' }));
+    await coord.page.emulateMedia({ media: 'screen' });
+    const printedText = slips.text.replace(/\s/g, '');
+    assert.ok(codes.every((c) => printedText.includes(c)), `every code is on a printed slip: ${slips.text.slice(0, 400)}`);
+    assert.match(slips.text, /Ankieta jest anonimowa/);
 
-    await coord.page.click('#rounds li.round a[href$="/results"], #rounds li.round a[href^="/surveys/"]:not([href$="/slips"])');
+    // Five answers wait in the server's memory; closing the round counts them as its last batch.
+    assert.equal((await roundReport(coord.page, server.base)).waiting, 5);
+    await closeRound(coord.page, server.base);
+    // The phone opens the link again: the round is closed, and it forgets its copy.
+    await lastPhone.page.goto(link);
+    await lastPhone.page.waitForSelector('#survey-closed');
+    await lastPhone.page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith('sciezka.phone.')));
+    await lastPhone.context.close();
+
+    await coord.page.goto(`${server.base}/surveys`);
+    await coord.page.click(`#rounds li.round[data-period="${await thisMonth(coord.page)}"] a[href^="/surveys/"]:not([href$="/slips"])`);
     await coord.page.waitForSelector('#survey-results #respondents');
     assert.match(await coord.page.textContent('#respondents'), /5/);
     // Question 1: 3 of 5 said yes, drawn as a bar beside the numbers.
@@ -139,23 +192,6 @@ test('respondents answer on their phones; results show from five, print to PDF a
     assert.match(xlsxDownload.suggestedFilename(), /\.xlsx$/);
     const xlsx = (await import('node:fs')).readFileSync(await xlsxDownload.path());
     assert.equal(xlsx.subarray(0, 2).toString(), 'PK');
-
-    // Slips to hand out: the QR code and link, and single-use codes shown this once.
-    await coord.page.goto(`${server.base}/surveys`);
-    await coord.page.click('#rounds li.round a[href$="/slips"]');
-    await coord.page.waitForSelector('#issue-codes-submit');
-    await coord.page.fill('#codes-count', '4');
-    await coord.page.click('#issue-codes-submit');
-    await coord.page.waitForFunction(() => document.querySelectorAll('#slips .slip .code').length === 4);
-    const codes = await coord.page.$$eval('#slips .code', (c) => c.map((x) => x.textContent));
-    assert.ok(codes.every((c) => /^[2-9A-Z]{5}-[2-9A-Z]{5}$/.test(c)), codes.join(' '));
-    await coord.page.waitForFunction(() => [...document.querySelectorAll('#slips img')].every((i) => i.naturalWidth > 0));
-    await coord.page.emulateMedia({ media: 'print' });
-    const slips = await pdfText(await coord.page.pdf({ format: 'A4' }));
-    await coord.page.emulateMedia({ media: 'screen' });
-    const printedText = slips.text.replace(/\s/g, '');
-    assert.ok(codes.every((c) => printedText.includes(c)), `every code is on a printed slip: ${slips.text.slice(0, 400)}`);
-    assert.match(slips.text, /Ankieta jest anonimowa/);
 
     // Nothing the respondents sent or were is in the server's output.
     assert.ok(server.log.length > 0, 'the server logged nothing at all: the check would be empty');
@@ -258,15 +294,23 @@ test('a kiosk tablet clears after each person, keeps answers sealed offline and 
 
     await server.start();
     await page.waitForSelector('#kiosk-waiting[data-waiting="0"]', { timeout: 40000 });
+    // Sent, but held in the server's memory until it can count at least 5 together:
+    // the tablet keeps its sealed copies until then.
+    await page.waitForSelector('#kiosk-uncounted[data-uncounted="6"]');
+
+    const coord = await tablet(browser);
+    await signInAt(coord.page, server.base, 'koordynator@mops.demo');
+    assert.equal((await roundReport(coord.page, server.base)).waiting, 6);
+    await closeRound(coord.page, server.base);
+    // The next upload hears that the round is closed: the tablet keeps nothing more.
+    await page.waitForSelector('#kiosk-uncounted[data-uncounted="0"]', { timeout: 40000 });
 
     // Leaving the kiosk needs the consultant's password: the drafts were locked.
     await page.tap('#kiosk-exit');
     await unlock(page);
 
-    const coord = await tablet(browser);
-    await signInAt(coord.page, server.base, 'koordynator@mops.demo');
     await coord.page.goto(`${server.base}/surveys`);
-    await coord.page.click('#rounds li.round a[href^="/surveys/"]:not([href$="/slips"])');
+    await coord.page.click(`#rounds li.round[data-period="${await thisMonth(coord.page)}"] a[href^="/surveys/"]:not([href$="/slips"])`);
     await coord.page.waitForSelector('#survey-results #respondents');
     assert.match(await coord.page.textContent('#respondents'), /6/);
     const texts = await coord.page.$$eval('#result-q5 ul.texts li', (li) => li.map((x) => x.textContent));
@@ -274,6 +318,73 @@ test('a kiosk tablet clears after each person, keeps answers sealed offline and 
     await coord.context.close();
   } finally {
     await t.context.close();
+    await server.stop();
+  }
+});
+
+test('a server killed with answers in its memory loses none: phones and the kiosk send them again and each is counted once', async () => {
+  const server = await ownServer();
+  const coord = await tablet(browser);
+  const kiosk = await tablet(browser);
+  const phones = [];
+  try {
+    await signInAt(coord.page, server.base, 'koordynator@mops.demo');
+    const link = await openRound(coord.page, server.base);
+    for (let i = 0; i < 3; i++) {
+      const p = await phone();
+      await p.page.goto(link);
+      await answer(p.page, i, `Telefon przed awarią ${i} ${stamp}`);
+      await p.page.waitForSelector('#survey-thanks');
+      await p.page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('sciezka.phone.')));
+      phones.push(p);
+    }
+    await signInAt(kiosk.page, server.base, 'anna.nowak@mops.demo');
+    await kiosk.page.goto(link.replace('/ankieta/', '/kiosk/'));
+    await kiosk.page.waitForSelector('#kiosk-start');
+    await kiosk.page.tap('#kiosk-start');
+    for (let i = 0; i < 4; i++) {
+      await answer(kiosk.page, i, `Kiosk przed awarią ${i} ${stamp}`);
+      await kiosk.page.waitForSelector('#survey-thanks');
+      await kiosk.page.tap('#kiosk-next');
+      await kiosk.page.waitForSelector('#survey-form');
+    }
+    await kiosk.page.waitForSelector('#kiosk-uncounted[data-uncounted="4"]', { timeout: 20000 });
+    assert.equal((await roundReport(coord.page, server.base)).waiting, 7);
+
+    // The server dies with seven answers in its memory and nothing of them on disk.
+    await server.stop('SIGKILL');
+    await server.start();
+    assert.equal((await roundReport(coord.page, server.base)).waiting, 0);
+    // The phones send their copies when the link is opened again (twice: still once);
+    // the kiosk sends its own on its next try.
+    for (const p of phones) {
+      await p.page.goto(link);
+      await p.page.waitForSelector('#survey-form');
+      await p.page.goto(link);
+      await p.page.waitForSelector('#survey-form');
+    }
+    for (let t = 0; ; t++) {
+      const { waiting } = await roundReport(coord.page, server.base);
+      if (waiting === 7) break;
+      assert.ok(t < 40 && waiting < 7, `answers held after the restart: ${waiting}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await closeRound(coord.page, server.base);
+    const report = await roundReport(coord.page, server.base);
+    assert.equal(report.current.respondents, 7, 'every acknowledged answer is counted exactly once');
+    const texts = report.current.questions.find((q) => q.question === 'q5').texts;
+    assert.equal(texts.filter((x) => x.includes(String(stamp))).length, 7);
+    // Told that the round is closed, the devices forget their copies.
+    for (const p of phones) {
+      await p.page.goto(link);
+      await p.page.waitForSelector('#survey-closed');
+      await p.page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith('sciezka.phone.')));
+    }
+    await kiosk.page.waitForSelector('#kiosk-uncounted[data-uncounted="0"]', { timeout: 40000 });
+  } finally {
+    for (const p of phones) await p.context.close();
+    await kiosk.context.close();
+    await coord.context.close();
     await server.stop();
   }
 });

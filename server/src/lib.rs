@@ -46,6 +46,7 @@ pub fn build_app(state: AppState) -> axum::Router {
         .merge(web::site_router(&state))
         .layer(axum::extract::DefaultBodyLimit::max(config::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(web::security_headers))
+        .layer(axum::middleware::from_fn(logging::requests))
         // A bug in one request answers 500 instead of dropping the connection.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
             error::AppError::Internal("handler panicked".into()).into_response()

@@ -5,8 +5,9 @@
 //! statement lines would carry the time of one submission). Connection-level events
 //! (axum's "connection … accepted" with the peer's address and port, hyper's, mio's,
 //! tokio's) are dropped on every path, since they come before the path is known.
+//! Other requests are logged at DEBUG by their route template, never their path.
 
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use tracing::{Instrument, Metadata, Subscriber};
@@ -27,9 +28,28 @@ pub fn quiet_span() -> tracing::Span {
     tracing::error_span!(target: QUIET_TARGET, QUIET)
 }
 
+/// Marks a response of a quiet route, so the request log leaves it out.
+#[derive(Clone, Copy)]
+struct Quiet;
+
 /// Runs a request in the quiet span.
 pub async fn quiet(request: Request, next: Next) -> Response {
-    next.run(request).instrument(quiet_span()).await
+    let mut response = next.run(request).instrument(quiet_span()).await;
+    response.extensions_mut().insert(Quiet);
+    response
+}
+
+/// Logs each request at DEBUG: its method, its route (the template, so no id from
+/// the path), status and time. Quiet routes are left out.
+pub async fn requests(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "-".to_string(), |p| p.as_str().to_string());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    if response.extensions().get::<Quiet>().is_none() {
+        tracing::debug!(target: "sciezka::request", %method, route, status = response.status().as_u16(), ms = started.elapsed().as_millis());
+    }
+    response
 }
 
 fn connection_level(target: &str) -> bool {
@@ -46,8 +66,9 @@ fn allowed<S: Subscriber + for<'a> LookupSpan<'a>>(meta: &Metadata<'_>, cx: &Con
     cx.lookup_current().is_none_or(|span| span.scope().all(|s| s.name() != QUIET))
 }
 
-/// The subscriber `sciezka` logs with: `directives` as in `RUST_LOG`, written by `writer`.
-pub fn subscriber<W>(directives: &str, writer: W) -> impl Subscriber + Send + Sync
+/// The subscriber `sciezka` logs with: `directives` as in `RUST_LOG`, written by
+/// `writer`, coloured when `ansi` (a terminal).
+pub fn subscriber<W>(directives: &str, writer: W, ansi: bool) -> impl Subscriber + Send + Sync
 where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
@@ -56,7 +77,7 @@ where
     if let Ok(directive) = format!("{QUIET_TARGET}=error").parse() {
         env = env.add_directive(directive);
     }
-    let layer = tracing_subscriber::fmt::layer().with_writer(writer).with_filter(env.and(DynFilterFn::new(allowed)));
+    let layer = tracing_subscriber::fmt::layer().with_ansi(ansi).with_writer(writer).with_filter(env.and(DynFilterFn::new(allowed)));
     tracing_subscriber::registry().with(layer)
 }
 

@@ -72,7 +72,7 @@ enum Command {
 #[tokio::main]
 async fn main() {
     let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
-    tracing_subscriber::util::SubscriberInitExt::init(server::logging::subscriber(&directives, std::io::stdout));
+    tracing_subscriber::util::SubscriberInitExt::init(server::logging::subscriber(&directives, std::io::stdout, std::io::IsTerminal::is_terminal(&std::io::stdout())));
     if let Err(e) = run(Cli::parse()).await {
         eprintln!("sciezka: {e}");
         std::process::exit(1);
@@ -175,7 +175,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 _ => format!("cannot listen on {addr}: {e}"),
             })?;
             let state = AppState { leptos: leptos_options(&config), config: Arc::new(config), db, survey: Default::default() };
-            state.survey.adopt_legacy(&state.db).await?;
+            state.survey.adopt_legacy(&state.db).instrument(server::logging::quiet_span()).await?;
             // Answers this process holds for a round another process closed are settled
             // within a few seconds.
             let sweeping = state.clone();

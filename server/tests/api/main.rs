@@ -15,4 +15,5 @@ mod reports;
 mod schema;
 mod scope;
 mod survey;
+mod survey_process;
 mod sync;

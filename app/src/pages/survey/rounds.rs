@@ -96,6 +96,7 @@ pub fn SurveysPage() -> impl IntoView {
                 <ul class="plain rounds" id="rounds">
                     {list.into_iter().map(|r| {
                         let id = r.id;
+                        let close_id = format!("close-{}", r.period);
                         let link = public_link(&r.token);
                         let label = Month::parse(&r.period).map(|p| p.label(lang.get_untracked())).unwrap_or(r.period.clone());
                         view! {
@@ -115,7 +116,7 @@ pub fn SurveysPage() -> impl IntoView {
                                             <Show when=steers>
                                                 <a class="button secondary" href=format!("/surveys/{id}")>{tr("survey.ui.results")}</a>
                                                 {r.open.then(|| view! {
-                                                    <button type="button" class="secondary danger" on:click=move |_| { close.dispatch(id); }>{tr("survey.ui.close")}</button>
+                                                    <button type="button" class="secondary danger" id=close_id.clone() on:click=move |_| { close.dispatch(id); }>{tr("survey.ui.close")}</button>
                                                 })}
                                             </Show>
                                         </div>
