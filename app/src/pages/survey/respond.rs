@@ -133,7 +133,7 @@ async fn upload(token: String, waiting: RwSignal<Waiting>, problem: RwSignal<Opt
                 .collect();
             let _ = LocalStorage::set(queue_key(&token), &rest);
             waiting.set(waiting_in(&rest));
-            let closed = outcome.fates.iter().any(|f| *f == Fate::Closed);
+            let closed = outcome.fates.contains(&Fate::Closed);
             problem.set(closed.then(|| t(crate::i18n::current_lang(), "survey.ui.closed").to_string()));
         }
         Err(ApiError::Conflict(m)) => problem.set(Some(m)),
