@@ -32,20 +32,30 @@
     return { epk: b64(await s.exportKey('raw', mine.publicKey)), iv: b64(iv), ct: b64(ct), form: true };
   };
   const status = document.getElementById('survey-kept');
-  const tell = (what) => { if (status) status.textContent = status.dataset[what] || ''; };
+  // Said once per change, so a screen reader does not repeat it every half minute.
+  const tell = (what) => {
+    const text = (status && status.dataset[what]) || '';
+    if (status && status.textContent !== text) status.textContent = text;
+  };
+  // The thank-you page names the answer the server received: its kept copy is no
+  // longer voided if the same form comes back refused later (after the back button).
+  const received = new URLSearchParams(location.search).get('sid');
+  if (received) keep(kept().map((k) => (k.sid === received ? { ...k, received: true } : k)));
   const resend = async () => {
     const list = kept();
     if (!list.length) return;
     tell('kept');
     try {
-      const r = await fetch(`/api/v1/survey/${token}/sealed`, {
+      const r = await fetch(`/api/v1/survey/${encodeURIComponent(token)}/sealed`, {
         method: 'POST', credentials: 'omit', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ answers: list.map((k) => k.sealed) }),
       });
       if (r.status === 404) { keep([]); return; }
       if (!r.ok) return;
       const { fates } = await r.json();
-      const left = list.filter((k, i) => !fates[i] || fates[i].status === 'received');
+      const fate = new Map(list.map((k, i) => [k.sid, fates[i] && fates[i].status]));
+      // Re-read: another tab may have kept an answer meanwhile.
+      const left = kept().filter((k) => { const f = fate.get(k.sid); return f === undefined || f === 'received'; });
       keep(left);
       if (!left.length) tell(fates.some((f) => f.status === 'counted') ? 'counted' : 'late');
     } catch { /* offline or the server is restarting: the next visit sends it */ }
@@ -62,15 +72,16 @@
     form.addEventListener('change', skip);
     skip();
     const sid = form.elements.sid.value;
-    // The form came back to be corrected: what was kept of this answer is void.
-    if (form.dataset.refused !== undefined) keep(kept().filter((k) => k.sid !== sid));
+    // The form came back to be corrected: what was kept of this post is void, unless
+    // the server had received this answer before.
+    if (form.dataset.refused !== undefined) keep(kept().filter((k) => k.sid !== sid || k.received));
     form.addEventListener('submit', async (e) => {
       if (!key || !window.crypto || !crypto.subtle || form.dataset.sealed) return;
       e.preventDefault();
       form.dataset.sealed = '1';
       try {
         const sealed = await seal(new URLSearchParams(new FormData(form)).toString());
-        keep(kept().filter((k) => k.sid !== sid).concat([{ sid, sealed }]));
+        keep(kept().filter((k) => k.sid !== sid || k.received).concat([{ sid, sealed }]));
       } catch { /* not kept: the post still goes */ }
       form.submit();
     });

@@ -308,3 +308,38 @@ test('the server killed in the middle of a sync: the device resends and every no
     await server.stop();
   }
 });
+
+test('typing offline into a client outside one\'s own caseload is kept and sent, never swallowed', async () => {
+  const server = await ownServer();
+  const { context, page } = await tablet(browser);
+  try {
+    // The coordinator leads no caseload: every client they open is someone else's.
+    await signInAt(page, server.base, 'koordynator@mops.demo');
+    await page.goto(`${server.base}/clients`);
+    const [href] = await clientLinks(page);
+    await page.goto(`${server.base}${href}?tab=ipd`);
+    await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    await page.waitForSelector('#f-goal');
+    await shellCached(page);
+    await syncState(page, 'saved');
+
+    await server.stop();
+    const goal = `Cel wpisany bez sieci ${Date.now() % 1000}`;
+    await page.fill('#f-goal', '');
+    // Key by key, as a person types: the editor must stay after the first key.
+    await page.type('#f-goal', goal, { delay: 20 });
+    assert.equal(await page.inputValue('#f-goal'), goal);
+    await page.waitForSelector('#doc-status[data-state="waiting"]');
+    assert.equal(await page.locator('#f-goal').count(), 1);
+
+    await server.start();
+    await syncState(page, 'saved', 40000);
+    const docs = await page.evaluate(async (u) => (await (await fetch(u)).json()), `/api/v1${href}/documents`);
+    const ipd = docs.find((d) => d.doc_type === 'ipd');
+    assert.equal(ipd?.data?.goal, goal, JSON.stringify(ipd?.data ?? null).slice(0, 300));
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

@@ -155,6 +155,39 @@ impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
 
 pub type ApiResult<T> = Result<ApiJson<T>, AppError>;
 
+/// Whatever the framework answers by itself under `/api/` — a malformed id in the
+/// path, a query it cannot read, an unknown route, a wrong method — leaves as a
+/// problem document too, with the framework's explanation as its detail.
+pub async fn problems_only(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let problem_already = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !api || problem_already || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 16 * 1024).await.map(|b| String::from_utf8_lossy(&b).trim().to_string()).unwrap_or_default();
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let problem = Problem {
+        kind: format!("/problems/http-{}", status.as_u16()),
+        title: reason.to_string(),
+        status: status.as_u16(),
+        detail,
+        errors: Vec::new(),
+    };
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    parts.headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// The answer to a request whose handler panicked: a 500 problem, not a dropped connection.
+pub fn caught_panic(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    AppError::Internal("handler panicked".into()).into_response()
+}
+
+
 /// A failure that is the server's own (a stored value that does not decode, a
 /// serialisation that cannot fail in practice): logged, answered 500 without detail.
 pub fn internal(e: impl std::fmt::Display) -> AppError {

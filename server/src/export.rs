@@ -44,12 +44,25 @@ pub fn download(name: &str, content_type: &'static str, body: Vec<u8>) -> Respon
         .into_response()
 }
 
-/// Rows as CSV, with a BOM so that spreadsheet programs read the Polish letters.
+/// A cell a spreadsheet program cannot take for a formula (OWASP's rule against CSV
+/// injection): text that begins with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// gets a leading apostrophe. Numbers stay numbers, negative ones too.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Rows as CSV, with a BOM so that spreadsheet programs read the Polish letters; no
+/// cell can run as a formula (see [`inert`]).
 pub fn csv(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     // Flexible: a file may hold several tables of different widths, one after another.
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(b"\xEF\xBB\xBF".to_vec());
     for row in rows {
-        w.write_record(row).map_err(internal)?;
+        w.write_record(row.iter().map(|cell| inert(cell).into_owned())).map_err(internal)?;
     }
     w.into_inner().map_err(internal)
 }
@@ -64,6 +77,8 @@ pub struct Sheet<'a> {
     pub widths: &'a [f64],
 }
 
+/// A workbook. Text is written as text cells (a string starting with `=` is never a
+/// formula in XLSX); only the number columns hold numbers.
 pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, AppError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold().set_text_wrap();
@@ -93,6 +108,18 @@ pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_csv_cell_can_run_as_a_formula() {
+        for risky in ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-1+2", "@SUM(1,1)", "\tx", "\r=1", "=1"] {
+            assert_eq!(inert(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for safe in ["-5.0", "+3", "12", "0.5", "Kurs spawania", "", "a=b"] {
+            assert_eq!(inert(safe), safe);
+        }
+        let file = String::from_utf8(csv(&[vec!["=cmd|' /C calc'!A0".into(), "-2".into()]]).expect("csv")).expect("utf8");
+        assert!(file.contains("'=cmd") && file.trim_end().ends_with(",-2"), "{file}");
+    }
 
     #[test]
     fn file_names_keep_polish_letters_and_fold_the_rest() {

@@ -21,7 +21,6 @@ pub mod web;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-use axum::response::IntoResponse;
 use leptos::config::LeptosOptions;
 
 pub use config::Config;
@@ -46,11 +45,10 @@ pub fn build_app(state: AppState) -> axum::Router {
         .merge(web::site_router(&state))
         .layer(axum::extract::DefaultBodyLimit::max(config::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(web::security_headers))
+        .layer(axum::middleware::from_fn(error::problems_only))
         .layer(axum::middleware::from_fn(logging::requests))
         // A bug in one request answers 500 instead of dropping the connection.
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
-            error::AppError::Internal("handler panicked".into()).into_response()
-        }))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::caught_panic))
         .with_state(state)
 }
 

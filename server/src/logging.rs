@@ -39,11 +39,15 @@ pub async fn quiet(request: Request, next: Next) -> Response {
     response
 }
 
-/// Logs each request at DEBUG: its method, its route (the template, so no id from
-/// the path), status and time. Quiet routes are left out.
+/// Logs each request to a route at DEBUG: its method, its route (the template, so no
+/// id from the path), status and time. Quiet routes are left out, and so are static
+/// files and unknown paths: a respondent's phone fetches the stylesheet, the script
+/// and an icon right after answering, and their times would date the answer.
 pub async fn requests(request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "-".to_string(), |p| p.as_str().to_string());
+    let Some(route) = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()) else {
+        return next.run(request).await;
+    };
     let started = std::time::Instant::now();
     let response = next.run(request).await;
     if response.extensions().get::<Quiet>().is_none() {

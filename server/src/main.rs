@@ -93,6 +93,7 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 async fn open(config: &Config) -> Result<Db, Box<dyn std::error::Error>> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    server::store::fixes::run(&db).await?;
     Ok(db)
 }
 

@@ -122,8 +122,8 @@ impl ClientInput {
         } else {
             self.validate_entity(&mut e, &mut out);
         }
-        out.street_address = e.optional_text("street_address", &self.street_address, MAX_TEXT).unwrap_or_default();
-        out.city = e.optional_text("city", &self.city, MAX_NAME).unwrap_or_default();
+        out.street_address = e.optional_line("street_address", &self.street_address, MAX_TEXT).unwrap_or_default();
+        out.city = e.optional_line("city", &self.city, MAX_NAME).unwrap_or_default();
         out.caseload_override_reason = e
             .optional_text("caseload_override_reason", &self.caseload_override_reason, crate::caseload::MAX_OVERRIDE_REASON)
             .unwrap_or_default();
@@ -147,8 +147,8 @@ impl ClientInput {
 
     fn validate_person(&self, e: &mut Errors, out: &mut ClientInput, today: Date) {
         let lang = e.lang();
-        out.surname = e.text("surname", &self.surname, MAX_NAME).unwrap_or_default();
-        out.first_names = e.text("first_names", &self.first_names, MAX_NAME).unwrap_or_default();
+        out.surname = e.line("surname", &self.surname, MAX_NAME).unwrap_or_default();
+        out.first_names = e.line("first_names", &self.first_names, MAX_NAME).unwrap_or_default();
         out.name.clear();
         out.entity_type.clear();
         out.krs.clear();
@@ -222,7 +222,7 @@ impl ClientInput {
                 }),
             }
             if !self.id_document_type.trim().is_empty() {
-                out.id_document_number = e.text("id_document_number", &self.id_document_number.to_uppercase(), 30).unwrap_or_default();
+                out.id_document_number = e.line("id_document_number", &self.id_document_number.to_uppercase(), 30).unwrap_or_default();
             }
             match typed_birth_date {
                 Some(d) => out.birth_date = d.to_string(),
@@ -266,9 +266,9 @@ impl ClientInput {
     }
 
     fn validate_entity(&self, e: &mut Errors, out: &mut ClientInput) {
-        out.name = e.text("name", &self.name, MAX_TEXT).unwrap_or_default();
-        out.entity_type = e.optional_text("entity_type", &self.entity_type, MAX_NAME).unwrap_or_default();
-        out.contact_person = e.optional_text("contact_person", &self.contact_person, MAX_NAME).unwrap_or_default();
+        out.name = e.line("name", &self.name, MAX_TEXT).unwrap_or_default();
+        out.entity_type = e.optional_line("entity_type", &self.entity_type, MAX_NAME).unwrap_or_default();
+        out.contact_person = e.optional_line("contact_person", &self.contact_person, MAX_NAME).unwrap_or_default();
         if !self.krs.trim().is_empty() {
             match Krs::parse(&self.krs) {
                 Ok(k) => out.krs = k.as_str().to_string(),

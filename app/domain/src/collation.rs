@@ -26,9 +26,10 @@ pub fn person_key(surname: &str, first_names: &str) -> String {
     format!("{}00{}", sort_key(surname), sort_key(first_names))
 }
 
-/// Lower-cased text for substring search; Polish letters keep their diacritics.
+/// Text for substring search, folded as a query is (composed, lower-cased); Polish
+/// letters keep their diacritics.
 pub fn search_text(parts: &[&str]) -> String {
-    parts.iter().map(|p| p.trim().to_lowercase()).collect::<Vec<_>>().join(" ")
+    parts.iter().map(|p| crate::text::fold(p)).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -99,7 +99,8 @@ fn item(f: &ClientFacts, kind: DueKind, date: Date, today: Date, what: String) -
 
 /// Everything of one client that is overdue or comes due within `HORIZON_DAYS`.
 pub fn due(f: &ClientFacts, today: Date) -> Vec<DueItem> {
-    let horizon = today + Duration::days(HORIZON_DAYS);
+    // Checked arithmetic: whatever a stored value says, nothing here can overflow.
+    let horizon = today.checked_add(Duration::days(HORIZON_DAYS)).unwrap_or(Date::MAX);
     let mut out = Vec::new();
     if let Some(ipd) = &f.ipd {
         for (_, task) in ipd.tasks() {
@@ -119,13 +120,13 @@ pub fn due(f: &ClientFacts, today: Date) -> Vec<DueItem> {
         }
     }
     if let Some((_, end)) = f.effects.as_ref().and_then(Effects::window) {
-        if end <= horizon && end >= today - Duration::days(WINDOW_GRACE_DAYS) {
+        if end <= horizon && today.checked_sub(Duration::days(WINDOW_GRACE_DAYS)).is_none_or(|grace| end >= grace) {
             out.push(item(f, DueKind::WindowEnd, end, today, String::new()));
         }
     }
-    let since = f.last_contact.unwrap_or(f.registered).max(f.registered);
-    let silent_until = since + Duration::days(NO_CONTACT_DAYS);
-    if silent_until < today {
+    // A contact "in the future" (a device with a wrong clock) counts as today's.
+    let since = f.last_contact.unwrap_or(f.registered).max(f.registered).min(today);
+    if let Some(silent_until) = since.checked_add(Duration::days(NO_CONTACT_DAYS)).filter(|d| *d < today) {
         out.push(item(f, DueKind::NoContact, silent_until, today, String::new()));
     }
     out
@@ -245,6 +246,35 @@ mod tests {
             consultant_id: None,
             consultant: String::new(),
         }
+    }
+
+    proptest::proptest! {
+        /// Whatever a stored value says — a device clock at 9999-12-31, the edges of
+        /// the calendar — the list of what is due is computed, never a panic.
+        #[test]
+        fn any_stored_dates_give_a_due_list(today in -4_000_000i32..6_000_000, contact in -4_000_000i32..6_000_000,
+            registered in -4_000_000i32..6_000_000, to in "[0-9]{4}-[0-9]{2}-[0-9]{2}", next in "[0-9]{4}-[0-9]{2}-[0-9]{2}") {
+            let day = |n: i32| time::Date::from_julian_day(n).unwrap_or(Date::MIN);
+            for today in [day(today), Date::MIN, Date::MAX] {
+                let mut f = facts(
+                    json!({"social": {"tasks_ops": [{"id": "a", "task": "x", "to": to}]}}),
+                    json!({"evaluations": [{"date": "2026-01-01", "next_date": next}]}),
+                    json!({"employment_date": to}),
+                );
+                f.last_contact = Some(day(contact));
+                f.registered = day(registered);
+                let _ = due_list(&[f], today);
+            }
+        }
+    }
+
+    #[test]
+    fn a_contact_dated_9999_12_31_counts_as_today_and_breaks_nothing() {
+        let mut f = facts(json!({}), json!({}), json!({}));
+        f.last_contact = Some(date!(9999 - 12 - 31));
+        assert!(due(&f, date!(2026 - 11 - 29)).is_empty());
+        f.last_contact = Some(Date::MAX);
+        assert!(due(&f, Date::MAX).is_empty());
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod partnership;
 pub mod report;
 pub mod sync;
+pub mod text;
 pub mod validation;
 pub mod wire;
 

@@ -7,6 +7,9 @@ macro_rules! string_enum {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // Every wire name is its variant in snake case; said here too, where the
+        // OpenAPI derive can read it (it does not see names passed into a macro).
+        #[serde(rename_all = "snake_case")]
         pub enum $name { $(#[serde(rename = $s)] $variant),+ }
 
         impl $name {

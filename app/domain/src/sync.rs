@@ -261,10 +261,39 @@ pub fn validate_note(text: &str, lang: Lang) -> Result<String, Vec<FieldError>> 
     Err(vec![FieldError { pointer: "/text".into(), code: code.into(), message }])
 }
 
+/// How far ahead of the server a device's clock may run before its times are not believed.
+pub const CLOCK_AHEAD_MS: i64 = 24 * 3600 * 1000;
+/// The earliest believable time of a change: 2020-01-01.
+pub const EARLIEST_WRITE_MS: i64 = 1_577_836_800_000;
+
+/// When a change was written, as far as it can be believed: the device's time (it
+/// orders notes and merges written offline days ago), unless the device's clock is
+/// plainly wrong — ahead of the server by more than a day, or before 2020 — when the
+/// server's time of receipt stands in. One tablet set to 9999-12-31 must not sort its
+/// notes after everyone's forever, or break what counts days from them.
+pub fn believable_written_at(device_ms: i64, received_ms: i64) -> i64 {
+    if device_ms > received_ms.saturating_add(CLOCK_AHEAD_MS) || device_ms < EARLIEST_WRITE_MS {
+        received_ms
+    } else {
+        device_ms
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_device_clock_far_ahead_or_before_2020_is_not_believed() {
+        let server = 1_800_000_000_000; // 2027
+        assert_eq!(believable_written_at(server - 86_400_000 * 9, server), server - 86_400_000 * 9, "written offline nine days ago");
+        assert_eq!(believable_written_at(server + 3_600_000, server), server + 3_600_000, "a clock an hour fast");
+        assert_eq!(believable_written_at(253_402_214_400_000, server), server, "9999-12-31");
+        assert_eq!(believable_written_at(0, server), server, "1970");
+        assert_eq!(believable_written_at(i64::MAX, i64::MAX), i64::MAX);
+        assert_eq!(believable_written_at(i64::MIN, server), server);
+    }
 
     #[test]
     fn a_mutation_reads_as_the_device_writes_it() {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
 use crate::ident::IdError;
+use crate::text::Lines;
 
 /// One thing wrong with one field. `pointer` is a JSON Pointer into the submitted document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,9 +49,19 @@ impl Errors {
         self.id(field, &IdError::Empty);
     }
 
-    /// A required, trimmed, length-limited text.
+    /// A required, length-limited text of one or more lines (see [`crate::text`]).
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
         let v = self.optional_text(field, value, max)?;
+        self.present(field, v)
+    }
+
+    /// A required one-line text: a name, a town, a number.
+    pub fn line(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        let v = self.optional_line(field, value, max)?;
+        self.present(field, v)
+    }
+
+    fn present(&mut self, field: &str, v: String) -> Option<String> {
         if v.is_empty() {
             self.required(field);
             return None;
@@ -60,7 +71,23 @@ impl Errors {
 
     /// An optional text: `Some("")` when empty, `None` when it is invalid.
     pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
-        let v = value.trim();
+        self.checked(field, value, max, Lines::Many)
+    }
+
+    /// An optional one-line text: `Some("")` when empty, `None` when it is invalid.
+    pub fn optional_line(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        self.checked(field, value, max, Lines::One)
+    }
+
+    /// Composed, trimmed, free of characters that hide what is written, within `max`.
+    fn checked(&mut self, field: &str, value: &str, max: usize, lines: Lines) -> Option<String> {
+        let v = match crate::text::clean(value, lines) {
+            Ok(v) => v,
+            Err(problem) => {
+                self.add(field, problem.code(), problem.message(self.lang));
+                return None;
+            }
+        };
         let len = v.chars().count();
         if len > max {
             let msg = match self.lang {
@@ -70,16 +97,7 @@ impl Errors {
             self.add(field, "too_long", msg);
             return None;
         }
-        // Control characters have no place in a form field and break printed layouts.
-        if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            let msg = match self.lang {
-                Lang::Pl => "Tekst zawiera niedozwolone znaki sterujące.",
-                Lang::En => "Text contains control characters.",
-            };
-            self.add(field, "control_chars", msg);
-            return None;
-        }
-        Some(v.to_string())
+        Some(v)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -95,10 +113,22 @@ impl Errors {
     }
 }
 
-/// Parses an ISO date (`YYYY-MM-DD`, what `<input type=date>` sends).
+/// The earliest date any document, person or plan may carry.
+pub const EARLIEST_DATE: time::Date = time::macros::date!(1900 - 01 - 01);
+/// The latest: far enough for any plan, near enough that adding days never overflows.
+pub const LATEST_DATE: time::Date = time::macros::date!(2100 - 12 - 31);
+
+/// Whether a date lies within [`EARLIEST_DATE`]..=[`LATEST_DATE`].
+pub fn plausible(d: time::Date) -> bool {
+    (EARLIEST_DATE..=LATEST_DATE).contains(&d)
+}
+
+/// Parses an ISO date (`YYYY-MM-DD`, what `<input type=date>` sends) within the
+/// plausible range: a date from a wrong clock or a typo (9999-12-31) is no date, so
+/// it is refused where typed and skipped wherever it was stored before.
 pub fn parse_iso_date(s: &str) -> Option<time::Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &format).ok()
+    time::Date::parse(s.trim(), &format).ok().filter(|d| plausible(*d))
 }
 
 /// Formats a date the Polish way, `dd.mm.rrrr`, used in both languages on Polish forms.
@@ -114,6 +144,16 @@ pub fn format_iso_date(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plausible_dates_parse() {
+        assert_eq!(parse_iso_date("2024-02-29"), Some(time::macros::date!(2024 - 02 - 29)));
+        assert_eq!(parse_iso_date("1900-01-01"), Some(EARLIEST_DATE));
+        assert_eq!(parse_iso_date("2100-12-31"), Some(LATEST_DATE));
+        for wrong in ["9999-12-31", "1899-12-31", "2101-01-01", "0001-01-01", "2023-02-29"] {
+            assert_eq!(parse_iso_date(wrong), None, "{wrong}");
+        }
+    }
 
     #[test]
     fn dates_are_shown_as_dd_mm_rrrr() {

@@ -72,11 +72,17 @@ pub struct Offline {
     backoff: StoredValue<u32>,
     running: StoredValue<bool>,
     last_input: StoredValue<f64>,
+    /// When the device last synced: what pages that show the server's copy refetch on.
+    /// A memo, so typing (which changes the store) does not refetch them — offline a
+    /// refetch fails, and a page that then lost its data would swallow the typing.
+    pub synced: Memo<Option<i64>>,
 }
 
 pub fn provide_offline() {
+    let store = RwSignal::new(None::<DeviceStore>);
     provide_context(Offline {
-        store: RwSignal::new(None),
+        store,
+        synced: Memo::new(move |_| store.with(|s| s.as_ref().and_then(|s| s.last_sync))),
         key: StoredValue::new_local(None),
         user: StoredValue::new(None),
         me: RwSignal::new(None),

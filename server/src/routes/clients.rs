@@ -46,7 +46,8 @@ pub struct ListQuery {
 }
 
 fn like_pattern(q: &str) -> String {
-    let escaped = q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    // Folded as the stored search text is (composed, lower-cased).
+    let escaped = domain::text::fold(q).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 

@@ -51,7 +51,54 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    let mut doc = api_router().split_for_parts().1;
+    complete(&mut doc);
+    doc
+}
+
+/// Paths anyone may call without a session.
+fn public(path: &str) -> bool {
+    path.starts_with("/api/v1/survey/") || path == "/api/v1/auth/login"
+}
+
+/// Makes the document say what the API really answers: errors are
+/// `application/problem+json`, and every operation may also answer what the framework
+/// or the edge answers for it (a malformed path or query, a body too large or not
+/// JSON, no session, a server error), each a problem document.
+fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const PROBLEM: &str = "application/problem+json";
+    let problem = |what: &str| -> RefOr<utoipa::openapi::Response> {
+        let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+        RefOr::T(ResponseBuilder::new().description(what).content(PROBLEM, content).build())
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in operations.into_iter().flatten() {
+            for response in op.responses.responses.values_mut() {
+                if let RefOr::T(r) = response {
+                    let is_problem = r.content.get("application/json").is_some_and(|c| {
+                        matches!(&c.schema, Some(RefOr::Ref(reference)) if reference.ref_location.ends_with("/Problem"))
+                    });
+                    if is_problem {
+                        if let Some(c) = r.content.shift_remove("application/json") {
+                            r.content.insert(PROBLEM.to_string(), c);
+                        }
+                    }
+                }
+            }
+            let mut also = vec![("400", "Malformed request: a path parameter, query or body that cannot be read"), ("500", "Server error")];
+            if op.request_body.is_some() {
+                also.extend([("413", "Body over the size limit"), ("415", "Body not sent as application/json"), ("422", "Body that breaks a rule")]);
+            }
+            if !public(path) {
+                also.extend([("401", "No valid session"), ("403", "No right to do this (or, changing something, no CSRF token)")]);
+            }
+            for (status, what) in also {
+                op.responses.responses.entry(status.to_string()).or_insert_with(|| problem(what));
+            }
+        }
+    }
 }
 
 pub async fn serve_document() -> impl IntoResponse {

@@ -8,6 +8,7 @@ pub mod conflict;
 pub mod device;
 pub mod login;
 pub mod document;
+pub mod fixes;
 pub mod history;
 pub mod note;
 pub mod partnership;

@@ -129,6 +129,7 @@ pub(crate) async fn refused(conn: &mut AnyConnection, user: &CurrentUser, m: &Mu
 
 pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, origin: Origin, m: &Mutation) -> Result<Outcome, AppError> {
     let invalid = AppError::fields(lang);
+    let written_at = domain::sync::believable_written_at(m.written_at, now().saturating_mul(1000));
     match &m.op {
         Op::Create { doc_type: DocType::Client, doc_id, data } => {
             let input = client_from_doc(data, lang).map_err(invalid)?;
@@ -144,7 +145,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: La
         Op::Create { doc_type, doc_id, data } => match document::create(conn, user, lang, origin, *doc_type, *doc_id, data).await? {
             Created::New => Ok(Outcome::Applied { revision: 1 }),
             Created::Exists(changes) => {
-                let edit = Edit { doc_type: *doc_type, doc_id: *doc_id, base_revision: 0, changes: &changes, written_at: m.written_at };
+                let edit = Edit { doc_type: *doc_type, doc_id: *doc_id, base_revision: 0, changes: &changes, written_at };
                 versioned::edit(conn, user, lang, origin, edit).await
             }
         },
@@ -152,7 +153,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: La
             if changes.len() > MAX_CHANGES {
                 return Err(invalid(vec![field("/changes", "too_many", "too many changes in one mutation")]));
             }
-            let edit = Edit { doc_type: *doc_type, doc_id: *doc_id, base_revision: *base_revision, changes, written_at: m.written_at };
+            let edit = Edit { doc_type: *doc_type, doc_id: *doc_id, base_revision: *base_revision, changes, written_at };
             versioned::edit(conn, user, lang, origin, edit).await
         }
         Op::AddNote { note_id, client_id, text } => {
@@ -166,7 +167,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: La
             .bind(client_id.to_string())
             .bind(client.data.partnership_id.to_string())
             .bind(text)
-            .bind(m.written_at)
+            .bind(written_at)
             .bind(user.id.to_string())
             .bind(origin.device.map(|d| d.to_string()))
             .bind(now())

@@ -101,3 +101,62 @@ async fn missing_or_foreign_csrf_token_is_refused() {
     }
     assert_eq!(count(&app).await, 0);
 }
+
+/// What the framework refuses by itself — a malformed id in the path, a query it
+/// cannot read, an unknown route, a wrong method — is a problem document like any
+/// other error, never plain text.
+#[tokio::test]
+async fn the_frameworks_own_refusals_are_problem_documents() {
+    let app = TestApp::spawn().await;
+    let s = app.login("coord.a@test").await;
+    let cases = [
+        (Method::GET, "/api/v1/clients/not-a-uuid".to_string(), StatusCode::BAD_REQUEST),
+        (Method::GET, format!("/api/v1/partnerships/{}/dashboard?consultant=nie-uuid", app.partnership_a), StatusCode::BAD_REQUEST),
+        (Method::GET, "/api/v1/no-such-thing".to_string(), StatusCode::NOT_FOUND),
+        (Method::DELETE, "/api/v1/auth/me".to_string(), StatusCode::METHOD_NOT_ALLOWED),
+    ];
+    for (method, path, status) in cases {
+        let r = app.request(method.clone(), &path, None, Some(&s)).await;
+        assert_eq!(r.status, status, "{method} {path}: {}", r.text);
+        let ct = r.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert_eq!(ct, "application/problem+json", "{method} {path}");
+        let p = r.json();
+        assert_eq!(p["status"].as_u64(), Some(u64::from(status.as_u16())), "{}", r.text);
+        assert!(p["type"].as_str().is_some_and(|t| t.starts_with("/problems/")) && p["title"].as_str().is_some_and(|t| !t.is_empty()), "{}", r.text);
+    }
+}
+
+/// A client generated from the OpenAPI document works: enums carry the names the API
+/// sends and takes, and errors are documented as the problem documents they are.
+#[tokio::test]
+async fn the_openapi_document_describes_what_the_api_sends() {
+    let app = TestApp::spawn().await;
+    let doc = app.request(Method::GET, "/api/v1/openapi.json", None, None).await.json();
+    let schemas = &doc["components"]["schemas"];
+    for (name, wire) in [("Role", "key_consultant"), ("OrgType", "ops"), ("PartnershipKind", "local"), ("WorkForm", "e_support"), ("ClientKind", "person"), ("DocStatus", "final")] {
+        let values: Vec<String> = serde_json::from_value(schemas[name]["enum"].clone()).unwrap_or_default();
+        assert!(values.contains(&wire.to_string()), "{name}: {values:?}");
+        assert!(values.iter().all(|v| v.chars().all(|c| c.is_ascii_lowercase() || c == '_')), "{name}: {values:?}");
+    }
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let Some(responses) = op["responses"].as_object() else { continue };
+            operations += 1;
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let content = response["content"].as_object().expect("content");
+                    assert!(content.contains_key("application/problem+json") && !content.contains_key("application/json"), "{method} {path} {status}");
+                }
+            }
+            assert!(responses.contains_key("400") && responses.contains_key("500"), "{method} {path}");
+            if !path.starts_with("/api/v1/survey/") && path != "/api/v1/auth/login" {
+                assert!(responses.contains_key("401"), "{method} {path}");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(["413", "415", "422"].iter().all(|s| responses.contains_key(*s)), "{method} {path}");
+            }
+        }
+    }
+    assert!(operations > 30, "{operations}");
+}

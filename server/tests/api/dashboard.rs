@@ -109,3 +109,36 @@ async fn the_dashboard_shows_caseloads_due_items_and_indicators_from_the_data() 
     let last = after["indicators"].as_array().expect("ind").last().expect("month").clone();
     assert_eq!(last["counts"][0], 1, "employment still counted");
 }
+
+/// A tablet whose clock says 9999-12-31 sends a note: it is stored at the server's
+/// time, and neither it nor such a value already in the table breaks the dashboard.
+#[tokio::test]
+async fn a_tablet_with_its_clock_at_9999_breaks_neither_the_dashboard_nor_the_order_of_notes() {
+    let app = TestApp::spawn().await;
+    let coord = app.login("coord.a@test").await;
+    let consultant = app.login("consultant.a@test").await;
+    let client = app.insert_client(&app.person(5, Some(app.consultant_a))).await;
+    let far = 253_402_214_400_000_i64;
+    let note = json!({"device_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(), "written_at": far,
+        "op": "add_note", "note_id": uuid::Uuid::now_v7(), "client_id": client, "text": "Zegar tabletu się spieszy"}]});
+    assert_eq!(app.post("/api/v1/sync/push", &note, &consultant).await.json()["results"][0]["outcome"]["status"], "applied");
+    let notes = app.get(&format!("/api/v1/clients/{client}/notes"), &consultant).await.json();
+    let at = notes[0]["written_at"].as_i64().expect("written_at");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    assert!((now - 120_000..=now + 1000).contains(&at), "stored at the server's time, not the tablet's: {at}");
+
+    let path = format!("/api/v1/partnerships/{}/dashboard", app.partnership_a);
+    assert_eq!(app.get(&path, &coord).await.status, StatusCode::OK);
+    // Written before the check existed, straight into the table: still no failure.
+    sqlx::query("INSERT INTO notes (id, client_id, partnership_id, text, written_at, author_id, received_at) VALUES ($1, $2, $3, 'stara', $4, $5, 0)")
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(client.to_string())
+        .bind(app.partnership_a.to_string())
+        .bind(far)
+        .bind(app.consultant_a.to_string())
+        .execute(&app.db.pool)
+        .await
+        .expect("note");
+    let d = app.get(&path, &coord).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+}

@@ -41,6 +41,8 @@ pub struct TestApp {
     pub consultant_a: Uuid,
     pub consultant_b: Uuid,
     pub url: String,
+    /// The survey answers this process holds in memory.
+    pub desk: Arc<server::store::survey::Desk>,
     /// The app that made the database removes it (a SQLite file in the temp dir) when
     /// the test ends; a second process on the same database does not.
     owner: bool,
@@ -95,8 +97,9 @@ impl TestApp {
         let consultant_b = seed::user(&db, "consultant.b@test", "Konsultant B", ngo, PASSWORD).await.expect("user");
         seed::grant(&db, consultant_b, partnership_b, Role::SocialWorker).await.expect("grant");
         let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
-        let state = AppState { db: db.clone(), config: Arc::new(config), leptos, survey: Default::default() };
-        TestApp { router: build_app(state), db, partnership_a, coordinator_a, consultant_a, consultant_b, url, owner: true }
+        let desk = Arc::new(server::store::survey::Desk::default());
+        let state = AppState { db: db.clone(), config: Arc::new(config), leptos, survey: desk.clone() };
+        TestApp { router: build_app(state), db, partnership_a, coordinator_a, consultant_a, consultant_b, url, desk, owner: true }
     }
 
     /// Another server process on the same database: its own pool and state, nothing
@@ -104,8 +107,21 @@ impl TestApp {
     pub async fn second_process(&self) -> TestApp {
         let db = Db::connect(&self.url).await.expect("connect");
         let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
-        let state = AppState { db: db.clone(), config: Arc::new(Config::for_database(&self.url)), leptos, survey: Default::default() };
-        TestApp { router: build_app(state), db, url: self.url.clone(), owner: false, ..*self }
+        let desk = Arc::new(server::store::survey::Desk::default());
+        let mut config = Config::for_database(&self.url);
+        config.survey_per_minute = 1000;
+        let state = AppState { db: db.clone(), config: Arc::new(config), leptos, survey: desk.clone() };
+        TestApp {
+            router: build_app(state),
+            db,
+            partnership_a: self.partnership_a,
+            coordinator_a: self.coordinator_a,
+            consultant_a: self.consultant_a,
+            consultant_b: self.consultant_b,
+            url: self.url.clone(),
+            desk,
+            owner: false,
+        }
     }
 
     pub async fn raw(&self, request: Request<Body>) -> Response {

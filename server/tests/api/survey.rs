@@ -350,7 +350,7 @@ async fn answers_sent_again_after_a_restart_are_counted_exactly_once() {
     close(&restarted, &coord, &id).await;
     assert_eq!(counted(&restarted, &id).await, 12);
     let (receipts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM survey_receipts").fetch_one(&restarted.db.pool).await.expect("receipts");
-    assert_eq!(receipts, 0, "a closed round keeps no receipts");
+    assert_eq!(receipts, 12, "receipts stay a few minutes after the close, for processes still settling");
 }
 
 #[tokio::test]
@@ -667,4 +667,100 @@ fn tag_has(html: &str, marker: &str, attribute: &str) -> bool {
         let end = at + html[at..].find('>').unwrap_or(0);
         html[start..end].contains(attribute)
     })
+}
+
+/// Anyone with the public link can type a formula into a free text: the exports carry
+/// it as text that a spreadsheet program does not run.
+#[tokio::test]
+async fn survey_exports_carry_typed_formulas_as_inert_text() {
+    let app = TestApp::spawn_with(|c| c.survey_per_minute = 1000).await;
+    let coord = app.login("coord.a@test").await;
+    let round = open_round(&app, &coord, "2026-11", false).await;
+    let (id, token) = (round["id"].as_str().expect("id").to_string(), round["token"].as_str().expect("t").to_string());
+    let risky = ["=HYPERLINK(\"http://zly.example\",\"kliknij\")", "+1+2", "@SUM(1,1)", "-1+2", "=cmd|' /C calc'!A0"];
+    for (i, text) in risky.iter().enumerate() {
+        let mut body = person(i);
+        body["answer"]["texts"]["q8"] = json!(text);
+        assert_eq!(submit(&app, &token, &body).await.status, StatusCode::ACCEPTED);
+    }
+    close(&app, &coord, &id).await;
+
+    let csv = app.get(&format!("/api/v1/surveys/{id}/results.csv"), &coord).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(csv.text.trim_start_matches('\u{feff}').as_bytes());
+    let cells: Vec<String> = reader.records().flat_map(|r| r.expect("row").iter().map(str::to_string).collect::<Vec<_>>()).collect();
+    for text in risky {
+        assert!(cells.contains(&format!("'{text}")), "{text} is not neutralised: {cells:?}");
+    }
+    for cell in &cells {
+        let formula = cell.starts_with(['=', '+', '-', '@']) && cell.parse::<f64>().is_err();
+        assert!(!formula, "a cell a spreadsheet would run: {cell}");
+    }
+
+    let xlsx = app
+        .raw(Request::builder().uri(format!("/api/v1/surveys/{id}/results.xlsx")).header(header::COOKIE, &coord.cookie).body(Body::empty()).expect("req"))
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes.clone())).expect("xlsx");
+    let name = calamine::Reader::sheet_names(&book)[0].clone();
+    let formulas = calamine::Reader::worksheet_formula(&mut book, &name).expect("formulas");
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "the workbook holds a formula");
+    let values = calamine::Reader::worksheet_range(&mut book, &name).expect("range");
+    for text in risky {
+        let found = values.used_cells().any(|(_, _, c)| matches!(c, calamine::Data::String(s) if s == text));
+        assert!(found, "{text} is not a text cell of the workbook");
+    }
+}
+
+/// A resend that reaches a second server process (no sticky routing) is held by both;
+/// whichever counts it first, it is counted once, and the receipts go a while after
+/// the close.
+#[tokio::test]
+async fn a_resend_held_by_two_processes_is_counted_once() {
+    let a = TestApp::spawn_with(|c| c.survey_per_minute = 1000).await;
+    let coord = a.login("coord.a@test").await;
+    let round = open_round(&a, &coord, "2026-11", false).await;
+    let (id, token) = (round["id"].as_str().expect("id").to_string(), round["token"].as_str().expect("t").to_string());
+    let ids: Vec<String> = (0..12).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    for (i, sid) in ids.iter().enumerate() {
+        assert_eq!(submit(&a, &token, &sent_by(i, sid)).await.status, StatusCode::ACCEPTED);
+    }
+    // The replies were lost on the way: the devices send everything again, to process B.
+    let b = a.second_process().await;
+    for (i, sid) in ids.iter().enumerate() {
+        assert_eq!(submit(&b, &token, &sent_by(i, sid)).await.status, StatusCode::ACCEPTED);
+    }
+    assert_eq!((counted(&a, &id).await, waiting(&a, &coord, &id).await, waiting(&b, &coord, &id).await), (5, 7, 7));
+    // A closes the round and counts its seven; B settles and finds them counted.
+    close(&a, &coord, &id).await;
+    b.desk.sweep(&b.db).await.expect("sweep");
+    assert_eq!(counted(&a, &id).await, 12);
+    let results = a.get(&format!("/api/v1/surveys/{id}/results"), &coord).await.json();
+    assert_eq!(results["current"]["few"], false, "nothing was left out");
+
+    // The receipts outlive the close for a few minutes, then go.
+    let receipts = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM survey_receipts").fetch_one(&a.db.pool).await.expect("n") };
+    assert_eq!(receipts().await, 12);
+    sqlx::query("UPDATE survey_periods SET closed_at = closed_at - 601").execute(&a.db.pool).await.expect("age");
+    a.desk.sweep(&a.db).await.expect("sweep");
+    assert_eq!(receipts().await, 0);
+}
+
+/// A kiosk of the version before kept its answers sealed without an id: sent again,
+/// the same sealed text is the same answer.
+#[tokio::test]
+async fn a_sealed_answer_without_an_id_sent_again_is_held_once() {
+    let app = TestApp::spawn_with(|c| c.survey_per_minute = 1000).await;
+    let coord = app.login("coord.a@test").await;
+    let round = open_round(&app, &coord, "2026-11", false).await;
+    let (id, token) = (round["id"].as_str().expect("id").to_string(), round["token"].as_str().expect("t").to_string());
+    let key = app.request(Method::GET, &format!("/api/v1/survey/{token}"), None, None).await.json()["kiosk_key"].as_str().expect("key").to_string();
+    let sub: domain::survey::api::Submission = serde_json::from_value(person(1)).expect("submission");
+    assert!(sub.id.is_none());
+    let sealed = serde_json::to_value(server::store::survey::kiosk::seal(&key, &sub).expect("seal")).expect("json");
+    for _ in 0..3 {
+        let r = app.request(Method::POST, &format!("/api/v1/survey/{token}/sealed"), Some(&json!({"answers": [sealed]})), None).await;
+        assert_eq!(r.json()["fates"][0]["status"], "received", "{}", r.text);
+    }
+    assert_eq!(waiting(&app, &coord, &id).await, 1);
 }

@@ -122,6 +122,8 @@ async fn a_killed_server_loses_no_acknowledged_answer_and_its_trace_log_says_not
     let path = format!("/api/v1/survey/{token}/sealed");
 
     let first = start(&app.url, &dir.join("first.log")).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = std::fs::metadata(&first.log).expect("log").len();
     let mut ports = Vec::new();
     for (i, one) in sealed.iter().enumerate() {
         let (port, status, body) = post(first.port, &path, &json!({"answers": [one]}), &format!("Respondent-UA-{i:02}")).await;
@@ -129,6 +131,8 @@ async fn a_killed_server_loses_no_acknowledged_answer_and_its_trace_log_says_not
         assert!(["received", "counted"].contains(&body["fates"][0]["status"].as_str().unwrap_or("")), "{body}");
         ports.push(port);
     }
+    // Not one line was written while only respondents were served, at trace level.
+    assert_eq!(std::fs::metadata(&first.log).expect("log").len(), before, "the log grew while respondents answered");
     // Ten waited, so a batch of 5 is stored; seven are only in the process's memory.
     assert_eq!(counted(&app, &id).await, 5);
     let mut first = first;

@@ -158,7 +158,9 @@ async fn notes_from_two_devices_are_all_kept_in_the_order_they_were_written() {
     let id = app.insert_client(&app.person(9, Some(app.consultant_a))).await;
     let anna = app.login("consultant.a@test").await;
     let coord = app.login("coord.a@test").await;
-    let note = |at: i64, text: &str| json!({"id": Uuid::now_v7(), "written_at": at, "op": "add_note", "note_id": Uuid::now_v7(), "client_id": id, "text": text});
+    // Written offline over the last hour, sent later and out of order.
+    let hour_ago = (time::OffsetDateTime::now_utc().unix_timestamp() - 3600) * 1000;
+    let note = |at: i64, text: &str| json!({"id": Uuid::now_v7(), "written_at": hour_ago + at, "op": "add_note", "note_id": Uuid::now_v7(), "client_id": id, "text": text});
     push(&app, &anna, Uuid::now_v7(), vec![note(3_000, "trzecia"), note(1_000, "pierwsza")]).await;
     push(&app, &coord, Uuid::now_v7(), vec![note(2_000, "druga")]).await;
     let notes = app.get(&format!("/api/v1/clients/{id}/notes"), &anna).await.json();

@@ -232,8 +232,8 @@ pub fn in_effect(consents: &[Consent], current: &[&Party]) -> bool {
 pub fn check_withdrawal(party: &Party, notice: Date, lang: Lang) -> Result<(), String> {
     let from = parse_iso_date(&party.tasks_from);
     let to = parse_iso_date(&party.tasks_to);
-    let latest = from.map(|f| f - Duration::days(NOTICE_DAYS));
-    let earliest = to.map(|t| t + Duration::days(NOTICE_DAYS));
+    let latest = from.and_then(|f| f.checked_sub(Duration::days(NOTICE_DAYS)));
+    let earliest = to.and_then(|t| t.checked_add(Duration::days(NOTICE_DAYS)));
     if latest.is_some_and(|l| notice <= l) || earliest.is_some_and(|e| notice >= e) {
         return Ok(());
     }
@@ -325,5 +325,33 @@ mod tests {
             let allowed = notice <= date!(2026 - 01 - 30) || notice >= date!(2027 - 01 - 30);
             prop_assert_eq!(check_withdrawal(&p, notice, Lang::Pl).is_ok(), allowed);
         }
+
+        /// Whatever dates were stored (a wrong clock, 9999-12-31, the edges of the
+        /// calendar), a withdrawal is answered, never a panic.
+        #[test]
+        fn any_stored_dates_and_any_notice_give_an_answer(from in -4_000_000i32..6_000_000, to in -4_000_000i32..6_000_000,
+            notice in -4_000_000i32..6_000_000) {
+            let day = |n: i32| time::Date::from_julian_day(n).unwrap_or(time::Date::MIN);
+            let mut p = party(Uuid::nil());
+            p.tasks_from = day(from).to_string();
+            p.tasks_to = day(to).to_string();
+            // An answer either way; a refusal names its limits.
+            if let Err(why) = check_withdrawal(&p, day(notice), Lang::En) {
+                prop_assert!(why.contains("30 days"), "{}", why);
+            }
+        }
+    }
+
+    #[test]
+    fn a_partner_whose_tasks_end_on_9999_12_31_can_still_withdraw_before_they_start() {
+        let mut p = party(Uuid::nil());
+        p.tasks_to = "9999-12-31".into();
+        // The impossible end is no date: only the start limits the notice, and a
+        // refusal says so instead of failing.
+        assert!(check_withdrawal(&p, date!(2026 - 01 - 30), Lang::Pl).is_ok());
+        let refused = check_withdrawal(&p, date!(2026 - 06 - 01), Lang::Pl).unwrap_err();
+        assert!(refused.contains("30.01.2026") && refused.contains("—"), "{refused}");
+        p.tasks_from = "9999-01-01".into();
+        assert!(check_withdrawal(&p, date!(2026 - 06 - 01), Lang::Pl).is_err());
     }
 }

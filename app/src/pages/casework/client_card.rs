@@ -25,7 +25,7 @@ pub fn ClientCardPage() -> impl IntoView {
     let record = LocalResource::new(move || {
         let url = format!("/api/v1/clients/{}", id.get().unwrap_or_default());
         // Fetched again after each sync, so the card shows what the server now holds.
-        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
+        let _ = engine.synced.get();
         async move { api::get::<ClientRecord>(&url).await }
     });
     let card = move || {
@@ -57,11 +57,19 @@ pub fn ClientCardPage() -> impl IntoView {
     let tab = docs::use_tab();
     // The client's data as far as the documents need it; a memo, so typing in a
     // document (which changes the device store) does not redraw the tabs.
+    let last_good = StoredValue::new(None::<(Uuid, ClientInput)>);
     let client_data = Memo::new(move |_| {
         let id = id.get()?;
         match record.get() {
-            Some(Ok(r)) => Some(r.data),
-            _ => engine.cached(id).and_then(|d| serde_json::from_value::<ClientInput>(d.local).ok()),
+            Some(Ok(r)) => {
+                last_good.set_value(Some((id, r.data.clone())));
+                Some(r.data)
+            }
+            // Offline: the device's copy, or what this card showed a moment ago —
+            // never nothing, which would take the open document away mid-typing.
+            _ => engine.cached(id).and_then(|d| serde_json::from_value::<ClientInput>(d.local).ok()).or_else(|| {
+                last_good.with_value(|g| g.as_ref().filter(|(shown, _)| *shown == id).map(|(_, data)| data.clone()))
+            }),
         }
     });
     let partnership = Memo::new(move |_| client_data.with(|c| c.as_ref().map(|c| c.partnership_id)));
@@ -166,7 +174,7 @@ fn ConflictsPanel(id: Uuid) -> impl IntoView {
     let lang = use_lang();
     let error = RwSignal::new(None::<String>);
     let list = LocalResource::new(move || {
-        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
+        let _ = engine.synced.get();
         async move { api::get::<Vec<ConflictView>>(&format!("/api/v1/clients/{id}/conflicts")).await }
     });
     let items = move || match list.get() {
@@ -261,7 +269,7 @@ fn NotesPanel(id: Uuid) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let server = LocalResource::new(move || {
-        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
+        let _ = engine.synced.get();
         async move { api::get::<Vec<Note>>(&format!("/api/v1/clients/{id}/notes")).await }
     });
     let notes = move || {
@@ -339,7 +347,7 @@ fn NotesPanel(id: Uuid) -> impl IntoView {
 fn HistoryPanel(id: Uuid) -> impl IntoView {
     let engine = use_offline();
     let versions = LocalResource::new(move || {
-        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
+        let _ = engine.synced.get();
         async move { api::get::<Vec<Version>>(&format!("/api/v1/clients/{id}/history")).await }
     });
     view! {

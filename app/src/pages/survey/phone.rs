@@ -209,6 +209,8 @@ pub fn render(page: &PhonePage) -> String {
                 <meta name="referrer" content="no-referrer"/>
                 <title>{title}</title>
                 <link rel="stylesheet" href=page.css.clone()/>
+                // No icon to fetch: a request right after answering would date the answer.
+                <link rel="icon" href="data:,"/>
                 <script src="/survey.js" defer=""></script>
             </head>
             <body>

@@ -108,30 +108,46 @@ fn waiting_in(list: &[Kept]) -> Waiting {
     Waiting { unsent: list.len() - uncounted, uncounted }
 }
 
-/// Sends what the kiosk keeps. Only the server's word that an answer is counted
-/// (or refused for good) removes it; anything else leaves it for the next attempt.
+thread_local! {
+    /// Whether an upload is under way: uploads start after each answer, every 15 s and
+    /// when the network returns, and two at once would each act on the other's queue.
+    static UPLOADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Sends what the kiosk keeps, one upload at a time. Only the server's word that an
+/// answer is counted (or refused for good) removes it; anything else leaves it for
+/// the next attempt.
 async fn upload(token: String, waiting: RwSignal<Waiting>, problem: RwSignal<Option<String>>) {
-    let batch: Vec<Sealed> = queued(&token).into_iter().take(MAX_BATCH).map(|k| k.sealed).collect();
+    if UPLOADING.with(|u| u.replace(true)) {
+        return;
+    }
+    upload_once(&token, waiting, problem).await;
+    UPLOADING.with(|u| u.set(false));
+}
+
+async fn upload_once(token: &str, waiting: RwSignal<Waiting>, problem: RwSignal<Option<String>>) {
+    let batch: Vec<Sealed> = queued(token).into_iter().take(MAX_BATCH).map(|k| k.sealed).collect();
     if batch.is_empty() {
         return;
     }
-    let sent = batch.len();
+    let sent: Vec<String> = batch.iter().map(|s| s.ct.clone()).collect();
     match api::post_anonymous::<_, BatchOutcome>(&format!("/api/v1/survey/{token}/sealed"), &SealedBatch { answers: batch }).await {
         Ok(outcome) => {
-            // Re-read: an answer may have been queued while this upload ran.
-            let rest: Vec<Kept> = queued(&token)
+            // Each fate belongs to the answer it was sent for (matched by its sealed
+            // text): re-read, since an answer may have been queued meanwhile.
+            let fate_of = |kept: &Kept| sent.iter().position(|ct| *ct == kept.sealed.ct).and_then(|i| outcome.fates.get(i));
+            let rest: Vec<Kept> = queued(token)
                 .into_iter()
-                .enumerate()
-                .filter_map(|(i, mut kept)| match outcome.fates.get(i) {
-                    Some(fate) if i < sent && fate.is_final() => None,
-                    Some(Fate::Received) if i < sent => {
+                .filter_map(|mut kept| match fate_of(&kept) {
+                    Some(fate) if fate.is_final() => None,
+                    Some(_) => {
                         kept.received = true;
                         Some(kept)
                     }
-                    _ => Some(kept),
+                    None => Some(kept),
                 })
                 .collect();
-            let _ = LocalStorage::set(queue_key(&token), &rest);
+            let _ = LocalStorage::set(queue_key(token), &rest);
             waiting.set(waiting_in(&rest));
             let closed = outcome.fates.contains(&Fate::Closed);
             problem.set(closed.then(|| t(crate::i18n::current_lang(), "survey.ui.closed").to_string()));

@@ -25,7 +25,7 @@ use super::public::limited;
 use crate::error::AppError;
 use crate::extract::ClientIp;
 use crate::store::survey::kiosk::kiosk_secret;
-use crate::store::survey::pool::Incoming;
+use crate::store::survey::pool::{submit_detached, Incoming};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use crate::store::survey::rounds::public_round;
@@ -179,12 +179,13 @@ pub async fn take(State(state): State<AppState>, ip: ClientIp, Path(token): Path
     let incoming = Incoming { answer: clean, code: Some(code.clone()).filter(|c| !c.trim().is_empty()), id: Some(sid.clone()) };
     // One answer: its refusal (a spent code, a round closed a moment ago) is the
     // error of the whole call.
-    let outcome = match state.survey.submit(&state.db, &token, vec![Ok(incoming)]).await {
+    let outcome = match submit_detached(state.survey.clone(), state.db.clone(), token.clone(), vec![Ok(incoming)]).await {
         Ok(fates) => fates.into_iter().next().unwrap_or(Ok(Fate::Received)),
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/ankieta/{token}?dziekujemy=1&lang={}", lang.tag())).into_response()),
+        // The id rides along so the phone's script knows its kept copy was received.
+        Ok(_) => Ok(Redirect::to(&format!("/ankieta/{token}?dziekujemy=1&lang={}&sid={}", lang.tag(), form_urlencoded::byte_serialize(sid.as_bytes()).collect::<String>())).into_response()),
         Err(AppError::CodeRefused) => {
             let message = lang.pick("Kod jest nieprawidłowy albo został już wykorzystany.", "The code is not valid or has already been used.");
             let errors = vec![FieldError { pointer: "/code".into(), code: "code_refused".into(), message: message.into() }];
@@ -206,5 +207,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/ankieta/{token}", get(show).post(take))
         .layer(tower_http::compression::CompressionLayer::new())
+        // Caught inside the quiet span, so that not even a panic's error line is written.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(crate::error::caught_panic))
         .layer(axum::middleware::from_fn(crate::logging::quiet))
 }

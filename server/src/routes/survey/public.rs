@@ -65,7 +65,7 @@ pub async fn answer(
     limited(&state, &ip)?;
     // Refused by the rules: nothing to hold.
     let incoming = incoming(body, lang)?;
-    let mut fates = state.survey.submit(&state.db, &token, vec![Ok(incoming)]).await?;
+    let mut fates = submit_detached(state.survey.clone(), state.db.clone(), token, vec![Ok(incoming)]).await?;
     let fate = fates.pop().unwrap_or(Ok(Fate::Received))?;
     Ok((StatusCode::ACCEPTED, ApiJson(fate)).into_response())
 }
@@ -76,10 +76,22 @@ fn unsealed(secret: &p256::SecretKey, sealed: &Sealed) -> Result<Submission, App
     if sealed.form {
         let plain = open(secret, sealed).ok_or_else(broken)?;
         let posted = super::phone::Posted::parse(&plain);
-        Ok(Submission { answer: posted.answer, code: Some(posted.code).filter(|c| !c.trim().is_empty()), id: posted.id })
+        let id = posted.id.or_else(|| Some(sealed_id(sealed)));
+        Ok(Submission { answer: posted.answer, code: Some(posted.code).filter(|c| !c.trim().is_empty()), id })
     } else {
-        unseal(secret, sealed).ok_or_else(broken)
+        let mut sub = unseal(secret, sealed).ok_or_else(broken)?;
+        // A kiosk of the version before kept answers without an id: the sealed text
+        // itself, sent again unchanged, names the answer.
+        sub.id = sub.id.or_else(|| Some(sealed_id(sealed)));
+        Ok(sub)
     }
+}
+
+/// An id for a sealed answer that carries none: a hash of what was sealed.
+fn sealed_id(sealed: &Sealed) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new().chain_update(sealed.epk.as_bytes()).chain_update(b":").chain_update(sealed.iv.as_bytes()).chain_update(b":").chain_update(sealed.ct.as_bytes()).finalize();
+    digest.iter().take(24).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Answers a kiosk tablet queued, or a phone's script kept, sealed to the server's
@@ -105,7 +117,7 @@ pub async fn sealed(
         kiosk_secret(&mut conn).await?
     };
     let items = body.answers.iter().map(|s| unsealed(&secret, s)).collect();
-    let fates = match state.survey.submit(&state.db, &token, check(items, lang)).await {
+    let fates = match submit_detached(state.survey.clone(), state.db.clone(), token, check(items, lang)).await {
         Ok(fates) => fates,
         Err(AppError::SurveyClosed) => return Ok(ApiJson(BatchOutcome { fates: vec![Fate::Closed; body.answers.len()] })),
         Err(e) => return Err(e),
@@ -126,5 +138,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(public))
         .routes(routes!(answer))
         .routes(routes!(sealed))
+        // Caught inside the quiet span, so that not even a panic's error line is written.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(crate::error::caught_panic))
         .layer(axum::middleware::from_fn(crate::logging::quiet))
 }

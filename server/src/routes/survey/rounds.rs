@@ -82,10 +82,10 @@ pub async fn close(State(state): State<AppState>, user: CurrentUser, Path(id): P
     };
     let entry = format!("survey round {} closed", r.period);
     let partnership = r.partnership_id;
-    state
-        .survey
-        .close(&state.db, &id.to_string(), move |tx| Box::pin(async move { Ok(audit::record(tx, &user, partnership, None, Action::Update, &entry).await?) }))
-        .await?;
+    close_detached(state.survey.clone(), state.db.clone(), id.to_string(), move |tx| {
+        Box::pin(async move { Ok(audit::record(tx, &user, partnership, None, Action::Update, &entry).await?) })
+    })
+    .await?;
     r.open = false;
     r.codes_left = 0;
     Ok(ApiJson(r))

@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use domain::survey::api::{Fate, Submission, MAX_SUBMISSION_ID};
 use domain::survey::{self, SurveyAnswer, MIN_ANSWERS};
@@ -21,6 +22,7 @@ use domain::Lang;
 use rand::seq::SliceRandom;
 use sha2::{Digest, Sha256};
 use sqlx::{Acquire, AnyConnection};
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::rate::RateLimit;
@@ -111,16 +113,20 @@ pub(crate) struct Taking<'a> {
 
 impl Taking<'_> {
     /// Counts the answers as the round's last batch, or, fewer than the minimum,
-    /// leaves them out and marks the round as having dropped a few.
+    /// leaves them out and marks the round as having dropped a few. Answers another
+    /// process counted already (a resend that reached both) are dropped, not counted again.
     pub(crate) async fn settle(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
-        if self.answers.len() >= BATCH {
-            let answers: Vec<&SurveyAnswer> = self.answers.iter().map(|w| &w.answer).collect();
-            count(conn, &self.round, &answers, &[]).await?;
-        } else if !self.answers.is_empty() {
+        let counted = already_counted(conn, &self.round, &self.answers).await?;
+        let left: Vec<&Waiting> = self.answers.iter().filter(|w| !counted.contains(&w.receipt)).collect();
+        if left.len() >= BATCH {
+            let answers: Vec<&SurveyAnswer> = left.iter().map(|w| &w.answer).collect();
+            let receipts: Vec<&str> = left.iter().map(|w| w.receipt.as_str()).collect();
+            count(conn, &self.round, &answers, &receipts).await?;
+        } else if !left.is_empty() {
             sqlx::query("UPDATE survey_periods SET few = 1 WHERE id = $1").bind(&self.round).execute(&mut *conn).await?;
         }
-        // Nothing more will be sent to a closed round: its receipts and codes go.
-        sqlx::query("DELETE FROM survey_receipts WHERE survey_id = $1").bind(&self.round).execute(&mut *conn).await?;
+        // Nothing more will be sent to a closed round: its codes go (receipts stay a
+        // little longer, for processes still settling; see `forget_receipts`).
         sqlx::query("DELETE FROM survey_codes WHERE survey_id = $1").bind(&self.round).execute(&mut *conn).await?;
         Ok(())
     }
@@ -188,6 +194,21 @@ async fn spend_code(conn: &mut AnyConnection, round: &OpenRound, code: Option<&s
     }
 }
 
+/// The receipts among `answers` that are stored already.
+async fn already_counted(conn: &mut AnyConnection, round: &str, answers: &[Waiting]) -> Result<Vec<String>, AppError> {
+    let mut found = Vec::new();
+    for w in answers {
+        if counted_already(conn, round, &w.receipt).await? {
+            found.push(w.receipt.clone());
+        }
+    }
+    Ok(found)
+}
+
+/// How long after its close a round keeps its receipts: long enough for every server
+/// process to settle what it holds (they look every few seconds).
+pub(crate) const RECEIPTS_AFTER_CLOSE_SECS: i64 = 600;
+
 async fn counted_already(conn: &mut AnyConnection, round: &str, receipt: &str) -> Result<bool, AppError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_receipts WHERE survey_id = $1 AND hash = $2")
         .bind(round)
@@ -235,6 +256,25 @@ pub(crate) async fn count(conn: &mut AnyConnection, round: &str, answers: &[&Sur
     Ok(())
 }
 
+/// Runs [`Desk::submit`] in a task of its own, in the caller's span: a respondent who
+/// hangs up mid-request cannot leave a batch taken out of memory and not stored.
+pub(crate) async fn submit_detached(desk: Arc<Desk>, db: Db, token: String, checked: Checked) -> Result<Vec<Result<Fate, AppError>>, AppError> {
+    tokio::spawn(async move { desk.submit(&db, &token, checked).await }.in_current_span())
+        .await
+        .map_err(|e| AppError::Internal(format!("the survey task stopped: {e}")))?
+}
+
+/// Runs [`Desk::close`] in a task of its own: a coordinator's request cut off while
+/// the close commits cannot put the counted answers back into memory.
+pub(crate) async fn close_detached<F>(desk: Arc<Desk>, db: Db, round: String, also: F) -> Result<(), AppError>
+where
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> Also<'c> + Send + 'static,
+{
+    tokio::spawn(async move { desk.close(&db, &round, also).await })
+        .await
+        .map_err(|e| AppError::Internal(format!("closing the round stopped: {e}")))?
+}
+
 /// What a closing step runs in the same transaction (the audit entry).
 pub(crate) type Also<'c> = Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'c>>;
 
@@ -280,7 +320,10 @@ impl Desk {
                         fresh.push(Waiting { receipt: mine.clone(), answer });
                         Ok(Fate::Received)
                     }
-                    Err(e) => Err(e),
+                    Err(AppError::CodeRefused) => Err(AppError::CodeRefused),
+                    // A storage error is no answer about this one: the whole request
+                    // fails and the device keeps its copy.
+                    Err(e) => return Err(e),
                 }
             };
             fates.push(fate);
@@ -308,7 +351,7 @@ impl Desk {
         let mut held = self.held.lock().await;
         let mut conn = db.pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        sqlx::query("UPDATE survey_periods SET closed = 1 WHERE id = $1").bind(round).execute(&mut *tx).await?;
+        sqlx::query("UPDATE survey_periods SET closed = 1, closed_at = $2 WHERE id = $1").bind(round).bind(crate::now()).execute(&mut *tx).await?;
         let taking = held.take(round);
         taking.settle(&mut tx).await?;
         also(&mut tx).await?;
@@ -317,11 +360,16 @@ impl Desk {
         Ok(())
     }
 
-    /// Settles the answers this process holds for rounds another process closed.
+    /// Settles the answers this process holds for rounds another process closed, and
+    /// forgets the receipts of rounds closed more than [`RECEIPTS_AFTER_CLOSE_SECS`] ago.
     pub async fn sweep(&self, db: &Db) -> Result<(), AppError> {
         let mut held = self.held.lock().await;
         let rounds: Vec<String> = held.0.keys().cloned().collect();
         let mut conn = db.pool.acquire().await?;
+        sqlx::query("DELETE FROM survey_receipts WHERE survey_id IN (SELECT id FROM survey_periods WHERE closed = 1 AND closed_at < $1)")
+            .bind(crate::now() - RECEIPTS_AFTER_CLOSE_SECS)
+            .execute(&mut *conn)
+            .await?;
         for round in rounds {
             let closed: Option<i64> =
                 sqlx::query_scalar("SELECT closed FROM survey_periods WHERE id = $1").bind(&round).fetch_optional(&mut *conn).await?;
@@ -363,6 +411,8 @@ impl Desk {
 /// Counts a random batch while twice the minimum wait, keeping at least the minimum
 /// back for the round's last batch. Returns the receipts counted. A failed write
 /// leaves the answers waiting for the next submission or the close to try again.
+/// (The whole submission runs in a task of its own, so a caller who hangs up cannot
+/// cut this short between taking a batch out of memory and committing it.)
 async fn count_ready(conn: &mut AnyConnection, round: &str, list: &mut Vec<Waiting>) -> Vec<String> {
     let mut counted = Vec::new();
     while list.len() >= 2 * BATCH {
@@ -370,18 +420,27 @@ async fn count_ready(conn: &mut AnyConnection, round: &str, list: &mut Vec<Waiti
         let batch = list.split_off(list.len() - BATCH);
         let written = async {
             let mut tx = conn.begin().await?;
+            // A resend that reached another process too may be counted there already:
+            // drop it here, and count only a batch of answers nobody counted.
+            let elsewhere = already_counted(&mut tx, round, &batch).await?;
+            if !elsewhere.is_empty() {
+                return Ok::<_, AppError>(Some(elsewhere));
+            }
             let answers: Vec<&SurveyAnswer> = batch.iter().map(|w| &w.answer).collect();
             let receipts: Vec<&str> = batch.iter().map(|w| w.receipt.as_str()).collect();
             count(&mut tx, round, &answers, &receipts).await?;
             tx.commit().await?;
-            Ok::<(), AppError>(())
+            Ok(None)
         }
         .await;
-        if written.is_err() {
-            list.extend(batch);
-            break;
+        match written {
+            Ok(None) => counted.extend(batch.into_iter().map(|w| w.receipt)),
+            Ok(Some(elsewhere)) => list.extend(batch.into_iter().filter(|w| !elsewhere.contains(&w.receipt))),
+            Err(_) => {
+                list.extend(batch);
+                break;
+            }
         }
-        counted.extend(batch.into_iter().map(|w| w.receipt));
     }
     counted
 }

@@ -226,7 +226,7 @@ pub fn DocHistory(doc_id: Uuid) -> impl IntoView {
     let engine = use_offline();
     let lang = use_lang();
     let versions = LocalResource::new(move || {
-        let _ = engine.store.with(|s| s.as_ref().and_then(|s| s.last_sync));
+        let _ = engine.synced.get();
         async move { api::get::<Vec<Version>>(&format!("/api/v1/documents/{doc_id}/history")).await }
     });
     let from = RwSignal::new(None::<i64>);
