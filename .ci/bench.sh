@@ -18,6 +18,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 export DATABASE_URL="sqlite://$dir/bench.db" SCIEZKA_BIND="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site
 # The load generator sends every survey answer from one address.
 export SCIEZKA_SURVEY_PER_MINUTE=100000000
+# No scheduled backup competing with the measurements.
+export SCIEZKA_BACKUP_HOURS=0
 ./target/release/sciezka seed-demo >/dev/null
 ./target/release/sciezka seed-bench --clients 10000
 ./target/release/sciezka serve >"$dir/server.log" 2>&1 &

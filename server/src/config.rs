@@ -25,6 +25,13 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Survey answers taken per minute from one address (`SCIEZKA_SURVEY_PER_MINUTE`, default 60).
     pub survey_per_minute: u32,
+    /// Hours between the online backups `serve` takes of an SQLite database
+    /// (`SCIEZKA_BACKUP_HOURS`, default 24; 0 takes none).
+    pub backup_hours: u64,
+    /// How many scheduled backups are kept (`SCIEZKA_BACKUP_KEEP`, default 7).
+    pub backup_keep: usize,
+    /// Where they go (`SCIEZKA_BACKUP_DIR`, default `backups/` beside the database).
+    pub backup_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +71,9 @@ impl Config {
             draft_lock_minutes: parse("SCIEZKA_DRAFT_LOCK_MINUTES", 15)?,
             site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
             survey_per_minute: parse("SCIEZKA_SURVEY_PER_MINUTE", 60)?,
+            backup_hours: parse("SCIEZKA_BACKUP_HOURS", 24)?,
+            backup_keep: parse("SCIEZKA_BACKUP_KEEP", 7)?,
+            backup_dir: var("SCIEZKA_BACKUP_DIR").map(PathBuf::from),
         })
     }
 
@@ -78,6 +88,19 @@ impl Config {
             draft_lock_minutes: 15,
             site_root: PathBuf::from("target/site"),
             survey_per_minute: 60,
+            backup_hours: 0,
+            backup_keep: 7,
+            backup_dir: None,
         }
+    }
+
+    /// The backup schedule of `serve`, for an SQLite database with backups switched on.
+    pub fn backup_schedule(&self) -> Option<crate::backup::Schedule> {
+        let db = crate::backup::sqlite_path(&self.database_url)?;
+        (self.backup_hours > 0).then(|| crate::backup::Schedule {
+            dir: self.backup_dir.clone().unwrap_or_else(|| db.parent().unwrap_or(std::path::Path::new(".")).join("backups")),
+            every: std::time::Duration::from_secs(self.backup_hours.saturating_mul(3600)),
+            keep: self.backup_keep,
+        })
     }
 }

@@ -6,6 +6,7 @@
 //! (queries, no HTTP) → `db`. `error` and `extract` are the edge every handler uses.
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod error;

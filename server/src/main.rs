@@ -67,6 +67,9 @@ enum Command {
     },
     /// Write an online backup of the SQLite database to a file.
     Backup { target: std::path::PathBuf },
+    /// Replace the SQLite database with a backup: refused while a server uses it or if
+    /// the file is damaged; the current database is moved aside, not deleted.
+    Restore { file: std::path::PathBuf },
 }
 
 #[tokio::main]
@@ -168,7 +171,19 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             db.backup(&target).await?;
             println!("Backup written to {}.", target.display());
         }
+        Command::Restore { file } => {
+            let restored = server::backup::restore(&config.database_url, &file).await?;
+            match restored.previous {
+                Some(p) => println!("Restored from {}; the database it replaced is kept as {}.", file.display(), p.display()),
+                None => println!("Restored from {}.", file.display()),
+            }
+        }
         Command::Serve => {
+            // Held while serving, so a restore cannot replace the file under this process.
+            let _lock = match server::backup::sqlite_path(&config.database_url) {
+                Some(path) => Some(server::backup::lock(&path)?),
+                None => None,
+            };
             let db = open(&config).await?;
             let addr = config.bind;
             let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
@@ -190,6 +205,20 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
                 .instrument(server::logging::quiet_span()),
             );
+            if let Some(schedule) = state.config.backup_schedule() {
+                let db = state.db.clone();
+                tokio::spawn(async move {
+                    let mut every = tokio::time::interval(schedule.every);
+                    // The first tick is at once: a backup when the server starts.
+                    loop {
+                        every.tick().await;
+                        match server::backup::scheduled(&db, &schedule).await {
+                            Ok(path) => tracing::info!(path = %path.display(), "backup written"),
+                            Err(e) => tracing::error!(error = %e, "scheduled backup failed"),
+                        }
+                    }
+                });
+            }
             let app = build_app(state);
             println!("Ścieżka is running at http://{addr}/");
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
