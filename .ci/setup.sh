@@ -48,6 +48,7 @@ command -v chromium >/dev/null || apt_missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_missing+=(postgresql)
 command -v node >/dev/null || apt_missing+=(nodejs)
 command -v npm >/dev/null || apt_missing+=(npm)
+python3 -c 'import venv, ensurepip' 2>/dev/null || apt_missing+=(python3-venv)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "Installing ${apt_missing[*]} from Debian"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
@@ -58,4 +59,13 @@ fi
 if [ ! -d end2end/node_modules/playwright-core ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "Installing the end-to-end test packages"
   (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+# schemathesis (PyPI) checks the API against its OpenAPI document; pinned with every
+# dependency in .ci/schemathesis-requirements.txt, in a virtual environment of its own.
+if [ ! -x .ci/.venv/bin/schemathesis ] || [ .ci/schemathesis-requirements.txt -nt .ci/.venv/installed ]; then
+  say "Installing schemathesis"
+  python3 -m venv .ci/.venv
+  .ci/.venv/bin/pip install --quiet --disable-pip-version-check -r .ci/schemathesis-requirements.txt
+  touch .ci/.venv/installed
 fi

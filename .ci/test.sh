@@ -40,3 +40,6 @@ cleanup() { kill "$server_pid" 2>/dev/null || true; [ -n "${stop_pg:-}" ] || tru
 trap 'cleanup; declare -F stop_pg >/dev/null && stop_pg; rm -rf "$e2e_dir"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && break; sleep 0.2; done
 (cd end2end && BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/)
+
+echo "== The API against its OpenAPI document (schemathesis)"
+bash .ci/api-conformance.sh
