@@ -70,6 +70,7 @@ impl AppError {
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::SurveyClosed => StatusCode::CONFLICT,
             AppError::CodeRefused => StatusCode::FORBIDDEN,
+            AppError::Database(e) if disk_full(e) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +109,11 @@ impl AppError {
                 "code-refused",
                 "Kod jest nieprawidłowy albo został już wykorzystany / The code is not valid or has already been used",
                 String::new(),
+            ),
+            AppError::Database(e) if disk_full(e) => (
+                "storage-full",
+                "Brak miejsca na dysku serwera / The server's disk is full",
+                "Nic nie zapisano; zmiany czekają na urządzeniu i zostaną wysłane, gdy administrator zwolni miejsce. / Nothing was stored; the changes wait on the device and are sent once the administrator frees space.".into(),
             ),
             AppError::Database(_) | AppError::Internal(_) => ("internal", "Błąd serwera / Server error", String::new()),
         };
@@ -154,6 +160,18 @@ impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
 }
 
 pub type ApiResult<T> = Result<ApiJson<T>, AppError>;
+
+/// Whether the database refused a write for want of space: SQLite's `SQLITE_FULL`,
+/// PostgreSQL's `disk_full`, or the operating system's `ENOSPC`.
+pub fn disk_full(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            matches!(d.code().as_deref(), Some("13" | "53100")) || d.message().contains("database or disk is full")
+        }
+        sqlx::Error::Io(io) => io.raw_os_error() == Some(28),
+        _ => false,
+    }
+}
 
 /// Whatever the framework answers by itself under `/api/` — a malformed id in the
 /// path, a query it cannot read, an unknown route, a wrong method — leaves as a

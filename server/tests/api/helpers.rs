@@ -82,6 +82,11 @@ impl TestApp {
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let url = database_url().await;
+        Self::spawn_on(url, adjust).await
+    }
+
+    /// The app on a database of the test's choosing (a SQLite file on a small disk).
+    pub async fn spawn_on(url: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = Config::for_database(&url);
         adjust(&mut config);
         let db = Db::connect(&url).await.expect("connect");

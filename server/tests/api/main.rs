@@ -9,6 +9,7 @@ mod bad_input;
 mod caseload;
 mod clients;
 mod dashboard;
+mod disk_full;
 mod documents;
 mod layers;
 mod partnership_docs;
