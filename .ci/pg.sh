@@ -14,6 +14,14 @@ fi
 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
   -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
 export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+# For the fault tests: restarts the cluster as a crash would (immediate stop).
+cat >"$pg_dir/restart.sh" <<EOF_RESTART
+#!/usr/bin/env bash
+${as_pg[*]} "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -m immediate \\
+  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" restart >/dev/null
+EOF_RESTART
+chmod +x "$pg_dir/restart.sh"
+export TEST_PG_RESTART="$pg_dir/restart.sh"
 stop_pg() { "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
 trap stop_pg EXIT
 echo "PostgreSQL $(basename "$(dirname "$pg_bin")") running on port $pg_port"

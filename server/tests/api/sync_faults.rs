@@ -11,6 +11,35 @@ use uuid::Uuid;
 use crate::helpers::{TestApp, PASSWORD};
 use crate::process::{free_port, start_on, try_request};
 
+/// Signs in at the real server; the headers a browser would then send.
+async fn sign_in(port: u16, email: &str) -> Vec<(String, String)> {
+    let login = json!({"email": email, "password": PASSWORD});
+    let (status, head, body) = try_request(port, "POST", "/api/v1/auth/login", &[], Some(&login)).await.expect("login");
+    assert_eq!(status, 200, "{body}");
+    let cookie = head
+        .lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .map(|c| c.split(';').next().unwrap_or("").to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let csrf = body["csrf_token"].as_str().expect("csrf").to_string();
+    vec![("Cookie".to_string(), cookie), ("X-CSRF-Token".to_string(), csrf)]
+}
+
+fn notes_for(client: Uuid, n: usize) -> Vec<Value> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    (0..n)
+        .map(|i| json!({"id": Uuid::now_v7(), "written_at": now - 20_000 + i as i64, "op": "add_note", "note_id": Uuid::now_v7(),
+            "client_id": client, "text": format!("zmiana {i:05}")}))
+        .collect()
+}
+
+async fn count_notes(app: &TestApp, client: Uuid) -> (i64, i64) {
+    let notes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notes WHERE client_id = $1").bind(client.to_string()).fetch_one(&app.db.pool).await.expect("notes");
+    let distinct: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT text) FROM notes WHERE client_id = $1").bind(client.to_string()).fetch_one(&app.db.pool).await.expect("distinct");
+    (notes, distinct)
+}
+
 /// Pushes every batch until the server answers it; returns each mutation's outcome.
 async fn device(port: u16, headers: Vec<(String, String)>, device: Uuid, mutations: Vec<Value>) -> Vec<String> {
     let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -42,24 +71,8 @@ async fn a_server_killed_three_times_during_a_10000_change_sync_applies_every_ch
     let port = free_port();
     let mut server = start_on(&app.url, &log, port).await;
 
-    let login = json!({"email": "consultant.a@test", "password": PASSWORD});
-    let (status, head, body) = try_request(port, "POST", "/api/v1/auth/login", &[], Some(&login)).await.expect("login");
-    assert_eq!(status, 200, "{body}");
-    let cookie = head
-        .lines()
-        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-        .map(|c| c.split(';').next().unwrap_or("").to_string())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let csrf = body["csrf_token"].as_str().expect("csrf").to_string();
-    let headers = vec![("Cookie".to_string(), cookie), ("X-CSRF-Token".to_string(), csrf)];
-
-    let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
-    let mutations: Vec<Value> = (0..10_000)
-        .map(|i| json!({"id": Uuid::now_v7(), "written_at": now - 20_000 + i, "op": "add_note", "note_id": Uuid::now_v7(),
-            "client_id": client, "text": format!("zmiana {i:05}")}))
-        .collect();
-    let pushing = tokio::spawn(device(port, headers, Uuid::now_v7(), mutations));
+    let headers = sign_in(port, "consultant.a@test").await;
+    let pushing = tokio::spawn(device(port, headers, Uuid::now_v7(), notes_for(client, 10_000)));
 
     let mut mid_sync = 0;
     for _ in 0..3 {
@@ -78,14 +91,80 @@ async fn a_server_killed_three_times_during_a_10000_change_sync_applies_every_ch
     assert_eq!(outcomes.len(), 10_000);
     assert!(outcomes.iter().all(|o| o == "applied"), "{:?}", outcomes.iter().find(|o| *o != "applied"));
 
-    let notes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notes WHERE client_id = $1").bind(client.to_string()).fetch_one(&app.db.pool).await.expect("notes");
-    let distinct: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT text) FROM notes WHERE client_id = $1").bind(client.to_string()).fetch_one(&app.db.pool).await.expect("distinct");
+    let (notes, distinct) = count_notes(&app, client).await;
     let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_mutations").fetch_one(&app.db.pool).await.expect("mutations");
     assert_eq!((notes, distinct, recorded), (10_000, 10_000, 10_000), "every change exactly once");
     if app.url.starts_with("sqlite") {
         let check: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&app.db.pool).await.expect("integrity");
         assert_eq!(check, ["ok"]);
     }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// PostgreSQL restarted twice, as after a crash, while a device syncs and a coordinator
+/// reads the dashboard: the server recovers by itself, the device's retries apply every
+/// change exactly once, and the dashboard answers again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgresql_restarted_during_sync_and_dashboard_reads_the_server_recovers_by_itself() {
+    let Ok(restart) = std::env::var("TEST_PG_RESTART") else { return };
+    let app = TestApp::spawn().await;
+    if !app.url.starts_with("postgres") {
+        return;
+    }
+    let client = app.insert_client(&app.person(71, Some(app.consultant_a))).await;
+    let dir = std::env::temp_dir().join(format!("sciezka-pgfaults-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let port = free_port();
+    let server = start_on(&app.url, &dir.join("server.log"), port).await;
+    let consultant = sign_in(port, "consultant.a@test").await;
+    let coordinator = sign_in(port, "coord.a@test").await;
+    let pushing = tokio::spawn(device(port, consultant, Uuid::now_v7(), notes_for(client, 5_000)));
+    let dashboard = format!("/api/v1/partnerships/{}/dashboard", app.partnership_a);
+    let reading = {
+        let (dashboard, coordinator) = (dashboard.clone(), coordinator.clone());
+        tokio::spawn(async move {
+            let headers: Vec<(&str, &str)> = coordinator.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let mut statuses = Vec::new();
+            for _ in 0..200 {
+                statuses.push(try_request(port, "GET", &dashboard, &headers, None).await.map(|r| r.0).unwrap_or(0));
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            statuses
+        })
+    };
+    let mut mid_sync = 0;
+    for _ in 0..2 {
+        let wait = rand::thread_rng().gen_range(200..800);
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+        if !pushing.is_finished() {
+            mid_sync += 1;
+        }
+        let restarted = tokio::task::spawn_blocking({
+            let restart = restart.clone();
+            move || std::process::Command::new(restart).status().expect("restart PostgreSQL").success()
+        })
+        .await
+        .expect("restart");
+        assert!(restarted, "PostgreSQL did not restart");
+    }
+    let outcomes = tokio::time::timeout(Duration::from_secs(300), pushing).await.expect("the sync finished").expect("device");
+    assert!(mid_sync >= 1, "the restarts came after the sync");
+    assert!(outcomes.iter().all(|o| o == "applied"));
+    assert_eq!(count_notes(&app, client).await, (5_000, 5_000), "every change exactly once");
+    let statuses = reading.await.expect("reader");
+    assert!(statuses.iter().all(|s| [200, 500, 503].contains(s) || *s == 0), "{statuses:?}");
+    // Recovered: the dashboard answers again without the server being touched.
+    let headers: Vec<(&str, &str)> = coordinator.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut last = 0;
+    for _ in 0..50 {
+        last = try_request(port, "GET", &dashboard, &headers, None).await.map(|r| r.0).unwrap_or(0);
+        if last == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(last, 200);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
