@@ -196,3 +196,17 @@ region "sqlite://$dir/region.db" SQLite
 source .ci/pg.sh >/dev/null
 trap 'stop_pg; rm -rf "$dir"' EXIT
 region "$TEST_POSTGRES_URL" PostgreSQL
+
+# Fuzzing the domain's parsers and validators (cargo fuzz; needs the host's nightly
+# toolchain, which has no wasm target and is not installed by setup). Anything found
+# is saved under app/domain/fuzz/artifacts/ and becomes a regression test.
+if cargo +nightly --version >/dev/null 2>&1; then
+  cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+  seconds=${FUZZ_SECONDS:-120}
+  for target in identifiers sync_push survey_answer documents; do
+    runs=$(cd app/domain && cargo +nightly fuzz run "$target" -- -max_total_time="$seconds" -rss_limit_mb=2048 2>&1 | awk '/^Done/{print $2}')
+    echo "fuzz $target: $runs runs in $seconds s, no failure"
+  done
+else
+  echo "fuzzing skipped: no nightly toolchain on this machine"
+fi
