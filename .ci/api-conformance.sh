@@ -14,14 +14,17 @@ export SCIEZKA_CONFIG=/nonexistent/sciezka.env
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 base="http://127.0.0.1:$port"
-for _ in $(seq 50); do curl -sf "$base/api/v1/openapi.json" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 150); do curl -sf "$base/api/v1/openapi.json" >/dev/null && break; sleep 0.2; done
 curl -sf -c "$dir/cookies" -H 'content-type: application/json' \
   -d '{"email":"koordynator@mops.demo","password":"demo-sciezka-2026"}' "$base/api/v1/auth/login" >/dev/null
 csrf=$(awk '$6=="sciezka_csrf"{print $7}' "$dir/cookies")
 session=$(awk '$6=="sciezka_session"{print $7}' "$dir/cookies")
 # Signing out, changing the password and revoking devices would end the run's own
 # session; everything else is generated and sent, bounded in examples and time.
-timeout 600 .ci/.venv/bin/schemathesis run "$base/api/v1/openapi.json" --url "$base" \
+# Run from the temporary directory: schemathesis keeps a cache where it runs.
+root=$PWD
+cd "$dir"
+timeout 600 "$root/.ci/.venv/bin/schemathesis" run "$base/api/v1/openapi.json" --url "$base" \
   -H "Cookie: sciezka_session=$session; sciezka_csrf=$csrf" -H "X-CSRF-Token: $csrf" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --exclude-path-regex '/auth/(logout|password|sessions)|/devices' \

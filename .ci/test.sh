@@ -31,6 +31,8 @@ fi
 cargo test -p server --test api -- --skip postgresql_restarted
 if [ -n "${TEST_PG_RESTART:-}" ]; then
   cargo test -p server --test api postgresql_restarted
+else
+  echo "SKIPPED: PostgreSQL restarted under load (TEST_POSTGRES_URL was given, so this run cannot restart it)"
 fi
 
 echo "== End-to-end tests in Chromium"

@@ -13,8 +13,10 @@ use crate::db::{Db, DbError};
 pub enum BackupError {
     #[error("backups and restores here are for the embedded SQLite database; for PostgreSQL use pg_dump and pg_restore (see the README)")]
     NotSqlite,
-    #[error("a Ścieżka server is using {0}: stop it before restoring")]
+    #[error("a Ścieżka server is using {0}: stop it first (it cannot be restored, nor served twice, while one runs)")]
     InUse(String),
+    #[error("{0} has a write-ahead log beside it ({0}-wal): copy the backup whole, or take it with `sciezka backup`")]
+    LogBeside(String),
     #[error("{0} does not exist")]
     Missing(String),
     #[error("{path} is damaged: {report}")]
@@ -89,27 +91,55 @@ pub async fn restore(url: &str, backup: &Path) -> Result<Restored, BackupError> 
         return Err(BackupError::Missing(backup.display().to_string()));
     }
     let _lock = lock(&target)?;
-    integrity(backup).await?;
-    let mut previous = None;
-    if target.exists() {
-        let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
-        let aside = PathBuf::from(format!("{}.before-restore-{stamp}", target.display()));
-        // The write-ahead log and its index go with the file they belong to.
-        for suffix in ["", "-wal", "-shm"] {
-            let from = PathBuf::from(format!("{}{suffix}", target.display()));
-            if from.exists() {
-                let to = PathBuf::from(format!("{}{suffix}", aside.display()));
-                std::fs::rename(&from, &to).map_err(io(&from))?;
-            }
-        }
-        previous = Some(aside);
+    if PathBuf::from(format!("{}-wal", backup.display())).exists() {
+        return Err(BackupError::LogBeside(backup.display().to_string()));
     }
-    std::fs::copy(backup, &target).map_err(io(&target))?;
-    let db = Db::connect(url).await?;
-    db.migrate().await?;
-    crate::store::fixes::run(&db).await.map_err(|e| BackupError::Damaged { path: target.display().to_string(), report: e.to_string() })?;
-    db.pool.close().await;
-    Ok(Restored { previous })
+    integrity(backup).await?;
+    // The copy is made beside the target under another name, written out, and only
+    // then put in place, so a failure half-way leaves the current database as it was.
+    let incoming = PathBuf::from(format!("{}.restoring", target.display()));
+    std::fs::copy(backup, &incoming).map_err(io(&incoming))?;
+    let mut permissions = std::fs::metadata(&incoming).map_err(io(&incoming))?.permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&incoming, permissions).map_err(io(&incoming))?;
+    File::open(&incoming).and_then(|f| f.sync_all()).map_err(io(&incoming))?;
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+    let aside = PathBuf::from(format!("{}.before-restore-{stamp}", target.display()));
+    let mut moved = Vec::new();
+    // The write-ahead log and its index go with the file they belong to.
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", target.display()));
+        if from.exists() {
+            let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+            std::fs::rename(&from, &to).map_err(io(&from))?;
+            moved.push((to, from));
+        }
+    }
+    let put_back = |moved: &[(PathBuf, PathBuf)]| {
+        for (to, from) in moved {
+            let _ = std::fs::rename(to, from);
+        }
+    };
+    if let Err(e) = std::fs::rename(&incoming, &target) {
+        put_back(&moved);
+        return Err(io(&target)(e));
+    }
+    let settled = async {
+        let db = Db::connect(url).await?;
+        db.migrate().await?;
+        crate::store::fixes::run(&db).await.map_err(|e| BackupError::Damaged { path: target.display().to_string(), report: e.to_string() })?;
+        db.pool.close().await;
+        Ok::<(), BackupError>(())
+    }
+    .await;
+    if let Err(e) = settled {
+        // The restored copy could not be made current: the previous database returns.
+        let _ = std::fs::rename(&target, &incoming);
+        put_back(&moved);
+        return Err(e);
+    }
+    Ok(Restored { previous: (!moved.is_empty()).then_some(aside) })
 }
 
 /// Where scheduled backups go and how many are kept.
@@ -120,7 +150,31 @@ pub struct Schedule {
     pub keep: usize,
 }
 
+/// The scheduled backups in `dir`, oldest first (their names sort by time).
+fn taken(dir: &Path) -> Result<Vec<PathBuf>, BackupError> {
+    let mut taken: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("sciezka-") && n.ends_with(".db")))
+        .collect();
+    taken.sort();
+    Ok(taken)
+}
+
+/// Whether the newest scheduled backup is younger than the interval: a server that
+/// restarts often does not replace the week's backups with copies of the same hour.
+pub fn recent(schedule: &Schedule) -> bool {
+    taken(&schedule.dir)
+        .ok()
+        .and_then(|t| t.last().cloned())
+        .and_then(|p| std::fs::metadata(p).ok()?.modified().ok()?.elapsed().ok())
+        .is_some_and(|age| age < schedule.every)
+}
+
 /// Takes one scheduled backup and deletes the oldest beyond `keep`; returns its path.
+/// The copy is written under a temporary name and renamed when whole, so a crash
+/// during a backup never leaves a broken file counted among the kept ones.
 pub async fn scheduled(db: &Db, schedule: &Schedule) -> Result<PathBuf, BackupError> {
     std::fs::create_dir_all(&schedule.dir).map_err(io(&schedule.dir))?;
     let now = time::OffsetDateTime::now_utc();
@@ -133,18 +187,14 @@ pub async fn scheduled(db: &Db, schedule: &Schedule) -> Result<PathBuf, BackupEr
         now.minute(),
         now.second()
     );
-    let path = schedule.dir.join(name);
+    let path = schedule.dir.join(&name);
     if !path.exists() {
-        db.backup(&path).await?;
+        let partial = schedule.dir.join(format!("{name}.partial"));
+        let _ = std::fs::remove_file(&partial);
+        db.backup(&partial).await?;
+        std::fs::rename(&partial, &path).map_err(io(&path))?;
     }
-    let mut taken: Vec<PathBuf> = std::fs::read_dir(&schedule.dir)
-        .map_err(io(&schedule.dir))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("sciezka-") && n.ends_with(".db")))
-        .collect();
-    // The names sort by time.
-    taken.sort();
+    let taken = taken(&schedule.dir)?;
     let surplus = taken.len().saturating_sub(schedule.keep.max(1));
     for old in taken.into_iter().take(surplus) {
         std::fs::remove_file(&old).map_err(io(&old))?;

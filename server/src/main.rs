@@ -209,9 +209,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 let db = state.db.clone();
                 tokio::spawn(async move {
                     let mut every = tokio::time::interval(schedule.every);
-                    // The first tick is at once: a backup when the server starts.
+                    // The first tick is at once: a backup when the server starts, unless
+                    // the newest is younger than the interval.
+                    let mut first = true;
                     loop {
                         every.tick().await;
+                        if std::mem::take(&mut first) && server::backup::recent(&schedule) {
+                            continue;
+                        }
                         match server::backup::scheduled(&db, &schedule).await {
                             Ok(path) => tracing::info!(path = %path.display(), "backup written"),
                             Err(e) => tracing::error!(error = %e, "scheduled backup failed"),

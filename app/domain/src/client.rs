@@ -235,7 +235,10 @@ impl ClientInput {
                 None => {}
             }
         }
-        if let Some(d) = parse_iso_date(&out.birth_date) {
+        // Parsed without the plausible range: a PESEL can encode a birth up to 2299,
+        // and such a birth is refused as being in the future, not let through.
+        let born = time::Date::parse(&out.birth_date, time::macros::format_description!("[year]-[month]-[day]")).ok();
+        if let Some(d) = born {
             if d > today {
                 e.add("birth_date", "future", match lang {
                     Lang::Pl => "Data urodzenia nie może być w przyszłości.",
@@ -355,6 +358,14 @@ mod tests {
 
     fn codes(r: Result<ValidClient, Vec<FieldError>>) -> Vec<(String, String)> {
         r.expect_err("invalid").into_iter().map(|e| (e.pointer, e.code)).collect()
+    }
+
+    #[test]
+    fn a_pesel_of_someone_born_after_2100_is_refused_as_a_future_birth() {
+        let born = date!(2150 - 03 - 14);
+        let pesel = crate::ident::Pesel::generate(born, 1, crate::ident::Sex::Female).expect("pesel");
+        let c = ClientInput { pesel: pesel.as_str().to_string(), ..person() };
+        assert!(codes(c.validate(Lang::En, TODAY)).contains(&("/birth_date".into(), "future".into())));
     }
 
     #[test]

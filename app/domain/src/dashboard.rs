@@ -124,8 +124,10 @@ pub fn due(f: &ClientFacts, today: Date) -> Vec<DueItem> {
             out.push(item(f, DueKind::WindowEnd, end, today, String::new()));
         }
     }
-    // A contact "in the future" (a device with a wrong clock) counts as today's.
-    let since = f.last_contact.unwrap_or(f.registered).max(f.registered).min(today);
+    // A contact dated after tomorrow (a device with a wrong clock, stored before its
+    // time was checked) is no contact: it is skipped, not let hide the client for good.
+    let contact = f.last_contact.filter(|d| today.next_day().is_none_or(|tomorrow| *d <= tomorrow));
+    let since = contact.unwrap_or(f.registered).max(f.registered).min(today);
     if let Some(silent_until) = since.checked_add(Duration::days(NO_CONTACT_DAYS)).filter(|d| *d < today) {
         out.push(item(f, DueKind::NoContact, silent_until, today, String::new()));
     }
@@ -269,12 +271,15 @@ mod tests {
     }
 
     #[test]
-    fn a_contact_dated_9999_12_31_counts_as_today_and_breaks_nothing() {
+    fn a_contact_dated_9999_12_31_is_skipped_and_breaks_nothing() {
         let mut f = facts(json!({}), json!({}), json!({}));
+        f.registered = date!(2026 - 01 - 01);
         f.last_contact = Some(date!(9999 - 12 - 31));
-        assert!(due(&f, date!(2026 - 11 - 29)).is_empty());
+        // No real contact since registration: the client shows as silent.
+        let items = due(&f, date!(2026 - 11 - 29));
+        assert!(items.iter().any(|i| i.kind == DueKind::NoContact), "{items:?}");
         f.last_contact = Some(Date::MAX);
-        assert!(due(&f, Date::MAX).is_empty());
+        let _ = due(&f, Date::MAX);
     }
 
     #[test]

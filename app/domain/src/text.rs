@@ -14,8 +14,10 @@ pub enum Lines {
 /// Why a text is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
-    /// A control character (a line break or tab in a one-line field).
+    /// A control character.
     Control,
+    /// A line break or tab in a one-line field.
+    LineBreak,
     /// A character that reorders the text on screen (bidi override, embedding, isolate).
     Bidi,
     /// A Unicode line or paragraph separator.
@@ -30,6 +32,7 @@ impl Problem {
     pub fn code(self) -> &'static str {
         match self {
             Problem::Control => "control_chars",
+            Problem::LineBreak => "line_break",
             Problem::Bidi => "bidi_chars",
             Problem::Separator => "line_separator",
             Problem::NonCharacter => "non_character",
@@ -40,14 +43,16 @@ impl Problem {
     pub fn message(self, lang: crate::Lang) -> &'static str {
         lang.pick(
             match self {
-                Problem::Control => "Tekst zawiera znaki sterujące (w tym polu także nowy wiersz lub tabulator).",
+                Problem::Control => "Tekst zawiera niedozwolone znaki sterujące.",
+                Problem::LineBreak => "To pole ma jeden wiersz: bez nowego wiersza i tabulatora.",
                 Problem::Bidi => "Tekst zawiera niewidoczne znaki zmieniające kierunek pisma.",
                 Problem::Separator => "Tekst zawiera niewidoczny znak podziału wiersza.",
                 Problem::NonCharacter => "Tekst zawiera znak, który nie jest literą ani symbolem.",
                 Problem::Invisible => "Pole zawiera tylko niewidoczne znaki.",
             },
             match self {
-                Problem::Control => "Text contains control characters (in this field also a line break or tab).",
+                Problem::Control => "Text contains control characters.",
+                Problem::LineBreak => "This field is one line: no line break or tab.",
                 Problem::Bidi => "Text contains invisible characters that change the writing direction.",
                 Problem::Separator => "Text contains an invisible line separator.",
                 Problem::NonCharacter => "Text contains a character that is neither a letter nor a symbol.",
@@ -77,8 +82,11 @@ pub fn clean(value: &str, lines: Lines) -> Result<String, Problem> {
     let text: String = value.replace("\r\n", "\n").nfc().collect();
     let text = text.trim();
     for c in text.chars() {
-        let allowed_control = lines == Lines::Many && (c == '\n' || c == '\t');
-        if c.is_control() && !allowed_control {
+        if c == '\n' || c == '\t' {
+            if lines == Lines::One {
+                return Err(Problem::LineBreak);
+            }
+        } else if c.is_control() {
             return Err(Problem::Control);
         }
         if bidi(c) {
@@ -118,7 +126,7 @@ mod tests {
         assert_eq!(clean("Kowal\u{202E}ska", Lines::One), Err(Problem::Bidi));
         assert_eq!(clean("\u{200B}", Lines::One), Err(Problem::Invisible));
         assert_eq!(clean("\u{200B}\u{FEFF} ", Lines::Many), Err(Problem::Invisible));
-        assert_eq!(clean("Anna\nMaria", Lines::One), Err(Problem::Control));
+        assert_eq!(clean("Anna\nMaria", Lines::One), Err(Problem::LineBreak));
         assert_eq!(clean("Anna\u{2028}Maria", Lines::Many), Err(Problem::Separator));
         assert_eq!(clean("Nowak\u{FFFF}", Lines::One), Err(Problem::NonCharacter));
         assert_eq!(clean("Nowak\u{FDD0}", Lines::One), Err(Problem::NonCharacter));
@@ -138,7 +146,12 @@ mod tests {
         /// Whatever is typed, what is kept holds none of the refused characters and
         /// is already clean (cleaning it again changes nothing).
         #[test]
-        fn what_is_kept_is_clean(s in "\\PC{0,40}", many in any::<bool>()) {
+        fn what_is_kept_is_clean(parts in proptest::collection::vec(prop_oneof![
+            "[a-zA-Ząęłńóśźż ]{0,6}".prop_map(|s| s),
+            proptest::sample::select(vec!["\u{202E}", "\u{2066}", "\u{200B}", "\u{FEFF}", "\u{2028}", "\u{FFFF}", "\u{FDD0}", "\n", "\t", "\r\n", "\u{0}", "e\u{0301}"])
+                .prop_map(str::to_string),
+        ], 0..8), many in any::<bool>()) {
+            let s: String = parts.concat();
             let lines = if many { Lines::Many } else { Lines::One };
             if let Ok(kept) = clean(&s, lines) {
                 prop_assert_eq!(clean(&kept, lines), Ok(kept.clone()));

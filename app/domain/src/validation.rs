@@ -189,7 +189,10 @@ pub fn format_timestamp_warsaw(unix: i64) -> String {
         d.with_hms(1, 0, 0).map(time::PlainDateTime::assume_utc).unwrap_or(utc)
     };
     let summer = utc >= last_sunday(time::Month::March) && utc < last_sunday(time::Month::October);
-    let local = utc + time::Duration::hours(if summer { 2 } else { 1 });
+    // Checked: a stored time at the very end of the calendar must not panic.
+    let Some(local) = utc.checked_add(time::Duration::hours(if summer { 2 } else { 1 })) else {
+        return format_date(utc.date());
+    };
     format!("{} {:02}:{:02}", format_date(local.date()), local.hour(), local.minute())
 }
 

@@ -138,8 +138,15 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     .fetch_all(&mut *conn)
     .await?;
     let docs = crate::store::document::of_kinds(&mut conn, id, &[DocType::Ipd, DocType::Contract, DocType::Effects, DocType::Services]).await?;
-    let notes: Vec<LastNote> =
-        sqlx::query_as("SELECT client_id, MAX(written_at) AS written_at FROM notes WHERE partnership_id = $1 GROUP BY client_id").bind(&p).fetch_all(&mut *conn).await?;
+    // A note dated after tomorrow (a device clock stored before it was checked) does
+    // not hide the client's real last contact.
+    let notes: Vec<LastNote> = sqlx::query_as(
+        "SELECT client_id, MAX(written_at) AS written_at FROM notes WHERE partnership_id = $1 AND written_at <= $2 GROUP BY client_id",
+    )
+    .bind(&p)
+    .bind((crate::now() + 86_400).saturating_mul(1000))
+    .fetch_all(&mut *conn)
+    .await?;
     let last_note: HashMap<String, time::Date> = notes
         .into_iter()
         .filter_map(|LastNote { client_id: c, written_at: ms }| Some((c, time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok()?.date())))

@@ -51,7 +51,12 @@ async fn nfc_clients(db: &Db) -> Result<usize, AppError> {
     let rows: Vec<Stored> = sqlx::query_as("SELECT id, data FROM clients").fetch_all(&db.pool).await?;
     let mut changed = 0;
     for row in rows {
-        let mut data: Value = serde_json::from_str(&row.data).map_err(crate::error::internal)?;
+        // A record that does not read as JSON is left as it is (and said so): one
+        // damaged row must not keep the server from starting.
+        let Ok(mut data) = serde_json::from_str::<Value>(&row.data) else {
+            tracing::warn!(client = %row.id, "a client's stored data is not JSON; left as it is");
+            continue;
+        };
         if !compose(&mut data) {
             continue;
         }
@@ -59,13 +64,15 @@ async fn nfc_clients(db: &Db) -> Result<usize, AppError> {
         let (surname, first_names, name, pesel, city) = (text("surname"), text("first_names"), text("name"), text("pesel"), text("city"));
         let kind = ClientKind::parse(&text("kind")).unwrap_or(ClientKind::Person);
         let sort_key = if kind.is_person() { collation::person_key(&surname, &first_names) } else { collation::sort_key(&name) };
-        sqlx::query("UPDATE clients SET data = $1, display_name = $2, city = $3, sort_key = $4, search_text = $5 WHERE id = $6")
+        // Only if nobody changed the record meanwhile (another server process).
+        sqlx::query("UPDATE clients SET data = $1, display_name = $2, city = $3, sort_key = $4, search_text = $5 WHERE id = $6 AND data = $7")
             .bind(data.to_string())
             .bind(display_name(&kind, &surname, &first_names, &name))
             .bind(&city)
             .bind(sort_key)
             .bind(collation::search_text(&[&surname, &first_names, &name, &pesel, &city]))
             .bind(&row.id)
+            .bind(&row.data)
             .execute(&db.pool)
             .await?;
         changed += 1;

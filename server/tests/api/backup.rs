@@ -89,12 +89,18 @@ async fn a_backup_taken_under_load_restores_into_a_database_equal_to_it_and_a_re
     assert_eq!(texts, expected);
     db.pool.close().await;
 
-    // A server uses the database: the restore is refused and nothing is replaced.
-    let lock = server::backup::lock(&restored).expect("lock");
+    // A server is running on the database: the restore is refused and nothing changes.
+    let running = crate::process::start(&url, &dir.join("server.log")).await;
     let out = restore(&url, &backup);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("stop it before restoring"), "{}", String::from_utf8_lossy(&out.stderr));
-    drop(lock);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stop it first"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fingerprint(&restored).await, a, "the database changed under a running server");
+    // Nor can a second server take the same file.
+    let second = Command::new(env!("CARGO_BIN_EXE_sciezka")).arg("serve").env("DATABASE_URL", &url)
+        .env("SCIEZKA_BIND", format!("127.0.0.1:{}", crate::process::free_port())).env("SCIEZKA_CONFIG", "/nonexistent/sciezka.env")
+        .output().expect("second serve");
+    assert!(!second.status.success() && String::from_utf8_lossy(&second.stderr).contains("stop it first"));
+    drop(running);
 
     // A damaged file is refused; the database stays as it was.
     let damaged = dir.join("damaged.db");

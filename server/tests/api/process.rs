@@ -39,6 +39,7 @@ pub async fn start_on(url: &str, log: &Path, port: u16) -> Server {
         .env("SCIEZKA_BIND", format!("127.0.0.1:{port}"))
         .env("SCIEZKA_CONFIG", "/nonexistent/sciezka.env")
         .env("SCIEZKA_SURVEY_PER_MINUTE", "1000")
+        .env("SCIEZKA_BACKUP_HOURS", "0")
         .env("RUST_LOG", "trace")
         .stdout(Stdio::from(out.try_clone().expect("log")))
         .stderr(Stdio::from(out))

@@ -179,7 +179,7 @@ impl Check {
         }
         let d = parse_iso_date(value);
         if d.is_none() {
-            self.say(field, "date", "Nieprawidłowa data (dd.mm.rrrr).".into(), "Not a valid date (dd.mm.yyyy).".into());
+            self.say(field, "date", "Nieprawidłowa data (dd.mm.rrrr, od 1900 do 2100 roku).".into(), "Not a valid date (dd.mm.yyyy, from 1900 to 2100).".into());
         }
         d
     }
