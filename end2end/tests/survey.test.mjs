@@ -70,7 +70,10 @@ async function roundReport(page, base) {
   await page.goto(`${base}/surveys`);
   await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   const month = await thisMonth(page);
-  const href = await page.$eval(`#rounds li.round[data-period="${month}"] a[href^="/surveys/"]:not([href$="/slips"])`, (a) => a.getAttribute('href'));
+  // The list arrives after hydration (and a server just restarted answers slowly).
+  const link = `#rounds li.round[data-period="${month}"] a[href^="/surveys/"]:not([href$="/slips"])`;
+  await page.waitForSelector(link, { timeout: 30000 });
+  const href = await page.$eval(link, (a) => a.getAttribute('href'));
   return page.evaluate(async (id) => (await fetch(`/api/v1/surveys/${id}/results`)).json(), href.split('/')[2]);
 }
 
