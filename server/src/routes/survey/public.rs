@@ -89,9 +89,7 @@ fn unsealed(secret: &p256::SecretKey, sealed: &Sealed) -> Result<Submission, App
 
 /// An id for a sealed answer that carries none: a hash of what was sealed.
 fn sealed_id(sealed: &Sealed) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new().chain_update(sealed.epk.as_bytes()).chain_update(b":").chain_update(sealed.iv.as_bytes()).chain_update(b":").chain_update(sealed.ct.as_bytes()).finalize();
-    digest.iter().take(24).map(|b| format!("{b:02x}")).collect()
+    salted(&sealed.epk, &[&sealed.iv, &sealed.ct])
 }
 
 /// Answers a kiosk tablet queued, or a phone's script kept, sealed to the server's

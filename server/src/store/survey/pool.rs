@@ -34,7 +34,7 @@ const BATCH: usize = MIN_ANSWERS as usize;
 
 /// A hex SHA-256 of `parts`, salted with the round so one table of precomputed
 /// hashes serves no other round.
-fn salted(round: &str, parts: &[&str]) -> String {
+pub(crate) fn salted(round: &str, parts: &[&str]) -> String {
     let mut digest = Sha256::new().chain_update(round.as_bytes());
     for part in parts {
         digest.update(b":");
