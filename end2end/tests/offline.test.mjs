@@ -24,6 +24,21 @@ async function unlock(page) {
   await page.waitForSelector('#unlock-password', { state: 'detached' });
 }
 
+/** Writes `n` notes `<tag> <i>` on the open card and waits until all wait to be sent. */
+async function writeNotes(page, tag, n) {
+  for (let i = 0; i < n; i++) {
+    await page.fill('#note-text', `${tag} ${i}`);
+    await page.click('#add-note');
+  }
+  await page.waitForSelector(`#sync-status[data-waiting="${n}"]`);
+}
+
+/** The texts of a client's notes the server holds that start with `tag`. */
+async function storedNotes(page, href, tag) {
+  const notes = await page.evaluate(async (u) => (await (await fetch(u)).json()), `/api/v1${href}/notes`);
+  return notes.filter((x) => x.text.startsWith(tag)).map((x) => x.text);
+}
+
 async function savedOnDevice(page) {
   await page.waitForSelector('#draft-status:has-text("Zapisano na tym urządzeniu")');
 }
@@ -282,11 +297,7 @@ test('the server killed in the middle of a sync: the device resends and every no
     await context.setOffline(true);
     const tag = `kill-${Date.now() % 10000}`;
     const n = 25;
-    for (let i = 0; i < n; i++) {
-      await page.fill('#note-text', `${tag} ${i}`);
-      await page.click('#add-note');
-    }
-    await page.waitForSelector(`#sync-status[data-waiting="${n}"]`);
+    await writeNotes(page, tag, n);
     await savedOnDevice(page).catch(() => {});
     // The first push kills the server: whether or not it committed, the answer is lost.
     let killed;
@@ -299,8 +310,7 @@ test('the server killed in the middle of a sync: the device resends and every no
     await killed;
     await server.start();
     await syncState(page, 'saved', 60000);
-    const notes = await page.evaluate(async (u) => (await (await fetch(u)).json()), `/api/v1${href}/notes`);
-    const ours = notes.filter((x) => x.text.startsWith(tag)).map((x) => x.text);
+    const ours = await storedNotes(page, href, tag);
     assert.equal(ours.length, n, `stored ${ours.length} of ${n}`);
     assert.equal(new Set(ours).size, n, 'no note stored twice');
   } finally {
@@ -409,16 +419,11 @@ test('a slow link that cuts sync answers half-way: the sync completes and no not
     await context.setOffline(true);
     const tag = `lossy-${Date.now() % 10000}`;
     const n = 20;
-    for (let i = 0; i < n; i++) {
-      await page.fill('#note-text', `${tag} ${i}`);
-      await page.click('#add-note');
-    }
-    await page.waitForSelector(`#sync-status[data-waiting="${n}"]`);
+    await writeNotes(page, tag, n);
     await context.setOffline(false);
     await syncState(page, 'saved', 120000);
     assert.ok(link.cut() >= 1, 'no answer was cut: the test proves nothing');
-    const notes = await page.evaluate(async (u) => (await (await fetch(u)).json()), `/api/v1${href}/notes`);
-    const ours = notes.filter((x) => x.text.startsWith(tag)).map((x) => x.text);
+    const ours = await storedNotes(page, href, tag);
     assert.equal(ours.length, n, `stored ${ours.length} of ${n}`);
     assert.equal(new Set(ours).size, n, 'no note stored twice');
   } finally {
