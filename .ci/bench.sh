@@ -2,7 +2,8 @@
 # Prints the figures the issues ask for: release wasm size (raw, gzip, brotli), the
 # server's p50/p95 for the client list at 10,000 clients, sync throughput (10,000
 # mutations from one device; 50 devices at once) over loopback HTTP on SQLite, survey
-# submissions per second and the results of a round of 10,000 answers, and the server's memory.
+# submissions per second and the results of a round of 10,000 answers, the server's memory,
+# region-scale dashboard and report, a 10-minute soak on both engines, and fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh
@@ -196,6 +197,34 @@ region "sqlite://$dir/region.db" SQLite
 source .ci/pg.sh >/dev/null
 trap 'stop_pg; rm -rf "$dir"' EXIT
 region "$TEST_POSTGRES_URL" PostgreSQL
+
+# The soak (issue 16): a bounded mixed load — 100 devices syncing, 20 coordinators
+# reading dashboards and lists, 10 respondents answering a survey — for SOAK_SECONDS
+# (600) on SQLite with one process, then on PostgreSQL with two processes sharing it.
+soak_seconds=${SOAK_SECONDS:-600}
+echo "== Soak: ${soak_seconds} s of mixed load on SQLite (one process) and PostgreSQL (two processes)"
+soak_serve() {
+  local url=$1 sport=$2 log=$3
+  DATABASE_URL="$url" SCIEZKA_BIND="127.0.0.1:$sport" ./target/release/sciezka serve >"$log" 2>&1 &
+  echo $!
+}
+soak_wait() { for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/login" >/dev/null && return; sleep 0.2; done; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+soak_url="sqlite://$dir/soak.db"
+DATABASE_URL="$soak_url" ./target/release/sciezka seed-demo >/dev/null
+sport=$(free_port)
+spid=$(soak_serve "$soak_url" "$sport" "$dir/soak-sqlite.log")
+soak_wait "$sport"
+(cd end2end && node bench/soak.mjs "$soak_seconds" "$spid" "http://127.0.0.1:$sport") || echo "soak on SQLite: errors (above)"
+kill "$spid"
+"$pg_bin/psql" -q "$TEST_POSTGRES_URL" -c "CREATE DATABASE soak" >/dev/null
+soak_url="${TEST_POSTGRES_URL%/*}/soak"
+DATABASE_URL="$soak_url" ./target/release/sciezka seed-demo >/dev/null
+sport1=$(free_port); spid1=$(soak_serve "$soak_url" "$sport1" "$dir/soak-pg1.log")
+sport2=$(free_port); spid2=$(soak_serve "$soak_url" "$sport2" "$dir/soak-pg2.log")
+soak_wait "$sport1"; soak_wait "$sport2"
+(cd end2end && node bench/soak.mjs "$soak_seconds" "$spid1,$spid2" "http://127.0.0.1:$sport1" "http://127.0.0.1:$sport2") || echo "soak on PostgreSQL: errors (above)"
+kill "$spid1" "$spid2"
 
 # Fuzzing the domain's parsers and validators (cargo fuzz; needs the host's nightly
 # toolchain, which has no wasm target and is not installed by setup). Anything found

@@ -49,11 +49,17 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_missing+=(postgresql)
 command -v node >/dev/null || apt_missing+=(nodejs)
 command -v npm >/dev/null || apt_missing+=(npm)
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_missing+=(python3-venv)
+# The reverse proxy of the two-process fault test; the test starts its own instance.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_missing+=(nginx-light)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "Installing ${apt_missing[*]} from Debian"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_missing[@]}"
+  # Debian starts the packaged nginx on port 80; nothing here uses that instance.
+  if printf '%s\n' "${apt_missing[@]}" | grep -qx nginx-light && [ -f /run/nginx.pid ]; then
+    $sudo_cmd nginx -s stop 2>/dev/null || true
+  fi
 fi
 
 if [ ! -d end2end/node_modules/playwright-core ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

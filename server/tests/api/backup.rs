@@ -141,3 +141,116 @@ async fn scheduled_backups_keep_their_number() {
     assert!(std::fs::metadata(&taken).expect("taken").len() > 4096);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every table's row count and a digest of its rows, on PostgreSQL.
+async fn pg_fingerprint(url: &str) -> Vec<(String, i64, String)> {
+    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'data_fixes' ORDER BY 1",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("tables");
+    let mut out = Vec::new();
+    for t in tables {
+        let (n, digest): (i64, Option<String>) = sqlx::query_as(&format!("SELECT COUNT(*), md5(string_agg(r::text, E'\\n' ORDER BY r::text)) FROM \"{t}\" r"))
+            .fetch_one(&mut conn)
+            .await
+            .expect("rows");
+        out.push((t, n, digest.unwrap_or_default()));
+    }
+    conn.close().await.expect("close");
+    out
+}
+
+fn pg_tool(name: &str) -> std::path::PathBuf {
+    let mut dirs: Vec<_> = std::fs::read_dir("/usr/lib/postgresql").expect("PostgreSQL installed").filter_map(Result::ok).map(|e| e.path()).collect();
+    dirs.sort_by_key(|d| d.file_name().and_then(|n| n.to_str()).and_then(|n| n.parse::<u32>().ok()).unwrap_or(0));
+    dirs.last().expect("a PostgreSQL version").join("bin").join(name)
+}
+
+/// README's PostgreSQL procedure, run as written: `pg_dump --format=custom` while notes
+/// are being written, `pg_restore --no-owner` into a new database, `sciezka migrate`,
+/// and a server started on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgresql_procedure_pg_dump_under_load_then_pg_restore_gives_a_database_a_server_runs_on() {
+    let app = TestApp::spawn().await;
+    if !app.url.starts_with("postgres") {
+        return;
+    }
+    let client = app.insert_client(&app.person(62, Some(app.consultant_a))).await;
+    let s = app.login("consultant.a@test").await;
+    let dir = std::env::temp_dir().join(format!("sciezka-pgdrill-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let dump = dir.join("sciezka.dump");
+
+    let writes = async {
+        for i in 0..150 {
+            let note = json!({"device_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(),
+                "written_at": time::OffsetDateTime::now_utc().unix_timestamp() * 1000, "op": "add_note",
+                "note_id": uuid::Uuid::now_v7(), "client_id": client, "text": format!("notatka {i:03}")}]});
+            assert_eq!(app.post("/api/v1/sync/push", &note, &s).await.json()["results"][0]["outcome"]["status"], "applied");
+        }
+    };
+    let take = async {
+        tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+        let (tool, url, file) = (pg_tool("pg_dump"), app.url.clone(), dump.clone());
+        let out = tokio::task::spawn_blocking(move || {
+            Command::new(tool).args(["--format=custom", &format!("--file={}", file.display()), &url]).output().expect("pg_dump")
+        })
+        .await
+        .expect("join");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    tokio::join!(writes, take);
+
+    let (base, _) = app.url.rsplit_once('/').expect("url");
+    let name = format!("restored_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&app.url).await.expect("connect");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create");
+    let restored = format!("{base}/{name}");
+    let out = Command::new(pg_tool("pg_restore")).args(["--no-owner", &format!("--dbname={restored}"), &dump.display().to_string()]).output().expect("pg_restore");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_sciezka")).arg("migrate").env("DATABASE_URL", &restored).env("SCIEZKA_CONFIG", "/nonexistent/sciezka.env").output().expect("migrate");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A consistent moment: the notes in the dump are the first k written, none missing,
+    // and every table untouched by the writes equals the source.
+    let db = server::Db::connect(&restored).await.expect("open restored");
+    let texts: Vec<String> = sqlx::query_scalar("SELECT text FROM notes WHERE client_id = $1 ORDER BY text").bind(client.to_string()).fetch_all(&db.pool).await.expect("notes");
+    let expected: Vec<String> = (0..texts.len()).map(|i| format!("notatka {i:03}")).collect();
+    assert_eq!(texts, expected);
+    db.pool.close().await;
+    let written = ["notes", "sync_mutations", "access_log", "audit_log", "sessions", "devices"];
+    let (source, copy) = (pg_fingerprint(&app.url).await, pg_fingerprint(&restored).await);
+    assert_eq!(source.len(), copy.len());
+    for (a, b) in source.iter().zip(&copy) {
+        if !written.contains(&a.0.as_str()) {
+            assert_eq!(a, b, "table {} differs after pg_restore", a.0);
+        }
+    }
+    assert!(copy.iter().any(|(t, n, _)| t == "clients" && *n >= 1));
+
+    // With the writes over, a second dump restores into an exact copy, every table.
+    let out = Command::new(pg_tool("pg_dump")).args(["--format=custom", &format!("--file={}", dump.display()), &app.url]).output().expect("pg_dump");
+    assert!(out.status.success());
+    let second = format!("restored_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {second}")).execute(&mut admin).await.expect("create");
+    let second = format!("{base}/{second}");
+    let out = Command::new(pg_tool("pg_restore")).args(["--no-owner", &format!("--dbname={second}"), &dump.display().to_string()]).output().expect("pg_restore");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(pg_fingerprint(&second).await, pg_fingerprint(&app.url).await);
+
+    // A server runs on the restored database and a person signs in and reads the notes.
+    let server = crate::process::start(&restored, &dir.join("server.log")).await;
+    let login = json!({"email": "consultant.a@test", "password": crate::helpers::PASSWORD});
+    let (status, head, _) = crate::process::try_request(server.port, "POST", "/api/v1/auth/login", &[], Some(&login)).await.expect("login");
+    assert_eq!(status, 200);
+    let cookie = head.lines().find_map(|l| l.to_ascii_lowercase().starts_with("set-cookie:").then(|| l[11..].split(';').next().unwrap_or("").trim().to_string())).expect("cookie");
+    let (status, _, notes) = crate::process::try_request(server.port, "GET", &format!("/api/v1/clients/{client}/notes"), &[("Cookie", &cookie)], None).await.expect("notes");
+    assert_eq!(status, 200);
+    assert_eq!(notes.as_array().map(Vec::len).or_else(|| notes["notes"].as_array().map(Vec::len)), Some(texts.len()));
+    drop(server);
+    admin.close().await.expect("close");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -14,6 +14,7 @@ mod documents;
 mod layers;
 mod partnership_docs;
 mod process;
+mod proxy;
 mod reports;
 mod schema;
 mod scope;
