@@ -168,6 +168,8 @@ const last = samples[samples.length - 1];
 pids.forEach((pid, k) => {
   const peak = Math.max(...samples.map((s) => s.rss[k]).filter(Number.isFinite));
   const growth = ((last.rss[k] - warm.rss[k]) / warm.rss[k]) * 100;
-  console.log(`soak (${label}) server ${k + 1} RSS: ${samples[0].rss[k].toFixed(0)} MiB at start, ${warm.rss[k].toFixed(0)} MiB after 1 min, ${last.rss[k].toFixed(0)} MiB at the end (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %), peak ${peak.toFixed(0)} MiB${growth > 10 ? ' — GROWING' : ''}`);
+  // The curve, a point every tenth of the run: flat, still warming, or climbing.
+  const curve = Array.from({ length: 11 }, (_, i) => samples[Math.min(samples.length - 1, Math.round((i * (samples.length - 1)) / 10))].rss[k].toFixed(0)).join(' ');
+  console.log(`soak (${label}) server ${k + 1} RSS: ${samples[0].rss[k].toFixed(0)} MiB at start, ${warm.rss[k].toFixed(0)} MiB after 1 min, ${last.rss[k].toFixed(0)} MiB at the end (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %), peak ${peak.toFixed(0)} MiB${growth > 10 ? ' — GROWING' : ''}; MiB over the run: ${curve}`);
 });
 if (errorCount) process.exitCode = 1;
