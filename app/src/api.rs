@@ -17,6 +17,10 @@ pub enum ApiError {
     Invalid(Vec<FieldError>, String),
     Conflict(String),
     TooManyRequests(String),
+    /// No answer: no network, the server down or behind a proxy that cannot reach it,
+    /// or no reply in time. Said in the person's words, never as the browser's
+    /// "TypeError: Failed to fetch".
+    Unreachable,
     Other(String),
 }
 
@@ -31,6 +35,7 @@ impl ApiError {
         match self {
             ApiError::Unauthorized => "401".into(),
             ApiError::NotFound => "404".into(),
+            ApiError::Unreachable => domain::i18n::t(crate::i18n::current_lang(), "app.unreachable").to_string(),
             ApiError::Forbidden(m)
             | ApiError::Invalid(_, m)
             | ApiError::Conflict(m)
@@ -43,7 +48,7 @@ impl ApiError {
 
 async fn send<T: DeserializeOwned>(req: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<T, ApiError> {
     let req = req.map_err(|e| ApiError::Other(e.to_string()))?;
-    let resp = req.send().await.map_err(|e| ApiError::Other(e.to_string()))?;
+    let resp = req.send().await.map_err(|_| ApiError::Unreachable)?;
     let status = resp.status();
     if (200..300).contains(&status) {
         if status == 204 {
@@ -60,6 +65,7 @@ async fn send<T: DeserializeOwned>(req: Result<gloo_net::http::Request, gloo_net
         409 => ApiError::Conflict(detail),
         422 => ApiError::Invalid(problem.map(|p| p.errors).unwrap_or_default(), detail),
         429 => ApiError::TooManyRequests(detail),
+        502..=504 => ApiError::Unreachable,
         _ => ApiError::Other(if detail.is_empty() { format!("HTTP {status}") } else { detail }),
     })
 }
@@ -78,10 +84,25 @@ fn with_timeout(b: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBui
     b.abort_signal(Some(&signal))
 }
 
+thread_local! {
+    /// The opening of a client's card the page is showing, if any (see [`open_card`]).
+    static OPENING: std::cell::Cell<Option<uuid::Uuid>> = const { std::cell::Cell::new(None) };
+}
+
+/// Starts a new opening of a client's card (or ends it, with `None`): the reads made
+/// until the next one carry its id, and the access log records them as one entry.
+pub fn open_card(opening: Option<uuid::Uuid>) {
+    OPENING.with(|o| o.set(opening));
+}
+
 fn with_headers(b: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
     let b = with_timeout(b);
     let lang = crate::i18n::current_lang();
     let b = b.header("Accept-Language", lang.tag()).header("Accept", "application/json");
+    let b = match OPENING.with(std::cell::Cell::get) {
+        Some(opening) => b.header(domain::wire::OPENING_HEADER, &opening.to_string()),
+        None => b,
+    };
     match cookie(CSRF_COOKIE) {
         Some(token) => b.header(CSRF_HEADER, &token),
         None => b,

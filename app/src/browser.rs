@@ -29,6 +29,25 @@ pub fn mark_hydrated() {
     }
 }
 
+/// Moves keyboard and screen-reader focus to the first element matching `selector`; a
+/// heading gets `tabindex=-1` so it can hold focus. False when nothing matches yet.
+pub fn focus_first(selector: &str) -> bool {
+    let found = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(selector).ok().flatten());
+    let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else { return false };
+    if !el.has_attribute("tabindex") {
+        let _ = el.set_attribute("tabindex", "-1");
+    }
+    el.focus().is_ok()
+}
+
+/// After a refused submit: focus goes to the first field marked invalid, once the
+/// errors are drawn, so a keyboard or screen-reader user lands where to correct.
+pub fn focus_first_error() {
+    leptos::prelude::request_animation_frame(|| {
+        focus_first("[aria-invalid='true']");
+    });
+}
+
 /// A full navigation, used after signing in or out so every piece of state starts fresh.
 pub fn go_to(path: &str) {
     if let Some(w) = web_sys::window() {

@@ -1,6 +1,7 @@
 //! The frame around every page: skip link, header with navigation, language switch and
 //! sign-out, and the redirect to sign-in when the session has ended.
 
+use domain::statement::PATH as STATEMENT;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -10,6 +11,16 @@ use crate::session::{use_session};
 use crate::offline::use_offline;
 use crate::pages::device::{SyncStatus, UnlockPanel};
 use crate::i18n::{set_lang, tr, use_lang, Lang};
+
+/// Focuses the page's heading once it is there (a page may render it when its data
+/// arrives): tries each animation frame, then every 100 ms, `tries` times.
+fn focus_heading(tries: u32) {
+    request_animation_frame(move || {
+        if !crate::browser::focus_first("main h1") && tries > 0 {
+            set_timeout(move || focus_heading(tries - 1), std::time::Duration::from_millis(100));
+        }
+    });
+}
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -22,7 +33,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     // no navigation, no sync state, no unlock prompt, no redirect to sign-in.
     let public = move || location.pathname.with(|p| p.starts_with("/kiosk/"));
     Effect::new(move |_| {
-        if session.signed_out() && location.pathname.get() != "/login" && !public() {
+        // The sign-in page and the accessibility statement are for everyone.
+        let open = matches!(location.pathname.get().as_str(), "/login" | STATEMENT);
+        if session.signed_out() && !open && !public() {
             navigate("/login", Default::default());
         }
     });
@@ -30,6 +43,23 @@ pub fn Layout(children: Children) -> impl IntoView {
     // Effects run only in the browser after hydration: this marks a page that is
     // interactive, for people's assistive tools and for the browser tests alike.
     Effect::new(move |_| api::mark_hydrated());
+
+    // After a navigation inside the app, focus goes to the new page's heading: a screen
+    // reader announces the page, and the next Tab starts at its top, not on a link of
+    // the page left behind. Not on the first load (the browser's own), nor when only
+    // the query changes (a tab of the same page: focus stays on the tab chosen).
+    let visited = StoredValue::new(None::<String>);
+    // On a tablet the navigation folds behind a menu button; following a link closes it.
+    let menu_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        let here = location.pathname.get();
+        menu_open.set(false);
+        let before = visited.get_value();
+        visited.set_value(Some(here.clone()));
+        if before.is_some_and(|b| b != here) {
+            focus_heading(10);
+        }
+    });
 
     let engine = use_offline();
     let logout_refused = RwSignal::new(false);
@@ -53,7 +83,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-tag">{tr("app.tagline")}</span>
             </a>
             <Show when=move || session.me().is_some() && !public()>
-                <nav aria-label=tr("nav.main")>
+                <nav id="main-nav" aria-label=tr("nav.main") class:open=move || menu_open.get()>
                     <A href="/">{tr("nav.caseload")}</A>
                     <A href="/clients" exact=true>{tr("nav.clients")}</A>
                     <A href="/clients/new">{tr("nav.new_client")}</A>
@@ -71,11 +101,20 @@ pub fn Layout(children: Children) -> impl IntoView {
             </Show>
             <Show when=move || !public()><SyncStatus/></Show>
             <div class="top-actions">
+                <Show when=move || session.me().is_some() && !public()>
+                    <button type="button" class="secondary menu-toggle" id="menu-toggle" aria-controls="main-nav"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| menu_open.update(|open| *open = !*open)>
+                        {tr("nav.menu")}
+                    </button>
+                </Show>
                 <button
                     type="button"
                     class="secondary"
                     id="lang-toggle"
-                    aria-label=tr("nav.language_label")
+                    // The visible name, in the language it names (WCAG 2.5.3); the
+                    // title says what it does.
+                    title=tr("nav.language_label")
                     lang=move || if lang.get() == Lang::Pl { "en" } else { "pl" }
                     on:click=move |_| set_lang(if lang.get_untracked() == Lang::Pl { Lang::En } else { Lang::Pl })
                 >
@@ -96,5 +135,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <Show when=move || !public()><UnlockPanel/></Show>
             {children()}
         </main>
+        <footer class="site-footer">
+            <a class="link-target" href=STATEMENT id="statement-link">{tr("footer.accessibility")}</a>
+        </footer>
     }
 }

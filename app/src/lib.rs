@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
             <layout::Layout>
                 <Routes fallback=|| view! { <p class="notice">{tr("app.not_found")}</p> }>
                     <Route path=path!("/login") view=pages::account::login::LoginPage/>
+                    <Route path=path!("/deklaracja-dostepnosci") view=pages::about::AccessibilityPage/>
                     <Route path=path!("/") view=pages::casework::caseload::CaseloadPage/>
                     <Route path=path!("/clients") view=pages::casework::clients::ClientListPage/>
                     <Route path=path!("/clients/new") view=pages::casework::client_form::NewClientPage/>

@@ -3,7 +3,7 @@
 // indicators table and the latest survey round from the demo data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer, uuidv5 } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, uuidv5, nav } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -40,7 +40,7 @@ test('a coordinator sees caseloads, an overdue IPD task with its link, indicator
     assert.match(client.status, /applied/);
 
     await signInAt(coord.page, server.base, 'koordynator@mops.demo');
-    await coord.page.click('nav a[href="/dashboard"]');
+    await nav(coord.page, '/dashboard');
     await coord.page.waitForSelector('#dash-caseloads tbody tr');
     // The consultant one client from the limit leads the list (none is over it).
     const first = await coord.page.textContent('#dash-caseloads tbody tr:first-child');

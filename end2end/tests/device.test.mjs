@@ -3,7 +3,7 @@
 // history of versions on the card.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, launch, tablet, signIn, syncState, clientLinks, stored } from './helpers.mjs';
+import { BASE, PASSWORD, launch, tablet, signIn, syncState, clientLinks, stored, nav } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -28,7 +28,7 @@ test('a server answering 500 is retried with backoff and nothing is lost', async
   });
   const city = `Radom ${Date.now() % 1000}`;
   await page.fill('#city', city);
-  await page.waitForSelector('#sync-status:has-text("Serwer nie odpowiada")');
+  await page.waitForSelector('#sync-status:has-text("Serwer odmówił zapisu")');
   await syncState(page, 'saved', 30000);
   assert.equal(failures, 2);
   assert.equal((await stored(page, href)).city, city);
@@ -51,7 +51,7 @@ test('a server that never answers times out and the change is retried', async ()
     return route.continue();
   });
   await page.fill('#city', 'Ostrowiec');
-  await page.waitForSelector('#sync-status:has-text("Serwer nie odpowiada")', { timeout: 40000 });
+  await page.waitForSelector('#sync-status[data-state="unreachable"]:has-text("Serwer nie odpowiada")', { timeout: 40000 });
   await syncState(page, 'saved', 40000);
   assert.equal((await stored(page, href)).city, 'Ostrowiec');
   await context.close();
@@ -69,9 +69,9 @@ test('storage running out is reported, and a write that fails keeps the previous
   });
   await signIn(page, 'piotr.lis@pup.demo');
   const [, href] = await clientLinks(page);
-  await page.click('nav a[href="/device"]');
+  await nav(page, '/device');
   await page.waitForSelector('#storage-usage');
-  assert.match(await page.textContent('#storage-usage'), /90 %/);
+  assert.match(await page.textContent('#storage-usage'), /90,0\sMB \/ 100,0\sMB \(90,0\s%\)/);
   assert.ok(await page.isVisible('text=Pamięć urządzenia jest prawie pełna'));
 
   await page.goto(`${BASE}${href}/edit`);
@@ -122,7 +122,7 @@ test('drafts lock on demand, refuse a wrong password and open with the right one
   const { context, page } = await tablet(browser);
   await signIn(page, 'piotr.lis@pup.demo');
   await clientLinks(page);
-  await page.click('nav a[href="/device"]');
+  await nav(page, '/device');
   await page.click('text=Zablokuj teraz');
   await page.waitForSelector('#unlock-password');
   assert.equal(await page.getAttribute('#sync-status', 'data-state'), 'locked');
@@ -163,14 +163,14 @@ test('a coordinator revokes a lost tablet: its later changes are held, then appl
 
   const coord = await tablet(browser);
   await signIn(coord.page, 'koordynator@mops.demo');
-  await coord.page.click('nav a[href="/devices"]');
+  await nav(coord.page, '/devices');
   await coord.page.waitForSelector('#device-table');
   const rows = await coord.page.$$('#device-table tbody tr:has(th:text("Anna Nowak")) button.revoke');
   for (const b of rows) await b.click();
   await coord.page.waitForSelector('#device-table tbody tr:has(th:text("Anna Nowak")) :text("Zablokowane")');
 
   await consultant.page.fill('#city', 'Po blokadzie');
-  await consultant.page.click('nav a[href="/device"]');
+  await nav(consultant.page, '/device');
   await consultant.page.waitForSelector('#rejected-list :text("Zmiana czeka na serwerze na decyzję koordynatora")');
   assert.notEqual((await stored(consultant.page, href)).city, 'Po blokadzie', 'nothing applied while held');
 

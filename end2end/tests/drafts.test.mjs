@@ -5,7 +5,7 @@
 // chooses, and the choice is what the server keeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, nav } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -43,7 +43,7 @@ test('two devices write the same report section and the same plan field: both te
 
     // The report: the other device's text is taken.
     await clash(a, b, {
-      open: (page) => page.click('nav a[href="/reports"]'),
+      open: (page) => nav(page, '/reports'),
       ready: '#rn-risks', field: '#rn-risks', status: '#report-status',
       mine: `Zima, mało ofert ${stamp}`, theirs: `Brak transportu ${stamp}`,
     });

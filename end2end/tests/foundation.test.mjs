@@ -3,7 +3,7 @@
 // and a user of another partnership who cannot see the client.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, tablet, signIn, pesel } from './helpers.mjs';
+import { BASE, launch, tablet, signIn, pesel, nav } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -24,7 +24,7 @@ test('sign-in works only after hydration and opens the caseload', async () => {
 test('a wrong PESEL is explained in Polish next to the field; a valid client lands in the caseload', async () => {
   const { context, page } = await tablet(browser);
   await signIn(page, 'ewa.zajac@razem.demo');
-  await page.click('a[href="/clients/new"]');
+  await nav(page, '/clients/new');
   await page.waitForSelector('#surname');
   await page.fill('#surname', surname);
   await page.fill('#first_names', 'Maria');
@@ -38,15 +38,20 @@ test('a wrong PESEL is explained in Polish next to the field; a valid client lan
   assert.equal(await page.textContent('#pesel-error'), 'Nieprawidłowa cyfra kontrolna.');
   assert.equal(await page.getAttribute('#pesel', 'aria-invalid'), 'true');
   assert.match(await page.getAttribute('#pesel', 'aria-describedby'), /pesel-error/);
+  // Focus lands on the field to correct, not on the button pressed.
+  await page.waitForFunction(() => document.activeElement?.id === 'pesel');
 
   await page.fill('#pesel', good);
   await page.click('button[type=submit]');
   await page.waitForSelector('#client-name');
   assert.equal(await page.textContent('#client-name'), `${surname} Maria`);
+  // After the navigation focus is on the new page's heading: the next Tab starts at
+  // its top, and a screen reader announces it.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
   assert.match(await page.textContent('dl.facts'), /17\.05\.1990/);
   clientUrl = page.url();
 
-  await page.click('nav a[href="/"]');
+  await nav(page, '/');
   await page.waitForSelector('#caseload-count');
   assert.match(await page.textContent('#caseload-count'), /Prowadzisz\s+15\s+z\s+15/);
   assert.ok(await page.isVisible(`text=${surname} Maria`));
@@ -105,7 +110,7 @@ test('a user of another partnership cannot see the client', async () => {
 test('the coordinator reads who opened the client, on a tablet with 44 px touch targets', async () => {
   const { context, page } = await tablet(browser);
   await signIn(page, 'koordynator@mops.demo');
-  await page.click('nav a[href="/audit"]');
+  await nav(page, '/audit');
   await page.waitForSelector('table.audit');
   assert.ok(await page.isVisible(`table.audit >> text=${surname} Maria`));
   for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {

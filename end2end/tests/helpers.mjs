@@ -33,6 +33,18 @@ export async function signIn(page, email) {
   await page.waitForURL(`${BASE}/`);
 }
 
+/** Follows a link of the main navigation, opening the menu first where it is folded. */
+export async function nav(page, href) {
+  // The menu button works once the page has hydrated.
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  const toggle = page.locator('#menu-toggle');
+  if (await toggle.isVisible() && (await toggle.getAttribute('aria-expanded')) !== 'true') {
+    await toggle.click();
+    await page.waitForSelector('#main-nav.open');
+  }
+  await page.click(`nav a[href="${href}"]`);
+}
+
 /** A valid fictional PESEL for a date and serial. */
 export function pesel(year, month, day, serial, female = true) {
   const mm = month + (year >= 2000 ? 20 : 0);
@@ -71,7 +83,9 @@ export async function ownServer() {
     SCIEZKA_BIND: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
   };
-  execFileSync(bin, ['seed-demo'], { env, cwd: root, stdio: 'ignore' });
+  // Tests on a server of their own write case documents from nothing: the demo's
+  // people and clients without its three months of case work.
+  execFileSync(bin, ['seed-demo', '--without-casework'], { env, cwd: root, stdio: 'ignore' });
   let child;
   const base = `http://127.0.0.1:${port}`;
   const server = {

@@ -5,7 +5,7 @@
 // when the server is back and printed; another partnership's user gets nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer, shellCached, unlock, pdfText } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, shellCached, unlock, pdfText, nav } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -28,7 +28,7 @@ test('three partners sign the agreement, one withdraws too late and another in t
   const ngo = await tablet(browser);
   try {
     await signInAt(ops.page, server.base, 'koordynator@mops.demo');
-    await ops.page.click('nav a[href="/partnership"]');
+    await nav(ops.page, '/partnership');
     await ops.page.waitForSelector('section.doc[data-doc="agreement"] #pd-status');
     assert.equal(await ops.page.getAttribute('#agreement-state', 'data-state'), 'draft');
     const p = ops.page;

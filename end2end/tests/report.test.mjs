@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import { launch, tablet, signInAt, ownServer, shellCached, unlock, pdfText, push, docMutation, clientLinks } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, shellCached, unlock, pdfText, push, docMutation, clientLinks, nav } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -52,7 +52,7 @@ test('a coordinator generates the monthly report, writes it offline, marks it fi
 
     const page = coord.page;
     await signInAt(page, server.base, 'koordynator@mops.demo');
-    await page.click('nav a[href="/reports"]');
+    await nav(page, '/reports');
     assert.equal(await page.inputValue('#report-month'), MONTH);
     await page.waitForSelector('#report-ix tbody tr');
     assert.equal(await page.locator('#report-ix tbody tr').count(), 2);

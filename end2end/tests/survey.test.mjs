@@ -171,7 +171,8 @@ test('respondents answer on their phones; results show from five, print to PDF a
     // Question 1: 3 of 5 said yes, drawn as a bar beside the numbers.
     const q1 = await coord.page.textContent('#result-q1 tbody tr:first-child');
     assert.match(q1, /3/);
-    assert.match(q1, /60\.0%/);
+    // Polish writes a decimal comma and a space before the percent sign.
+    assert.match(q1, /60,0\s%/);
     assert.equal(await coord.page.locator('#result-q1 svg.bar').count(), 2);
     const texts = await coord.page.$$eval('#result-q5 ul.texts li', (li) => li.map((x) => x.textContent));
     assert.deepEqual([...texts].sort(), [0, 1, 2, 3, 4].map((i) => `Opinia telefonu ${i} ${stamp}`));
@@ -183,7 +184,9 @@ test('respondents answer on their phones; results show from five, print to PDF a
     await coord.page.emulateMedia({ media: 'screen' });
     assert.match(pdf.text, /Wyniki ankiety/);
     assert.match(pdf.text, /Czy Pani \/Pan -i pracował\/a kiedykolwiek zawodowo\?/);
-    assert.match(pdf.text, /60\.0%/);
+    assert.match(pdf.text, /60,0\s%/);
+    // The change beside the previous month is printed whole, not cut at the page edge.
+    assert.match(pdf.text, /66,7\s% \(−6,7\)/);
     assert.match(pdf.text, /Metryczka/);
     assert.ok(!pdf.text.includes('Pobierz CSV'), 'controls are not printed');
 

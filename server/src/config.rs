@@ -32,6 +32,10 @@ pub struct Config {
     pub backup_keep: usize,
     /// Where they go (`SCIEZKA_BACKUP_DIR`, default `backups/` beside the database).
     pub backup_dir: Option<PathBuf>,
+    /// Who runs this installation and answers for its accessibility, as the
+    /// accessibility statement names them (`SCIEZKA_OPERATOR`,
+    /// `SCIEZKA_ACCESSIBILITY_CONTACT`, `_EMAIL`, `_PHONE`).
+    pub accessibility: domain::api::AccessibilityContact,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +78,12 @@ impl Config {
             backup_hours: parse("SCIEZKA_BACKUP_HOURS", 24)?,
             backup_keep: parse("SCIEZKA_BACKUP_KEEP", 7)?,
             backup_dir: var("SCIEZKA_BACKUP_DIR").map(PathBuf::from),
+            accessibility: domain::api::AccessibilityContact {
+                operator: var("SCIEZKA_OPERATOR").unwrap_or_default(),
+                contact: var("SCIEZKA_ACCESSIBILITY_CONTACT").unwrap_or_default(),
+                email: var("SCIEZKA_ACCESSIBILITY_EMAIL").unwrap_or_default(),
+                phone: var("SCIEZKA_ACCESSIBILITY_PHONE").unwrap_or_default(),
+            },
         })
     }
 
@@ -91,6 +101,7 @@ impl Config {
             backup_hours: 0,
             backup_keep: 7,
             backup_dir: None,
+            accessibility: Default::default(),
         }
     }
 

@@ -29,6 +29,18 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLang {
     }
 }
 
+/// The opening of a client's card a read belongs to (`X-Sciezka-Opening`, a UUID the
+/// page makes per view), so the access log records one entry per opening.
+pub struct Opening(pub Option<uuid::Uuid>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Opening {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Opening(parts.headers.get(domain::wire::OPENING_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| uuid::Uuid::parse_str(v.trim()).ok())))
+    }
+}
+
 /// The peer address, when the server runs with connection info (tests may not).
 pub struct ClientIp(pub String);
 

@@ -23,8 +23,14 @@ enum Command {
     Serve,
     /// Apply pending database migrations.
     Migrate,
-    /// Load the fictional demo partnership, OWES, users and clients (once).
-    SeedDemo,
+    /// Load the fictional demo partnership, OWES, users and clients (once), with three
+    /// months of case work.
+    SeedDemo {
+        /// Only the people and clients, with empty case files (for tests that write
+        /// a client's documents from nothing).
+        #[arg(long)]
+        without_casework: bool,
+    },
     /// Create a user; the password is asked for, never taken from the command line.
     CreateUser {
         #[arg(long)]
@@ -107,9 +113,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             open(&config).await?;
             println!("Database is up to date.");
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { without_casework } => {
             let db = open(&config).await?;
-            if seed::demo(&db).await? {
+            if seed::demo_with(&db, !without_casework).await? {
                 println!("Demo data loaded.");
             } else {
                 println!("Demo data is already there.");

@@ -152,6 +152,20 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// Who answers for the accessibility of an installation, as its accessibility
+/// statement (deklaracja dostępności) names them; empty where the installation has
+/// not said.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccessibilityContact {
+    /// The public body or project that runs the installation.
+    pub operator: String,
+    /// The person to contact about accessibility.
+    pub contact: String,
+    pub email: String,
+    pub phone: String,
+}
+
 /// RFC 9457 problem details, with every field error for 422 responses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

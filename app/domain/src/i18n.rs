@@ -20,6 +20,8 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("nav.account", "Konto", "Account"),
     ("nav.logout", "Wyloguj", "Sign out"),
     ("nav.language", "English", "Polski"),
+    ("nav.menu", "Menu", "Menu"),
+    ("app.unreachable", "Brak połączenia z serwerem. Dane zapisane na tym urządzeniu są bezpieczne; spróbuj ponownie, gdy wróci sieć.", "The server cannot be reached. What is saved on this device is safe; try again when the network is back."),
     ("nav.language_label", "Zmień język na angielski", "Switch the language to Polish"),
     ("nav.main", "Menu główne", "Main menu"),
     ("login.title", "Logowanie", "Sign in"),
@@ -42,6 +44,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("clients.total", "Razem", "Total"),
     ("clients.prev", "Poprzednie", "Previous"),
     ("clients.next", "Następne", "Next"),
+    ("clients.table", "Lista klientów", "List of clients"),
     ("clients.col.name", "Klient", "Client"),
     ("clients.col.pesel", "PESEL", "PESEL"),
     ("clients.col.birth_date", "Data urodzenia", "Birth date"),
@@ -133,7 +136,9 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("sync.offline", "Offline", "Offline"),
     ("sync.syncing", "Wysyłanie", "Syncing"),
     ("sync.signed_out", "Zaloguj się, aby wysłać zmiany", "Sign in to send your changes"),
-    ("sync.retrying", "Serwer nie odpowiada, ponowię próbę", "The server does not answer; retrying"),
+    ("sync.retrying", "Serwer odmówił zapisu, ponowię próbę", "The server refused to store the changes; retrying"),
+    ("sync.unreachable", "Serwer nie odpowiada", "The server does not answer"),
+    ("sync.sending", "Wysyłanie {done} z {total}", "Sending {done} of {total}"),
     ("sync.waiting.one", "{n} zmiana czeka na wysłanie", "{n} change waiting"),
     ("sync.waiting.few", "{n} zmiany czekają na wysłanie", "{n} changes waiting"),
     ("sync.waiting.many", "{n} zmian czeka na wysłanie", "{n} changes waiting"),
@@ -259,7 +264,7 @@ pub fn t_count(lang: Lang, key: &str, n: usize) -> String {
 
 /// Every label: the app's own, the case documents' and the survey's.
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    STRINGS.iter().chain(crate::docs::labels::STRINGS).chain(crate::survey::labels::STRINGS).chain(crate::report::labels::STRINGS).chain(crate::partnership::labels::STRINGS)
+    STRINGS.iter().chain(crate::docs::labels::STRINGS).chain(crate::survey::labels::STRINGS).chain(crate::report::labels::STRINGS).chain(crate::partnership::labels::STRINGS).chain(crate::statement::STRINGS)
 }
 
 pub fn t(lang: Lang, key: &str) -> &str {

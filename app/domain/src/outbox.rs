@@ -415,7 +415,11 @@ impl DeviceStore {
     /// Takes in the server's copy of the caseload (and of other documents the device
     /// touched). Documents without waiting changes show the server's version; a
     /// document that left the caseload leaves the device unless it has unsent work.
-    pub fn refresh(&mut self, caseload: Caseload, others: Vec<ClientRecord>, now_ms: i64) {
+    /// Takes the server's copies after a sync. Answers the clients whose server copy
+    /// changed since the last one (their record, a document, a note, a conflict), so a
+    /// page showing one of them reads it again, and no other page does.
+    pub fn refresh(&mut self, caseload: Caseload, others: Vec<ClientRecord>, now_ms: i64) -> Vec<Uuid> {
+        let changed = self.changed_by(&caseload, &others);
         let ids: Vec<Uuid> = caseload.clients.iter().map(|c| c.id).collect();
         let fresh: Vec<Uuid> = caseload.clients.iter().chain(others.iter()).map(|c| c.id).collect();
         for rec in caseload.clients.into_iter().chain(others) {
@@ -452,6 +456,31 @@ impl DeviceStore {
         self.notes.retain(|n| docs.contains_key(&n.client_id));
         self.caseload = ids;
         self.last_sync = Some(now_ms);
+        changed
+    }
+
+    fn changed_by(&self, caseload: &Caseload, others: &[ClientRecord]) -> Vec<Uuid> {
+        let mut changed = std::collections::BTreeSet::new();
+        for rec in caseload.clients.iter().chain(others) {
+            if self.docs.get(&rec.id).and_then(|d| d.server.as_ref()).map(|s| s.version) != Some(rec.version) {
+                changed.insert(rec.id);
+            }
+        }
+        for rec in &caseload.documents {
+            if self.docs.get(&rec.id).and_then(|d| d.record.as_ref()).map(|r| r.version) != Some(rec.version) {
+                changed.insert(rec.client_id);
+            }
+        }
+        let fresh: Vec<Uuid> = caseload.clients.iter().chain(others).map(|c| c.id).collect();
+        let notes = |list: &mut dyn Iterator<Item = &Note>| list.filter(|n| fresh.contains(&n.client_id)).map(|n| (n.client_id, n.id)).collect::<std::collections::BTreeSet<_>>();
+        let (before, after) = (notes(&mut self.notes.iter()), notes(&mut caseload.notes.iter()));
+        changed.extend(before.symmetric_difference(&after).map(|(client, _)| *client));
+        let conflicts = |list: &mut dyn Iterator<Item = &ConflictView>| {
+            list.filter(|c| fresh.contains(&c.client_id)).map(|c| (c.client_id, c.id, c.resolved_at.clone())).collect::<std::collections::BTreeSet<_>>()
+        };
+        let (before, after) = (conflicts(&mut self.conflicts.iter()), conflicts(&mut caseload.conflicts.iter()));
+        changed.extend(before.symmetric_difference(&after).map(|(client, ..)| *client));
+        changed.into_iter().collect()
     }
 }
 
@@ -577,6 +606,24 @@ mod tests {
         s.refresh(Caseload { clients: vec![newer], notes: vec![], conflicts: vec![], documents: vec![] }, vec![], 2);
         assert_eq!(s.docs[&id].local["city"], "Radom");
         assert_eq!(s.docs[&id].server.as_ref().map(|r| r.version), Some(2));
+    }
+
+    #[test]
+    fn a_refresh_names_only_the_clients_whose_server_copy_changed() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut s = DeviceStore::new();
+        let load = |notes: Vec<Note>, version_b: i64| Caseload {
+            clients: vec![record(a, 1, "Łódź"), record(b, version_b, "Radom")],
+            notes,
+            conflicts: vec![],
+            documents: vec![],
+        };
+        assert_eq!(s.refresh(load(vec![], 1), vec![], 1).len(), 2, "both are new to the device");
+        assert!(s.refresh(load(vec![], 1), vec![], 2).is_empty(), "nothing changed: no page reads again");
+        assert_eq!(s.refresh(load(vec![], 2), vec![], 3), vec![b]);
+        let note = Note { id: Uuid::now_v7(), client_id: a, text: "wizyta".into(), written_at: 1, author_name: "A".into() };
+        assert_eq!(s.refresh(load(vec![note.clone()], 2), vec![], 4), vec![a]);
+        assert!(s.refresh(load(vec![note], 2), vec![], 5).is_empty());
     }
 }
 

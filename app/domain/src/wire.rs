@@ -16,6 +16,10 @@ pub fn cookie_value(header: &str, name: &str) -> Option<String> {
     })
 }
 
+/// The header naming the opening of a client's card a read belongs to: one opening,
+/// one entry in the access log.
+pub const OPENING_HEADER: &str = "x-sciezka-opening";
+
 #[cfg(test)]
 mod tests {
     use super::*;

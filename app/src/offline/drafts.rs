@@ -125,6 +125,7 @@ fn merged_save<T>(answer: Result<T, ApiError>) -> Result<Result<T, Vec<FieldErro
         Err(ApiError::Unauthorized) => Err(SyncError::SignedOut),
         Err(ApiError::Invalid(errors, _)) => Ok(Err(errors)),
         Err(e @ (ApiError::Conflict(_) | ApiError::Forbidden(_) | ApiError::NotFound)) => Ok(Err(refused(e.message()))),
+        Err(ApiError::Unreachable) => Err(SyncError::Unreachable),
         Err(other) => Err(SyncError::Failed(other.message())),
     }
 }

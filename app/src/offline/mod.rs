@@ -45,6 +45,10 @@ pub enum Phase {
     Idle,
     Syncing { done: usize, total: usize },
     Failed(String),
+    /// No answer from the server (down, or the network beyond the device is gone while
+    /// the device thinks it is online): retried every few seconds, so what waits leaves
+    /// within seconds of the server's return.
+    Unreachable,
     SignedOut,
 }
 
@@ -72,17 +76,18 @@ pub struct Offline {
     backoff: StoredValue<u32>,
     running: StoredValue<bool>,
     last_input: StoredValue<f64>,
-    /// When the device last synced: what pages that show the server's copy refetch on.
-    /// A memo, so typing (which changes the store) does not refetch them — offline a
-    /// refetch fails, and a page that then lost its data would swallow the typing.
-    pub synced: Memo<Option<i64>>,
+    /// The clients whose server copy the last sync changed, numbered: what a page that
+    /// shows the server's copy of a client reads again on (see [`Offline::changed`]).
+    /// Neither typing nor a sync that changed nothing of the client refetches it —
+    /// offline a refetch fails, and each read is an entry in the access log.
+    pub changes: RwSignal<(u64, Vec<Uuid>)>,
 }
 
 pub fn provide_offline() {
     let store = RwSignal::new(None::<DeviceStore>);
     provide_context(Offline {
         store,
-        synced: Memo::new(move |_| store.with(|s| s.as_ref().and_then(|s| s.last_sync))),
+        changes: RwSignal::new((0, Vec::new())),
         key: StoredValue::new_local(None),
         user: StoredValue::new(None),
         me: RwSignal::new(None),
@@ -102,6 +107,17 @@ pub fn provide_offline() {
         running: StoredValue::new(false),
         last_input: StoredValue::new(0.0),
     });
+}
+
+impl Offline {
+    /// A number that moves when a sync changed `client`'s server copy (its record, a
+    /// document, a note, a conflict): read it in a resource to fetch again then only.
+    pub fn changed(self, client: Uuid) -> Memo<u64> {
+        let changes = self.changes;
+        Memo::new(move |previous: Option<&u64>| {
+            changes.with(|(n, ids)| if ids.contains(&client) { *n } else { previous.copied().unwrap_or(0) })
+        })
+    }
 }
 
 pub fn use_offline() -> Offline {

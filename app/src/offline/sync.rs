@@ -16,12 +16,16 @@ use uuid::Uuid;
 use super::{device_id, now_ms, sleep, Lock, Offline, Phase};
 use crate::api::{self, ApiError};
 
+/// How often a device retries a server that did not answer at all.
+const UNREACHABLE_RETRY_MS: u64 = 3000;
+
 /// Mutations per push; the server takes up to `domain::sync::MAX_BATCH`.
 const BATCH: usize = 200;
 
 #[derive(Debug)]
 pub(super) enum SyncError {
     SignedOut,
+    Unreachable,
     Failed(String),
 }
 
@@ -48,6 +52,12 @@ impl Offline {
                 self.phase.set(Phase::Idle);
             }
             Err(SyncError::SignedOut) => self.phase.set(Phase::SignedOut),
+            Err(SyncError::Unreachable) => {
+                // A refused connection costs nothing: trying every 3 s is the probe that
+                // sends waiting changes within seconds of the server's return.
+                self.phase.set(Phase::Unreachable);
+                self.sync_soon(UNREACHABLE_RETRY_MS);
+            }
             Err(SyncError::Failed(why)) => {
                 let n = (self.backoff.get_value() + 1).min(8);
                 self.backoff.set_value(n);
@@ -85,6 +95,7 @@ impl Offline {
                 .await
                 .map_err(|e| match e {
                     ApiError::Unauthorized => SyncError::SignedOut,
+                    ApiError::Unreachable => SyncError::Unreachable,
                     other => SyncError::Failed(other.message()),
                 })?;
             self.store.update(|s| {
@@ -104,6 +115,7 @@ impl Offline {
         self.send_drafts::<PartnershipDoc>().await?;
         let mut caseload: Caseload = api::get("/api/v1/sync/caseload").await.map_err(|e| match e {
             ApiError::Unauthorized => SyncError::SignedOut,
+            ApiError::Unreachable => SyncError::Unreachable,
             other => SyncError::Failed(other.message()),
         })?;
         let mut others = Vec::new();
@@ -133,11 +145,18 @@ impl Offline {
                 }
             }
         }
+        let mut changed = Vec::new();
         self.store.update(|s| {
             if let Some(s) = s {
-                s.refresh(caseload, others, now_ms());
+                changed = s.refresh(caseload, others, now_ms());
             }
         });
+        if !changed.is_empty() {
+            self.changes.update(|(n, ids)| {
+                *n += 1;
+                *ids = changed;
+            });
+        }
         self.write().await;
         Ok(())
     }

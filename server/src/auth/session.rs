@@ -88,6 +88,29 @@ struct SessionRow {
     organisation_id: String,
 }
 
+/// The partnerships a user belongs to, with their role in each.
+pub(crate) async fn memberships_of(pool: &sqlx::AnyPool, user_id: &str) -> Result<Vec<Membership>, AppError> {
+    let rows: Vec<MembershipRow> = sqlx::query_as(
+        "SELECT p.id, p.name, p.kind, r.role FROM user_roles r JOIN partnerships p ON p.id = r.partnership_id
+         WHERE r.user_id = $1 ORDER BY p.name",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|MembershipRow { id, name, kind, role }| {
+            Ok(Membership {
+                partnership_id: parse_uuid(&id)?,
+                partnership_name: name,
+                partnership_kind: PartnershipKind::parse(&kind).ok_or_else(|| AppError::Internal(format!("unknown partnership kind {kind}")))?,
+                role: Role::parse(&role).ok_or_else(|| AppError::Internal(format!("unknown role {role}")))?,
+                partners: Vec::new(),
+                custom_services: Vec::new(),
+            })
+        })
+        .collect()
+}
+
 /// The user of a live session token, with the partnerships they may see. Ends the
 /// session when it has been idle too long or is past its absolute limit.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, AppError> {
@@ -112,25 +135,6 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, 
     if t - last_seen > 60 {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(t).bind(&hash).execute(&state.db.pool).await?;
     }
-    let rows: Vec<MembershipRow> = sqlx::query_as(
-        "SELECT p.id, p.name, p.kind, r.role FROM user_roles r JOIN partnerships p ON p.id = r.partnership_id
-         WHERE r.user_id = $1 ORDER BY p.name",
-    )
-    .bind(&user_id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let memberships = rows
-        .into_iter()
-        .map(|MembershipRow { id, name, kind, role }| {
-            Ok(Membership {
-                partnership_id: parse_uuid(&id)?,
-                partnership_name: name,
-                partnership_kind: PartnershipKind::parse(&kind).ok_or_else(|| AppError::Internal(format!("unknown partnership kind {kind}")))?,
-                role: Role::parse(&role).ok_or_else(|| AppError::Internal(format!("unknown role {role}")))?,
-                partners: Vec::new(),
-                custom_services: Vec::new(),
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let memberships = memberships_of(&state.db.pool, &user_id).await?;
     Ok(CurrentUser { id: parse_uuid(&user_id)?, email, display_name, organisation_id: parse_uuid(&organisation_id)?, organisation_name, memberships, csrf_token, token_hash: hash })
 }

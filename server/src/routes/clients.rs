@@ -16,7 +16,7 @@ use crate::store::history::*;
 use domain::sync::Version;
 use crate::store::audit::{self, Action};
 use crate::store::history::Origin;
-use crate::extract::CurrentUser;
+use crate::extract::{CurrentUser, Opening};
 use crate::db::placeholders;
 use crate::error::{internal, ApiJson, ApiResult, AppError};
 use crate::extract::RequestLang;
@@ -177,10 +177,10 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = Uuid, Path, description = "client")),
     responses((status = 200, body = ClientRecord), (status = 404, body = Problem)))]
-pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> Result<(HeaderMap, ApiJson<ClientRecord>), AppError> {
+pub async fn get(State(state): State<AppState>, user: CurrentUser, Opening(opening): Opening, Path(id): Path<Uuid>) -> Result<(HeaderMap, ApiJson<ClientRecord>), AppError> {
     let mut conn = state.db.pool.acquire().await?;
     let record = load(&mut conn, &user, id).await?;
-    audit::record(&mut conn, &user, record.data.partnership_id, Some(id), Action::Read, "").await?;
+    audit::read_client(&mut conn, &user, record.data.partnership_id, id, "", opening).await?;
     let mut headers = HeaderMap::new();
     if let Ok(v) = format!("\"{}\"", record.version).parse() {
         headers.insert(header::ETAG, v);
@@ -220,11 +220,11 @@ const MAX_PAGE: i64 = 200;
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/history", tag = "sync", params(("id" = Uuid, Path, description = "client")),
     responses((status = 200, body = Vec<Version>), (status = 404, body = Problem)))]
-pub async fn client_history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<Version>> {
+pub async fn client_history(State(state): State<AppState>, user: CurrentUser, Opening(opening): Opening, Path(id): Path<Uuid>) -> ApiResult<Vec<Version>> {
     let mut conn = state.db.pool.acquire().await?;
     let client = crate::store::client::load(&mut conn, &user, id).await?;
     let versions = versions(&mut conn, id).await?;
-    audit::record(&mut conn, &user, client.data.partnership_id, Some(id), Action::Read, "history").await?;
+    audit::read_client(&mut conn, &user, client.data.partnership_id, id, "history", opening).await?;
     Ok(ApiJson(versions))
 }
 

@@ -17,7 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::error::internal;
 use crate::store::partnership;
 use crate::store::audit::{self, Action};
-use crate::extract::CurrentUser;
+use crate::extract::{CurrentUser, Opening};
 use crate::error::{ApiJson, ApiResult, AppError};
 use crate::store::history::{self};
 use crate::extract::RequestLang;
@@ -28,12 +28,12 @@ use crate::store::document::*;
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/documents", tag = "documents", params(("id" = Uuid, Path, description = "client")),
     responses((status = 200, body = Vec<DocRecord>), (status = 404, body = Problem)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<DocRecord>> {
+pub async fn list(State(state): State<AppState>, user: CurrentUser, Opening(opening): Opening, Path(id): Path<Uuid>) -> ApiResult<Vec<DocRecord>> {
     let mut conn = state.db.pool.acquire().await?;
     let client = client::load(&mut conn, &user, id).await?;
     let docs = of_client(&mut conn, id).await?;
     let types: Vec<DocType> = docs.iter().map(|d| d.doc_type).collect();
-    audit::record(&mut conn, &user, client.data.partnership_id, Some(id), Action::Read, &read_detail(&types)).await?;
+    audit::read_client(&mut conn, &user, client.data.partnership_id, id, &read_detail(&types), opening).await?;
     Ok(ApiJson(docs))
 }
 
@@ -48,11 +48,11 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
 
 #[utoipa::path(get, path = "/api/v1/documents/{id}/history", tag = "documents", params(("id" = Uuid, Path, description = "document or client")),
     responses((status = 200, body = Vec<Version>), (status = 404, body = Problem)))]
-pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<Version>> {
+pub async fn history(State(state): State<AppState>, user: CurrentUser, Opening(opening): Opening, Path(id): Path<Uuid>) -> ApiResult<Vec<Version>> {
     let mut conn = state.db.pool.acquire().await?;
     let (partnership, client, doc_type) = owner_of(&mut conn, &user, id).await?;
     let versions = history::versions(&mut conn, id).await?;
-    audit::record(&mut conn, &user, partnership, Some(client), Action::Read, &format!("history {}", doc_type.as_str())).await?;
+    audit::read_client(&mut conn, &user, partnership, client, &format!("history {}", doc_type.as_str()), opening).await?;
     Ok(ApiJson(versions))
 }
 

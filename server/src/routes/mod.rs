@@ -12,6 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
+pub mod about;
 pub mod audit;
 pub mod auth;
 pub mod clients;
@@ -28,13 +29,14 @@ pub mod sync;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Ścieżka API", version = "1", description = "Case work for social and vocational integration. Every state-changing request needs the X-CSRF-Token header of the session."),
-    tags((name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"), (name = "survey"))
+    tags((name = "about"), (name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"), (name = "survey"))
 )]
 struct ApiDoc;
 
 /// Every area's routes, merged under one document.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(about::router())
         .merge(auth::router())
         .merge(clients::router())
         .merge(partnerships::router())
@@ -58,7 +60,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// Paths anyone may call without a session.
 fn public(path: &str) -> bool {
-    path.starts_with("/api/v1/survey/") || path == "/api/v1/auth/login"
+    path.starts_with("/api/v1/survey/") || path == "/api/v1/auth/login" || path == "/api/v1/accessibility"
 }
 
 /// Makes the document say what the API really answers: errors are

@@ -20,7 +20,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::internal;
 use crate::store::audit::{self, Action};
-use crate::extract::CurrentUser;
+use crate::extract::{CurrentUser, Opening};
 use crate::store::client;
 use crate::store::versioned;
 use crate::error::{ApiJson, ApiResult, AppError};
@@ -75,9 +75,11 @@ pub async fn push(
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/conflicts", tag = "sync", params(("id" = Uuid, Path, description = "client")),
     responses((status = 200, body = Vec<ConflictView>), (status = 404, body = Problem)))]
-pub async fn conflicts(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<ConflictView>> {
+pub async fn conflicts(State(state): State<AppState>, user: CurrentUser, Opening(opening): Opening, Path(id): Path<Uuid>) -> ApiResult<Vec<ConflictView>> {
     let mut conn = state.db.pool.acquire().await?;
-    client::load(&mut conn, &user, id).await?;
+    let client = client::load(&mut conn, &user, id).await?;
+    // Both sides of a conflict are the client's data.
+    audit::read_client(&mut conn, &user, client.data.partnership_id, id, "conflicts", opening).await?;
     Ok(ApiJson(client_conflicts(&mut conn, id).await?))
 }
 
@@ -106,12 +108,18 @@ pub async fn resolve(
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
-            return Err(AppError::Conflict("someone resolved this conflict a moment ago"));
+            return Err(AppError::Conflict(lang.pick(
+                "Ktoś przed chwilą rozstrzygnął ten konflikt. Karta pokazuje jego decyzję.",
+                "Someone resolved this conflict a moment ago. The card shows their decision.",
+            )));
         }
         audit::record(&mut tx, &user, partnership, Some(view.client_id), Action::Update, &format!("conflict resolved {}", merge::pointer(&view.path)))
             .await?;
     } else if view.resolution.as_ref() != Some(&decision.value) {
-        return Err(AppError::Conflict("this conflict was already resolved differently"));
+        return Err(AppError::Conflict(lang.pick(
+            "Ten konflikt został już rozstrzygnięty inaczej (na innym urządzeniu lub przez inną osobę). Karta pokazuje tę decyzję.",
+            "This conflict was already resolved differently (on another device or by someone else). The card shows that decision.",
+        )));
     }
     let (_, view) = load_conflict(&mut tx, id).await?;
     tx.commit().await?;
@@ -120,10 +128,10 @@ pub async fn resolve(
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/notes", tag = "sync", params(("id" = Uuid, Path, description = "client")),
     responses((status = 200, body = Vec<Note>), (status = 404, body = Problem)))]
-pub async fn notes(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<Note>> {
+pub async fn notes(State(state): State<AppState>, user: CurrentUser, Opening(opening): Opening, Path(id): Path<Uuid>) -> ApiResult<Vec<Note>> {
     let mut conn = state.db.pool.acquire().await?;
     let client = client::load(&mut conn, &user, id).await?;
-    audit::record(&mut conn, &user, client.data.partnership_id, Some(id), Action::Read, "notes").await?;
+    audit::read_client(&mut conn, &user, client.data.partnership_id, id, "notes", opening).await?;
     Ok(ApiJson(client_notes(&mut conn, id).await?))
 }
 

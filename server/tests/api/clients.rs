@@ -1,7 +1,8 @@
-use axum::http::{header, Method, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::helpers::{self, TestApp};
 
 #[tokio::test]
 async fn register_read_and_list_a_client() {
@@ -121,6 +122,46 @@ async fn reads_and_changes_are_audited_and_the_log_is_append_only() {
     assert_eq!(log[0]["client_name"], "Nowak1 Anna");
     assert!(sqlx::query("UPDATE audit_log SET action = 'x'").execute(&app.db.pool).await.is_err());
     assert!(sqlx::query("DELETE FROM audit_log").execute(&app.db.pool).await.is_err());
+}
+
+/// One opening of a client's card is one entry in the access log, whatever the card
+/// reads and however often; another opening, another person's or one without an
+/// opening id is an entry of its own.
+#[tokio::test]
+async fn one_opening_of_a_card_is_one_entry_in_the_access_log() {
+    let app = TestApp::spawn().await;
+    let s = app.login("consultant.a@test").await;
+    let id = app.post("/api/v1/clients", &app.person(3, None), &s).await.json()["id"].as_str().expect("id").to_string();
+    let reads = |opening: Option<uuid::Uuid>, s: helpers::Session| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            for path in ["", "/notes", "/documents", "/conflicts", "/history", "", "/notes"] {
+                let mut b = Request::builder().uri(format!("/api/v1/clients/{id}{path}")).header(header::COOKIE, &s.cookie);
+                if let Some(o) = opening {
+                    b = b.header("x-sciezka-opening", o.to_string());
+                }
+                assert_eq!(app.raw(b.body(Body::empty()).expect("request")).await.status, StatusCode::OK, "{path}");
+            }
+        }
+    };
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND client_id = $1").bind(&id).fetch_one(&app.db.pool).await.expect("count")
+    };
+    let opening = uuid::Uuid::new_v4();
+    reads(Some(opening), s.clone()).await;
+    assert_eq!(count().await, 1, "seven reads of one opening");
+    let detail: String = sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'read' AND client_id = $1").bind(&id).fetch_one(&app.db.pool).await.expect("detail");
+    assert!(detail.contains("notes") && detail.contains("history") && detail.contains("conflicts"), "{detail}");
+    reads(Some(uuid::Uuid::new_v4()), s.clone()).await;
+    assert_eq!(count().await, 2, "a second opening");
+    // Another person presenting the same opening id gets no grouping: each read is logged.
+    let coordinator = app.login("coord.a@test").await;
+    reads(Some(opening), coordinator).await;
+    assert_eq!(count().await, 2 + 7);
+    // Without an opening id (an API client), every read is an entry.
+    reads(None, s).await;
+    assert_eq!(count().await, 2 + 7 + 7);
 }
 
 /// Names that hide or disguise what is written are refused with a clear message; a

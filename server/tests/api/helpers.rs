@@ -161,7 +161,11 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str) -> Session {
-        let r = self.try_login(email, PASSWORD).await;
+        self.login_with(email, PASSWORD).await
+    }
+
+    pub async fn login_with(&self, email: &str, password: &str) -> Session {
+        let r = self.try_login(email, password).await;
         assert_eq!(r.status, StatusCode::OK, "login failed: {}", r.text);
         let cookies: Vec<String> = r
             .headers

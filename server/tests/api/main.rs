@@ -8,6 +8,7 @@ mod backup;
 mod bad_input;
 mod caseload;
 mod clients;
+mod demo;
 mod dashboard;
 mod disk_full;
 mod documents;

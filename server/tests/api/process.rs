@@ -108,3 +108,18 @@ pub async fn try_request(port: u16, method: &str, path: &str, headers: &[(&str, 
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     Ok((status, head.to_string(), serde_json::from_str(rest).unwrap_or(Value::Null)))
 }
+
+/// Signs in at the real server; the headers a browser would then send.
+pub async fn sign_in(port: u16, email: &str) -> Vec<(String, String)> {
+    let login = serde_json::json!({"email": email, "password": crate::helpers::PASSWORD});
+    let (status, head, body) = try_request(port, "POST", "/api/v1/auth/login", &[], Some(&login)).await.expect("login");
+    assert_eq!(status, 200, "{body}");
+    let cookie = head
+        .lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .map(|c| c.split(';').next().unwrap_or("").to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let csrf = body["csrf_token"].as_str().expect("csrf").to_string();
+    vec![("Cookie".to_string(), cookie), ("X-CSRF-Token".to_string(), csrf)]
+}

@@ -12,8 +12,8 @@ use rand::Rng;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, PASSWORD};
-use crate::process::{free_port, start, try_request, Server};
+use crate::helpers::TestApp;
+use crate::process::{free_port, sign_in, start, try_request, Server};
 
 struct Nginx(Child);
 
@@ -38,20 +38,6 @@ fn nginx_conf(dir: &Path, port: u16, upstreams: &[u16]) -> String {
          proxy_next_upstream error timeout http_502 http_503 non_idempotent;\n      proxy_next_upstream_tries 2;\n      \
          add_header X-Upstream $upstream_addr always;\n    }}\n  }}\n}}\n"
     )
-}
-
-async fn sign_in(port: u16, email: &str) -> Vec<(String, String)> {
-    let login = json!({"email": email, "password": PASSWORD});
-    let (status, head, body) = try_request(port, "POST", "/api/v1/auth/login", &[], Some(&login)).await.expect("login");
-    assert_eq!(status, 200, "{body}");
-    let cookie = head
-        .lines()
-        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-        .map(|c| c.split(';').next().unwrap_or("").to_string())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let csrf = body["csrf_token"].as_str().expect("csrf").to_string();
-    vec![("Cookie".to_string(), cookie), ("X-CSRF-Token".to_string(), csrf)]
 }
 
 fn upstream(head: &str) -> Option<u16> {

@@ -38,6 +38,8 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
             let (uri, body, expect): (String, serde_json::Value, &[StatusCode]) = match (method.as_str(), path.as_str()) {
                 // Routes that concern only the caller's own account.
                 ("POST", "/api/v1/auth/login") => continue,
+                // What the accessibility statement shows, for everyone: no client data.
+                ("GET", "/api/v1/accessibility") => (path.clone(), json!(null), &[StatusCode::OK]),
                 ("POST", "/api/v1/auth/logout") => continue,
                 ("GET", "/api/v1/auth/me") => (path.clone(), json!(null), &[StatusCode::OK]),
                 ("POST", "/api/v1/auth/password") => (path.clone(), json!({"current_password": "x", "new_password": "y"}), &[StatusCode::UNPROCESSABLE_ENTITY]),
@@ -197,6 +199,9 @@ async fn every_documented_route_exists_and_needs_a_session() {
             if path.starts_with("/api/v1/survey/") {
                 // Public by design: anyone with the link's secret answers without a session.
                 assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY), "{method} {path}: {}", r.status);
+            } else if path == "/api/v1/accessibility" {
+                // Public by design: who runs the installation and whom to contact.
+                assert_eq!(r.status, StatusCode::OK, "{method} {path}");
             } else if path != "/api/v1/auth/login" {
                 assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {path} must need a session");
             }

@@ -8,23 +8,8 @@ use rand::Rng;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, PASSWORD};
-use crate::process::{free_port, start_on, try_request};
-
-/// Signs in at the real server; the headers a browser would then send.
-async fn sign_in(port: u16, email: &str) -> Vec<(String, String)> {
-    let login = json!({"email": email, "password": PASSWORD});
-    let (status, head, body) = try_request(port, "POST", "/api/v1/auth/login", &[], Some(&login)).await.expect("login");
-    assert_eq!(status, 200, "{body}");
-    let cookie = head
-        .lines()
-        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-        .map(|c| c.split(';').next().unwrap_or("").to_string())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let csrf = body["csrf_token"].as_str().expect("csrf").to_string();
-    vec![("Cookie".to_string(), cookie), ("X-CSRF-Token".to_string(), csrf)]
-}
+use crate::helpers::TestApp;
+use crate::process::{free_port, sign_in, start_on, try_request};
 
 fn notes_for(client: Uuid, n: usize) -> Vec<Value> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;

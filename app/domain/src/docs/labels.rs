@@ -35,6 +35,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("doc.no_diff", "Wersje nie różnią się.", "The versions are the same."),
     ("doc.no_history", "Dokument nie ma jeszcze wersji na serwerze.", "The document has no versions on the server yet."),
     ("doc.version", "wersja", "version"),
+    ("doc.diff.title", "Różnice między wersjami", "Differences between the versions"),
     ("doc.diff.field", "Pole", "Field"),
     ("doc.diff.before", "Przed", "Before"),
     ("doc.diff.after", "Po", "After"),

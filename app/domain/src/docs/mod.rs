@@ -13,6 +13,7 @@
 pub mod assessment;
 pub mod contract;
 pub mod effects;
+pub mod field_labels;
 pub mod ipd;
 pub mod kind;
 pub mod labels;

@@ -62,7 +62,7 @@ pub fn CaseloadPage() -> impl IntoView {
         <h1>{tr("caseload.title")}</h1>
         // A coordinator starts from the dashboard: what needs attention comes first.
         <Show when=steers>
-            <p class="notice" id="to-dashboard"><a href="/dashboard">{tr("dash.open")}</a></p>
+            <p class="notice" id="to-dashboard"><a class="link-target" href="/dashboard">{tr("dash.open")}</a></p>
         </Show>
         {move || match page.get() {
             None => view! { <Loading/> }.into_any(),

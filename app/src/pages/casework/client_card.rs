@@ -21,11 +21,25 @@ use crate::offline::{device_id, now_ms, use_offline, Lock};
 pub fn ClientCardPage() -> impl IntoView {
     let params = use_params_map();
     let engine = use_offline();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok())));
+    // Each client shown is a new opening of the card: its reads are one access-log entry.
+    let id = Memo::new(move |previous: Option<&Option<Uuid>>| {
+        let id = params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok()));
+        if previous != Some(&id) {
+            api::open_card(id.map(|_| Uuid::new_v4()));
+        }
+        id
+    });
+    on_cleanup(|| api::open_card(None));
+    // Fetched again when a sync changed this client, so the card shows what the server
+    // now holds; once per opening otherwise.
+    let changes = engine.changes;
+    let changed = Memo::new(move |previous: Option<&u64>| {
+        let client = id.get();
+        changes.with(|(n, ids)| if client.is_some_and(|c| ids.contains(&c)) { *n } else { previous.copied().unwrap_or(0) })
+    });
     let record = LocalResource::new(move || {
         let url = format!("/api/v1/clients/{}", id.get().unwrap_or_default());
-        // Fetched again after each sync, so the card shows what the server now holds.
-        let _ = engine.synced.get();
+        let _ = changed.get();
         async move { api::get::<ClientRecord>(&url).await }
     });
     let card = move || {
@@ -173,8 +187,9 @@ fn ConflictsPanel(id: Uuid) -> impl IntoView {
     let engine = use_offline();
     let lang = use_lang();
     let error = RwSignal::new(None::<String>);
+    let changed = engine.changed(id);
     let list = LocalResource::new(move || {
-        let _ = engine.synced.get();
+        let _ = changed.get();
         async move { api::get::<Vec<ConflictView>>(&format!("/api/v1/clients/{id}/conflicts")).await }
     });
     let items = move || match list.get() {
@@ -191,8 +206,40 @@ fn ConflictsPanel(id: Uuid) -> impl IntoView {
                     list.refetch();
                     engine.sync_soon(0);
                 }
-                Err(e) => error.set(Some(e.message())),
+                Err(e) => {
+                    // Decided elsewhere a moment ago: the card shows that decision at once.
+                    if matches!(e, ApiError::Conflict(_)) {
+                        list.refetch();
+                        engine.sync_soon(0);
+                    }
+                    error.set(Some(e.message()));
+                }
             }
+        }
+    });
+    // A decision taken on another device reaches this card within 15 s, without a
+    // reload: while a conflict is open here, the list is asked again (a light read).
+    // (Set up in an effect: only in the browser.)
+    let open_here = move || untrack(items).iter().any(|c| c.resolved_at.is_empty());
+    Effect::new(move |_| {
+        let poll = move || {
+            if open_here() && engine.online.get_untracked() {
+                list.refetch();
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(15)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    // The server says it is decided while the device still counts it open: take the
+    // caseload again so the header and the device's copy agree.
+    Effect::new(move |_| {
+        let Some(Ok(server)) = list.get() else { return };
+        let device_open = engine.store.with_untracked(|s| {
+            s.as_ref().map(|s| s.conflicts.iter().filter(|c| c.client_id == id && c.resolved_at.is_empty()).count()).unwrap_or(0)
+        });
+        if server.iter().filter(|c| c.resolved_at.is_empty()).count() < device_open {
+            engine.sync_soon(0);
         }
     });
     view! {
@@ -207,7 +254,16 @@ fn ConflictsPanel(id: Uuid) -> impl IntoView {
                     let field = pointer(&c.path);
                     let label = match c.doc_type {
                         DocType::Client => t(&format!("client{}", field.replace('/', "."))),
-                        other => format!("{} — {field}", t(docs::tab_key(other))),
+                        // The form's own words: the document, the table the field sits in, the field.
+                        other => match domain::docs::field_labels::field_label(other, &c.path) {
+                            Some((section, label)) => [Some(docs::tab_key(other)), section, Some(label)]
+                                .into_iter()
+                                .flatten()
+                                .map(|k| t(k).trim_end_matches(':').trim().to_string())
+                                .collect::<Vec<_>>()
+                                .join(" — "),
+                            None => format!("{} — {field}", t(docs::tab_key(other))),
+                        },
                     };
                     let empty = t("conflicts.empty_value");
                     let open = c.resolved_at.is_empty();
@@ -268,8 +324,9 @@ fn NotesPanel(id: Uuid) -> impl IntoView {
     let lang = use_lang();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let changed = engine.changed(id);
     let server = LocalResource::new(move || {
-        let _ = engine.synced.get();
+        let _ = changed.get();
         async move { api::get::<Vec<Note>>(&format!("/api/v1/clients/{id}/notes")).await }
     });
     let notes = move || {
@@ -346,8 +403,9 @@ fn NotesPanel(id: Uuid) -> impl IntoView {
 #[component]
 fn HistoryPanel(id: Uuid) -> impl IntoView {
     let engine = use_offline();
+    let changed = engine.changed(id);
     let versions = LocalResource::new(move || {
-        let _ = engine.synced.get();
+        let _ = changed.get();
         async move { api::get::<Vec<Version>>(&format!("/api/v1/clients/{id}/history")).await }
     });
     view! {

@@ -178,6 +178,7 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) ->
                 Err(ApiError::Invalid(list, _)) => {
                     errors.set(list);
                     banner.set(Some(domain::i18n::t(lang.get_untracked(), "client.errors").to_string()));
+                    crate::browser::focus_first_error();
                 }
                 Err(ApiError::Conflict(_)) => banner.set(Some(domain::i18n::t(lang.get_untracked(), "client.conflict").to_string())),
                 Err(e) => banner.set(Some(e.message())),
@@ -214,6 +215,7 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) ->
             Err(list) => {
                 errors.set(list);
                 banner.set(Some(domain::i18n::t(lang.get_untracked(), "client.errors").to_string()));
+                crate::browser::focus_first_error();
             }
         }
     };

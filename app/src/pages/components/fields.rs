@@ -87,13 +87,15 @@ struct Bound {
 
 #[cfg(test)]
 thread_local! {
-    /// Every path a control bound while a test rendered a form.
-    pub static BOUND: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Every path a control bound while a test rendered a form, with its label.
+    pub static BOUND: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-fn bind(path: String) -> Bound {
+fn bind(path: String, label: &str) -> Bound {
     #[cfg(test)]
-    BOUND.with(|b| b.borrow_mut().push(path.clone()));
+    BOUND.with(|b| b.borrow_mut().push((path.clone(), label.to_string())));
+    #[cfg(not(test))]
+    let _ = label;
     let doc = use_doc();
     let id = dom_id(&path);
     let path = StoredValue::new(path);
@@ -117,7 +119,7 @@ pub fn Text(
     #[prop(optional)] month: bool,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
-    let Bound { doc, id, path: p, error } = bind(path);
+    let Bound { doc, id, path: p, error } = bind(path, &label);
     let input_type = if date { "date" } else if month { "month" } else { "text" };
     view! {
         <TextControl id label=Signal::derive(label_text(&label)) value=Signal::derive(move || doc.text(&p.read_value()))
@@ -129,7 +131,7 @@ pub fn Text(
 /// A rating on the form's scale of 1 to 10, as ten large touch buttons.
 #[component]
 pub fn Rating(#[prop(into)] path: String, #[prop(into)] label: String) -> impl IntoView {
-    let Bound { doc, id, path: p, error } = bind(path);
+    let Bound { doc, id, path: p, error } = bind(path, &label);
     let current = Memo::new(move |_| doc.get(&p.read_value()).as_i64());
     let name = id.clone();
     view! {
@@ -154,7 +156,7 @@ pub fn Rating(#[prop(into)] path: String, #[prop(into)] label: String) -> impl I
 /// One of a few options, as radio buttons; `options` are (value, label key).
 #[component]
 pub fn Choice(#[prop(into)] path: String, #[prop(into)] label: String, options: Vec<(String, String)>) -> impl IntoView {
-    let Bound { doc, id, path: p, error } = bind(path);
+    let Bound { doc, id, path: p, error } = bind(path, &label);
     let current = Memo::new(move |_| doc.text(&p.read_value()));
     let name = id.clone();
     view! {
@@ -181,7 +183,7 @@ pub fn Choice(#[prop(into)] path: String, #[prop(into)] label: String, options: 
 /// One of many options, as a select; `options` are (value, shown text).
 #[component]
 pub fn Select(#[prop(into)] path: String, #[prop(into)] label: String, #[prop(into)] options: Signal<Vec<(String, String)>>) -> impl IntoView {
-    let Bound { doc, id, path: p, error } = bind(path);
+    let Bound { doc, id, path: p, error } = bind(path, &label);
     view! {
         <SelectControl id label=Signal::derive(label_text(&label)) value=Signal::derive(move || doc.text(&p.read_value()))
             set=Callback::new(move |v: String| doc.set(&p.read_value(), Value::String(v))) error=error disabled=doc.readonly options
@@ -192,7 +194,7 @@ pub fn Select(#[prop(into)] path: String, #[prop(into)] label: String, #[prop(in
 /// A yes/no box.
 #[component]
 pub fn Check(#[prop(into)] path: String, #[prop(into)] label: String) -> impl IntoView {
-    let Bound { doc, id, path: p, error } = bind(path);
+    let Bound { doc, id, path: p, error } = bind(path, &label);
     view! {
         <div class="field check" class:invalid=move || error.get().is_some()>
             <input type="checkbox" id=id.clone() prop:checked=move || doc.get(&p.read_value()).as_bool().unwrap_or(false)
@@ -207,7 +209,7 @@ pub fn Check(#[prop(into)] path: String, #[prop(into)] label: String) -> impl In
 /// Several of a few options (a list of values).
 #[component]
 pub fn Multi(#[prop(into)] path: String, #[prop(into)] label: String, options: Vec<(String, String)>) -> impl IntoView {
-    let Bound { doc, id, path: p, error } = bind(path);
+    let Bound { doc, id, path: p, error } = bind(path, &label);
     let chosen = Memo::new(move |_| {
         doc.get(&p.read_value()).as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default()
     });
@@ -250,7 +252,7 @@ pub fn Rows(
     new_row: fn() -> Value,
     row: fn(String) -> AnyView,
 ) -> impl IntoView {
-    let Bound { doc, id, path: p, error } = bind(path);
+    let Bound { doc, id, path: p, error } = bind(path, &title);
     let ids = Memo::new(move |_| {
         doc.get(&p.read_value()).as_array().map(|a| a.iter().filter_map(|r| r.get("id")?.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default()
     });
@@ -338,7 +340,7 @@ pub mod testing {
 
     /// Renders a form over `doc` (with `provide` adding what the form's area needs)
     /// and answers every path its controls bound, after checking each exists in `doc`.
-    pub fn bound_paths(what: &str, doc: &Value, provide: impl FnOnce(), render: impl FnOnce() -> String) -> Vec<String> {
+    pub fn bound_paths(what: &str, doc: &Value, provide: impl FnOnce(), render: impl FnOnce() -> String) -> Vec<(String, String)> {
         BOUND.with(|b| b.borrow_mut().clear());
         let owner = Owner::new();
         owner.with(|| {
@@ -351,7 +353,7 @@ pub mod testing {
         });
         let bound = BOUND.with(|b| b.borrow().clone());
         assert!(bound.len() >= 3, "{what} bound only {bound:?}");
-        let missing: Vec<&String> = bound.iter().filter(|p| !exists(doc, &split(p))).collect();
+        let missing: Vec<&String> = bound.iter().map(|(p, _)| p).filter(|p| !exists(doc, &split(p))).collect();
         assert!(missing.is_empty(), "{what}: controls bound to paths the document lacks: {missing:?}\n{doc:#}");
         bound
     }

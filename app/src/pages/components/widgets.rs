@@ -10,6 +10,18 @@ use crate::api::ApiError;
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 
+/// A table that may be wider than the screen. It scrolls inside itself, never the page;
+/// a keyboard can reach and scroll it (WCAG 2.1.1), a screen reader hears its name, and
+/// shading at an edge shows that more lies that way (style.css, `.table-wrap`).
+#[component]
+pub fn TableScroll(#[prop(into)] label: TextProp, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=move || label.get()>
+            {children()}
+        </div>
+    }
+}
+
 /// The error for `name`, if any, from a list of field errors.
 pub fn error_for(errors: &[FieldError], name: &str) -> Option<String> {
     let pointer = format!("/{name}");
@@ -60,6 +72,10 @@ pub fn Loading() -> impl IntoView {
 
 #[component]
 pub fn ErrorNotice(error: ApiError) -> impl IntoView {
+    if matches!(error, ApiError::Unreachable) {
+        // Not an error of the person's or the app's: the network. Said plainly, once.
+        return view! { <div class="notice warn" role="status"><p>{error.message()}</p></div> }.into_any();
+    }
     let text = match &error {
         ApiError::NotFound => None,
         e => Some(e.message()),
@@ -71,6 +87,7 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
             {text.clone().map(|t| view! { <p>{t}</p> })}
         </div>
     }
+    .into_any()
 }
 
 pub fn work_form_key(w: domain::client::WorkForm) -> &'static str {
@@ -85,7 +102,7 @@ pub fn work_form_key(w: domain::client::WorkForm) -> &'static str {
 pub fn ClientTable(clients: Vec<ClientSummary>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <div class="table-wrap">
+        <TableScroll label=tr("clients.table")>
             <table class="clients">
                 <thead>
                     <tr>
@@ -118,7 +135,7 @@ pub fn ClientTable(clients: Vec<ClientSummary>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 

@@ -2,7 +2,7 @@ use domain::api::AuditEntry;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::pages::components::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
+use crate::pages::components::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker, TableScroll};
 use crate::api;
 use crate::i18n::{tr, use_lang};
 
@@ -29,7 +29,7 @@ pub fn AuditPage() -> impl IntoView {
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
             Some(Ok(None)) => view! { <Loading/> }.into_any(),
             Some(Ok(Some(list))) => view! {
-                <div class="table-wrap">
+                <TableScroll label=tr("audit.title")>
                     <table class="audit">
                         <thead><tr>
                             <th scope="col">{tr("audit.at")}</th>
@@ -54,7 +54,7 @@ pub fn AuditPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             }.into_any(),
         }}
     }

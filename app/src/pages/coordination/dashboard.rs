@@ -8,7 +8,7 @@ use domain::calendar::Month;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::pages::components::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
+use crate::pages::components::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker, TableScroll};
 use crate::api::{self};
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
@@ -80,7 +80,11 @@ pub fn DashboardPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="dash-period">{tr("dash.period")}</label>
-                <input id="dash-period" type="month" prop:value=move || period.get()
+                // Empty until chosen, the field shows the month the figures are for.
+                <input id="dash-period" type="month" prop:value=move || {
+                        let chosen = period.get();
+                        if chosen.is_empty() { data.get().and_then(|d| d.ok().flatten()).map(|d| d.period).unwrap_or_default() } else { chosen }
+                    }
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         if v.is_empty() || Month::parse(&v).is_some() {
@@ -101,7 +105,7 @@ pub fn DashboardPage() -> impl IntoView {
                     <section class="card" aria-labelledby="dash-caseloads-h">
                         <h2 id="dash-caseloads-h">{tr("dash.caseloads")}</h2>
                         <p class="hint">{tr("dash.caseloads_hint")}</p>
-                        <div class="table-wrap"><table id="dash-caseloads">
+                        <TableScroll label=tr("dash.caseloads")><table id="dash-caseloads">
                             <thead><tr>
                                 <th scope="col">{tr("dash.consultant")}</th>
                                 <th scope="col">{tr("dash.organisation")}</th>
@@ -121,7 +125,7 @@ pub fn DashboardPage() -> impl IntoView {
                                     </tr>
                                 }).collect_view()}
                             </tbody>
-                        </table></div>
+                        </table></TableScroll>
                     </section>
                     <section class="card" aria-labelledby="dash-due-h">
                         <h2 id="dash-due-h">{tr("dash.due")}</h2>
@@ -129,7 +133,7 @@ pub fn DashboardPage() -> impl IntoView {
                             view! { <p>{tr("dash.nothing_due")}</p> }.into_any()
                         } else {
                             view! {
-                                <div class="table-wrap"><table id="dash-due">
+                                <TableScroll label=tr("dash.due")><table id="dash-due">
                                     <thead><tr>
                                         <th scope="col">{tr("dash.date")}</th>
                                         <th scope="col">{tr("dash.kind")}</th>
@@ -150,14 +154,14 @@ pub fn DashboardPage() -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </tbody>
-                                </table></div>
+                                </table></TableScroll>
                             }.into_any()
                         }}
                     </section>
                     <section class="card" aria-labelledby="dash-ind-h">
                         <h2 id="dash-ind-h">{tr("dash.indicators")}</h2>
                         <p class="hint">{tr("dash.indicators_hint")} " " {month}</p>
-                        <div class="table-wrap"><table id="dash-indicators">
+                        <TableScroll label=tr("dash.indicators")><table id="dash-indicators">
                             <thead><tr>
                                 <th scope="col">{tr("dash.indicator")}</th>
                                 {d.indicators.iter().map(|m| view! { <th scope="col" class="num">{m.period.clone()}</th> }).collect_view()}
@@ -173,19 +177,19 @@ pub fn DashboardPage() -> impl IntoView {
                                         <tr data-indicator=code.clone()>
                                             <th scope="row">{move || l(&key)}</th>
                                             {d.indicators.iter().map(|m| view! { <td class="num">{m.counts[k]}</td> }).collect_view()}
-                                            <td class="num">{format!("{share:.1}%")}</td>
+                                            <td class="num">{move || domain::numbers::percent(share, lang.get())}</td>
                                             <td>{bar(share, 100.0, false)}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table></div>
+                        </table></TableScroll>
                     </section>
                     {(!d.plan.is_empty()).then(|| view! {
                         <section class="card" aria-labelledby="dash-plan-h">
                             <h2 id="dash-plan-h">{tr("dash.plan")}</h2>
                             <p class="hint">{tr("dash.plan_hint")}</p>
-                            <div class="table-wrap"><table id="dash-plan">
+                            <TableScroll label=tr("dash.plan")><table id="dash-plan">
                                 <thead><tr>
                                     <th scope="col">{tr("pl.ind_name")}</th>
                                     <th scope="col" class="num">{tr("pl.ind_target")}</th>
@@ -202,7 +206,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table></div>
+                            </table></TableScroll>
                         </section>
                     })}
                     <section class="card" aria-labelledby="dash-survey-h">

@@ -6,7 +6,7 @@ use domain::sync::{Decision, DeviceInfo, HeldChange, Op, RevokeDevice};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::pages::components::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker};
+use crate::pages::components::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker, TableScroll};
 use crate::api;
 use crate::i18n::{tr, use_lang};
 
@@ -76,7 +76,7 @@ pub fn DevicesPage() -> impl IntoView {
                 None | Some(Ok(None)) => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
                 Some(Ok(Some(list))) => view! {
-                    <div class="table-wrap">
+                    <TableScroll label=tr("devices.list")>
                         <table id="device-table">
                             <thead><tr>
                                 <th scope="col">{tr("devices.user")}</th>
@@ -106,7 +106,7 @@ pub fn DevicesPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any(),
             }}
         </section>

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::pages::components::draft::{conflict_rows, state as draft_state, ConflictTable, RefusedNotice};
-use crate::pages::components::widgets::{error_for, steered_partnership, ErrorNotice, Loading, SteeredPicker};
+use crate::pages::components::widgets::{error_for, steered_partnership, ErrorNotice, Loading, SteeredPicker, TableScroll};
 use crate::api;
 use crate::i18n::{tr, use_lang};
 use crate::offline::{use_offline, Lock};
@@ -353,7 +353,7 @@ fn YearView(partnership: Uuid, year: i32) -> impl IntoView {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
             Some(Ok(y)) => view! {
-                <div class="table-wrap"><table id="rops-table">
+                <TableScroll label=tr("report.year_title")><table id="rops-table">
                     <thead><tr>
                         <th scope="col">{tr("report.indicator")}</th>
                         {y.months.iter().map(|m| view! { <th scope="col" class="num">{m.period[5..].to_string()}</th> }).collect_view()}
@@ -368,7 +368,7 @@ fn YearView(partnership: Uuid, year: i32) -> impl IntoView {
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table></div>
+                </table></TableScroll>
             }.into_any(),
         }}
         <div class="actions">

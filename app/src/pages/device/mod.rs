@@ -6,6 +6,8 @@ use domain::outbox::Item;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use domain::numbers;
+
 use crate::i18n::{tr, use_lang};
 use crate::offline::{clock, use_offline, Lock, Phase, STORAGE_WARN};
 
@@ -14,41 +16,43 @@ use crate::offline::{clock, use_offline, Lock, Phase, STORAGE_WARN};
 pub fn SyncStatus() -> impl IntoView {
     let o = use_offline();
     let lang = use_lang();
+    let conflicts = move || o.store.with(|s| s.as_ref().map(domain::outbox::DeviceStore::open_conflicts).unwrap_or(0));
+    // One state, the first true one of: locked, offline, server unreachable, sending,
+    // waiting, conflicts, all saved. The text says that state and nothing that
+    // contradicts it (no "all saved" beside "the server does not answer").
     let state = move || {
         if matches!(o.lock.get(), Lock::Locked { .. }) {
             return "locked";
         }
-        let conflicts = o.store.with(|s| s.as_ref().map(domain::outbox::DeviceStore::open_conflicts).unwrap_or(0));
         match (o.online.get(), o.phase.get(), o.waiting()) {
             (false, _, _) => "offline",
+            (true, Phase::Unreachable, _) => "unreachable",
             (true, Phase::Syncing { .. }, _) => "syncing",
             (true, _, n) if n > 0 => "waiting",
-            _ if conflicts > 0 => "conflicts",
+            _ if conflicts() > 0 => "conflicts",
             _ => "saved",
         }
     };
     let text = move || {
         let l = lang.get();
-        let mut parts: Vec<String> = Vec::new();
         match o.lock.get() {
             Lock::Locked { .. } => return t(l, "sync.locked").to_string(),
             Lock::Open => {}
             _ => return if o.online.get() { String::new() } else { t(l, "sync.offline").to_string() },
         }
         let waiting = o.waiting();
-        if !o.online.get() {
-            parts.push(t(l, "sync.offline").into());
-        }
-        let phase = o.phase.get();
-        match &phase {
-            Phase::Syncing { done, total } => parts.push(format!("{} {done}/{total}", t(l, "sync.syncing"))),
-            Phase::SignedOut => parts.push(t(l, "sync.signed_out").into()),
-            Phase::Failed(_) if o.online.get() => parts.push(t(l, "sync.retrying").into()),
+        let mut parts: Vec<String> = Vec::new();
+        match (state(), o.phase.get()) {
+            ("offline", _) => parts.push(t(l, "sync.offline").into()),
+            ("unreachable", _) => parts.push(t(l, "sync.unreachable").into()),
+            ("syncing", Phase::Syncing { done, total }) => parts.push(t(l, "sync.sending").replace("{done}", &done.to_string()).replace("{total}", &total.to_string())),
+            (_, Phase::SignedOut) => parts.push(t(l, "sync.signed_out").into()),
+            (_, Phase::Failed(_)) => parts.push(t(l, "sync.retrying").into()),
             _ => {}
         }
-        if waiting > 0 {
+        if waiting > 0 && state() != "syncing" {
             parts.push(t_count(l, "sync.waiting", waiting));
-        } else if !matches!(phase, Phase::Syncing { .. }) {
+        } else if matches!(state(), "saved" | "conflicts") && !matches!(o.phase.get(), Phase::Failed(_) | Phase::SignedOut) {
             let at = o.store.with(|s| s.as_ref().and_then(|s| s.last_sync)).map(clock).unwrap_or_default();
             if at.is_empty() {
                 parts.push(t(l, "sync.saved_device").into());
@@ -56,7 +60,7 @@ pub fn SyncStatus() -> impl IntoView {
                 parts.push(format!("{} {}", t(l, "sync.all_saved"), &at[..5]));
             }
         }
-        let conflicts = o.store.with(|s| s.as_ref().map(domain::outbox::DeviceStore::open_conflicts).unwrap_or(0));
+        let conflicts = conflicts();
         if conflicts > 0 {
             parts.push(t_count(l, "sync.conflicts", conflicts));
         }
@@ -65,7 +69,11 @@ pub fn SyncStatus() -> impl IntoView {
     view! {
         <div class="sync-status" id="sync-status" role="status" aria-live="polite"
             data-state=state data-waiting=move || o.waiting().to_string()>
-            <a href="/device">{text}</a>
+            // No empty link (an unnamed tab stop) while there is nothing to say.
+            {move || {
+                let text = text();
+                (!text.is_empty()).then(|| view! { <a href="/device">{text}</a> })
+            }}
             <Show when=move || o.lock.get() == Lock::Open && o.online.get()>
                 <button type="button" class="secondary small" id="sync-now" on:click=move |_| o.sync_soon(0)>
                     {tr("sync.now")}
@@ -130,13 +138,6 @@ pub fn OfflineShellPage() -> impl IntoView {
     view! { <p class="notice">{tr("app.loading")}</p> }
 }
 
-fn kib(bytes: f64) -> String {
-    if bytes >= 1024.0 * 1024.0 {
-        format!("{:.1} MB", bytes / 1024.0 / 1024.0)
-    } else {
-        format!("{:.0} KB", bytes / 1024.0)
-    }
-}
 
 #[component]
 pub fn DevicePage() -> impl IntoView {
@@ -179,7 +180,10 @@ pub fn DevicePage() -> impl IntoView {
             {move || o.usage.get().map(|(used, quota)| {
                 let share = if quota > 0.0 { used / quota } else { 0.0 };
                 view! {
-                    <p id="storage-usage">{kib(used)} " / " {kib(quota)} " (" {format!("{:.0}", share * 100.0)} " %)"</p>
+                    <p id="storage-usage">{move || {
+                        let l = lang.get();
+                        format!("{} / {} ({})", numbers::size(used, l), numbers::size(quota, l), numbers::percent(share * 100.0, l))
+                    }}</p>
                     <meter min="0" max="1" value=share high=STORAGE_WARN aria-labelledby="storage-usage"></meter>
                     {(share >= STORAGE_WARN).then(|| view! { <p class="notice warn" role="alert">{tr("device.storage_warn")}</p> })}
                 }

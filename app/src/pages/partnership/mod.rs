@@ -219,7 +219,7 @@ mod tests {
                 Kind::Evaluation => view! { <EvaluationForm/> }.to_html(),
             });
             // Rows are named `#id`: the agreement's parties by their organisation.
-            with_row_controls += usize::from(bound.iter().any(|p| p.contains('#')));
+            with_row_controls += usize::from(bound.iter().any(|(p, _)| p.contains('#')));
         }
         // The agreement's parties, the team's members and the plan's schedule are tables.
         assert!(with_row_controls >= 3, "row controls rendered for {with_row_controls} kinds");

@@ -183,19 +183,24 @@ fn GanttEditor() -> impl IntoView {
 /// text description for screen readers.
 fn gantt_svg(p: &ActionPlan, partners: &[Partner]) -> AnyView {
     let months = p.months();
-    let (label_w, cell, row_h, head) = (220.0, 34.0, 26.0, 30.0);
+    let (label_w, cell, row_h, head) = (220.0, 34.0, 26.0, 40.0);
     let width = label_w + cell * months.len() as f64;
     let height = head + row_h * p.schedule.len() as f64 + 4.0;
     let desc = p.schedule.iter().map(|a| format!("{}: {} – {}{}", a.name, a.from, a.to, if a.milestone { " (kamień milowy)" } else { "" })).collect::<Vec<_>>().join("; ");
     view! {
-        <svg class="gantt" role="img" aria-labelledby="gantt-title gantt-desc" viewBox=format!("0 0 {width} {height}") width="100%">
+        <svg class="gantt" role="img" aria-labelledby="gantt-title gantt-desc" viewBox=format!("0 0 {width} {height}") width=width.to_string()>
             <title id="gantt-title">{pl("pl.s10")}</title>
             <desc id="gantt-desc">{desc}</desc>
             {months.iter().enumerate().map(|(i, m)| {
                 let x = label_w + cell * i as f64;
                 view! {
                     <rect x=x y="0" width=cell height=height class="g-col"/>
-                    <text x=x + cell / 2.0 y="18" text-anchor="middle" class="g-month">{format!("{:02}.{:02}", m.month, m.year % 100)}</text>
+                    // The month on one line, the year under it where a year begins (and
+                    // at the first column), so no two labels run together.
+                    <text x=x + cell / 2.0 y="15" text-anchor="middle" class="g-month">{format!("{:02}", m.month)}</text>
+                    {(i == 0 || m.month == 1).then(|| view! {
+                        <text x=x + 3.0 y="32" class="g-year">{m.year.to_string()}</text>
+                    })}
                 }
             }).collect_view()}
             {p.schedule.iter().enumerate().map(|(r, a)| {

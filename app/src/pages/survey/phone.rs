@@ -222,6 +222,9 @@ pub fn render(page: &PhonePage) -> String {
                     {intro}
                     {body}
                 </main>
+                <footer class="site-footer">
+                    <a class="link-target" href=domain::statement::PATH>{tx("footer.accessibility")}</a>
+                </footer>
             </body>
         </html>
     }

@@ -3,6 +3,7 @@
 //! previous month beside this one, the free texts in random order, exports and print.
 
 use domain::i18n::t;
+use domain::numbers;
 use domain::survey::api::SurveyReport;
 use domain::survey::{Kind, QuestionResult, Section, QUESTIONS};
 use domain::calendar::Month;
@@ -11,8 +12,8 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use crate::api;
-use crate::i18n::{tr, use_lang};
-use crate::pages::components::widgets::{ErrorNotice, Loading};
+use crate::i18n::{tr, use_lang, Lang};
+use crate::pages::components::widgets::{ErrorNotice, Loading, TableScroll};
 
 /// A bar of the chart: drawn, not read — the row's cells carry the numbers.
 fn bar(percent: f64) -> impl IntoView {
@@ -25,17 +26,10 @@ fn bar(percent: f64) -> impl IntoView {
     }
 }
 
-fn delta(now: f64, before: Option<f64>) -> String {
+fn delta(now: f64, before: Option<f64>, lang: Lang) -> String {
     match before {
         None => "—".into(),
-        Some(b) => {
-            let d = ((now - b) * 10.0).round() / 10.0;
-            if d > 0.0 {
-                format!("{b:.1}% (+{d:.1})")
-            } else {
-                format!("{b:.1}% ({d:.1})")
-            }
-        }
+        Some(b) => format!("{} ({})", numbers::percent(b, lang), numbers::signed(now - b, lang)),
     }
 }
 
@@ -51,13 +45,14 @@ fn QuestionTable(q: &'static domain::survey::Question, r: QuestionResult, previo
         .map(|o| {
             let before = previous.as_ref().and_then(|p| p.options.iter().find(|x| x.option == o.option)).map(|x| x.percent);
             let key = q.option_key(&o.option);
+            let pct = o.percent;
             view! {
                 <tr>
                     <th scope="row">{move || l(key.clone())}</th>
                     <td class="num">{o.count}</td>
-                    <td class="num">{format!("{:.1}%", o.percent)}</td>
+                    <td class="num">{move || numbers::percent(pct, lang.get())}</td>
                     <td>{bar(o.percent)}</td>
-                    <td class="num">{delta(o.percent, before)}</td>
+                    <td class="num">{move || delta(pct, before, lang.get())}</td>
                 </tr>
             }
         })
@@ -68,7 +63,7 @@ fn QuestionTable(q: &'static domain::survey::Question, r: QuestionResult, previo
             <h3 id=caption_id.clone()>{move || l(q.key())}</h3>
             <p class="hint">{tr("survey.ui.answered")} " " <span class="answered">{r.answered}</span></p>
             {has_options.then(|| view! {
-                <div class="table-wrap">
+                <TableScroll label=move || l(q.key())>
                     <table aria-labelledby=caption_id.clone()>
                         <thead><tr>
                             <th scope="col">{tr("survey.export.answer")}</th>
@@ -79,7 +74,7 @@ fn QuestionTable(q: &'static domain::survey::Question, r: QuestionResult, previo
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
-                </div>
+                </TableScroll>
             })}
             {(!texts.is_empty()).then(|| view! {
                 <h4>{tr("survey.ui.texts")}</h4>
@@ -131,7 +126,7 @@ pub fn ResultsPage() -> impl IntoView {
                 });
                 view! {
                     <div class="print-toolbar no-print">
-                        <a href="/surveys">{tr("survey.ui.back")}</a>
+                        <a class="link-target" href="/surveys">{tr("survey.ui.back")}</a>
                         {(!cur.withheld).then(|| view! {
                             <a class="button secondary" id="export-csv" href=format!("/api/v1/surveys/{id}/results.csv") download="">{tr("survey.ui.export_csv")}</a>
                             <a class="button secondary" id="export-xlsx" href=format!("/api/v1/surveys/{id}/results.xlsx") download="">{tr("survey.ui.export_xlsx")}</a>

@@ -106,22 +106,34 @@ pub fn SurveysPage() -> impl IntoView {
                                     {r.codes_required.then(|| view! { " · " {tr("survey.ui.codes_required_short")} })}
                                     {(r.codes_left > 0).then(|| view! { " · " {tr("survey.ui.codes_left")} " " {r.codes_left}})}
                                 </p>
-                                <div class="round-body">
-                                    <img class="qr" src=format!("/api/v1/surveys/{id}/qr.svg") width="160" height="160" alt=tr("survey.ui.qr_alt")/>
-                                    <div>
-                                        <p><span>{tr("survey.ui.link")}</span> " " <a class="public-link" href=link.clone() rel="external">{link.clone()}</a></p>
-                                        <div class="actions">
-                                            <a class="button" href=format!("/kiosk/{}", r.token) id=format!("kiosk-{}", r.period)>{tr("survey.ui.kiosk")}</a>
-                                            <a class="button secondary" href=format!("/surveys/{id}/slips")>{tr("survey.ui.slips")}</a>
-                                            <Show when=steers>
-                                                <a class="button secondary" href=format!("/surveys/{id}")>{tr("survey.ui.results")}</a>
-                                                {r.open.then(|| view! {
-                                                    <button type="button" class="secondary danger" id=close_id.clone() on:click=move |_| { close.dispatch(id); }>{tr("survey.ui.close")}</button>
-                                                })}
-                                            </Show>
+                                // A closed round takes no more answers: no QR code, link, kiosk
+                                // or slips, only its results.
+                                {if r.open {
+                                    view! {
+                                        <div class="round-body">
+                                            <img class="qr" src=format!("/api/v1/surveys/{id}/qr.svg") width="160" height="160" alt=tr("survey.ui.qr_alt")/>
+                                            <div>
+                                                <p><span>{tr("survey.ui.link")}</span> " " <a class="public-link" href=link.clone() rel="external">{link.clone()}</a></p>
+                                                <div class="actions">
+                                                    <a class="button" href=format!("/kiosk/{}", r.token) id=format!("kiosk-{}", r.period)>{tr("survey.ui.kiosk")}</a>
+                                                    <a class="button secondary" href=format!("/surveys/{id}/slips")>{tr("survey.ui.slips")}</a>
+                                                    <Show when=steers>
+                                                        <a class="button secondary" href=format!("/surveys/{id}")>{tr("survey.ui.results")}</a>
+                                                        <button type="button" class="secondary danger" id=close_id.clone() on:click=move |_| { close.dispatch(id); }>{tr("survey.ui.close")}</button>
+                                                    </Show>
+                                                </div>
+                                            </div>
                                         </div>
-                                    </div>
-                                </div>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <Show when=steers>
+                                            <div class="actions">
+                                                <a class="button secondary" href=format!("/surveys/{id}")>{tr("survey.ui.results")}</a>
+                                            </div>
+                                        </Show>
+                                    }.into_any()
+                                }}
                             </li>
                         }
                     }).collect_view()}
@@ -185,7 +197,7 @@ pub fn SlipsPage() -> impl IntoView {
                 let qr = format!("/api/v1/surveys/{}/qr.svg", r.id);
                 view! {
                     <div class="print-toolbar no-print">
-                        <a href="/surveys">{tr("survey.ui.back")}</a>
+                        <a class="link-target" href="/surveys">{tr("survey.ui.back")}</a>
                         <button type="button" id="print-slips" on:click=print>{tr("doc.print_now")}</button>
                     </div>
                     <form class="card no-print" id="issue-codes" on:submit=move |ev| { ev.prevent_default(); issue.dispatch(()); }>

@@ -24,6 +24,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::pages::components::fields::DocCtx;
+use crate::pages::components::widgets::TableScroll;
 use crate::api::{self};
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
@@ -124,7 +125,7 @@ pub fn DocEditor(client: Uuid, doc_type: DocType, partnership: Partnership, star
                 None => view! { <p class="loading">{tr("app.loading")}</p> }.into_any(),
             }}
         </section>
-        <DocHistory doc_id/>
+        <DocHistory client doc_id/>
     }
 }
 
@@ -222,11 +223,12 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
 /// The document's versions, who made them and when, and what changed between
 /// any two of them.
 #[component]
-pub fn DocHistory(doc_id: Uuid) -> impl IntoView {
+pub fn DocHistory(client: Uuid, doc_id: Uuid) -> impl IntoView {
     let engine = use_offline();
     let lang = use_lang();
+    let changed = engine.changed(client);
     let versions = LocalResource::new(move || {
-        let _ = engine.synced.get();
+        let _ = changed.get();
         async move { api::get::<Vec<Version>>(&format!("/api/v1/documents/{doc_id}/history")).await }
     });
     let from = RwSignal::new(None::<i64>);
@@ -299,7 +301,7 @@ pub fn DocHistory(doc_id: Uuid) -> impl IntoView {
                 Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
                 Ok(changes) if changes.is_empty() => view! { <p id="diff">{tr("doc.no_diff")}</p> }.into_any(),
                 Ok(changes) => view! {
-                    <div class="table-wrap">
+                    <TableScroll label=tr("doc.diff.title")>
                         <table id="diff">
                             <thead><tr><th scope="col">{tr("doc.diff.field")}</th><th scope="col">{tr("doc.diff.before")}</th><th scope="col">{tr("doc.diff.after")}</th></tr></thead>
                             <tbody>
@@ -308,7 +310,7 @@ pub fn DocHistory(doc_id: Uuid) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any(),
             })}
         </section>
@@ -333,6 +335,7 @@ mod tests {
     #[test]
     fn every_bound_field_path_exists_in_its_document() {
         let mut with_row_controls = 0;
+        let mut mismatched = Vec::new();
         for kind in DocType::CASE_DOCS.iter().copied() {
             let doc = testing::fill_rows(docs::empty(kind, Uuid::nil()), |tried| kind.normalise(tried));
             let partnership = || provide_context(Partnership { id: Uuid::nil(), partners: testing::partners(), custom: RwSignal::new(Vec::new()), steers: false });
@@ -346,9 +349,19 @@ mod tests {
                 DocType::Support => view! { <support::SupportForm/> }.to_html(),
                 DocType::Client => String::new(),
             });
-            with_row_controls += usize::from(bound.iter().any(|p| p.contains("#r1/")));
+            with_row_controls += usize::from(bound.iter().any(|(p, _)| p.contains("#r1/")));
+            // Every field has the label its form shows, in the domain's table, so a
+            // conflict in it is titled as the form titles it.
+            let shown: std::collections::BTreeSet<(String, String)> =
+                bound.iter().map(|(p, l)| (docs::field_labels::pattern(&p.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>()), l.clone())).collect();
+            let table: std::collections::BTreeSet<(String, String)> =
+                docs::field_labels::LABELS.iter().filter(|(k, ..)| *k == kind.as_str()).map(|(_, p, l)| (p.to_string(), l.to_string())).collect();
+            if shown != table {
+                mismatched.push(shown.iter().map(|(p, l)| format!("    (\"{}\", \"{p}\", \"{l}\"),", kind.as_str())).collect::<Vec<_>>().join("\n"));
+            }
         }
         // Every kind but the assessment has tables; their row controls were checked too.
         assert!(with_row_controls >= DocType::CASE_DOCS.len() - 1, "row controls rendered for {with_row_controls} kinds");
+        assert!(mismatched.is_empty(), "domain::docs::field_labels::LABELS differs from the forms; for the kinds that differ it should read:\n{}", mismatched.join("\n"));
     }
 }

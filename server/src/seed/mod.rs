@@ -7,6 +7,8 @@ use domain::org::{OrgType, PartnershipKind, Role};
 use time::macros::date;
 use uuid::Uuid;
 
+mod casework;
+
 use crate::auth::password;
 use crate::error::AppError;
 use crate::{now, Db};
@@ -161,8 +163,14 @@ fn demo_person(i: usize, partnership: Uuid, consultant: Uuid) -> ClientInput {
     }
 }
 
-/// Loads the fictional demo partnership and OWES once; a second run changes nothing.
+/// Loads the fictional demo partnership and OWES once, with three months of case work;
+/// a second run changes nothing.
 pub async fn demo(db: &Db) -> Result<bool, AppError> {
+    demo_with(db, true).await
+}
+
+/// The demo, with or without its case work (documents, notes, services, effects).
+pub async fn demo_with(db: &Db, with_casework: bool) -> Result<bool, AppError> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1").bind(DEMO_USERS[0].0).fetch_one(&db.pool).await?;
     if existing > 0 {
         return Ok(false);
@@ -186,11 +194,22 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
     // Caseloads: 12, 10 and 14 in the local partnership, so that one consultant is one
     // client from the limit of 15.
     let mut i = 0;
+    let mut casework = Vec::new();
     for (consultant, count) in [(users[1], 12), (users[2], 10), (users[3], 14)] {
         for _ in 0..count {
-            client(db, &demo_person(i, partnerships[0], consultant), users[0]).await?;
+            casework.push((client(db, &demo_person(i, partnerships[0], consultant), users[0]).await?, consultant, false));
             i += 1;
         }
+    }
+    // And one client of each whose support ended last month with a job: the report's
+    // section XI and the employment indicator have someone to show; the caseloads
+    // above stay as they are.
+    if with_casework {
+        for consultant in [users[1], users[2], users[3]] {
+            casework.push((client(db, &demo_person(i, partnerships[0], consultant), users[0]).await?, consultant, true));
+            i += 1;
+        }
+        casework::seed(db, &casework).await?;
     }
     for k in 0..2 {
         client(db, &demo_person(i + k, partnerships[1], users[5]), users[4]).await?;
