@@ -61,6 +61,17 @@ pub fn Layout(children: Children) -> impl IntoView {
         }
     });
 
+    // Escape closes the open menu and returns focus to its button.
+    Effect::new(move |_| {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() == "Escape" && menu_open.get_untracked() {
+                menu_open.set(false);
+                crate::browser::focus_first("#menu-toggle");
+            }
+        });
+        on_cleanup(move || handle.remove());
+    });
+
     let engine = use_offline();
     let logout_refused = RwSignal::new(false);
     let logout = Action::new_local(move |_: &()| async move {

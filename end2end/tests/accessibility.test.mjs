@@ -141,7 +141,10 @@ for (const lang of ['pl', 'en']) {
       await audit(page, `${lang} signed out /login`, problems);
       await page.click('footer a#statement-link');
       await page.waitForURL(/\/deklaracja-dostepnosci$/);
-      await page.waitForSelector('#accessibility-statement #a11y-contact');
+      await page.waitForSelector('#accessibility-statement #a11y-kontakt');
+      // The official template's ids and ISO dates, which checking tools read.
+      assert.match(await page.textContent('#a11y-data-publikacja'), /^\d{4}-\d{2}-\d{2}$/);
+      assert.match(await page.textContent('#a11y-data-sporzadzenie'), /^\d{4}-\d{2}-\d{2}$/);
       await settle(page);
       const statement = await page.textContent('#accessibility-statement');
       for (const part of lang === 'pl'

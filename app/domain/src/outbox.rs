@@ -472,6 +472,9 @@ impl DeviceStore {
             }
         }
         let fresh: Vec<Uuid> = caseload.clients.iter().chain(others).map(|c| c.id).collect();
+        // A client who left the caseload (support ended, another consultant): a page
+        // showing them reads their record again.
+        changed.extend(self.caseload.iter().filter(|id| !fresh.contains(id)).copied());
         let notes = |list: &mut dyn Iterator<Item = &Note>| list.filter(|n| fresh.contains(&n.client_id)).map(|n| (n.client_id, n.id)).collect::<std::collections::BTreeSet<_>>();
         let (before, after) = (notes(&mut self.notes.iter()), notes(&mut caseload.notes.iter()));
         changed.extend(before.symmetric_difference(&after).map(|(client, _)| *client));
@@ -623,7 +626,10 @@ mod tests {
         assert_eq!(s.refresh(load(vec![], 2), vec![], 3), vec![b]);
         let note = Note { id: Uuid::now_v7(), client_id: a, text: "wizyta".into(), written_at: 1, author_name: "A".into() };
         assert_eq!(s.refresh(load(vec![note.clone()], 2), vec![], 4), vec![a]);
-        assert!(s.refresh(load(vec![note], 2), vec![], 5).is_empty());
+        assert!(s.refresh(load(vec![note.clone()], 2), vec![], 5).is_empty());
+        // b leaves the caseload.
+        let only_a = Caseload { clients: vec![record(a, 1, "Łódź")], notes: vec![note], conflicts: vec![], documents: vec![] };
+        assert_eq!(s.refresh(only_a, vec![], 6), vec![b]);
     }
 }
 

@@ -16,8 +16,11 @@ use uuid::Uuid;
 use super::{device_id, now_ms, sleep, Lock, Offline, Phase};
 use crate::api::{self, ApiError};
 
-/// How often a device retries a server that did not answer at all.
+/// How often a device retries a server that refused the connection.
 const UNREACHABLE_RETRY_MS: u64 = 3000;
+
+/// A failure that took this long was a wait for an answer, not a refused connection.
+const SLOW_FAILURE_MS: i64 = 5000;
 
 /// Mutations per push; the server takes up to `domain::sync::MAX_BATCH`.
 const BATCH: usize = 200;
@@ -44,6 +47,7 @@ impl Offline {
             return;
         }
         self.running.set_value(true);
+        let started = now_ms();
         let result = self.sync_inner().await;
         self.running.set_value(false);
         match result {
@@ -53,10 +57,18 @@ impl Offline {
             }
             Err(SyncError::SignedOut) => self.phase.set(Phase::SignedOut),
             Err(SyncError::Unreachable) => {
-                // A refused connection costs nothing: trying every 3 s is the probe that
-                // sends waiting changes within seconds of the server's return.
                 self.phase.set(Phase::Unreachable);
-                self.sync_soon(UNREACHABLE_RETRY_MS);
+                if now_ms() - started < SLOW_FAILURE_MS {
+                    // A refused connection costs nothing: trying every 3 s is the probe
+                    // that sends waiting changes within seconds of the server's return.
+                    self.sync_soon(UNREACHABLE_RETRY_MS);
+                } else {
+                    // No answer in time (a hung or overloaded server, a proxy's 504): back
+                    // off rather than pile every device's batch on it every few seconds.
+                    let n = (self.backoff.get_value() + 1).min(8);
+                    self.backoff.set_value(n);
+                    self.sync_soon(1000 * (1u64 << n));
+                }
             }
             Err(SyncError::Failed(why)) => {
                 let n = (self.backoff.get_value() + 1).min(8);
@@ -120,6 +132,11 @@ impl Offline {
         })?;
         let mut others = Vec::new();
         let in_caseload = |c: &Caseload, id: Uuid| c.clients.iter().any(|r| r.id == id) || c.documents.iter().any(|d| d.id == id);
+        // The clients whose changes this sync sent: their pages read the server's copy
+        // again even when it did not move (every field a conflict, say).
+        let sent: Vec<Uuid> = self.store.with_untracked(|s| {
+            touched.iter().map(|id| s.as_ref().and_then(|s| s.docs.get(id)).and_then(|d| d.client_id(*id)).unwrap_or(*id)).collect()
+        });
         let touched: Vec<Uuid> = touched.into_iter().filter(|id| !in_caseload(&caseload, *id)).collect();
         for id in touched {
             let is_doc = self.store.with_untracked(|s| s.as_ref().and_then(|s| s.docs.get(&id)).is_some_and(|d| d.doc_type != DocType::Client));
@@ -145,12 +162,14 @@ impl Offline {
                 }
             }
         }
-        let mut changed = Vec::new();
+        let mut changed = sent;
         self.store.update(|s| {
             if let Some(s) = s {
-                changed = s.refresh(caseload, others, now_ms());
+                changed.extend(s.refresh(caseload, others, now_ms()));
             }
         });
+        changed.sort_unstable();
+        changed.dedup();
         if !changed.is_empty() {
             self.changes.update(|(n, ids)| {
                 *n += 1;

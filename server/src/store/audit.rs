@@ -56,17 +56,20 @@ pub async fn record(
     Ok(())
 }
 
-/// How long one opening of a card lasts: its reads within this time are one entry.
+/// How long one opening of a card lasts: its reads within this time are one entry;
+/// a card kept open longer gets one more entry every this many seconds.
 const OPENING_SECONDS: i64 = 600;
 
-/// What one opening of a client's card reads, as its entry says.
-pub const CARD_READ: &str = "card: record, documents, notes, conflicts, history";
+/// What one opening of a client's card reads, as its entry says. The documents hold
+/// special-category data (GDPR art. 9), as every read of them is marked.
+pub const CARD_READ: &str = "card: record, documents (art. 9), notes, conflicts, history";
 
 /// A read of a client's data. The reads of one opening of the card (one view, named by
 /// the `X-Sciezka-Opening` header) by the same person of the same client are one entry,
-/// written at the first and saying what the card shows; a read without an opening, or
-/// whose opening is another person's, another client's or older than 10 minutes, is
-/// an entry of its own.
+/// saying what the card shows, at most one every 10 minutes; a read without an
+/// opening, or whose opening is another person's or another client's, is an entry of
+/// its own. The entry is written before the opening is noted, so a failure can only
+/// log a read twice, never not at all.
 pub async fn read_client(
     conn: &mut AnyConnection,
     user: &CurrentUser,
@@ -75,31 +78,38 @@ pub async fn read_client(
     detail: &str,
     opening: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
-    if let Some(opening) = opening {
-        let at = now();
-        let inserted = sqlx::query("INSERT INTO access_openings (id, user_id, client_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING")
-            .bind(opening.to_string())
-            .bind(user.id.to_string())
-            .bind(client.to_string())
-            .bind(at)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-        if inserted == 1 {
-            sqlx::query("DELETE FROM access_openings WHERE at < $1").bind(at - 86_400).execute(&mut *conn).await?;
-            return record(conn, user, partnership, Some(client), Action::Read, CARD_READ).await;
-        }
-        let started: Option<i64> = sqlx::query_scalar("SELECT at FROM access_openings WHERE id = $1 AND user_id = $2 AND client_id = $3")
-            .bind(opening.to_string())
-            .bind(user.id.to_string())
-            .bind(client.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if started.is_some_and(|s| at - s < OPENING_SECONDS) {
-            return Ok(());
-        }
+    let Some(opening) = opening else {
+        return record(conn, user, partnership, Some(client), Action::Read, detail).await;
+    };
+    let at = now();
+    let started: Option<i64> = sqlx::query_scalar("SELECT at FROM access_openings WHERE id = $1 AND user_id = $2 AND client_id = $3")
+        .bind(opening.to_string())
+        .bind(user.id.to_string())
+        .bind(client.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if started.is_some_and(|s| at - s < OPENING_SECONDS) {
+        return Ok(());
     }
-    record(conn, user, partnership, Some(client), Action::Read, detail).await
+    let owned: Option<String> = sqlx::query_scalar("SELECT user_id FROM access_openings WHERE id = $1").bind(opening.to_string()).fetch_optional(&mut *conn).await?;
+    if owned.is_some() && started.is_none() {
+        // Someone else's opening, or another client's: no grouping.
+        return record(conn, user, partnership, Some(client), Action::Read, detail).await;
+    }
+    record(conn, user, partnership, Some(client), Action::Read, CARD_READ).await?;
+    sqlx::query(
+        "INSERT INTO access_openings (id, user_id, client_id, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET at = excluded.at
+         WHERE access_openings.user_id = excluded.user_id AND access_openings.client_id = excluded.client_id",
+    )
+    .bind(opening.to_string())
+    .bind(user.id.to_string())
+    .bind(client.to_string())
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM access_openings WHERE at < $1").bind(at - 86_400).execute(&mut *conn).await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

@@ -152,16 +152,22 @@ async fn one_opening_of_a_card_is_one_entry_in_the_access_log() {
     reads(Some(opening), s.clone()).await;
     assert_eq!(count().await, 1, "seven reads of one opening");
     let detail: String = sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'read' AND client_id = $1").bind(&id).fetch_one(&app.db.pool).await.expect("detail");
-    assert!(detail.contains("notes") && detail.contains("history") && detail.contains("conflicts"), "{detail}");
+    assert!(detail.contains("notes") && detail.contains("history") && detail.contains("conflicts") && detail.contains("art. 9"), "{detail}");
+    // A card left open: one more entry every 10 minutes, not one per read.
+    sqlx::query("UPDATE access_openings SET at = at - 700").execute(&app.db.pool).await.expect("age the opening");
+    reads(Some(opening), s.clone()).await;
+    assert_eq!(count().await, 2, "ten minutes on: one more entry");
+    reads(Some(opening), s.clone()).await;
+    assert_eq!(count().await, 2);
     reads(Some(uuid::Uuid::new_v4()), s.clone()).await;
-    assert_eq!(count().await, 2, "a second opening");
+    assert_eq!(count().await, 3, "a second opening");
     // Another person presenting the same opening id gets no grouping: each read is logged.
     let coordinator = app.login("coord.a@test").await;
     reads(Some(opening), coordinator).await;
-    assert_eq!(count().await, 2 + 7);
+    assert_eq!(count().await, 3 + 7);
     // Without an opening id (an API client), every read is an entry.
     reads(None, s).await;
-    assert_eq!(count().await, 2 + 7 + 7);
+    assert_eq!(count().await, 3 + 7 + 7);
 }
 
 /// Names that hide or disguise what is written are refused with a clear message; a
