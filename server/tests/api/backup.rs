@@ -38,6 +38,17 @@ async fn fingerprint(file: &Path) -> Vec<(String, i64, String)> {
     out
 }
 
+/// 150 notes "notatka 000"…, one after another, each its own sync push: the write load
+/// a backup is taken under.
+async fn write_notes(app: &TestApp, s: &crate::helpers::Session, client: uuid::Uuid) {
+    for i in 0..150 {
+        let note = json!({"device_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(),
+            "written_at": time::OffsetDateTime::now_utc().unix_timestamp() * 1000, "op": "add_note",
+            "note_id": uuid::Uuid::now_v7(), "client_id": client, "text": format!("notatka {i:03}")}]});
+        assert_eq!(app.post("/api/v1/sync/push", &note, s).await.json()["results"][0]["outcome"]["status"], "applied");
+    }
+}
+
 fn restore(url: &str, file: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_sciezka"))
         .args(["restore", &file.display().to_string()])
@@ -60,14 +71,7 @@ async fn a_backup_taken_under_load_restores_into_a_database_equal_to_it_and_a_re
     let backup = dir.join("backup.db");
 
     // Notes keep arriving, one after another, while the backup is taken.
-    let writes = async {
-        for i in 0..150 {
-            let note = json!({"device_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(),
-                "written_at": time::OffsetDateTime::now_utc().unix_timestamp() * 1000, "op": "add_note",
-                "note_id": uuid::Uuid::now_v7(), "client_id": client, "text": format!("notatka {i:03}")}]});
-            assert_eq!(app.post("/api/v1/sync/push", &note, &s).await.json()["results"][0]["outcome"]["status"], "applied");
-        }
-    };
+    let writes = write_notes(&app, &s, client);
     let take = async {
         tokio::time::sleep(std::time::Duration::from_millis(40)).await;
         app.db.backup(&backup).await.expect("backup");
@@ -184,14 +188,7 @@ async fn the_postgresql_procedure_pg_dump_under_load_then_pg_restore_gives_a_dat
     std::fs::create_dir_all(&dir).expect("dir");
     let dump = dir.join("sciezka.dump");
 
-    let writes = async {
-        for i in 0..150 {
-            let note = json!({"device_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(),
-                "written_at": time::OffsetDateTime::now_utc().unix_timestamp() * 1000, "op": "add_note",
-                "note_id": uuid::Uuid::now_v7(), "client_id": client, "text": format!("notatka {i:03}")}]});
-            assert_eq!(app.post("/api/v1/sync/push", &note, &s).await.json()["results"][0]["outcome"]["status"], "applied");
-        }
-    };
+    let writes = write_notes(&app, &s, client);
     let take = async {
         tokio::time::sleep(std::time::Duration::from_millis(40)).await;
         let (tool, url, file) = (pg_tool("pg_dump"), app.url.clone(), dump.clone());
