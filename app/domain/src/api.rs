@@ -95,9 +95,11 @@ pub struct ClientSummary {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ClientPage {
     pub items: Vec<ClientSummary>,
+    /// Clients in the whole list (every page).
     pub total: i64,
-    pub offset: i64,
     pub limit: i64,
+    /// Pass as `after` for the next page; none on the last page.
+    pub next: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

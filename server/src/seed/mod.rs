@@ -307,7 +307,9 @@ pub async fn bench(db: &Db, clients: usize) -> Result<(), AppError> {
 /// `clients / partnerships` clients each (15 consultants and one coordinator per
 /// partnership), every client with an IPD, a services record of five services, a
 /// contract for every other and effects for every fifth, and `notes` notes spread over
-/// the clients and the last year. `region@demo` coordinates the first partnership.
+/// the clients and the last year. `region@demo` coordinates the first partnership;
+/// `region-all@demo` coordinates every one of them, so its client list and search span
+/// the whole region.
 /// Rows go in by multi-row statements in large transactions: 100,000 clients one by
 /// one would take longer than the benchmark itself.
 pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) -> Result<(), AppError> {
@@ -317,6 +319,17 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
     let at = now();
     let mut conn = db.pool.acquire().await?;
     let mut client_ids: Vec<(String, String, String)> = Vec::with_capacity(clients); // (client, partnership, consultant)
+    let region_org = organisation(db, "Regionalny ośrodek polityki społecznej", OrgType::Other, "Kielce").await?;
+    let everywhere = Uuid::new_v4();
+    sqlx::query("INSERT INTO users (id, email, display_name, organisation_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(everywhere.to_string())
+        .bind("region-all@demo")
+        .bind("Koordynacja regionu")
+        .bind(region_org.to_string())
+        .bind(&hash)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
     for p in 0..partnerships {
         let org = organisation(db, &format!("OPS regionu {p}"), OrgType::Ops, "Kielce").await?;
         let pid = partnership(db, &format!("Partnerstwo regionu {p}"), PartnershipKind::Local, &[org]).await?;
@@ -343,6 +356,12 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
                 .await?;
             users.push(id);
         }
+        sqlx::query("INSERT INTO user_roles (user_id, partnership_id, role) VALUES ($1, $2, $3)")
+            .bind(everywhere.to_string())
+            .bind(pid.to_string())
+            .bind(Role::Coordinator.as_str())
+            .execute(&mut *tx)
+            .await?;
         for i in 0..per.min(clients - client_ids.len().min(clients)) {
             let n = client_ids.len();
             let consultant = users[1 + i % 15];

@@ -1,5 +1,6 @@
 use domain::api::ClientPage;
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use crate::pages::components::widgets::{ClientTable, ErrorNotice, Loading};
 use crate::api::{self};
@@ -18,11 +19,14 @@ pub fn ClientListPage() -> impl IntoView {
     let session = use_session();
     let query = RwSignal::new(String::new());
     let partnership = RwSignal::new(String::new());
-    let offset = RwSignal::new(0i64);
+    // The pages walked so far, each by the client it starts after (keyset paging):
+    // "next" pushes the page's last client, "previous" pops.
+    let cursors = RwSignal::new(Vec::<Uuid>::new());
     let page = LocalResource::new(move || {
-        let (q, p, o) = (query.get(), partnership.get(), offset.get());
+        let (q, p) = (query.get(), partnership.get());
+        let after = cursors.with(|c| c.last().map(Uuid::to_string).unwrap_or_default());
         // Encoding calls into JavaScript, so it happens in the future, which only the browser runs.
-        async move { api::get::<ClientPage>(&format!("/api/v1/clients?q={}&partnership_id={p}&offset={o}&limit={PAGE}", encode(&q))).await }
+        async move { api::get::<ClientPage>(&format!("/api/v1/clients?q={}&partnership_id={p}&after={after}&limit={PAGE}", encode(&q))).await }
     });
     let memberships = move || session.me().map(|m| m.memberships).unwrap_or_default();
 
@@ -33,11 +37,11 @@ pub fn ClientListPage() -> impl IntoView {
                 <label for="q">{tr("clients.search")}</label>
                 <input id="q" type="search" autocomplete="off"
                     prop:value=move || query.get()
-                    on:input=move |ev| { offset.set(0); query.set(event_target_value(&ev)); }/>
+                    on:input=move |ev| { cursors.set(Vec::new()); query.set(event_target_value(&ev)); }/>
             </div>
             <div class="field">
                 <label for="partnership">{tr("clients.partnership")}</label>
-                <select id="partnership" on:change=move |ev| { offset.set(0); partnership.set(event_target_value(&ev)); }>
+                <select id="partnership" on:change=move |ev| { cursors.set(Vec::new()); partnership.set(event_target_value(&ev)); }>
                     <option value="">"—"</option>
                     <For each=memberships key=|m| m.partnership_id let:m>
                         <option value=m.partnership_id.to_string()>{m.partnership_name}</option>
@@ -49,10 +53,11 @@ pub fn ClientListPage() -> impl IntoView {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
             Some(Ok(p)) => {
-                let has_prev = p.offset > 0;
-                let has_next = p.offset + p.limit < p.total;
-                let from = if p.total == 0 { 0 } else { p.offset + 1 };
-                let to = (p.offset + p.limit).min(p.total);
+                let offset = cursors.with(Vec::len) as i64 * PAGE;
+                let has_prev = offset > 0;
+                let next = p.next;
+                let from = if p.items.is_empty() { 0 } else { offset + 1 };
+                let to = offset + p.items.len() as i64;
                 view! {
                     <p class="count" role="status">{tr("clients.total")} ": " {p.total} {(p.total > 0).then(|| format!(" ({from}–{to})"))}</p>
                     {if p.items.is_empty() {
@@ -62,9 +67,9 @@ pub fn ClientListPage() -> impl IntoView {
                     }}
                     <div class="pager">
                         <button type="button" class="secondary" disabled=!has_prev
-                            on:click=move |_| offset.update(|o| *o = (*o - PAGE).max(0))>{tr("clients.prev")}</button>
-                        <button type="button" class="secondary" disabled=!has_next
-                            on:click=move |_| offset.update(|o| *o += PAGE)>{tr("clients.next")}</button>
+                            on:click=move |_| cursors.update(|c| { c.pop(); })>{tr("clients.prev")}</button>
+                        <button type="button" class="secondary" disabled=next.is_none()
+                            on:click=move |_| if let Some(n) = next { cursors.update(|c| c.push(n)); }>{tr("clients.next")}</button>
                     </div>
                 }.into_any()
             }
