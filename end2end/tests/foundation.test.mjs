@@ -3,7 +3,7 @@
 // and a user of another partnership who cannot see the client.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, tablet, signIn, pesel, nav } from './helpers.mjs';
+import { BASE, launch, tablet, signIn, signInAt, ownServer, pesel, nav } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -123,4 +123,59 @@ test('the coordinator reads who opened the client, on a tablet with 44 px touch 
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at ${viewport.width}×${viewport.height}`);
   }
   await context.close();
+});
+
+test('the client list pages forward and back in Polish order', async () => {
+  const server = await ownServer();
+  const { context, page } = await tablet(browser);
+  try {
+    await signInAt(page, server.base, 'koordynator@mops.demo');
+    // Enough clients for three pages of 50.
+    const made = await page.evaluate(async (pesels) => {
+      const csrf = document.cookie.split('; ').find((c) => c.startsWith('sciezka_csrf='))?.split('=')[1];
+      const me = await (await fetch('/api/v1/auth/me')).json();
+      const partnership = me.memberships[0].partnership_id;
+      const surnames = ['Łoś', 'Lis', 'Ćwik', 'Cebula', 'Żuk', 'Zych', 'Śliwa', 'Sowa'];
+      let ok = 0;
+      for (const [i, pesel] of pesels.entries()) {
+        const r = await fetch('/api/v1/clients', {
+          method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+          body: JSON.stringify({ partnership_id: partnership, kind: 'person', work_form: 'individual', surname: `${surnames[i % 8]}${i}`,
+            first_names: 'Anna', pesel, consent: true, consent_date: '2026-11-02', city: 'Kielce' }),
+        });
+        if (r.ok) ok++;
+      }
+      return ok;
+    }, Array.from({ length: 110 }, (_, i) => pesel(1970 + (i % 30), 1 + (i % 12), 1 + (i % 28), 500 + i)));
+    assert.equal(made, 110);
+    await nav(page, '/clients');
+    await page.waitForSelector('table.clients tbody tr');
+    const count = async () => (await page.textContent('p.count')).replace(/\s+/g, ' ');
+    const names = async () => page.$$eval('table.clients tbody tr th', (tds) => tds.map((td) => td.textContent.trim()));
+    const total = Number((await count()).match(/: (\d+)/)[1]);
+    assert.ok(total > 100, `${total} clients`);
+    assert.match(await count(), /\(1–50\)/);
+    const first = await names();
+    assert.equal(first.length, 50);
+    await page.click('#clients-next');
+    await page.waitForFunction(() => document.querySelector('p.count')?.textContent.includes('(51–100)'));
+    const second = await names();
+    assert.equal(second.length, 50);
+    assert.ok(second.every((n) => !first.includes(n)), 'page two repeats no one of page one');
+    const collator = new Intl.Collator('pl');
+    assert.ok(collator.compare(first[49], second[0]) <= 0, `${first[49]} before ${second[0]}`);
+    await page.click('#clients-next');
+    await page.waitForFunction(() => document.querySelector('p.count')?.textContent.includes('(101–'));
+    await page.click('#clients-prev');
+    await page.waitForFunction(() => document.querySelector('p.count')?.textContent.includes('(51–100)'));
+    assert.deepEqual(await names(), second);
+    await page.click('#clients-prev');
+    await page.waitForFunction(() => document.querySelector('p.count')?.textContent.includes('(1–50)'));
+    assert.deepEqual(await names(), first);
+    assert.ok(await page.isDisabled('#clients-prev'));
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
 });

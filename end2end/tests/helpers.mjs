@@ -35,14 +35,23 @@ export async function signIn(page, email) {
 
 /** Follows a link of the main navigation, opening the menu first where it is folded. */
 export async function nav(page, href) {
-  // The menu button works once the page has hydrated.
-  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
-  const toggle = page.locator('#menu-toggle');
-  if (await toggle.isVisible() && (await toggle.getAttribute('aria-expanded')) !== 'true') {
-    await toggle.click();
-    await page.waitForSelector('#main-nav.open');
+  // A page that was still arriving (the one after sign-in) can replace the document
+  // whose menu was opened, with its own menu folded: open it again and retry.
+  for (let attempt = 1; ; attempt++) {
+    // The menu button works once the page has hydrated.
+    await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    const toggle = page.locator('#menu-toggle');
+    if (await toggle.isVisible() && (await toggle.getAttribute('aria-expanded')) !== 'true') {
+      await toggle.click();
+      await page.waitForSelector('#main-nav.open', { timeout: 5000 }).catch(() => {});
+    }
+    try {
+      await page.click(`nav a[href="${href}"]`, { timeout: 5000 });
+      return;
+    } catch (e) {
+      if (attempt === 4) throw e;
+    }
   }
-  await page.click(`nav a[href="${href}"]`);
 }
 
 /** A valid fictional PESEL for a date and serial. */

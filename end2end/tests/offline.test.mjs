@@ -3,7 +3,7 @@
 // person resolves; notes from two devices; a server killed in the middle of a sync.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, launch, tablet, signIn, signInAt, ownServer, shellCached, syncState, clientLinks, stored, nav } from './helpers.mjs';
+import { BASE, PASSWORD, launch, tablet, signIn, signInAt, ownServer, shellCached, syncState, clientLinks, stored, nav, push } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -132,12 +132,20 @@ test('two devices offline: different fields merge, the same field is a conflict 
   await signIn(c.page, 'anna.nowak@mops.demo');
   await c.page.goto(`${BASE}${href}`);
   await c.page.waitForSelector('#conflicts .conflict[data-open="true"]');
+  // The second tablet's re-read of the conflicts (every 15 s) is held back until its
+  // person has decided: the decision below is then stale for certain, wherever the
+  // re-read would have fallen.
+  const held = [];
+  const conflictsRead = (url) => /\/api\/v1\/clients\/[^/]+\/conflicts$/.test(url.pathname);
+  await c.page.route(conflictsRead, (route) => { held.push(route); });
   // The coordinator keeps the value typed on her device.
   await b.page.click('#conflicts .keep-mine');
   await b.page.waitForSelector('#conflicts .conflict[data-open="false"]');
   // A stale decision on the second tablet is explained in Polish, and that card shows
   // the coordinator's decision at once.
   await c.page.click('#conflicts .keep-theirs');
+  await c.page.unroute(conflictsRead);
+  for (const route of held) await route.continue();
   await c.page.waitForSelector('#conflicts .resolved');
   assert.match(await c.page.textContent('#conflicts'), /został już rozstrzygnięty inaczej/);
   assert.ok((await c.page.textContent('#conflicts .resolved')).includes(street.b));
@@ -446,6 +454,41 @@ test('a slow link that cuts sync answers half-way: the sync completes and no not
   } finally {
     await context.close();
     await link.close();
+    await server.stop();
+  }
+});
+
+test('a long case keeps its latest 200 notes on the device; offline the card says how many older ones wait on the server', async () => {
+  const server = await ownServer();
+  const { context, page } = await tablet(browser);
+  try {
+    await signInAt(page, server.base, 'anna.nowak@mops.demo');
+    const [href] = await clientLinks(page);
+    const client = href.split('/').pop();
+    const start = Date.now() - 86400000;
+    const notes = Array.from({ length: 205 }, (_, i) => ({
+      id: crypto.randomUUID(), written_at: start + i * 1000, op: 'add_note', note_id: crypto.randomUUID(), client_id: client, text: `Wizyta ${i}`,
+    }));
+    assert.ok((await push(page, notes)).every((s) => s === 'applied'));
+    await page.goto(`${server.base}${href}`);
+    await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    await shellCached(page);
+    await syncState(page, 'saved');
+    // Online the card reads every note from the server.
+    await page.waitForFunction(() => document.querySelectorAll('#note-list .note').length === 205);
+    assert.equal(await page.locator('#older-notes').count(), 0);
+
+    await server.stop();
+    await page.reload();
+    await unlock(page);
+    await page.waitForSelector('#older-notes');
+    assert.equal(await page.textContent('#older-notes'), '5 starszych adnotacji jest tylko na serwerze: zobaczysz je po połączeniu.');
+    const texts = await page.$$eval('#note-list .note-text', (ps) => ps.map((p) => p.textContent));
+    assert.equal(texts.length, 200);
+    assert.deepEqual([texts[0], texts[199]], ['Wizyta 5', 'Wizyta 204']);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
     await server.stop();
   }
 });

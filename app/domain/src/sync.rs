@@ -203,16 +203,33 @@ pub struct Decision {
     pub apply: bool,
 }
 
+/// How many of a client's notes a device keeps for offline work: the latest. A case
+/// of some years has hundreds more; they are read online. Without a bound every sync
+/// of a caseload grew with the age of its cases, and the server's memory with it.
+pub const DEVICE_NOTES: usize = 200;
+
 /// What a consultant's device keeps for offline work: the own caseload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Caseload {
     pub clients: Vec<ClientRecord>,
+    /// The latest [`DEVICE_NOTES`] notes of each client.
     pub notes: Vec<Note>,
     pub conflicts: Vec<ConflictView>,
     /// The case documents of these clients.
     #[serde(default)]
     pub documents: Vec<DocRecord>,
+    /// Clients with older notes than those carried, and how many.
+    #[serde(default)]
+    pub older_notes: Vec<OlderNotes>,
+}
+
+/// Notes of a client left on the server (read online).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OlderNotes {
+    pub client_id: Uuid,
+    pub count: i64,
 }
 
 /// Reads a client document; `Err` is a field error for the whole document.

@@ -10,7 +10,7 @@ use domain::api::Problem;
 use domain::merge::{self};
 use domain::docs::DocType;
 use domain::sync::{
-    Caseload, ConflictView, MutationResult, Note,
+    Caseload, ConflictView, MutationResult, Note, OlderNotes, DEVICE_NOTES,
     PushRequest, PushResponse, Resolution, MAX_BATCH,
 };
 use sqlx::Acquire;
@@ -144,13 +144,17 @@ pub async fn caseload(State(state): State<AppState>, user: CurrentUser) -> ApiRe
             .bind(user.id.to_string())
             .fetch_all(&mut *conn)
             .await?;
-    let mut out = Caseload { clients: Vec::new(), notes: Vec::new(), conflicts: Vec::new(), documents: Vec::new() };
+    let mut out = Caseload { clients: Vec::new(), notes: Vec::new(), conflicts: Vec::new(), documents: Vec::new(), older_notes: Vec::new() };
     let mut partnerships: Vec<Uuid> = Vec::new();
     for id in ids {
         let id = Uuid::parse_str(&id).map_err(internal)?;
         // Someone who lost a partnership keeps no access through an old assignment.
         let Ok(record) = client::load(&mut conn, &user, id).await else { continue };
-        out.notes.extend(client_notes(&mut conn, id).await?);
+        let (notes, older) = latest_client_notes(&mut conn, id, DEVICE_NOTES).await?;
+        out.notes.extend(notes);
+        if older > 0 {
+            out.older_notes.push(OlderNotes { client_id: id, count: older });
+        }
         out.conflicts.extend(client_conflicts(&mut conn, id).await?.into_iter().filter(|c| c.resolved_at.is_empty()));
         out.documents.extend(crate::store::document::of_client(&mut conn, id).await?);
         let p = record.data.partnership_id;

@@ -28,3 +28,24 @@ pub(crate) async fn client_notes(conn: &mut AnyConnection, client: Uuid) -> Resu
         .map(|NoteRow { id, text, written_at, display_name: author_name }| Ok(Note { id: Uuid::parse_str(&id).map_err(internal)?, client_id: client, text, written_at, author_name }))
         .collect()
 }
+
+/// The latest `limit` notes of a client, oldest first, and how many older ones there are.
+pub(crate) async fn latest_client_notes(conn: &mut AnyConnection, client: Uuid, limit: usize) -> Result<(Vec<Note>, i64), AppError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows: Vec<NoteRow> = sqlx::query_as(
+        "SELECT n.id, n.text, n.written_at, u.display_name FROM notes n JOIN users u ON u.id = n.author_id
+         WHERE n.client_id = $1 ORDER BY n.written_at DESC, n.id DESC LIMIT $2",
+    )
+    .bind(client.to_string())
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notes WHERE client_id = $1").bind(client.to_string()).fetch_one(&mut *conn).await?;
+    let older = all - rows.len() as i64;
+    let notes = rows
+        .into_iter()
+        .rev()
+        .map(|NoteRow { id, text, written_at, display_name: author_name }| Ok(Note { id: Uuid::parse_str(&id).map_err(internal)?, client_id: client, text, written_at, author_name }))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok((notes, older))
+}

@@ -183,6 +183,30 @@ async fn the_caseload_for_offline_work_holds_own_clients_notes_and_open_conflict
     assert_eq!(c["clients"].as_array().map(Vec::len), Some(1));
     assert_eq!(c["clients"][0]["id"], json!(mine));
     assert_eq!(c["notes"][0]["text"], "Notatka");
+    assert_eq!(c["older_notes"], json!([]));
+}
+
+/// A device keeps a client's latest 200 notes: the caseload's size does not grow with
+/// the age of a case, and it says how many older ones are read online.
+#[tokio::test]
+async fn the_caseload_carries_a_clients_latest_notes_and_counts_the_older() {
+    let app = TestApp::spawn().await;
+    let mine = app.insert_client(&app.person(12, Some(app.consultant_a))).await;
+    let s = app.login("consultant.a@test").await;
+    let day_ago = (time::OffsetDateTime::now_utc().unix_timestamp() - 86_400) * 1000;
+    let notes: Vec<Value> = (0..205)
+        .map(|i| json!({"id": Uuid::now_v7(), "written_at": day_ago + i * 1000, "op": "add_note", "note_id": Uuid::now_v7(), "client_id": mine, "text": format!("Notatka {i}")}))
+        .collect();
+    for batch in notes.chunks(100) {
+        push(&app, &s, Uuid::now_v7(), batch.to_vec()).await;
+    }
+    let c = app.get("/api/v1/sync/caseload", &s).await.json();
+    let texts: Vec<&str> = c["notes"].as_array().expect("notes").iter().filter_map(|n| n["text"].as_str()).collect();
+    assert_eq!(texts.len(), domain::sync::DEVICE_NOTES);
+    assert_eq!((texts[0], texts[199]), ("Notatka 5", "Notatka 204"), "the latest, oldest first");
+    assert_eq!(c["older_notes"], json!([{"client_id": mine, "count": 5}]));
+    let online = app.get(&format!("/api/v1/clients/{mine}/notes"), &s).await.json();
+    assert_eq!(online.as_array().map(Vec::len), Some(205), "online, the card reads them all");
 }
 
 #[tokio::test]

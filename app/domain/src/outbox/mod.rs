@@ -21,7 +21,7 @@ use crate::partnership::draft::DocDraft;
 use crate::partnership::PartnershipDoc;
 use crate::report::draft::ReportDraft;
 use crate::report::MonthlyReport;
-use crate::sync::{validate_doc, validate_note, Caseload, ConflictView, Mutation, MutationResult, Note, Op, Outcome};
+use crate::sync::{validate_doc, validate_note, Caseload, ConflictView, Mutation, MutationResult, Note, OlderNotes, Op, Outcome};
 use crate::docs::DocType;
 use crate::validation::FieldError;
 
@@ -55,6 +55,9 @@ pub struct DeviceStore {
     /// The partnership's own documents written on this device.
     #[serde(default)]
     pub partnership_docs: Vec<DocDraft>,
+    /// Clients whose older notes stayed on the server, as the last sync said.
+    #[serde(default)]
+    pub older_notes: Vec<OlderNotes>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -274,6 +277,11 @@ impl DeviceStore {
 
     /// The notes of a client: confirmed ones and those still on the device, in the
     /// order they were written. The flag says "not yet sent".
+    /// How many older notes of the client the device does not hold (read online).
+    pub fn older_notes(&self, client: Uuid) -> i64 {
+        self.older_notes.iter().find(|o| o.client_id == client).map_or(0, |o| o.count)
+    }
+
     pub fn notes_of(&self, client: Uuid) -> Vec<(Note, bool)> {
         let mut out: Vec<(Note, bool)> = self.notes.iter().filter(|n| n.client_id == client).map(|n| (n.clone(), false)).collect();
         for p in &self.outbox {
@@ -452,6 +460,8 @@ impl DeviceStore {
         self.notes.extend(caseload.notes);
         self.conflicts.retain(|c| !fresh.contains(&c.client_id));
         self.conflicts.extend(caseload.conflicts);
+        self.older_notes.retain(|o| !fresh.contains(&o.client_id));
+        self.older_notes.extend(caseload.older_notes);
         let docs = &self.docs;
         self.notes.retain(|n| docs.contains_key(&n.client_id));
         self.caseload = ids;

@@ -117,7 +117,7 @@ fn a_refresh_never_overwrites_a_draft_with_waiting_changes() {
     let mut s = DeviceStore::new();
     s.edit(DocType::Client, id, Some(&r), with_city(&r, "Radom"), 1);
     let newer = record(id, 2, "Gdańsk");
-    s.refresh(Caseload { clients: vec![newer], notes: vec![], conflicts: vec![], documents: vec![] }, vec![], 2);
+    s.refresh(Caseload { clients: vec![newer], notes: vec![], conflicts: vec![], documents: vec![], older_notes: vec![] }, vec![], 2);
     assert_eq!(s.docs[&id].local["city"], "Radom");
     assert_eq!(s.docs[&id].server.as_ref().map(|r| r.version), Some(2));
 }
@@ -131,6 +131,7 @@ fn a_refresh_names_only_the_clients_whose_server_copy_changed() {
         notes,
         conflicts: vec![],
         documents: vec![],
+        older_notes: vec![],
     };
     assert_eq!(s.refresh(load(vec![], 1), vec![], 1).len(), 2, "both are new to the device");
     assert!(s.refresh(load(vec![], 1), vec![], 2).is_empty(), "nothing changed: no page reads again");
@@ -139,8 +140,27 @@ fn a_refresh_names_only_the_clients_whose_server_copy_changed() {
     assert_eq!(s.refresh(load(vec![note.clone()], 2), vec![], 4), vec![a]);
     assert!(s.refresh(load(vec![note.clone()], 2), vec![], 5).is_empty());
     // b leaves the caseload.
-    let only_a = Caseload { clients: vec![record(a, 1, "Łódź")], notes: vec![note], conflicts: vec![], documents: vec![] };
+    let only_a = Caseload { clients: vec![record(a, 1, "Łódź")], notes: vec![note], conflicts: vec![], documents: vec![], older_notes: vec![] };
     assert_eq!(s.refresh(only_a, vec![], 6), vec![b]);
+}
+
+#[test]
+fn the_device_knows_which_older_notes_stayed_on_the_server() {
+    let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut s = DeviceStore::new();
+    let load = |older: Vec<OlderNotes>| Caseload {
+        clients: vec![record(a, 1, "Łódź"), record(b, 1, "Radom")],
+        notes: vec![],
+        conflicts: vec![],
+        documents: vec![],
+        older_notes: older,
+    };
+    s.refresh(load(vec![OlderNotes { client_id: a, count: 340 }]), vec![], 1);
+    assert_eq!((s.older_notes(a), s.older_notes(b)), (340, 0));
+    s.refresh(load(vec![OlderNotes { client_id: a, count: 341 }]), vec![], 2);
+    assert_eq!(s.older_notes(a), 341, "replaced, not added");
+    s.refresh(load(vec![]), vec![], 3);
+    assert_eq!(s.older_notes(a), 0);
 }
 
 /// Case documents on the device: their context, schema and batches.

@@ -342,6 +342,13 @@ fn NotesPanel(id: Uuid) -> impl IntoView {
         all.sort_by_key(|(n, _)| (n.written_at, n.id));
         all
     };
+    // The device holds a client's latest notes; offline, say how many older ones wait
+    // on the server rather than let the list look complete.
+    let older = move || {
+        let online = matches!(server.get(), Some(Ok(_)));
+        let n = engine.store.with(|s| s.as_ref().map_or(0, |s| s.older_notes(id)));
+        (!online && n > 0).then(|| domain::i18n::t_count(lang.get(), "notes.older", usize::try_from(n).unwrap_or(0)))
+    };
     // Without open drafts (locked device) the note goes straight to the server.
     let direct = Action::new_local(move |text: &String| {
         let m = Mutation { id: Uuid::now_v7(), written_at: now_ms(), op: Op::AddNote { note_id: Uuid::now_v7(), client_id: id, text: text.clone() } };
@@ -370,6 +377,7 @@ fn NotesPanel(id: Uuid) -> impl IntoView {
     view! {
         <section class="card notes" aria-labelledby="notes-title">
             <h2 id="notes-title">{tr("notes.title")}</h2>
+            {move || older().map(|text| view! { <p class="notice" id="older-notes">{text}</p> })}
             {move || {
                 let list = notes();
                 if list.is_empty() {

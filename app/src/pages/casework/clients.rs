@@ -66,9 +66,9 @@ pub fn ClientListPage() -> impl IntoView {
                         view! { <ClientTable clients=p.items/> }.into_any()
                     }}
                     <div class="pager">
-                        <button type="button" class="secondary" disabled=!has_prev
+                        <button type="button" id="clients-prev" class="secondary" disabled=!has_prev
                             on:click=move |_| cursors.update(|c| { c.pop(); })>{tr("clients.prev")}</button>
-                        <button type="button" class="secondary" disabled=next.is_none()
+                        <button type="button" id="clients-next" class="secondary" disabled=next.is_none()
                             on:click=move |_| if let Some(n) = next { cursors.update(|c| c.push(n)); }>{tr("clients.next")}</button>
                     </div>
                 }.into_any()
