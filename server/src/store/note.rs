@@ -16,6 +16,12 @@ struct NoteRow {
     display_name: String,
 }
 
+impl NoteRow {
+    fn note(self, client: Uuid) -> Result<Note, AppError> {
+        Ok(Note { id: Uuid::parse_str(&self.id).map_err(internal)?, client_id: client, text: self.text, written_at: self.written_at, author_name: self.display_name })
+    }
+}
+
 pub(crate) async fn client_notes(conn: &mut AnyConnection, client: Uuid) -> Result<Vec<Note>, AppError> {
     let rows: Vec<NoteRow> = sqlx::query_as(
         "SELECT n.id, n.text, n.written_at, u.display_name FROM notes n JOIN users u ON u.id = n.author_id
@@ -24,9 +30,7 @@ pub(crate) async fn client_notes(conn: &mut AnyConnection, client: Uuid) -> Resu
     .bind(client.to_string())
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|NoteRow { id, text, written_at, display_name: author_name }| Ok(Note { id: Uuid::parse_str(&id).map_err(internal)?, client_id: client, text, written_at, author_name }))
-        .collect()
+    rows.into_iter().map(|row| row.note(client)).collect()
 }
 
 /// The latest `limit` notes of a client, oldest first, and how many older ones there are.
@@ -42,10 +46,6 @@ pub(crate) async fn latest_client_notes(conn: &mut AnyConnection, client: Uuid, 
     .await?;
     let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notes WHERE client_id = $1").bind(client.to_string()).fetch_one(&mut *conn).await?;
     let older = all - rows.len() as i64;
-    let notes = rows
-        .into_iter()
-        .rev()
-        .map(|NoteRow { id, text, written_at, display_name: author_name }| Ok(Note { id: Uuid::parse_str(&id).map_err(internal)?, client_id: client, text, written_at, author_name }))
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let notes = rows.into_iter().rev().map(|row| row.note(client)).collect::<Result<Vec<_>, AppError>>()?;
     Ok((notes, older))
 }
