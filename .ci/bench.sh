@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints the figures the issues ask for: release wasm size (raw, gzip, brotli), the
+# Prints the figures the issues ask for: release wasm size (raw, gzip, brotli), Lighthouse
+# (mobile) on the sign-in page, a caseload, a client card and the public survey, the
 # server's p50/p95 for the client list at 10,000 clients, sync throughput (10,000
 # mutations from one device; 50 devices at once) over loopback HTTP on SQLite, survey
 # submissions per second and the results of a round of 10,000 answers, the server's memory,
@@ -27,6 +28,8 @@ export SCIEZKA_BACKUP_HOURS=0
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && break; sleep 0.2; done
+echo "== Lighthouse, mobile profile (slow 4G and a mid-range phone, simulated), release build"
+(cd end2end && node bench/lighthouse.mjs "http://127.0.0.1:$port") || echo "lighthouse: an accessibility audit failed (above)"
 python3 - "$port" <<'PY'
 import json, sys, time, urllib.request, http.cookiejar, statistics
 port = sys.argv[1]

@@ -18,6 +18,16 @@ async function tab(page, name) {
   await page.waitForSelector(`section.doc[data-doc="${name}"] #doc-status`);
 }
 
+// Signs a social worker in and opens her first client's IPD; returns the card's path.
+async function openIpd(page, base) {
+  await signInAt(page, base, 'anna.nowak@mops.demo');
+  const [href] = await clientLinks(page);
+  await page.goto(`${base}${href}?tab=ipd`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await page.waitForSelector('#f-goal');
+  return href;
+}
+
 async function addRow(page, table) {
   const rows = page.locator(`#${table} > ol > li.row-item`);
   const before = await rows.count();
@@ -45,11 +55,7 @@ test('every case document written offline on one tablet is synced, shown and pri
   const a = await tablet(browser);
   const b = await tablet(browser);
   try {
-    await signInAt(a.page, server.base, 'anna.nowak@mops.demo');
-    const [href] = await clientLinks(a.page);
-    await a.page.goto(`${server.base}${href}?tab=ipd`);
-    await a.page.waitForSelector('html[data-hydrated]', { state: 'attached' });
-    await a.page.waitForSelector('#f-goal');
+    const href = await openIpd(a.page, server.base);
     await shellCached(a.page);
     await server.stop();
     const p = a.page;
@@ -180,6 +186,24 @@ test('every case document written offline on one tablet is synced, shown and pri
   } finally {
     await a.context.close();
     await b.context.close();
+    await server.stop();
+  }
+});
+
+test('marking an incomplete document final takes the keyboard to the first field to complete', async () => {
+  const server = await ownServer();
+  const a = await tablet(browser);
+  try {
+    await openIpd(a.page, server.base);
+    await a.page.check('#doc-final');
+    // Focus leaves the checkbox for a field the final document still lacks, which
+    // names its error for a screen reader.
+    await a.page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
+    const described = await a.page.evaluate(() => document.getElementById(document.activeElement.getAttribute('aria-describedby')?.split(' ').find((id) => id.endsWith('-error')) ?? '')?.textContent ?? '');
+    assert.ok(described.trim().length > 0, 'the focused field says what is missing');
+    assert.equal(await a.page.getAttribute('#doc-status', 'data-state'), 'invalid');
+  } finally {
+    await a.context.close();
     await server.stop();
   }
 });

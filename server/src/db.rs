@@ -13,6 +13,9 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The page cache of each SQLite connection: 256 KiB (negative: KiB, not pages).
+const SQLITE_CACHE: &str = "PRAGMA cache_size = -256";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Sqlite,
@@ -90,6 +93,12 @@ impl Db {
                         // Deleted rows are overwritten with zeros, not left in free pages:
                         // erased personal data does not linger.
                         conn.execute("PRAGMA secure_delete = ON").await?;
+                        // Each of the pool's connections keeps its own page cache, which
+                        // fills as the database grows: at SQLite's default of 2 MiB, eight
+                        // copies made the soak's resident memory climb for minutes. The
+                        // kernel caches the file once for all of them, so a small cache
+                        // each costs no measurable time (soak p95 unchanged).
+                        conn.execute(SQLITE_CACHE).await?;
                     }
                     Ok(())
                 })

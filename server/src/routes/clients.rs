@@ -288,7 +288,7 @@ pub async fn update(
     let mut tx = conn.begin().await?;
     let current = lock_and_load(&mut tx, &user, id).await?;
     if current.version != expected {
-        return Err(AppError::Conflict("the client was changed since you opened it"));
+        return Err(AppError::Conflict(lang.pick("Dane klienta zmieniły się od chwili, gdy je otwarto: otwórz je ponownie.", "The client was changed since you opened it: open it again.")));
     }
     save_edit(&mut tx, &user, lang, &current, &input, Origin::default()).await?;
     tx.commit().await?;

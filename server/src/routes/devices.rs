@@ -82,7 +82,7 @@ pub async fn decide(
     let partnership = Uuid::parse_str(&row.partnership_id).map_err(internal)?;
     steering(&user, partnership)?;
     if row.decision.is_some() {
-        return Err(AppError::Conflict("this change was already decided"));
+        return Err(AppError::Conflict(lang.pick("O tej zmianie już zdecydowano.", "This change was already decided.")));
     }
     let device = Uuid::parse_str(&row.device_id).map_err(internal)?;
     let m: Mutation = serde_json::from_str(&row.body).map_err(internal)?;

@@ -112,7 +112,7 @@ pub async fn sign(State(state): State<AppState>, user: CurrentUser, RequestLang(
     if stored(&mut tx, id, Kind::Agreement, "").await?.is_none() {
         return Err(invalid(lang, "", "unsaved", "Najpierw zapisz tekst umowy.", "Save the agreement's text first."));
     }
-    record(&mut tx, id, &user, "signature", req.organisation_id.to_string(), String::new(), "").await?;
+    record(&mut tx, lang, id, &user, Event { event: "signature", organisation: req.organisation_id.to_string(), amendment: String::new(), detail: "" }).await?;
     audit::record(&mut tx, &user, id, None, Action::Update, &format!("agreement signed for {}", req.organisation_id)).await?;
     let doc = agreement_answer(&mut tx, id).await?;
     tx.commit().await?;
@@ -134,10 +134,10 @@ pub async fn withdraw(State(state): State<AppState>, user: CurrentUser, RequestL
     let party = acting_for(&user, lang, &a, req.organisation_id)?;
     let st = status(&mut tx, id, &a).await?;
     if st.state != agreement::AgreementState::InForce {
-        return Err(AppError::Conflict("only an agreement in force can be left"));
+        return Err(AppError::Conflict(lang.pick("Wypowiedzieć można tylko umowę, która obowiązuje.", "Only an agreement in force can be left.")));
     }
     agreement::check_withdrawal(party, notice, lang).map_err(|m| invalid(lang, "/notice", "notice_period", &m, &m))?;
-    record(&mut tx, id, &user, "withdrawal", req.organisation_id.to_string(), String::new(), &notice.to_string()).await?;
+    record(&mut tx, lang, id, &user, Event { event: "withdrawal", organisation: req.organisation_id.to_string(), amendment: String::new(), detail: &notice.to_string() }).await?;
     audit::record(&mut tx, &user, id, None, Action::Update, &format!("agreement withdrawal of {}", req.organisation_id)).await?;
     let doc = agreement_answer(&mut tx, id).await?;
     tx.commit().await?;
@@ -156,9 +156,9 @@ pub async fn propose(State(state): State<AppState>, user: CurrentUser, RequestLa
     let mut tx = conn.begin().await?;
     let a = agreement_of(&mut tx, id).await?;
     if status(&mut tx, id, &a).await?.state != agreement::AgreementState::InForce {
-        return Err(AppError::Conflict("changes are made to an agreement in force; before that, edit its text"));
+        return Err(AppError::Conflict(lang.pick("Aneks dotyczy umowy, która obowiązuje; wcześniej popraw jej tekst.", "Changes are made to an agreement in force; before that, edit its text.")));
     }
-    record(&mut tx, id, &user, "amendment", String::new(), String::new(), &text).await?;
+    record(&mut tx, lang, id, &user, Event { event: "amendment", organisation: String::new(), amendment: String::new(), detail: &text }).await?;
     audit::record(&mut tx, &user, id, None, Action::Update, "agreement amendment proposed").await?;
     let doc = agreement_answer(&mut tx, id).await?;
     tx.commit().await?;
@@ -188,9 +188,9 @@ pub async fn consent(
         return Err(AppError::NotFound);
     }
     if st.withdrawals.iter().any(|w| w.organisation_id == req.organisation_id) {
-        return Err(AppError::Conflict("a partner that withdrew no longer consents to changes"));
+        return Err(AppError::Conflict(lang.pick("Partner, który wypowiedział umowę, nie zgadza się już na zmiany.", "A partner that withdrew no longer consents to changes.")));
     }
-    record(&mut tx, id, &user, "consent", req.organisation_id.to_string(), amendment.to_string(), &req.via).await?;
+    record(&mut tx, lang, id, &user, Event { event: "consent", organisation: req.organisation_id.to_string(), amendment: amendment.to_string(), detail: &req.via }).await?;
     audit::record(&mut tx, &user, id, None, Action::Update, &format!("agreement amendment {amendment} consent of {}", req.organisation_id)).await?;
     let doc = agreement_answer(&mut tx, id).await?;
     tx.commit().await?;

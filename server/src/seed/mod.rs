@@ -8,6 +8,7 @@ use time::macros::date;
 use uuid::Uuid;
 
 mod casework;
+mod paperwork;
 
 use crate::auth::password;
 use crate::error::AppError;
@@ -210,6 +211,9 @@ pub async fn demo_with(db: &Db, with_casework: bool) -> Result<bool, AppError> {
             i += 1;
         }
         casework::seed(db, &casework).await?;
+        // Signed for the OPS by its coordinator, for the PUP and the NGO by their staff.
+        let parties = [(orgs[0], users[0]), (orgs[1], users[2]), (orgs[2], users[3])].map(|(organisation, signer)| paperwork::Party { organisation, signer });
+        paperwork::seed(db, partnerships[0], users[0], &parties).await?;
     }
     for k in 0..2 {
         client(db, &demo_person(i + k, partnerships[1], users[5]), users[4]).await?;

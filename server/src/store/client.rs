@@ -227,7 +227,7 @@ pub(crate) async fn save_edit(
     .await
     .map_err(|e| duplicate_pesel(e, lang))?;
     if done.rows_affected() == 0 {
-        return Err(AppError::Conflict("the client was changed since you opened it"));
+        return Err(AppError::Conflict(lang.pick("Dane klienta zmieniły się od chwili, gdy je otwarto: otwórz je ponownie.", "The client was changed since you opened it: open it again.")));
     }
     let before = serde_json::to_value(&current.data).map_err(|e| AppError::Internal(e.to_string()))?;
     let after = serde_json::to_value(&stored).map_err(|e| AppError::Internal(e.to_string()))?;

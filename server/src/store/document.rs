@@ -173,7 +173,7 @@ pub(crate) async fn save(conn: &mut AnyConnection, user: &CurrentUser, lang: Lan
         .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::Conflict("the document was changed since you opened it"));
+        return Err(AppError::Conflict(lang.pick("Dokument zmienił się od chwili, gdy go otwarto: otwórz go ponownie.", "The document was changed since you opened it: open it again.")));
     }
     let changed: Vec<String> = merge::diff(&current.data, &valid).iter().map(|c| merge::pointer(&c.path)).collect();
     let revision = current.version + 1;

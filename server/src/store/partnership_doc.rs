@@ -116,7 +116,18 @@ pub(crate) async fn assemble(conn: &mut AnyConnection, p: Uuid, kind: Kind, key:
     Ok(PartnershipDoc { partnership_id: p, kind, key: key.to_string(), version, data, updated_by, updated_at, agreement })
 }
 
-pub(crate) async fn record(conn: &mut AnyConnection, p: Uuid, user: &CurrentUser, event: &str, organisation: String, amendment: String, detail: &str) -> Result<(), AppError> {
+/// An event of the agreement: a signature, a notice, an amendment or a consent, by the
+/// partner `organisation` (empty for an amendment), about `amendment` (for a consent).
+pub(crate) struct Event<'a> {
+    pub event: &'a str,
+    pub organisation: String,
+    pub amendment: String,
+    pub detail: &'a str,
+}
+
+/// Records an event once: the same partner doing the same thing again is refused.
+pub(crate) async fn record(conn: &mut AnyConnection, lang: Lang, p: Uuid, user: &CurrentUser, e: Event<'_>) -> Result<(), AppError> {
+    let Event { event, organisation, amendment, detail } = e;
     let done = sqlx::query(
         "INSERT INTO agreement_events (id, partnership_id, event, organisation_id, amendment_id, detail, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -132,7 +143,7 @@ pub(crate) async fn record(conn: &mut AnyConnection, p: Uuid, user: &CurrentUser
     .await;
     match done {
         Ok(_) => Ok(()),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Conflict("this partner has done that already")),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Conflict(lang.pick("Ten partner już to zrobił.", "This partner has done that already."))),
         Err(e) => Err(e.into()),
     }
 }
@@ -177,7 +188,7 @@ impl Saving for DocSaving {
                 .fetch_optional(&mut *conn)
                 .await?;
             if signed.is_some() {
-                return Err(AppError::Conflict("the agreement is signed: its text changes only by an amendment every partner consents to"));
+                return Err(AppError::Conflict(self.lang.pick("Umowa jest podpisana: jej tekst zmienia się tylko aneksem, na który zgodzą się wszyscy partnerzy.", "The agreement is signed: its text changes only by an amendment every partner consents to.")));
             }
         }
         match stored(conn, self.partnership, self.kind, &self.key).await? {

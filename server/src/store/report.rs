@@ -152,7 +152,7 @@ impl Saving for ReportSaving {
 
     async fn held(&self, conn: &mut AnyConnection) -> Result<Option<Held<Narrative>>, AppError> {
         match stored(conn, self.partnership, self.month).await? {
-            Some(c) if c.status == "final" => Err(AppError::Conflict("this report is final: its figures are frozen and its text cannot change")),
+            Some(c) if c.status == "final" => Err(AppError::Conflict(self.lang.pick("To sprawozdanie jest ostateczne: jego liczby są zamrożone, a tekstu nie można zmienić.", "This report is final: its figures are frozen and its text cannot change."))),
             Some(c) => Ok(Some(Held { content: serde_json::from_str(&c.narrative).map_err(internal)?, version: c.version })),
             None => Ok(None),
         }
@@ -164,7 +164,7 @@ impl Saving for ReportSaving {
 
     fn check(&self, merged: Narrative, conflicts: &[Path], finalise: bool) -> Result<Narrative, AppError> {
         if finalise && !conflicts.is_empty() {
-            return Err(AppError::Conflict("someone else changed the same sections; review them before marking the report final"));
+            return Err(AppError::Conflict(self.lang.pick("Ktoś inny zmienił te same części: przejrzyj je, zanim oznaczysz sprawozdanie jako ostateczne.", "Someone else changed the same sections: review them before marking the report final.")));
         }
         let status = if finalise { DocStatus::Final } else { DocStatus::Draft };
         merged.validate(self.lang, status).map_err(AppError::fields(self.lang))?;

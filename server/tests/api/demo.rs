@@ -31,6 +31,20 @@ async fn the_demo_fills_the_dashboard_and_last_months_report() {
     assert!(t["characteristics"].as_array().is_some_and(|a| a.len() >= 30), "IX");
     assert!(t["services"].as_array().is_some_and(|a| a.len() >= 30), "X");
     assert!(t["endings"].as_array().is_some_and(|a| !a.is_empty()), "XI: a course of support ended with a job");
+    // The partnership's paperwork: the agreement in force, the plan with its schedule,
+    // the report of the month before last final and last month's a draft with its text.
+    let a = app.get(&format!("/api/v1/partnerships/{p}/docs/agreement"), &s).await.json();
+    assert_eq!(a["agreement"]["state"], "in_force", "{}", a["agreement"]);
+    assert_eq!(a["agreement"]["signatures"].as_array().map(Vec::len), Some(3));
+    let plan = app.get(&format!("/api/v1/partnerships/{p}/docs/plan"), &s).await.json();
+    assert!(plan["data"]["schedule"].as_array().is_some_and(|a| a.len() >= 5), "{}", plan["data"]);
+    assert!(plan["data"]["indicators"].as_array().is_some_and(|a| !a.is_empty()));
+    let draft = r.json();
+    assert_eq!(draft["status"], "draft");
+    assert!(draft["narrative"]["realised"].as_str().is_some_and(|t| !t.is_empty()));
+    let before = app.get(&format!("/api/v1/partnerships/{p}/reports/{}", month.previous()), &s).await.json();
+    assert_eq!(before["status"], "final", "{}", before["status"]);
+    assert!(before["tables"]["services"].as_array().is_some_and(|a| !a.is_empty()), "frozen with its tables");
     // Each consultant's caseload offline carries the notes and documents too.
     let anna = app.login_with("anna.nowak@mops.demo", server::seed::DEMO_PASSWORD).await;
     let caseload = app.get("/api/v1/sync/caseload", &anna).await.json();

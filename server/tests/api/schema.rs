@@ -121,3 +121,27 @@ async fn both_migration_trees_make_the_same_schema() {
     diff.extend(differences("index", &si, &pi));
     assert!(diff.is_empty(), "the two migration trees differ:\n{}", diff.join("\n"));
 }
+
+/// Every SQLite connection of the pool is set up the same way: durable writes, erased
+/// rows overwritten, and a small page cache each (eight default caches of 2 MiB made
+/// the soak's memory climb as the database grew).
+#[tokio::test]
+async fn every_sqlite_connection_is_durable_erases_and_keeps_a_small_cache() {
+    let dir = std::env::temp_dir().join(format!("sciezka-pragmas-{}", Uuid::new_v4()));
+    let db = Db::connect(&format!("sqlite://{}/p.db", dir.display())).await.expect("connect");
+    // Several connections at once, so the check covers more than the first one.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(db.pool.acquire().await.expect("connection"));
+    }
+    for conn in &mut held {
+        let q = |p: &str| format!("SELECT CAST({p} AS TEXT) FROM pragma_{p}");
+        for (pragma, want) in [("cache_size", "-256"), ("secure_delete", "1"), ("synchronous", "2"), ("journal_mode", "wal"), ("foreign_keys", "1")] {
+            let got: String = sqlx::query_scalar(&q(pragma)).fetch_one(&mut **conn).await.expect(pragma);
+            assert_eq!(got, want, "PRAGMA {pragma}");
+        }
+    }
+    drop(held);
+    db.pool.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}

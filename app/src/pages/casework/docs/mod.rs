@@ -209,6 +209,11 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
                         let status = if event_target_checked(&ev) { "final" } else { "draft" };
                         value.update(|v| v["status"] = Value::String(status.into()));
                         engine.edit_doc(doc_type, doc_id, partnership_id, record.get_value(), value.get_untracked());
+                        // A document marked final that lacks what a final one needs is not
+                        // sent: take the person to the first field to complete.
+                        if status == "final" && !errors.with_untracked(Vec::is_empty) {
+                            crate::browser::focus_first_error();
+                        }
                     }/>
                 <label for="doc-final">{tr("doc.final")}</label>
                 <p class="hint">{tr("doc.final_hint")}</p>
