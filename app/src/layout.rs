@@ -31,7 +31,8 @@ pub fn Layout(children: Children) -> impl IntoView {
 
     // The survey's respondents see the survey and nothing of the consultants' app:
     // no navigation, no sync state, no unlock prompt, no redirect to sign-in.
-    let public = move || location.pathname.with(|p| p.starts_with("/kiosk/"));
+    // So does a person opening their invitation or reset link, before any account.
+    let public = move || location.pathname.with(|p| p.starts_with("/kiosk/") || p.starts_with(domain::people::LINK_PATH));
     Effect::new(move |_| {
         // The sign-in page and the accessibility statement are for everyone.
         let open = matches!(location.pathname.get().as_str(), "/login" | STATEMENT);
@@ -103,6 +104,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href="/reports">{tr("nav.reports")}</A>
                         <A href="/audit">{tr("nav.audit")}</A>
                         <A href="/devices">{tr("nav.devices")}</A>
+                        <A href="/people">{tr("nav.people")}</A>
                     </Show>
                     <A href="/partnership">{tr("nav.partnership")}</A>
                     <A href="/surveys">{tr("nav.surveys")}</A>

@@ -117,6 +117,22 @@ async function tabs(page, selector) {
   return page.$$eval(selector, (links) => links.map((a) => a.getAttribute('href')));
 }
 
+/** A fresh invitation's link (the page a new colleague opens), made as a coordinator. */
+async function invitationLink(lang) {
+  const ctx = await context('pl');
+  const login = await ctx.request.post(`${BASE}/api/v1/auth/login`, { data: { email: 'koordynator@mops.demo', password: PASSWORD } });
+  const me = await login.json();
+  const m = me.memberships.find((x) => x.role === 'coordinator');
+  const r = await ctx.request.post(`${BASE}/api/v1/partnerships/${m.partnership_id}/people`, {
+    data: { email: `a11y-${lang}-${Date.now()}@razem.demo`, display_name: 'Osoba Zaproszona', organisation_id: m.partners[0].organisation_id, role: 'key_consultant' },
+    headers: { 'x-csrf-token': me.csrf_token },
+  });
+  assert.equal(r.status(), 200, await r.text());
+  const { link } = await r.json();
+  await ctx.close();
+  return link;
+}
+
 async function surveyToken() {
   const ctx = await context('pl');
   const login = await ctx.request.post(`${BASE}/api/v1/auth/login`, { data: { email: 'koordynator@mops.demo', password: PASSWORD } });
@@ -153,6 +169,14 @@ for (const lang of ['pl', 'en']) {
         assert.ok(statement.includes(part), `the statement has its section "${part}"`);
       }
       await audit(page, `${lang} signed out /deklaracja-dostepnosci`, problems);
+      // A new colleague's invitation link, and the same link once it no longer works.
+      const link = await invitationLink(lang);
+      await open(page, link);
+      await page.waitForSelector('#link-form');
+      await audit(page, `${lang} signed out ${link.slice(0, 10)}…`, problems);
+      await open(page, '/konto/nieaktualny-link');
+      await page.waitForSelector('#link-gone');
+      await audit(page, `${lang} signed out /konto (expired)`, problems);
       await ctx.close();
     }
 
@@ -183,7 +207,7 @@ for (const lang of ['pl', 'en']) {
     const round = await surveyToken();
     {
       const { ctx, page } = await signedIn(lang, 'koordynator@mops.demo');
-      for (const path of ['/dashboard', '/reports', '/surveys', `/surveys/${round.id}`, `/surveys/${round.id}/slips`, '/audit', '/devices', '/partnership']) {
+      for (const path of ['/dashboard', '/reports', '/surveys', `/surveys/${round.id}`, `/surveys/${round.id}/slips`, '/audit', '/devices', '/people', '/partnership']) {
         await open(page, path);
         await audit(page, `${lang} coordinator ${path}`, problems);
       }

@@ -125,11 +125,11 @@ export async function ownServer() {
 }
 
 /** Signs in at `base` (another server than BASE). */
-export async function signInAt(page, base, email) {
+export async function signInAt(page, base, email, password = PASSWORD) {
   await page.goto(`${base}/login`);
   await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
+  await page.fill('#password', password);
   await page.click('button[type=submit]');
   await page.waitForURL(`${base}/`);
 }

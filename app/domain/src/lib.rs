@@ -19,6 +19,7 @@ pub mod org;
 pub mod survey;
 pub mod outbox;
 pub mod partnership;
+pub mod people;
 pub mod report;
 pub mod statement;
 pub mod sync;

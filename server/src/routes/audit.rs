@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::error::{ApiJson, ApiResult, AppError};
+use crate::error::{ApiJson, ApiResult};
 use crate::extract::CurrentUser;
 use crate::store::audit;
 use crate::AppState;
@@ -15,9 +15,7 @@ use crate::AppState;
     params(("id" = Uuid, Path, description = "partnership")),
     responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<AuditEntry>> {
-    if !user.role_in(id)?.steers() {
-        return Err(AppError::Forbidden("only coordinators read the audit log"));
-    }
+    user.steer(id, "only coordinators read the audit log")?;
     let mut conn = state.db.pool.acquire().await?;
     Ok(ApiJson(audit::entries(&mut conn, id).await?))
 }

@@ -79,9 +79,7 @@ struct LatestRound {
     params(("id" = Uuid, Path, description = "partnership"), Filter),
     responses((status = 200, body = Dashboard), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Query(filter): Query<Filter>) -> ApiResult<Dashboard> {
-    if !user.role_in(id)?.steers() {
-        return Err(AppError::Forbidden("the dashboard is for coordinators"));
-    }
+    user.steer(id, "the dashboard is for coordinators")?;
     let today = today();
     let period = match filter.period.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => Month::parse(p).ok_or_else(|| AppError::BadRequest("the period is written YYYY-MM".into()))?,

@@ -20,11 +20,7 @@ use crate::store::{self, device};
 use crate::AppState;
 
 fn steering(user: &CurrentUser, partnership: Uuid) -> Result<(), AppError> {
-    if user.role_in(partnership)?.steers() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("only coordinators manage devices"))
-    }
+    user.steer(partnership, "only coordinators manage devices")
 }
 
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/devices", tag = "sync", params(("id" = Uuid, Path, description = "partnership")),

@@ -107,9 +107,7 @@ pub async fn add_service(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<NewService>,
 ) -> ApiResult<Vec<CustomService>> {
-    if !user.role_in(id)?.steers() {
-        return Err(AppError::Forbidden("only a coordinator extends the catalogue"));
-    }
+    user.steer(id, "only a coordinator extends the catalogue")?;
     let mut errors = domain::validation::Errors::new(lang);
     let name = errors.text("name", &body.name, docs::SHORT);
     let name = errors.into_result(|| name.unwrap_or_default()).map_err(AppError::fields(lang))?;

@@ -21,6 +21,7 @@ pub mod devices;
 pub mod documents;
 pub mod partnership_docs;
 pub mod partnerships;
+pub mod people;
 pub mod reports;
 pub mod survey;
 pub mod sync;
@@ -29,7 +30,7 @@ pub mod sync;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Ścieżka API", version = "1", description = "Case work for social and vocational integration. Every state-changing request needs the X-CSRF-Token header of the session."),
-    tags((name = "about"), (name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"), (name = "survey"))
+    tags((name = "about"), (name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"), (name = "survey"), (name = "people"))
 )]
 struct ApiDoc;
 
@@ -47,6 +48,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(sync::router())
         .merge(documents::router())
         .merge(devices::router())
+        .merge(people::router())
         .merge(survey::public::router())
         .merge(survey::rounds::router())
         .merge(survey::results::router())

@@ -35,11 +35,7 @@ fn month_of(s: &str) -> Result<Month, AppError> {
 
 /// Reports are for the partnership's coordinators; anyone else sees nothing.
 fn steers(user: &CurrentUser, partnership: Uuid) -> Result<(), AppError> {
-    if user.role_in(partnership)?.steers() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("monitoring reports are for coordinators"))
-    }
+    user.steer(partnership, "monitoring reports are for coordinators")
 }
 
 async fn readable(state: &AppState, user: &CurrentUser, partnership: Uuid, month: &str, what: &str) -> Result<MonthlyReport, AppError> {

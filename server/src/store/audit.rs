@@ -44,9 +44,21 @@ pub async fn record(
     action: Action,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
+    record_by(conn, user.id, partnership, client, action, detail).await
+}
+
+/// An entry for a person acting without a session: choosing their password by link.
+pub async fn record_by(
+    conn: &mut AnyConnection,
+    user: Uuid,
+    partnership: Uuid,
+    client: Option<Uuid>,
+    action: Action,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO audit_log (at, user_id, partnership_id, client_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(now())
-        .bind(user.id.to_string())
+        .bind(user.to_string())
         .bind(partnership.to_string())
         .bind(client.map(|c| c.to_string()))
         .bind(action.as_str())

@@ -26,8 +26,10 @@ pub(crate) async fn failed(conn: &mut AnyConnection, account: &str, ip: &str) ->
     Ok(())
 }
 
-/// A successful sign-in forgets the account's failures, and everyone's expired ones.
+/// A successful sign-in is noted on the account and forgets its failures, and
+/// everyone's expired ones.
 pub(crate) async fn succeeded(conn: &mut AnyConnection, account: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET last_sign_in = $1 WHERE email = $2").bind(now()).bind(account).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM login_failures WHERE account = $1 OR at < $2").bind(account).bind(now() - FAILURE_WINDOW_SECS).execute(&mut *conn).await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod history;
 pub mod note;
 pub mod partnership;
 pub mod partnership_doc;
+pub mod people;
 pub mod report;
 pub mod survey;
 pub mod sync;

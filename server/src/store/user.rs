@@ -28,6 +28,16 @@ impl CurrentUser {
         self.memberships.iter().find(|m| m.partnership_id == partnership).map(|m| m.role).ok_or(AppError::NotFound)
     }
 
+    /// Passes when the user steers the partnership (coordinator, administrator);
+    /// refused with `why` when they only work in it, not found when they have no role.
+    pub fn steer(&self, partnership: Uuid, why: &'static str) -> Result<(), AppError> {
+        if self.role_in(partnership)?.steers() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(why))
+        }
+    }
+
     pub fn partnership_ids(&self) -> Vec<Uuid> {
         self.memberships.iter().map(|m| m.partnership_id).collect()
     }

@@ -14,6 +14,7 @@ mod disk_full;
 mod documents;
 mod layers;
 mod partnership_docs;
+mod people;
 mod process;
 mod proxy;
 mod reports;

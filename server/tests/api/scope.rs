@@ -66,6 +66,25 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("GET", "/api/v1/partnerships/{id}/devices" | "/api/v1/partnerships/{id}/held") => {
                     (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND])
                 }
+                // People of partnership A, as an outsider: nothing listed, nobody invited,
+                // switched off or reset.
+                ("GET", "/api/v1/partnerships/{id}/people") => (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND]),
+                ("POST", "/api/v1/partnerships/{id}/people") => (
+                    path.replace("{id}", &app.partnership_a.to_string()),
+                    json!({"email": "intruz@test.pl", "display_name": "Intruz", "organisation_id": uuid::Uuid::now_v7(), "role": "coordinator"}),
+                    &[StatusCode::NOT_FOUND],
+                ),
+                ("PUT", "/api/v1/partnerships/{id}/people/{person}/role") => (
+                    path.replace("{id}", &app.partnership_a.to_string()).replace("{person}", &app.consultant_a.to_string()),
+                    json!({"role": "coordinator"}),
+                    &[StatusCode::NOT_FOUND],
+                ),
+                ("POST", "/api/v1/partnerships/{id}/people/{person}/deactivate" | "/api/v1/partnerships/{id}/people/{person}/reactivate" | "/api/v1/partnerships/{id}/people/{person}/reset") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()).replace("{person}", &app.consultant_a.to_string()), json!(null), &[StatusCode::NOT_FOUND])
+                }
+                // A link is its secret: a guessed one is not found.
+                ("GET", "/api/v1/account-links/{token}") => (path.replace("{token}", "zgadniety-token"), json!(null), &[StatusCode::NOT_FOUND]),
+                ("POST", "/api/v1/account-links/{token}") => (path.replace("{token}", "zgadniety-token"), json!({"password": "haslo-intruza-123"}), &[StatusCode::NOT_FOUND]),
                 ("POST", "/api/v1/devices/{id}/revoke") => {
                     (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"user_id": app.consultant_a}), &[StatusCode::NOT_FOUND])
                 }
@@ -190,14 +209,16 @@ async fn every_documented_route_exists_and_needs_a_session() {
             let uri = path.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{revision}", "1").replace("{token}", "unknown").replace("{month}", "2026-10").replace("{year}", "2026").replace("{kind}", "plan").replace("{amendment}", &uuid::Uuid::new_v4().to_string());
             let body = json!({});
             let r = app.request(method.clone(), &uri, (method != Method::GET).then_some(&body), None).await;
-            // An unknown survey link answers 404 by design; the survey tests show those routes work.
+            // An unknown survey or account link answers 404 by design; their own tests show
+            // those routes work.
+            let link = path.starts_with("/api/v1/survey/") || path.starts_with("/api/v1/account-links/");
             assert!(
-                (r.status != StatusCode::NOT_FOUND || path.starts_with("/api/v1/survey/")) && r.status != StatusCode::METHOD_NOT_ALLOWED,
+                (r.status != StatusCode::NOT_FOUND || link) && r.status != StatusCode::METHOD_NOT_ALLOWED,
                 "{method} {path} is documented but not routed: {}",
                 r.status
             );
-            if path.starts_with("/api/v1/survey/") {
-                // Public by design: anyone with the link's secret answers without a session.
+            if link {
+                // Public by design: anyone with the link's secret acts without a session.
                 assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY), "{method} {path}: {}", r.status);
             } else if path == "/api/v1/accessibility" {
                 // Public by design: who runs the installation and whom to contact.

@@ -4,4 +4,5 @@
 pub mod audit;
 pub mod dashboard;
 pub mod devices;
+pub mod people;
 pub mod report;

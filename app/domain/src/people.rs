@@ -1,0 +1,202 @@
+//! The people of a partnership as its coordinator manages them: who they are, which
+//! member organisation they work for, their role, and whether their account waits for
+//! its first password, is active, or is switched off. An invitation and a password
+//! reset are single-use links the person opens to choose their own password: nobody
+//! else ever sees or types it. The rules are here, shared by the form and the server.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::docs::Partner;
+use crate::lang::Lang;
+use crate::org::{string_enum, Role};
+use crate::validation::{Errors, FieldError};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// How long an invitation or reset link may be used.
+pub const LINK_HOURS: i64 = 72;
+
+/// Where a link is opened: `/konto/{token}`.
+pub const LINK_PATH: &str = "/konto";
+
+/// The shortest password anyone may choose.
+pub const MIN_PASSWORD: usize = 12;
+
+/// The longest e-mail address (RFC 5321's path limit).
+const MAX_EMAIL: usize = 254;
+
+string_enum! {
+    /// Where an account stands.
+    AccountState { Invited = "invited", Active = "active", Inactive = "inactive" }
+}
+
+string_enum! {
+    /// Why a link was made: a first password, or a new one.
+    LinkPurpose { Invitation = "invitation", Reset = "reset" }
+}
+
+/// One person with a role in the partnership.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Person {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub role: Role,
+    pub state: AccountState,
+    /// When they last used a session (Warsaw time), or empty.
+    pub last_seen: String,
+    /// When each of their devices last synced (Warsaw time), newest first: a device
+    /// may still hold changes not sent. Deactivation revokes them, so what they push
+    /// later is held for a coordinator, never dropped.
+    pub devices: Vec<String>,
+}
+
+/// A coordinator invites someone of a member organisation with a role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    pub email: String,
+    pub display_name: String,
+    pub organisation_id: Uuid,
+    pub role: Role,
+}
+
+impl Invite {
+    /// The invitation as it is stored (e-mail in lower case, the name cleaned), or why
+    /// not: the organisation must be one of the partnership's members, and only an
+    /// installation administrator makes administrators.
+    pub fn validate(&self, lang: Lang, partners: &[Partner]) -> Result<Invite, Vec<FieldError>> {
+        let mut e = Errors::new(lang);
+        let email = e.line("email", &self.email, MAX_EMAIL).map(|v| v.to_lowercase());
+        if let Some(email) = &email {
+            if !plausible_email(email) {
+                e.add("email", "email", lang.pick("To nie jest adres e-mail (nazwa@domena).", "This is not an e-mail address (name@domain)."));
+            }
+        }
+        let display_name = e.line("display_name", &self.display_name, 120);
+        if !partners.iter().any(|p| p.organisation_id == self.organisation_id) {
+            e.add("organisation_id", "not_member", lang.pick("Ta organizacja nie należy do partnerstwa.", "This organisation is not a member of the partnership."));
+        }
+        if self.role == Role::Administrator {
+            e.add("role", "role", lang.pick("Administratora instalacji nie nadaje koordynator.", "A coordinator does not make installation administrators."));
+        }
+        e.into_result(|| Invite {
+            email: email.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            organisation_id: self.organisation_id,
+            role: self.role,
+        })
+    }
+}
+
+/// One `@`, something before it, a dot in the domain after it, no spaces: the address
+/// is proven only by the person opening the link sent to it.
+fn plausible_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(char::is_whitespace)
+}
+
+/// A new role for someone already in the partnership.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub role: Role,
+}
+
+/// The answer to an invitation or a reset: the person, and the link to hand over,
+/// shown once (only its hash is kept). `link` is empty when the e-mail already had an
+/// account, which simply gains the role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Handover {
+    pub person: Person,
+    pub link: String,
+    /// When the link stops working (Warsaw time).
+    pub expires: String,
+}
+
+/// What the link's page shows before the person chooses a password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LinkInfo {
+    pub purpose: LinkPurpose,
+    pub email: String,
+    pub display_name: String,
+}
+
+/// The password a person chooses on their link's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChosenPassword {
+    pub password: String,
+}
+
+/// A new password's length: at least [`MIN_PASSWORD`] characters, at most 1024 bytes.
+pub fn check_password(lang: Lang, field: &str, password: &str) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::new(lang);
+    if password.chars().count() < MIN_PASSWORD || password.len() > 1024 {
+        e.add(
+            field,
+            "password_length",
+            lang.pick(format!("Hasło musi mieć od {MIN_PASSWORD} do 1024 znaków."), format!("The password must have {MIN_PASSWORD} to 1024 characters.")),
+        );
+    }
+    e.into_result(|| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::OrgType;
+    use proptest::prelude::*;
+
+    fn partners() -> Vec<Partner> {
+        vec![Partner { organisation_id: Uuid::from_u128(1), name: "PUP".into(), org_type: OrgType::Pup }]
+    }
+
+    fn invite(email: &str) -> Invite {
+        Invite { email: email.into(), display_name: " Jan  Doradca ".into(), organisation_id: Uuid::from_u128(1), role: Role::JobCounsellor }
+    }
+
+    #[test]
+    fn an_invitation_is_stored_clean_and_refused_for_what_a_coordinator_may_not_do() {
+        let ok = invite(" Jan.Doradca@PUP.example ").validate(Lang::Pl, &partners()).expect("valid");
+        assert_eq!(ok.email, "jan.doradca@pup.example");
+        assert_eq!(ok.display_name, "Jan  Doradca");
+        let codes = |i: Invite| i.validate(Lang::En, &partners()).err().unwrap_or_default().into_iter().map(|e| (e.pointer, e.code)).collect::<Vec<_>>();
+        assert_eq!(codes(invite("jan")), [("/email".into(), "email".into())]);
+        assert_eq!(codes(invite("jan@localhost")), [("/email".into(), "email".into())]);
+        assert_eq!(codes(Invite { organisation_id: Uuid::from_u128(2), ..invite("a@b.pl") }), [("/organisation_id".into(), "not_member".into())]);
+        assert_eq!(codes(Invite { role: Role::Administrator, ..invite("a@b.pl") }), [("/role".into(), "role".into())]);
+        assert_eq!(codes(Invite { display_name: "\u{200B}".into(), ..invite("a@b.pl") }), [("/display_name".into(), "invisible".into())]);
+    }
+
+    #[test]
+    fn a_password_has_twelve_characters_at_least() {
+        assert!(check_password(Lang::Pl, "password", "krótkie").is_err());
+        assert!(check_password(Lang::Pl, "password", "dwanaście-zn").is_ok());
+        assert!(check_password(Lang::Pl, "password", &"x".repeat(1025)).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn a_valid_address_survives_validation_as_itself_in_lower_case(local in "[a-zA-Z0-9._-]{1,20}", domain in "[a-z0-9-]{1,20}\\.[a-z]{2,6}") {
+            let email = format!("{local}@{domain}");
+            let ok = invite(&email).validate(Lang::Pl, &partners()).expect("valid");
+            prop_assert_eq!(ok.email, email.to_lowercase());
+        }
+    }
+}

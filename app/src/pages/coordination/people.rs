@@ -1,0 +1,238 @@
+//! For coordinators: the people of a partnership. Invite someone of a member
+//! organisation with a role, change a role, switch an account off or on, start a
+//! password reset. An invitation or a reset gives a single-use link, shown once, to
+//! hand to the person: they choose their own password on it.
+
+use domain::org::Role;
+use domain::people::{AccountState, Handover, Invite, Person, RoleChange};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::api;
+use crate::i18n::{tr, use_lang};
+use crate::pages::components::controls::SelectControl;
+use crate::pages::components::widgets::{steered_partnership, Choice, ErrorNotice, Field, Loading, SteeredPicker, TableScroll};
+use crate::session::use_session;
+
+/// The roles a coordinator gives, with their names.
+const ROLES: [Role; 5] = [Role::Coordinator, Role::KeyConsultant, Role::SocialWorker, Role::JobCounsellor, Role::ReintegrationSpecialist];
+
+fn role_options() -> Vec<(String, String)> {
+    ROLES.iter().map(|r| (r.as_str().to_string(), r.i18n_key().to_string())).collect()
+}
+
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let chosen = RwSignal::new(None::<Uuid>);
+    let partnership = steered_partnership(chosen);
+    let message = RwSignal::new(None::<String>);
+    let handed = RwSignal::new(None::<Handover>);
+    let people = LocalResource::new(move || {
+        let p = partnership();
+        async move {
+            match p {
+                Some(p) => api::get::<Vec<Person>>(&format!("/api/v1/partnerships/{p}/people")).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    let partners = Signal::derive(move || {
+        let p = partnership();
+        session.me().and_then(|m| m.memberships.into_iter().find(|m| Some(m.partnership_id) == p)).map(|m| m.partners).unwrap_or_default()
+    });
+    let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
+
+    // One action for every button on a person's row: its path and, for a role, the body.
+    let act = Action::new_local(move |(person, what, role): &(Uuid, &'static str, Option<Role>)| {
+        let (person, what, role) = (*person, *what, *role);
+        let p = partnership();
+        async move {
+            let Some(p) = p else { return };
+            let base = format!("/api/v1/partnerships/{p}/people/{person}");
+            message.set(None);
+            handed.set(None);
+            let done = match (what, role) {
+                ("role", Some(role)) => api::put_merged::<_, Person>(&format!("{base}/role"), &RoleChange { role }).await.map(|_| None),
+                ("reset", _) => api::post::<_, Handover>(&format!("{base}/reset"), &()).await.map(Some),
+                (what, _) => api::post::<_, Person>(&format!("{base}/{what}"), &()).await.map(|_| None),
+            };
+            match done {
+                Ok(h) => {
+                    handed.set(h);
+                    message.set(Some(domain::i18n::t(lang.get_untracked(), &format!("people.done.{what}")).to_string()));
+                    people.refetch();
+                }
+                Err(e) => message.set(Some(e.message())),
+            }
+        }
+    });
+
+    view! {
+        <h1>{tr("people.title")}</h1>
+        <SteeredPicker id="people-partnership" chosen/>
+        <p role="status" id="people-message">{move || message.get()}</p>
+        {move || handed.get().filter(|h| !h.link.is_empty()).map(|h| view! { <HandoverNotice handover=h/> })}
+        <section class="card">
+            <h2>{tr("people.list")}</h2>
+            {move || match people.get() {
+                None | Some(Ok(None)) => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                Some(Ok(Some(list))) => {
+                    let me = session.me().map(|m| m.user_id);
+                    view! {
+                        <TableScroll label=tr("people.list")>
+                            <table id="people-table">
+                                <thead><tr>
+                                    <th scope="col">{tr("people.name")}</th>
+                                    <th scope="col">{tr("people.organisation")}</th>
+                                    <th scope="col">{tr("people.role")}</th>
+                                    <th scope="col">{tr("people.state")}</th>
+                                    <th scope="col">{tr("people.last_seen")}</th>
+                                    <th scope="col">{tr("people.actions")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|person| {
+                                        let id = person.user_id;
+                                        let own = me == Some(id);
+                                        let state = person.state;
+                                        let role = RwSignal::new(person.role.as_str().to_string());
+                                        let devices = person.devices.len();
+                                        view! {
+                                            <tr data-email=person.email.clone() data-state=state.as_str()>
+                                                <th scope="row">{person.display_name.clone()}<br/><span class="hint">{person.email.clone()}</span></th>
+                                                <td>{person.organisation_name.clone()}</td>
+                                                <td>
+                                                    <SelectControl id=format!("role-{id}") label=Signal::derive(tr("people.role")) value=role
+                                                        set=Callback::new(move |v: String| {
+                                                            role.set(v.clone());
+                                                            if let Some(r) = Role::parse(&v) { act.dispatch((id, "role", Some(r))); }
+                                                        })
+                                                        error=Signal::derive(|| None::<String>) disabled=Signal::derive(move || own)
+                                                        options=Signal::derive(move || role_options().into_iter().map(|(v, k)| (v, t(&k))).collect())/>
+                                                </td>
+                                                <td>{move || t(&format!("people.state.{}", state.as_str()))}</td>
+                                                <td>{person.last_seen.clone()}
+                                                    {(devices > 0).then(|| view! { <br/><span class="hint">{move || format!("{}: {devices}", t("people.devices"))}</span> })}
+                                                </td>
+                                                <td class="actions">
+                                                    {(!own).then(|| view! {
+                                                        {if state == AccountState::Inactive {
+                                                            view! { <button type="button" class="secondary reactivate" on:click=move |_| { act.dispatch((id, "reactivate", None)); }>{tr("people.reactivate")}</button> }.into_any()
+                                                        } else {
+                                                            view! {
+                                                                <button type="button" class="secondary reset" on:click=move |_| { act.dispatch((id, "reset", None)); }>{tr("people.reset")}</button>
+                                                                <button type="button" class="danger deactivate" on:click=move |_| { act.dispatch((id, "deactivate", None)); }>{tr("people.deactivate")}</button>
+                                                            }.into_any()
+                                                        }}
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </TableScroll>
+                    }.into_any()
+                }
+            }}
+        </section>
+        <InviteForm partnership=Signal::derive(partnership) partners handed message people=Callback::new(move |_| people.refetch())/>
+    }
+}
+
+/// The link to hand over, once, with when it stops working.
+#[component]
+fn HandoverNotice(handover: Handover) -> impl IntoView {
+    let origin = web_origin();
+    let link = format!("{origin}{}", handover.link);
+    view! {
+        <div class="notice" role="alert" id="handover">
+            <p><strong>{handover.person.display_name.clone()}</strong>": " {tr("people.handover")}</p>
+            <label for="handover-link">{tr("people.link")}</label>
+            <input id="handover-link" type="text" readonly value=link.clone() on:focus=move |ev| {
+                if let Some(input) = leptos::wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(&event_target::<web_sys::EventTarget>(&ev)) { input.select(); }
+            }/>
+            <p class="hint">{tr("people.expires")} " " {handover.expires.clone()}</p>
+        </div>
+    }
+}
+
+fn web_origin() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        String::new()
+    }
+}
+
+#[component]
+fn InviteForm(
+    partnership: Signal<Option<Uuid>>,
+    partners: Signal<Vec<domain::docs::Partner>>,
+    handed: RwSignal<Option<Handover>>,
+    message: RwSignal<Option<String>>,
+    people: Callback<()>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let organisation = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::KeyConsultant.as_str().to_string());
+    let errors = RwSignal::new(Vec::new());
+    let invite = Action::new_local(move |req: &Invite| {
+        let req = req.clone();
+        async move {
+            let Some(p) = partnership.get_untracked() else { return };
+            // The same rules the server runs; it checks them again.
+            if let Err(list) = req.validate(lang.get_untracked(), &partners.get_untracked()) {
+                errors.set(list);
+                crate::browser::focus_first_error();
+                return;
+            }
+            match api::post::<_, Handover>(&format!("/api/v1/partnerships/{p}/people"), &req).await {
+                Ok(h) => {
+                    errors.set(Vec::new());
+                    email.set(String::new());
+                    name.set(String::new());
+                    message.set(Some(domain::i18n::t(lang.get_untracked(), if h.link.is_empty() { "people.done.added" } else { "people.done.invite" }).to_string()));
+                    handed.set(Some(h));
+                    people.run(());
+                }
+                Err(e) => {
+                    errors.set(e.field_errors());
+                    message.set(Some(e.message()));
+                    crate::browser::focus_first_error();
+                }
+            }
+        }
+    });
+    let organisations = Signal::derive(move || partners.get().into_iter().map(|p| (p.organisation_id.to_string(), p.name)).collect::<Vec<_>>());
+    let org_error = Signal::derive(move || errors.with(|e| crate::pages::components::widgets::error_for(e, "organisation_id")));
+    view! {
+        <form class="card" id="invite-form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            let req = Invite {
+                email: email.get_untracked(),
+                display_name: name.get_untracked(),
+                organisation_id: Uuid::parse_str(&organisation.get_untracked()).unwrap_or_default(),
+                role: Role::parse(&role.get_untracked()).unwrap_or(Role::KeyConsultant),
+            };
+            invite.dispatch(req);
+        }>
+            <h2>{tr("people.invite")}</h2>
+            <p class="hint">{tr("people.invite_hint")}</p>
+            <Field name="display_name" label="people.name" value=name set=Callback::new(move |v| name.set(v)) errors=errors required=true autocomplete="off"/>
+            <Field name="email" label="people.email" input_type="email" value=email set=Callback::new(move |v| email.set(v)) errors=errors required=true autocomplete="off"/>
+            <SelectControl id="organisation_id" name=Some("organisation_id") label=Signal::derive(tr("people.organisation")) value=organisation
+                set=Callback::new(move |v| organisation.set(v)) error=org_error options=organisations
+                placeholder=Some(Signal::derive(tr("people.choose_organisation")))/>
+            <Choice name="role" label="people.role" value=role set=Callback::new(move |v| role.set(v)) errors=errors options=role_options()/>
+            <button type="submit">{tr("people.send_invite")}</button>
+        </form>
+    }
+}

@@ -1,0 +1,202 @@
+//! People and accounts: a coordinator invites the staff of the member organisations,
+//! gives and takes roles, switches accounts off and on, and starts a password reset;
+//! the person opens the single-use link and chooses their own password. Every action
+//! is in the audit log (who, whom, what, when).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::api::Problem;
+use domain::people::{self, ChosenPassword, Handover, Invite, LinkInfo, LinkPurpose, Person, RoleChange, LINK_PATH};
+use domain::validation::format_timestamp_warsaw;
+use sqlx::Acquire;
+use uuid::Uuid;
+
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::auth::password;
+use crate::error::{ApiJson, ApiResult, AppError};
+use crate::extract::{CurrentUser, RequestLang};
+use crate::store::audit::{self, Action};
+use crate::store::people as store;
+use crate::AppState;
+
+fn steering(user: &CurrentUser, partnership: Uuid) -> Result<(), AppError> {
+    user.steer(partnership, "only coordinators manage the partnership's people")
+}
+
+fn handover(person: Person, token: &str, expires: i64) -> Handover {
+    Handover { person, link: format!("{LINK_PATH}/{token}"), expires: format_timestamp_warsaw(expires) }
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/people", tag = "people", params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = Vec<Person>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Vec<Person>> {
+    steering(&user, id)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let people = store::of_partnership(&mut conn, id).await?;
+    audit::record(&mut conn, &user, id, None, Action::Read, "people").await?;
+    Ok(ApiJson(people))
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/people", tag = "people", request_body = Invite, params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = Handover), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn invite(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<Uuid>,
+    ApiJson(req): ApiJson<Invite>,
+) -> ApiResult<Handover> {
+    steering(&user, id)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let (partners, _) = crate::store::partnership::context(&mut conn, id).await?;
+    let invite = req.validate(lang, &partners).map_err(AppError::fields(lang))?;
+    let mut tx = conn.begin().await?;
+    let answer = match store::by_email(&mut tx, &invite.email).await? {
+        // An account elsewhere gains the role here; its password stays its own.
+        Some(existing) => {
+            if store::one(&mut tx, id, existing).await.is_ok() {
+                return Err(AppError::Conflict(lang.pick("Ta osoba już należy do partnerstwa.", "This person is already in the partnership.")));
+            }
+            store::set_role(&mut tx, id, existing, invite.role).await?;
+            Handover { person: store::one(&mut tx, id, existing).await?, link: String::new(), expires: String::new() }
+        }
+        None => {
+            let new = store::create_invited(&mut tx, &invite).await?;
+            store::set_role(&mut tx, id, new, invite.role).await?;
+            let (token, expires) = store::new_link(&mut tx, &user, new, LinkPurpose::Invitation).await?;
+            handover(store::one(&mut tx, id, new).await?, &token, expires)
+        }
+    };
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("person {} invited as {}", answer.person.user_id, invite.role.as_str())).await?;
+    tx.commit().await?;
+    Ok(ApiJson(answer))
+}
+
+/// The person of the partnership the action is about, never the acting coordinator:
+/// nobody switches off or demotes themselves by a slip of the finger.
+async fn other_person(conn: &mut sqlx::AnyConnection, user: &CurrentUser, lang: domain::Lang, id: Uuid, person: Uuid) -> Result<Person, AppError> {
+    steering(user, id)?;
+    let p = store::one(conn, id, person).await?;
+    if person == user.id {
+        return Err(AppError::Conflict(lang.pick("Tego nie robi się na własnym koncie.", "This is not done to one's own account.")));
+    }
+    Ok(p)
+}
+
+#[utoipa::path(put, path = "/api/v1/partnerships/{id}/people/{person}/role", tag = "people", request_body = RoleChange,
+    params(("id" = Uuid, Path, description = "partnership"), ("person" = Uuid, Path, description = "user")),
+    responses((status = 200, body = Person), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path((id, person)): Path<(Uuid, Uuid)>,
+    ApiJson(req): ApiJson<RoleChange>,
+) -> ApiResult<Person> {
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    other_person(&mut tx, &user, lang, id, person).await?;
+    if req.role == domain::org::Role::Administrator {
+        return Err(AppError::field(lang, "role", "role", lang.pick("Administratora instalacji nie nadaje koordynator.", "A coordinator does not make installation administrators.").into()));
+    }
+    store::set_role(&mut tx, id, person, req.role).await?;
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("person {person} role {}", req.role.as_str())).await?;
+    let p = store::one(&mut tx, id, person).await?;
+    tx.commit().await?;
+    Ok(ApiJson(p))
+}
+
+async fn switch(state: &AppState, user: &CurrentUser, lang: domain::Lang, id: Uuid, person: Uuid, active: bool) -> ApiResult<Person> {
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    other_person(&mut tx, user, lang, id, person).await?;
+    if store::elsewhere(&mut tx, user, person).await? {
+        return Err(AppError::Conflict(lang.pick(
+            "Ta osoba pracuje też w innym partnerstwie: jej konto wyłącza koordynator wszystkich jej partnerstw albo administrator.",
+            "This person also works in another partnership: their account is switched off by a coordinator of all their partnerships or an administrator.",
+        )));
+    }
+    store::set_active(&mut tx, user, person, active).await?;
+    audit::record(&mut tx, user, id, None, Action::Update, &format!("person {person} {}", if active { "reactivated" } else { "deactivated" })).await?;
+    let p = store::one(&mut tx, id, person).await?;
+    tx.commit().await?;
+    Ok(ApiJson(p))
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/people/{person}/deactivate", tag = "people",
+    params(("id" = Uuid, Path, description = "partnership"), ("person" = Uuid, Path, description = "user")),
+    responses((status = 200, body = Person), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path((id, person)): Path<(Uuid, Uuid)>) -> ApiResult<Person> {
+    switch(&state, &user, lang, id, person, false).await
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/people/{person}/reactivate", tag = "people",
+    params(("id" = Uuid, Path, description = "partnership"), ("person" = Uuid, Path, description = "user")),
+    responses((status = 200, body = Person), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path((id, person)): Path<(Uuid, Uuid)>) -> ApiResult<Person> {
+    switch(&state, &user, lang, id, person, true).await
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/people/{person}/reset", tag = "people",
+    params(("id" = Uuid, Path, description = "partnership"), ("person" = Uuid, Path, description = "user")),
+    responses((status = 200, body = Handover), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reset(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path((id, person)): Path<(Uuid, Uuid)>) -> ApiResult<Handover> {
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let p = other_person(&mut tx, &user, lang, id, person).await?;
+    if p.state == people::AccountState::Inactive {
+        return Err(AppError::Conflict(lang.pick("Konto jest wyłączone: najpierw je włącz.", "The account is switched off: switch it on first.")));
+    }
+    // Whoever is signed in as this person now is signed out: the reset may be because
+    // someone else knows the password.
+    store::end_sessions(&mut tx, person).await?;
+    let purpose = if p.state == people::AccountState::Invited { LinkPurpose::Invitation } else { LinkPurpose::Reset };
+    let (token, expires) = store::new_link(&mut tx, &user, person, purpose).await?;
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("person {person} password reset started")).await?;
+    let p = store::one(&mut tx, id, person).await?;
+    tx.commit().await?;
+    Ok(ApiJson(handover(p, &token, expires)))
+}
+
+#[utoipa::path(get, path = "/api/v1/account-links/{token}", tag = "people", params(("token" = String, Path, description = "the link's secret")),
+    responses((status = 200, body = LinkInfo), (status = 404, body = Problem)))]
+pub async fn link(State(state): State<AppState>, Path(token): Path<String>) -> ApiResult<LinkInfo> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(ApiJson(store::live_link(&mut conn, &token).await?.1))
+}
+
+#[utoipa::path(post, path = "/api/v1/account-links/{token}", tag = "people", request_body = ChosenPassword,
+    params(("token" = String, Path, description = "the link's secret")),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn choose_password(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(token): Path<String>,
+    ApiJson(req): ApiJson<ChosenPassword>,
+) -> Result<StatusCode, AppError> {
+    let (person, _) = store::live_link(&mut *state.db.pool.acquire().await?, &token).await?;
+    people::check_password(lang, "password", &req.password).map_err(AppError::fields(lang))?;
+    // No connection is held while the hash is made.
+    let hash = password::hash(req.password).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    if !store::use_link(&mut tx, &token, person, &hash).await? {
+        return Err(AppError::NotFound);
+    }
+    for p in crate::store::user::partnerships_of(&mut tx, person).await? {
+        audit::record_by(&mut tx, person, p, None, Action::Update, "own password chosen by link").await?;
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, invite))
+        .routes(routes!(role))
+        .routes(routes!(deactivate))
+        .routes(routes!(reactivate))
+        .routes(routes!(reset))
+        .routes(routes!(link, choose_password))
+}

@@ -1,0 +1,198 @@
+//! The people of a partnership in storage: their accounts, roles and devices, and the
+//! single-use links (invitation, reset) by which they choose their own password.
+
+use domain::org::Role;
+use domain::people::{AccountState, Invite, LinkInfo, LinkPurpose, Person, LINK_HOURS};
+use domain::validation::format_timestamp_warsaw;
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use crate::error::{internal, AppError};
+use crate::store::user::CurrentUser;
+use crate::token::{random_token, token_hash};
+use crate::now;
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: String,
+    email: String,
+    display_name: String,
+    organisation_id: String,
+    organisation_name: String,
+    role: String,
+    active: i64,
+    invited: i64,
+    last_sign_in: Option<i64>,
+}
+
+const PERSON: &str = "SELECT u.id, u.email, u.display_name, u.organisation_id, o.name AS organisation_name, r.role, u.active,
+        CASE WHEN u.password_hash = '' THEN 1 ELSE 0 END AS invited, u.last_sign_in
+    FROM user_roles r JOIN users u ON u.id = r.user_id JOIN organisations o ON o.id = u.organisation_id
+    WHERE r.partnership_id = $1";
+
+async fn person(conn: &mut AnyConnection, row: PersonRow) -> Result<Person, AppError> {
+    let devices: Vec<i64> = sqlx::query_scalar("SELECT last_seen FROM devices WHERE user_id = $1 AND revoked_at IS NULL ORDER BY last_seen DESC")
+        .bind(&row.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let state = match (row.active, row.invited) {
+        (0, _) => AccountState::Inactive,
+        (_, 1) => AccountState::Invited,
+        _ => AccountState::Active,
+    };
+    Ok(Person {
+        user_id: Uuid::parse_str(&row.id).map_err(internal)?,
+        email: row.email,
+        display_name: row.display_name,
+        organisation_id: Uuid::parse_str(&row.organisation_id).map_err(internal)?,
+        organisation_name: row.organisation_name,
+        role: Role::parse(&row.role).ok_or_else(|| AppError::Internal(format!("unknown role {}", row.role)))?,
+        state,
+        last_seen: row.last_sign_in.map(format_timestamp_warsaw).unwrap_or_default(),
+        devices: devices.into_iter().map(format_timestamp_warsaw).collect(),
+    })
+}
+
+/// Everyone with a role in the partnership, by name.
+pub(crate) async fn of_partnership(conn: &mut AnyConnection, partnership: Uuid) -> Result<Vec<Person>, AppError> {
+    let rows: Vec<PersonRow> = sqlx::query_as(&format!("{PERSON} ORDER BY u.display_name, u.email")).bind(partnership.to_string()).fetch_all(&mut *conn).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(person(conn, row).await?);
+    }
+    Ok(out)
+}
+
+/// One person of the partnership; not found unless they have a role in it.
+pub(crate) async fn one(conn: &mut AnyConnection, partnership: Uuid, user: Uuid) -> Result<Person, AppError> {
+    let row: PersonRow = sqlx::query_as(&format!("{PERSON} AND u.id = $2"))
+        .bind(partnership.to_string())
+        .bind(user.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    person(conn, row).await
+}
+
+/// The account with this e-mail, if any.
+pub(crate) async fn by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<Uuid>, AppError> {
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(&mut *conn).await?;
+    id.map(|i| Uuid::parse_str(&i).map_err(internal)).transpose()
+}
+
+/// A new account that waits for its first password (an empty hash matches none).
+pub(crate) async fn create_invited(conn: &mut AnyConnection, invite: &Invite) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    sqlx::query("INSERT INTO users (id, email, display_name, organisation_id, password_hash, active, created_at) VALUES ($1, $2, $3, $4, '', 1, $5)")
+        .bind(id.to_string())
+        .bind(&invite.email)
+        .bind(&invite.display_name)
+        .bind(invite.organisation_id.to_string())
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+/// Gives (or changes) the person's role in the partnership.
+pub(crate) async fn set_role(conn: &mut AnyConnection, partnership: Uuid, user: Uuid, role: Role) -> Result<(), AppError> {
+    let changed = sqlx::query("UPDATE user_roles SET role = $1 WHERE user_id = $2 AND partnership_id = $3")
+        .bind(role.as_str())
+        .bind(user.to_string())
+        .bind(partnership.to_string())
+        .execute(&mut *conn)
+        .await?;
+    if changed.rows_affected() == 0 {
+        sqlx::query("INSERT INTO user_roles (user_id, partnership_id, role) VALUES ($1, $2, $3)")
+            .bind(user.to_string())
+            .bind(partnership.to_string())
+            .bind(role.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Switches an account off or on. Off ends every session at once and revokes every
+/// device, so what a device pushes after a reactivation is held for a coordinator.
+pub(crate) async fn set_active(conn: &mut AnyConnection, by: &CurrentUser, user: Uuid, active: bool) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(i64::from(active)).bind(user.to_string()).execute(&mut *conn).await?;
+    if !active {
+        end_sessions(conn, user).await?;
+        sqlx::query("UPDATE devices SET revoked_at = $1, revoked_by = $2 WHERE user_id = $3 AND revoked_at IS NULL")
+            .bind(now())
+            .bind(by.id.to_string())
+            .bind(user.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A new single-use link for `user`; earlier unused links of theirs stop working. Returns
+/// the token (shown once) and when it expires.
+pub(crate) async fn new_link(conn: &mut AnyConnection, by: &CurrentUser, user: Uuid, purpose: LinkPurpose) -> Result<(String, i64), AppError> {
+    let t = now();
+    sqlx::query("UPDATE account_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(t).bind(user.to_string()).execute(&mut *conn).await?;
+    let token = random_token();
+    let expires = t + LINK_HOURS * 3600;
+    sqlx::query("INSERT INTO account_links (token_hash, user_id, purpose, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(token_hash(&token))
+        .bind(user.to_string())
+        .bind(purpose.as_str())
+        .bind(by.id.to_string())
+        .bind(t)
+        .bind(expires)
+        .execute(&mut *conn)
+        .await?;
+    Ok((token, expires))
+}
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    user_id: String,
+    purpose: String,
+    email: String,
+    display_name: String,
+}
+
+/// The live link of this token: unused, unexpired, its account active. Anything else
+/// is not found, whatever the reason, so a token reveals nothing.
+pub(crate) async fn live_link(conn: &mut AnyConnection, token: &str) -> Result<(Uuid, LinkInfo), AppError> {
+    let row: LinkRow = sqlx::query_as(
+        "SELECT l.user_id, l.purpose, u.email, u.display_name FROM account_links l JOIN users u ON u.id = l.user_id
+         WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.active = 1",
+    )
+    .bind(token_hash(token))
+    .bind(now())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let purpose = LinkPurpose::parse(&row.purpose).ok_or_else(|| AppError::Internal(format!("unknown link purpose {}", row.purpose)))?;
+    Ok((Uuid::parse_str(&row.user_id).map_err(internal)?, LinkInfo { purpose, email: row.email, display_name: row.display_name }))
+}
+
+/// Uses the link once: the new password is set and every session of the account ends.
+/// False when someone used it first.
+pub(crate) async fn use_link(conn: &mut AnyConnection, token: &str, user: Uuid, hash: &str) -> Result<bool, AppError> {
+    let used = sqlx::query("UPDATE account_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL").bind(now()).bind(token_hash(token)).execute(&mut *conn).await?;
+    if used.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user.to_string()).execute(&mut *conn).await?;
+    end_sessions(conn, user).await?;
+    Ok(true)
+}
+
+/// Ends every session of the account (a reset started by a coordinator).
+pub(crate) async fn end_sessions(conn: &mut AnyConnection, user: Uuid) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.to_string()).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The partnerships where the person has a role but `by` does not steer: a person who
+/// works elsewhere too is switched off only by someone who steers all of them.
+pub(crate) async fn elsewhere(conn: &mut AnyConnection, by: &CurrentUser, user: Uuid) -> Result<bool, AppError> {
+    let theirs = crate::store::user::partnerships_of(conn, user).await?;
+    Ok(theirs.iter().any(|p| !by.role_in(*p).is_ok_and(Role::steers)))
+}
