@@ -45,7 +45,10 @@ let failed = false;
 try {
   for (const [name, url, cookie] of pages) {
     const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], extraHeaders: cookie ? { Cookie: cookie } : undefined };
-    const { lhr } = await lighthouse(url, flags);
+    // The first run of a fresh browser can fail to paint in time; one retry.
+    let { lhr } = await lighthouse(url, flags);
+    if (lhr.runtimeError) ({ lhr } = await lighthouse(url, flags));
+    if (lhr.runtimeError) console.log(`    ${name}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const score = (c) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
     const metric = (id) => lhr.audits[id]?.displayValue ?? '?';
     console.log(`lighthouse (mobile) ${name.padEnd(13)} performance ${String(score('performance')).padStart(3)}  accessibility ${String(score('accessibility')).padStart(3)}`
