@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/device") view=pages::device::DevicePage/>
                     <Route path=path!("/devices") view=pages::coordination::devices::DevicesPage/>
                     <Route path=path!("/people") view=pages::coordination::people::PeoplePage/>
+                    <Route path=path!("/people/:id/authorisation") view=pages::coordination::authorisation::AuthorisationPrintPage/>
                     <Route path=path!("/konto/:token") view=pages::account::link::AccountLinkPage/>
                     <Route path=path!("/offline") view=pages::device::OfflineShellPage/>
                     <Route path=path!("/dashboard") view=pages::coordination::dashboard::DashboardPage/>

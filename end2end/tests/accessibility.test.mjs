@@ -211,6 +211,14 @@ for (const lang of ['pl', 'en']) {
         await open(page, path);
         await audit(page, `${lang} coordinator ${path}`, problems);
       }
+      // An authorisation as printed (the demo records everyone's).
+      await open(page, '/people');
+      await page.waitForSelector('a.print-authorisation');
+      const printed = await page.$eval('a.print-authorisation', (a) => a.getAttribute('href'));
+      await open(page, printed);
+      await page.waitForSelector('article.print-doc[data-doc="authorisation"]');
+      await audit(page, `${lang} coordinator /people/…/authorisation`, problems);
+      await open(page, '/partnership');
       for (const href of await tabs(page, 'a[data-tab][href^="/partnership?tab="]')) {
         await open(page, href);
         await audit(page, `${lang} coordinator ${href}`, problems);

@@ -2,10 +2,11 @@
 // tablet: the coordinator invites a job counsellor of the PUP, the invitee opens the
 // single-use link on their own device, chooses a password and signs in with the role
 // given; the link then no longer works; switching an account off ends a live session
-// on another tablet at once.
+// on another tablet at once; an authorisation to process personal data recorded with
+// a past end blocks sign-in with a message saying so, and prints as the document.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer, nav } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, nav, pdfText } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -61,8 +62,37 @@ test('a coordinator invites a job counsellor, who chooses their own password by 
     await q.goto(link);
     await q.waitForSelector('#link-gone');
 
+    // Ewa's authorisation ended yesterday: recorded by the coordinator, it blocks her
+    // sign-in with a message that says so; printed, it is the document she signed.
+    const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+    const ewa = await p.$eval('#people-table tr[data-email="ewa.zajac@razem.demo"]', (tr) => tr.querySelector('select').id.replace('role-', ''));
+    await p.selectOption('#person', ewa);
+    await p.fill('#number', '14/2026');
+    await p.fill('#issued', '2026-01-02');
+    await p.fill('#expires', yesterday);
+    await p.click('#authorisation-form button[type=submit]');
+    await p.waitForSelector('#people-table tr[data-email="ewa.zajac@razem.demo"] .auth-number');
+    await p.click('#people-table tr[data-email="ewa.zajac@razem.demo"] a.print-authorisation');
+    await p.waitForSelector('article.print-doc[data-doc="authorisation"] #auth-number');
+    await p.emulateMedia({ media: 'print' });
+    const { text: printed } = await pdfText(await p.pdf({ format: "A4", printBackground: true }));
+    await p.emulateMedia({ media: 'screen' });
+    assert.match(printed, /UPOWAŻNIENIE nr 14\/2026/);
+    assert.match(printed, /Ewa Zając/);
+    assert.match(printed, /art\. 9 RODO/);
+    const blocked = await browser.newContext({ viewport: { width: 768, height: 1024 }, locale: 'pl-PL' });
+    const b = await blocked.newPage();
+    await b.goto(`${server.base}/login`);
+    await b.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    await b.fill('#email', 'ewa.zajac@razem.demo');
+    await b.fill('#password', 'demo-sciezka-2026');
+    await b.click('button[type=submit]');
+    await b.waitForFunction(() => /upoważnienie do przetwarzania danych osobowych obowiązywało do/.test(document.querySelector('.form-error')?.textContent ?? ''));
+    assert.equal(new URL(b.url()).pathname, '/login');
+    await blocked.close();
+
     // The coordinator sees the account active, then switches Piotr's account off.
-    await p.reload();
+    await p.goto(`${server.base}/people`);
     await p.waitForSelector('#people-table tr[data-email="jan.doradca@pup.demo"][data-state="active"]');
     await p.click('#people-table tr[data-email="piotr.lis@pup.demo"] button.deactivate');
     await p.waitForSelector('#people-table tr[data-email="piotr.lis@pup.demo"][data-state="inactive"]');

@@ -25,6 +25,10 @@ pub enum AppError {
     Unprocessable(String),
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The right password, but the person's authorisation to process personal data
+    /// ended on `last_day` (`YYYY-MM-DD`).
+    #[error("authorisation lapsed")]
+    AuthorisationLapsed { lang: Lang, last_day: String },
     #[error("precondition required")]
     PreconditionRequired,
     #[error("payload too large")]
@@ -69,7 +73,7 @@ impl AppError {
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::SurveyClosed => StatusCode::CONFLICT,
-            AppError::CodeRefused => StatusCode::FORBIDDEN,
+            AppError::CodeRefused | AppError::AuthorisationLapsed { .. } => StatusCode::FORBIDDEN,
             AppError::Database(e) if disk_full(e) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -110,6 +114,17 @@ impl AppError {
                 "Kod jest nieprawidłowy albo został już wykorzystany / The code is not valid or has already been used",
                 String::new(),
             ),
+            AppError::AuthorisationLapsed { lang, last_day } => {
+                let day = domain::validation::parse_iso_date(last_day).map(domain::validation::format_date).unwrap_or_else(|| last_day.clone());
+                (
+                    "authorisation-lapsed",
+                    "Upoważnienie wygasło / Authorisation lapsed",
+                    lang.pick(
+                        format!("Twoje upoważnienie do przetwarzania danych osobowych obowiązywało do {day}. Poproś koordynatora partnerstwa o nowe."),
+                        format!("Your authorisation to process personal data held until {day}. Ask your partnership's coordinator for a new one."),
+                    ),
+                )
+            }
             AppError::Database(e) if disk_full(e) => (
                 "storage-full",
                 "Brak miejsca na dysku serwera / The server's disk is full",

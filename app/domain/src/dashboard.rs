@@ -218,6 +218,10 @@ pub struct Dashboard {
     pub plan: Vec<crate::partnership::plan::Progress>,
     /// The latest survey round up to `period`, if any: its id, month and respondents.
     pub survey: Option<SurveySummary>,
+    /// People whose authorisation to process personal data has lapsed or ends within
+    /// 30 days (issue 19).
+    #[serde(default)]
+    pub authorisations: Vec<crate::people::AuthorisationDue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

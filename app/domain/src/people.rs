@@ -7,10 +7,10 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::docs::Partner;
+use crate::docs::{Check, Partner};
 use crate::lang::Lang;
 use crate::org::{string_enum, Role};
-use crate::validation::{Errors, FieldError};
+use crate::validation::{parse_iso_date, Errors, FieldError};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -50,10 +50,68 @@ pub struct Person {
     pub state: AccountState,
     /// When they last used a session (Warsaw time), or empty.
     pub last_seen: String,
+    /// Their written authorisation to process personal data.
+    pub authorisation: Authorisation,
     /// When each of their devices last synced (Warsaw time), newest first: a device
     /// may still hold changes not sent. Deactivation revokes them, so what they push
     /// later is held for a coordinator, never dropped.
     pub devices: Vec<String>,
+}
+
+/// Days before an authorisation's end from which the dashboard lists it.
+pub const EXPIRY_NOTICE_DAYS: i64 = 30;
+
+/// The written authorisation to process personal data (upoważnienie, GDPR art. 29 and
+/// 32(4)) a Polish public body gives each person who reads its clients' data: its
+/// number, the day it was issued, and the last day it holds (empty: until revoked).
+/// An account whose authorisation has lapsed cannot sign in. Dates are `YYYY-MM-DD`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Authorisation {
+    pub number: String,
+    pub issued: String,
+    pub expires: String,
+}
+
+impl Authorisation {
+    /// As stored (the number cleaned), or why not: a number and the day of issue are
+    /// required, the end may not come before the issue.
+    pub fn validate(&self, lang: Lang) -> Result<Authorisation, Vec<FieldError>> {
+        let mut c = Check::new(lang);
+        let number = c.errors.line("number", &self.number, 60);
+        let issued = c.date("issued", &self.issued, true);
+        let expires = c.date("expires", &self.expires, false);
+        c.range("expires", issued, expires);
+        c.errors.into_result(|| Authorisation { number: number.unwrap_or_default(), issued: self.issued.trim().into(), expires: self.expires.trim().into() })
+    }
+
+    /// Whether it has been recorded at all.
+    pub fn recorded(&self) -> bool {
+        !self.number.is_empty()
+    }
+
+    /// Whether it no longer holds on `today`: its last day has passed.
+    pub fn lapsed(&self, today: time::Date) -> bool {
+        parse_iso_date(&self.expires).is_some_and(|last| last < today)
+    }
+
+    /// Whether it still holds but ends within [`EXPIRY_NOTICE_DAYS`] of `today`.
+    pub fn ending_soon(&self, today: time::Date) -> bool {
+        parse_iso_date(&self.expires).is_some_and(|last| last >= today && (last - today).whole_days() <= EXPIRY_NOTICE_DAYS)
+    }
+}
+
+/// A person whose authorisation lapsed or ends soon, as the dashboard lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuthorisationDue {
+    pub user_id: Uuid,
+    pub name: String,
+    pub number: String,
+    /// The last day it holds (`YYYY-MM-DD`).
+    pub expires: String,
+    pub lapsed: bool,
 }
 
 /// A coordinator invites someone of a member organisation with a role.
@@ -189,6 +247,22 @@ mod tests {
         assert!(check_password(Lang::Pl, "password", "krótkie").is_err());
         assert!(check_password(Lang::Pl, "password", "dwanaście-zn").is_ok());
         assert!(check_password(Lang::Pl, "password", &"x".repeat(1025)).is_err());
+    }
+
+    #[test]
+    fn an_authorisation_needs_a_number_and_a_day_of_issue_and_lapses_after_its_last_day() {
+        let a = Authorisation { number: " 12/2026 ".into(), issued: "2026-01-02".into(), expires: "2026-12-31".into() };
+        assert_eq!(a.validate(Lang::Pl).expect("valid").number, "12/2026");
+        let codes = |a: Authorisation| a.validate(Lang::En).err().unwrap_or_default().into_iter().map(|e| e.pointer).collect::<Vec<_>>();
+        assert_eq!(codes(Authorisation::default()), ["/number", "/issued"]);
+        assert_eq!(codes(Authorisation { expires: "2025-12-31".into(), ..a.clone() }), ["/expires"]);
+        assert_eq!(codes(Authorisation { expires: "9999-12-31".into(), ..a.clone() }), ["/expires"]);
+        use time::macros::date;
+        assert!(!a.lapsed(date!(2026 - 12 - 31)), "the last day still holds");
+        assert!(a.lapsed(date!(2027 - 01 - 01)));
+        assert!(a.ending_soon(date!(2026 - 12 - 01)) && !a.ending_soon(date!(2026 - 11 - 30)) && !a.ending_soon(date!(2027 - 01 - 01)));
+        let open = Authorisation { expires: String::new(), ..a };
+        assert!(!open.lapsed(date!(2100 - 01 - 01)) && !open.ending_soon(date!(2026 - 12 - 30)), "until revoked");
     }
 
     proptest! {

@@ -24,10 +24,11 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 403, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    RequestLang(lang): RequestLang,
     headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, AppError> {
@@ -44,12 +45,19 @@ pub async fn login(
     };
     // No connection is held while the hash is checked: a burst of sign-ins queues on
     // the hashing threads, not on the pool.
-    let ok = password::verify(req.password, user.as_ref().map(|u| u.1.clone())).await?;
+    let ok = password::verify(req.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let mut conn = state.db.pool.acquire().await?;
-    let (true, Some((user_id, _))) = (ok, user) else {
+    let (true, Some(user)) = (ok, user) else {
         login::failed(&mut conn, &account, &ip).await?;
         return Err(AppError::Unauthorized);
     };
+    // Only after the right password: whether someone's authorisation lapsed is not
+    // told to whoever types their address.
+    let authorisation = domain::people::Authorisation { expires: user.authorisation_expires, ..Default::default() };
+    if authorisation.lapsed(crate::today()) {
+        return Err(AppError::AuthorisationLapsed { lang, last_day: authorisation.expires });
+    }
+    let user_id = user.id;
     login::succeeded(&mut conn, &account).await?;
     drop(conn);
     let (token, csrf) = session::create(&state.db, &state.config, user_id).await?;

@@ -217,6 +217,7 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         Some(SurveySummary { id: uuid(&sid)?, period, respondents, withheld: respondents < MIN_ANSWERS })
     });
 
+    let authorisations = crate::store::people::authorisations_due(&mut conn, id, today).await?;
     audit::record(&mut conn, &user, id, None, Action::Read, "dashboard").await?;
     Ok(ApiJson(Dashboard {
         partnership_id: id,
@@ -229,6 +230,7 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         indicator_codes: INDICATORS.iter().map(|s| (*s).to_string()).collect(),
         plan,
         survey,
+        authorisations,
     }))
 }
 

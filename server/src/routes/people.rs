@@ -6,7 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::api::Problem;
-use domain::people::{self, ChosenPassword, Handover, Invite, LinkInfo, LinkPurpose, Person, RoleChange, LINK_PATH};
+use domain::people::{self, Authorisation, ChosenPassword, Handover, Invite, LinkInfo, LinkPurpose, Person, RoleChange, LINK_PATH};
 use domain::validation::format_timestamp_warsaw;
 use sqlx::Acquire;
 use uuid::Uuid;
@@ -107,6 +107,30 @@ pub async fn role(
     Ok(ApiJson(p))
 }
 
+#[utoipa::path(put, path = "/api/v1/partnerships/{id}/people/{person}/authorisation", tag = "people", request_body = Authorisation,
+    params(("id" = Uuid, Path, description = "partnership"), ("person" = Uuid, Path, description = "user")),
+    responses((status = 200, body = Person), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn authorisation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path((id, person)): Path<(Uuid, Uuid)>,
+    ApiJson(req): ApiJson<Authorisation>,
+) -> ApiResult<Person> {
+    steering(&user, id)?;
+    let a = req.validate(lang).map_err(AppError::fields(lang))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    // A coordinator records their own authorisation too: it is paperwork, not power.
+    store::one(&mut tx, id, person).await?;
+    store::set_authorisation(&mut tx, person, &a).await?;
+    let until = if a.expires.is_empty() { "until revoked".to_string() } else { format!("until {}", a.expires) };
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("person {person} authorisation {} from {} {until}", a.number, a.issued)).await?;
+    let p = store::one(&mut tx, id, person).await?;
+    tx.commit().await?;
+    Ok(ApiJson(p))
+}
+
 async fn switch(state: &AppState, user: &CurrentUser, lang: domain::Lang, id: Uuid, person: Uuid, active: bool) -> ApiResult<Person> {
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
@@ -195,6 +219,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, invite))
         .routes(routes!(role))
+        .routes(routes!(authorisation))
         .routes(routes!(deactivate))
         .routes(routes!(reactivate))
         .routes(routes!(reset))

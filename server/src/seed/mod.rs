@@ -214,6 +214,14 @@ pub async fn demo_with(db: &Db, with_casework: bool) -> Result<bool, AppError> {
         // Signed for the OPS by its coordinator, for the PUP and the NGO by their staff.
         let parties = [(orgs[0], users[0]), (orgs[1], users[2]), (orgs[2], users[3])].map(|(organisation, signer)| paperwork::Party { organisation, signer });
         paperwork::seed(db, partnerships[0], users[0], &parties).await?;
+        // Everyone holds a written authorisation; Ewa Zając's ends in 20 days, so the
+        // dashboard has one to remind of.
+        let mut conn = db.pool.acquire().await?;
+        for (k, id) in users.iter().enumerate() {
+            let expires = if k == 3 { (crate::today() + time::Duration::days(20)).to_string() } else { String::new() };
+            let a = domain::people::Authorisation { number: format!("{}/2026", k + 1), issued: "2026-01-02".into(), expires };
+            crate::store::people::set_authorisation(&mut conn, *id, &a).await?;
+        }
     }
     for k in 0..2 {
         client(db, &demo_person(i + k, partnerships[1], users[5]), users[4]).await?;

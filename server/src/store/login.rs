@@ -34,18 +34,30 @@ pub(crate) async fn succeeded(conn: &mut AnyConnection, account: &str) -> Result
     Ok(())
 }
 
-/// An active account's id and password hash, found by e-mail.
+/// An active account's id, password hash and the last day of its authorisation to
+/// process personal data (empty: none recorded, or until revoked).
 #[derive(sqlx::FromRow)]
 struct Credentials {
     id: String,
     password_hash: String,
+    authorisation_expires: String,
 }
 
-/// The id and password hash of the active account with this e-mail.
-pub(crate) async fn credentials(conn: &mut AnyConnection, account: &str) -> Result<Option<(Uuid, String)>, AppError> {
-    let row: Option<Credentials> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1 AND active = 1").bind(account).fetch_optional(&mut *conn).await?;
-    row.map(|c| Ok((Uuid::parse_str(&c.id).map_err(internal)?, c.password_hash))).transpose()
+/// What sign-in checks of the active account with this e-mail.
+pub(crate) struct Account {
+    pub id: Uuid,
+    pub password_hash: String,
+    pub authorisation_expires: String,
+}
+
+/// The active account with this e-mail, if any.
+pub(crate) async fn credentials(conn: &mut AnyConnection, account: &str) -> Result<Option<Account>, AppError> {
+    let row: Option<Credentials> = sqlx::query_as("SELECT id, password_hash, authorisation_expires FROM users WHERE email = $1 AND active = 1")
+        .bind(account)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|c| Ok(Account { id: Uuid::parse_str(&c.id).map_err(internal)?, password_hash: c.password_hash, authorisation_expires: c.authorisation_expires }))
+        .transpose()
 }
 
 pub(crate) async fn password_hash(conn: &mut AnyConnection, user: Uuid) -> Result<String, AppError> {

@@ -2,7 +2,7 @@
 //! single-use links (invitation, reset) by which they choose their own password.
 
 use domain::org::Role;
-use domain::people::{AccountState, Invite, LinkInfo, LinkPurpose, Person, LINK_HOURS};
+use domain::people::{AccountState, Authorisation, AuthorisationDue, Invite, LinkInfo, LinkPurpose, Person, LINK_HOURS};
 use domain::validation::format_timestamp_warsaw;
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -23,10 +23,14 @@ struct PersonRow {
     active: i64,
     invited: i64,
     last_sign_in: Option<i64>,
+    authorisation_number: String,
+    authorisation_issued: String,
+    authorisation_expires: String,
 }
 
 const PERSON: &str = "SELECT u.id, u.email, u.display_name, u.organisation_id, o.name AS organisation_name, r.role, u.active,
-        CASE WHEN u.password_hash = '' THEN 1 ELSE 0 END AS invited, u.last_sign_in
+        CASE WHEN u.password_hash = '' THEN 1 ELSE 0 END AS invited, u.last_sign_in,
+        u.authorisation_number, u.authorisation_issued, u.authorisation_expires
     FROM user_roles r JOIN users u ON u.id = r.user_id JOIN organisations o ON o.id = u.organisation_id
     WHERE r.partnership_id = $1";
 
@@ -49,6 +53,7 @@ async fn person(conn: &mut AnyConnection, row: PersonRow) -> Result<Person, AppE
         role: Role::parse(&row.role).ok_or_else(|| AppError::Internal(format!("unknown role {}", row.role)))?,
         state,
         last_seen: row.last_sign_in.map(format_timestamp_warsaw).unwrap_or_default(),
+        authorisation: Authorisation { number: row.authorisation_number, issued: row.authorisation_issued, expires: row.authorisation_expires },
         devices: devices.into_iter().map(format_timestamp_warsaw).collect(),
     })
 }
@@ -72,6 +77,40 @@ pub(crate) async fn one(conn: &mut AnyConnection, partnership: Uuid, user: Uuid)
         .await?
         .ok_or(AppError::NotFound)?;
     person(conn, row).await
+}
+
+/// Records the person's authorisation to process personal data.
+pub(crate) async fn set_authorisation(conn: &mut AnyConnection, user: Uuid, a: &Authorisation) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET authorisation_number = $1, authorisation_issued = $2, authorisation_expires = $3 WHERE id = $4")
+        .bind(&a.number)
+        .bind(&a.issued)
+        .bind(&a.expires)
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The people of the partnership whose authorisation has lapsed or ends within the
+/// notice period, soonest first: what the dashboard lists.
+pub(crate) async fn authorisations_due(conn: &mut AnyConnection, partnership: Uuid, today: time::Date) -> Result<Vec<AuthorisationDue>, AppError> {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.authorisation_number, u.authorisation_issued, u.authorisation_expires
+         FROM user_roles r JOIN users u ON u.id = r.user_id
+         WHERE r.partnership_id = $1 AND u.active = 1 AND u.authorisation_expires <> ''",
+    )
+    .bind(partnership.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut due = Vec::new();
+    for (id, name, number, issued, expires) in rows {
+        let a = Authorisation { number, issued, expires };
+        if a.lapsed(today) || a.ending_soon(today) {
+            due.push(AuthorisationDue { user_id: Uuid::parse_str(&id).map_err(internal)?, name, lapsed: a.lapsed(today), number: a.number, expires: a.expires });
+        }
+    }
+    due.sort_by(|a, b| a.expires.cmp(&b.expires));
+    Ok(due)
 }
 
 /// The account with this e-mail, if any.

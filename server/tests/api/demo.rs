@@ -23,6 +23,9 @@ async fn the_demo_fills_the_dashboard_and_last_months_report() {
     let reached: u64 = d["indicators"].as_array().expect("months").iter().flat_map(|m| m["counts"].as_array().cloned().unwrap_or_default()).filter_map(|c| c.as_u64()).sum();
     assert!(reached >= 5, "indicators reached over six months: {reached}");
     assert!(d["survey"]["respondents"].as_u64().is_some_and(|n| n >= 5));
+    // Everyone's authorisation is recorded; one ends within 30 days.
+    assert_eq!(d["authorisations"].as_array().map(Vec::len), Some(1), "{}", d["authorisations"]);
+    assert_eq!(d["authorisations"][0]["lapsed"], false);
 
     let month = domain::calendar::Month::of(server::today()).previous();
     let r = app.get(&format!("/api/v1/partnerships/{p}/reports/{month}"), &s).await;

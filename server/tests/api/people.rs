@@ -187,3 +187,45 @@ async fn switching_an_account_off_ends_its_sessions_at_once_and_holds_what_its_d
     assert_eq!(audited(&app, &format!("person {} deactivated", app.consultant_a)).await, 1);
     assert_eq!(audited(&app, &format!("person {} password reset started", app.consultant_a)).await, 1);
 }
+
+#[tokio::test]
+async fn a_lapsed_authorisation_blocks_sign_in_saying_so_and_the_dashboard_lists_those_ending() {
+    let app = TestApp::spawn().await;
+    let coord = app.login("coord.a@test").await;
+    let anna = app.login("consultant.a@test").await;
+    let path = format!("{}/{}/authorisation", people(&app), app.consultant_a);
+    let today = server::today();
+    let day = |d: i64| (today + time::Duration::days(d)).to_string();
+    let put = |body: Value, s: &Session| {
+        let (app, path, s) = (&app, path.clone(), s.clone());
+        async move { app.request(Method::PUT, &path, Some(&body), Some(&s)).await }
+    };
+    assert_eq!(put(json!({"number": "7/2026", "issued": day(-100), "expires": ""}), &anna).await.status, StatusCode::FORBIDDEN);
+    let r = put(json!({"number": "7/2026", "issued": day(-100), "expires": day(-200)}), &coord).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("/expires")));
+
+    // Ending in ten days: still signs in, and the dashboard names it.
+    let r = put(json!({"number": " 7/2026 ", "issued": day(-100), "expires": day(10)}), &coord).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["authorisation"]["number"], "7/2026");
+    assert_eq!(app.try_login("consultant.a@test", crate::helpers::PASSWORD).await.status, StatusCode::OK);
+    let d = app.get(&format!("/api/v1/partnerships/{}/dashboard", app.partnership_a), &coord).await.json();
+    assert_eq!(d["authorisations"][0]["user_id"], json!(app.consultant_a));
+    assert_eq!(d["authorisations"][0]["lapsed"], false);
+
+    // Its last day was yesterday: the right password is refused, saying why and since when.
+    put(json!({"number": "7/2026", "issued": day(-100), "expires": day(-1)}), &coord).await;
+    let r = app.try_login("consultant.a@test", crate::helpers::PASSWORD).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let last = domain::validation::format_date(today - time::Duration::days(1));
+    assert_eq!(r.json()["type"], "/problems/authorisation-lapsed");
+    assert!(r.json()["detail"].as_str().is_some_and(|t| t.contains("upoważnienie") && t.contains(&last)), "{}", r.text);
+    // A wrong password says nothing about the authorisation.
+    assert_eq!(app.try_login("consultant.a@test", "zupełnie złe hasło").await.status, StatusCode::UNAUTHORIZED);
+    let d = app.get(&format!("/api/v1/partnerships/{}/dashboard", app.partnership_a), &coord).await.json();
+    assert_eq!(d["authorisations"][0]["lapsed"], true);
+    // Renewed (until revoked): signs in again.
+    put(json!({"number": "8/2026", "issued": day(0), "expires": ""}), &coord).await;
+    assert_eq!(app.try_login("consultant.a@test", crate::helpers::PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(audited(&app, &format!("person {} authorisation 8/2026 from % until revoked", app.consultant_a)).await, 1);
+}

@@ -74,6 +74,11 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                     json!({"email": "intruz@test.pl", "display_name": "Intruz", "organisation_id": uuid::Uuid::now_v7(), "role": "coordinator"}),
                     &[StatusCode::NOT_FOUND],
                 ),
+                ("PUT", "/api/v1/partnerships/{id}/people/{person}/authorisation") => (
+                    path.replace("{id}", &app.partnership_a.to_string()).replace("{person}", &app.consultant_a.to_string()),
+                    json!({"number": "1/2026", "issued": "2026-01-01", "expires": "2026-01-02"}),
+                    &[StatusCode::NOT_FOUND],
+                ),
                 ("PUT", "/api/v1/partnerships/{id}/people/{person}/role") => (
                     path.replace("{id}", &app.partnership_a.to_string()).replace("{person}", &app.consultant_a.to_string()),
                     json!({"role": "coordinator"}),

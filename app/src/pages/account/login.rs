@@ -9,6 +9,8 @@ pub fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);
+    // A refusal the server explains itself (a lapsed authorisation), in the person's language.
+    let refusal = RwSignal::new(None::<String>);
     let engine = crate::offline::use_offline();
     let login = Action::new_local(move |req: &LoginRequest| {
         let req = req.clone();
@@ -22,6 +24,7 @@ pub fn LoginPage() -> impl IntoView {
                     api::go_to("/");
                 }
                 Err(ApiError::TooManyRequests(_)) => error.set(Some("login.throttled")),
+                Err(ApiError::Forbidden(why)) if !why.is_empty() => refusal.set(Some(why)),
                 Err(_) => error.set(Some("login.failed")),
             }
         }
@@ -29,10 +32,11 @@ pub fn LoginPage() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
+        refusal.set(None);
         login.dispatch(LoginRequest { email: email.get_untracked(), password: password.get_untracked() });
     };
     let lang = crate::i18n::use_lang();
-    let error_text = move || error.get().map(|k| domain::i18n::t(lang.get(), k).to_string());
+    let error_text = move || refusal.get().or_else(|| error.get().map(|k| domain::i18n::t(lang.get(), k).to_string()));
 
     view! {
         <section class="card narrow">

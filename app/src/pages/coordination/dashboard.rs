@@ -209,6 +209,23 @@ pub fn DashboardPage() -> impl IntoView {
                             </table></TableScroll>
                         </section>
                     })}
+                    {(!d.authorisations.is_empty()).then(|| view! {
+                        <section class="card" aria-labelledby="dash-auth-h">
+                            <h2 id="dash-auth-h">{tr("dash.authorisations")}</h2>
+                            <ul class="plain" id="dash-authorisations">
+                                {d.authorisations.iter().map(|a| {
+                                    let day = domain::validation::parse_iso_date(&a.expires).map(domain::validation::format_date).unwrap_or(a.expires.clone());
+                                    let key = if a.lapsed { "dash.authorisation_lapsed" } else { "dash.authorisation_ends" };
+                                    view! {
+                                        <li class:overdue=a.lapsed>
+                                            <strong>{a.name.clone()}</strong> " — " {a.number.clone()} ": " {tr(key)} " " {day}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            <a class="button secondary" href="/people">{tr("nav.people")}</a>
+                        </section>
+                    })}
                     <section class="card" aria-labelledby="dash-survey-h">
                         <h2 id="dash-survey-h">{tr("dash.survey")}</h2>
                         {match d.survey {

@@ -2,6 +2,7 @@
 //! access log and the partnership's devices.
 
 pub mod audit;
+pub mod authorisation;
 pub mod dashboard;
 pub mod devices;
 pub mod people;

@@ -4,7 +4,7 @@
 //! hand to the person: they choose their own password on it.
 
 use domain::org::Role;
-use domain::people::{AccountState, Handover, Invite, Person, RoleChange};
+use domain::people::{AccountState, Authorisation, Handover, Invite, Person, RoleChange};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -89,6 +89,7 @@ pub fn PeoplePage() -> impl IntoView {
                                     <th scope="col">{tr("people.organisation")}</th>
                                     <th scope="col">{tr("people.role")}</th>
                                     <th scope="col">{tr("people.state")}</th>
+                                    <th scope="col">{tr("people.authorisation")}</th>
                                     <th scope="col">{tr("people.last_seen")}</th>
                                     <th scope="col">{tr("people.actions")}</th>
                                 </tr></thead>
@@ -113,6 +114,20 @@ pub fn PeoplePage() -> impl IntoView {
                                                         options=Signal::derive(move || role_options().into_iter().map(|(v, k)| (v, t(&k))).collect())/>
                                                 </td>
                                                 <td>{move || t(&format!("people.state.{}", state.as_str()))}</td>
+                                                <td class:overdue=person.authorisation.lapsed(api::today())>
+                                                    {if person.authorisation.recorded() {
+                                                        let a = person.authorisation.clone();
+                                                        let until = domain::validation::parse_iso_date(&a.expires).map(domain::validation::format_date);
+                                                        let print = format!("/people/{id}/authorisation?partnership={}", partnership().map(|p| p.to_string()).unwrap_or_default());
+                                                        view! {
+                                                            <span class="auth-number">{a.number.clone()}</span><br/>
+                                                            <span class="hint">{move || match &until { Some(d) => format!("{} {d}", t("people.until")), None => t("people.until_revoked") }}</span><br/>
+                                                            <a class="button secondary print-authorisation" href=print>{tr("people.print_authorisation")}</a>
+                                                        }.into_any()
+                                                    } else {
+                                                        view! { <span class="hint">{tr("people.no_authorisation")}</span> }.into_any()
+                                                    }}
+                                                </td>
                                                 <td>{person.last_seen.clone()}
                                                     {(devices > 0).then(|| view! { <br/><span class="hint">{move || format!("{}: {devices}", t("people.devices"))}</span> })}
                                                 </td>
@@ -139,6 +154,79 @@ pub fn PeoplePage() -> impl IntoView {
             }}
         </section>
         <InviteForm partnership=Signal::derive(partnership) partners handed message people=Callback::new(move |_| people.refetch())/>
+        <AuthorisationForm partnership=Signal::derive(partnership) message
+            people=Signal::derive(move || people.get().and_then(Result::ok).flatten().unwrap_or_default())
+            refetch=Callback::new(move |_| people.refetch())/>
+    }
+}
+
+/// Records a person's authorisation to process personal data (number, issue, end).
+#[component]
+fn AuthorisationForm(partnership: Signal<Option<Uuid>>, people: Signal<Vec<Person>>, message: RwSignal<Option<String>>, refetch: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let person = RwSignal::new(String::new());
+    let number = RwSignal::new(String::new());
+    let issued = RwSignal::new(String::new());
+    let expires = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    // Choosing a person shows what is recorded for them, to correct or renew.
+    Effect::new(move |_| {
+        let chosen = person.get();
+        if let Some(p) = people.with_untracked(|list| list.iter().find(|p| p.user_id.to_string() == chosen).cloned()) {
+            number.set(p.authorisation.number);
+            issued.set(p.authorisation.issued);
+            expires.set(p.authorisation.expires);
+        }
+    });
+    let save = Action::new_local(move |(who, a): &(Uuid, Authorisation)| {
+        let (who, a) = (*who, a.clone());
+        async move {
+            let Some(p) = partnership.get_untracked() else { return };
+            match api::put_merged::<_, Person>(&format!("/api/v1/partnerships/{p}/people/{who}/authorisation"), &a).await {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    message.set(Some(domain::i18n::t(lang.get_untracked(), "people.done.authorisation").to_string()));
+                    refetch.run(());
+                }
+                Err(e) => {
+                    errors.set(e.field_errors());
+                    message.set(Some(e.message()));
+                    crate::browser::focus_first_error();
+                }
+            }
+        }
+    });
+    let options = Signal::derive(move || people.get().into_iter().map(|p| (p.user_id.to_string(), p.display_name)).collect::<Vec<_>>());
+    let person_error = Signal::derive(move || errors.with(|e| crate::pages::components::widgets::error_for(e, "person")));
+    view! {
+        <form class="card" id="authorisation-form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            let a = Authorisation { number: number.get_untracked(), issued: issued.get_untracked(), expires: expires.get_untracked() };
+            let Ok(who) = Uuid::parse_str(&person.get_untracked()) else {
+                errors.set(vec![domain::validation::FieldError { pointer: "/person".into(), code: "required".into(), message: domain::i18n::t(lang.get_untracked(), "people.choose_person").to_string() }]);
+                crate::browser::focus_first_error();
+                return;
+            };
+            // The same rules the server runs; it checks them again.
+            match a.validate(lang.get_untracked()) {
+                Ok(a) => { save.dispatch((who, a)); }
+                Err(list) => {
+                    errors.set(list);
+                    crate::browser::focus_first_error();
+                }
+            }
+        }>
+            <h2>{tr("people.authorisation_title")}</h2>
+            <p class="hint">{tr("people.authorisation_hint")}</p>
+            <SelectControl id="person" name=Some("person") label=Signal::derive(tr("people.name")) value=person
+                set=Callback::new(move |v| person.set(v)) error=person_error options
+                placeholder=Some(Signal::derive(tr("people.choose_person")))/>
+            <Field name="number" label="people.authorisation_number" value=number set=Callback::new(move |v| number.set(v)) errors=errors required=true autocomplete="off"/>
+            <Field name="issued" label="people.authorisation_issued" input_type="date" value=issued set=Callback::new(move |v| issued.set(v)) errors=errors required=true/>
+            <Field name="expires" label="people.authorisation_expires" input_type="date" value=expires set=Callback::new(move |v| expires.set(v)) errors=errors
+                hint="people.authorisation_expires_hint"/>
+            <button type="submit">{tr("people.save_authorisation")}</button>
+        </form>
     }
 }
 
