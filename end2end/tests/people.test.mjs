@@ -6,7 +6,7 @@
 // a past end blocks sign-in with a message saying so, and prints as the document.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer, nav, pdfText } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, nav, pdfText, clientLinks } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -105,6 +105,57 @@ test('a coordinator invites a job counsellor, who chooses their own password by 
     await coord.context.close();
     await invitee.context.close();
     await piotr.context.close();
+    await server.stop();
+  }
+});
+
+test('who saw a client\'s data: from the card to the access log filtered to that client, paged and exported', async () => {
+  const server = await ownServer();
+  const anna = await tablet(browser);
+  const coord = await tablet(browser);
+  try {
+    // A social worker opens her client's card: the opening is in the log.
+    await signInAt(anna.page, server.base, 'anna.nowak@mops.demo');
+    const [href] = await clientLinks(anna.page);
+    await anna.page.goto(`${server.base}${href}`);
+    await anna.page.waitForSelector('#client-name');
+    const name = (await anna.page.textContent('#client-name')).trim();
+    // She does not steer the partnership: no "who saw" for her.
+    assert.equal(await anna.page.locator('#who-saw').count(), 0);
+
+    const p = coord.page;
+    await signInAt(p, server.base, 'koordynator@mops.demo');
+    await p.goto(`${server.base}${href}`);
+    await p.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    await p.click('#who-saw');
+    await p.waitForSelector('#audit-table tbody tr');
+    await p.waitForFunction((n) => document.querySelector('h1')?.textContent.includes(n), name);
+    const clients = await p.$$eval('#audit-table tbody tr td:nth-child(4)', (cells) => cells.map((c) => c.textContent.trim()));
+    assert.ok(clients.length >= 2 && clients.every((c) => c === name), clients.join(' | '));
+    const who = await p.$$eval('#audit-table tbody tr td:nth-child(2)', (cells) => cells.map((c) => c.textContent.trim()));
+    assert.ok(who.includes('Anna Nowak') && who.includes('Barbara Wiśniewska'), who.join(' | '));
+
+    // Only Anna's reads of this client.
+    await p.selectOption('#audit-person', { label: 'Anna Nowak' });
+    await p.selectOption('#audit-action', 'read');
+    await p.click('#audit-apply');
+    await p.waitForFunction(() => [...document.querySelectorAll('#audit-table tbody tr td:nth-child(2)')].every((c) => c.textContent.trim() === 'Anna Nowak'));
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click('#audit-csv')]);
+    assert.match(download.suggestedFilename(), /^rejestr-dostepu-.+\.csv$/);
+    const { readFileSync } = await import('node:fs');
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    assert.equal(csv[0], 'Kiedy,Kto,Czynność,Klient,Szczegóły');
+    assert.ok(csv.length >= 2 && csv.slice(1).every((l) => l.includes('Anna Nowak') && l.includes(name) && l.includes('odczyt')), csv.join('\n'));
+
+    // Back to everyone and every client of the partnership: more than this one person.
+    await p.selectOption('#audit-person', '');
+    await p.selectOption('#audit-action', '');
+    await p.click('#audit-all-clients');
+    await p.waitForFunction((n) => [...document.querySelectorAll('#audit-table tbody tr td:nth-child(4)')].some((c) => c.textContent.trim() !== n), name);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await anna.context.close();
+    await coord.context.close();
     await server.stop();
   }
 });

@@ -143,16 +143,33 @@ pub struct Consultant {
     pub limit: i64,
 }
 
+/// One entry of the access log: who read or changed what, when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AuditEntry {
+    /// The entry's place in the log, which only grows.
+    pub id: i64,
+    /// Warsaw time, `dd.mm.rrrr HH:MM`.
     pub at: String,
+    pub user_id: Uuid,
     pub user_name: String,
     pub action: String,
     pub client_id: Option<Uuid>,
     pub client_name: String,
     pub detail: String,
 }
+
+/// A page of the access log, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// `before` for the next, older page; none on the last one.
+    pub next: Option<i64>,
+}
+
+/// What the access log is filtered by; actions are the log's own words.
+pub const AUDIT_ACTIONS: [&str; 6] = ["read", "create", "update", "list", "sync", "refused"];
 
 /// Who answers for the accessibility of an installation, as its accessibility
 /// statement (deklaracja dostępności) names them; empty where the installation has

@@ -174,6 +174,23 @@ mod tests {
     }
 }
 
+/// The last Sunday of a month with 31 days (March, October: the EU's clock changes).
+fn last_sunday(year: i32, month: time::Month) -> time::Date {
+    let Ok(mut d) = time::Date::from_calendar_date(year, month, 31) else { return time::Date::MIN };
+    while d.weekday() != time::Weekday::Sunday {
+        d = d.previous_day().unwrap_or(d);
+    }
+    d
+}
+
+/// The Unix time at which the day `d` starts in Warsaw (midnight, CET or CEST). The
+/// clocks change at 02:00 and 03:00 local time, after midnight: the day of the change
+/// to summer time starts in winter time, the day of the change back in summer time.
+pub fn warsaw_day_start(d: time::Date) -> i64 {
+    let summer = d > last_sunday(d.year(), time::Month::March) && d <= last_sunday(d.year(), time::Month::October);
+    d.midnight().assume_utc().unix_timestamp() - if summer { 7200 } else { 3600 }
+}
+
 /// Formats a Unix time as Polish local time (`dd.mm.rrrr HH:MM`), CET or CEST.
 pub fn format_timestamp_warsaw(unix: i64) -> String {
     let Ok(utc) = time::OffsetDateTime::from_unix_timestamp(unix) else {
@@ -181,14 +198,8 @@ pub fn format_timestamp_warsaw(unix: i64) -> String {
     };
     // EU rule: summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on
     // the last Sunday of October.
-    let last_sunday = |month: time::Month| {
-        let mut d = time::Date::from_calendar_date(utc.year(), month, 31).unwrap_or(utc.date());
-        while d.weekday() != time::Weekday::Sunday {
-            d = d.previous_day().unwrap_or(d);
-        }
-        d.with_hms(1, 0, 0).map(time::PlainDateTime::assume_utc).unwrap_or(utc)
-    };
-    let summer = utc >= last_sunday(time::Month::March) && utc < last_sunday(time::Month::October);
+    let switch = |month: time::Month| last_sunday(utc.year(), month).with_hms(1, 0, 0).map(time::PlainDateTime::assume_utc).unwrap_or(utc);
+    let summer = utc >= switch(time::Month::March) && utc < switch(time::Month::October);
     // Checked: a stored time at the very end of the calendar must not panic.
     let Some(local) = utc.checked_add(time::Duration::hours(if summer { 2 } else { 1 })) else {
         return format_date(utc.date());
@@ -198,7 +209,17 @@ pub fn format_timestamp_warsaw(unix: i64) -> String {
 
 #[cfg(test)]
 mod time_tests {
-    use super::format_timestamp_warsaw;
+    use super::{format_timestamp_warsaw, warsaw_day_start};
+
+    #[test]
+    fn a_warsaw_day_starts_at_local_midnight_in_winter_summer_and_on_the_days_the_clocks_change() {
+        use time::macros::date;
+        for d in [date!(2023 - 01 - 15), date!(2023 - 07 - 22), date!(2023 - 03 - 26), date!(2023 - 03 - 27), date!(2023 - 10 - 29), date!(2023 - 10 - 30)] {
+            let start = warsaw_day_start(d);
+            assert!(format_timestamp_warsaw(start).ends_with(" 00:00"), "{d}: {}", format_timestamp_warsaw(start));
+            assert!(format_timestamp_warsaw(start - 60).ends_with(" 23:59"), "{d}");
+        }
+    }
 
     #[test]
     fn warsaw_time_in_winter_and_summer() {

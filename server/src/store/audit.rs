@@ -126,7 +126,9 @@ pub async fn read_client(
 
 #[derive(sqlx::FromRow)]
 struct EntryRow {
+    id: i64,
     at: i64,
+    user_id: String,
     user_name: String,
     action: String,
     client_id: Option<String>,
@@ -134,20 +136,72 @@ struct EntryRow {
     detail: String,
 }
 
-/// The newest entries of a partnership's log, newest first.
-pub async fn entries(conn: &mut AnyConnection, partnership: Uuid) -> Result<Vec<AuditEntry>, AppError> {
-    let rows: Vec<EntryRow> = sqlx::query_as(
-        "SELECT a.at, u.display_name AS user_name, a.action, a.client_id, c.display_name AS client_name, a.detail
+/// Which entries of a partnership's log to read: each set field narrows the list.
+/// Times are Unix seconds (`from` inclusive, `until` exclusive); `before` is the id the
+/// previous page ended with.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub person: Option<Uuid>,
+    pub client: Option<Uuid>,
+    pub action: Option<&'static str>,
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    pub before: Option<i64>,
+}
+
+enum Bound {
+    Text(String),
+    Number(i64),
+}
+
+/// Up to `limit` entries of a partnership's log matching `filter`, newest first. Every
+/// filter walks the index `(partnership_id, id)` backwards from `before`, so a deep page
+/// costs what the first one does.
+pub async fn entries(conn: &mut AnyConnection, partnership: Uuid, filter: &Filter, limit: i64) -> Result<Vec<AuditEntry>, AppError> {
+    let mut sql = String::from(
+        "SELECT a.id, a.at, a.user_id, u.display_name AS user_name, a.action, a.client_id, c.display_name AS client_name, a.detail
          FROM audit_log a JOIN users u ON u.id = a.user_id LEFT JOIN clients c ON c.id = a.client_id
-         WHERE a.partnership_id = $1 ORDER BY a.id DESC LIMIT 500",
-    )
-    .bind(partnership.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.into_iter()
+         WHERE a.partnership_id = $1",
+    );
+    let mut binds = vec![Bound::Text(partnership.to_string())];
+    let mut and = |column: &str, op: &str, value: Bound| {
+        binds.push(value);
+        sql.push_str(&format!(" AND a.{column} {op} ${}", binds.len()));
+    };
+    if let Some(p) = filter.person {
+        and("user_id", "=", Bound::Text(p.to_string()));
+    }
+    if let Some(c) = filter.client {
+        and("client_id", "=", Bound::Text(c.to_string()));
+    }
+    if let Some(a) = filter.action {
+        and("action", "=", Bound::Text(a.to_string()));
+    }
+    if let Some(t) = filter.from {
+        and("at", ">=", Bound::Number(t));
+    }
+    if let Some(t) = filter.until {
+        and("at", "<", Bound::Number(t));
+    }
+    if let Some(id) = filter.before {
+        and("id", "<", Bound::Number(id));
+    }
+    sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {limit}"));
+    let mut q = sqlx::query_as::<_, EntryRow>(&sql);
+    for b in binds {
+        q = match b {
+            Bound::Text(t) => q.bind(t),
+            Bound::Number(n) => q.bind(n),
+        };
+    }
+    q.fetch_all(&mut *conn)
+        .await?
+        .into_iter()
         .map(|r| {
             Ok(AuditEntry {
+                id: r.id,
                 at: format_timestamp_warsaw(r.at),
+                user_id: Uuid::parse_str(&r.user_id).map_err(internal)?,
                 user_name: r.user_name,
                 action: r.action,
                 client_id: r.client_id.as_deref().map(Uuid::parse_str).transpose().map_err(internal)?,

@@ -46,7 +46,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("GET", "/api/v1/clients") => (format!("{path}?partnership_id={}", app.partnership_a), json!(null), &[StatusCode::NOT_FOUND]),
                 ("POST", "/api/v1/clients") => (path.clone(), app.person(2, None), &[StatusCode::NOT_FOUND]),
                 ("GET" | "PUT", "/api/v1/clients/{id}") => (path.replace("{id}", &client_id.to_string()), secret.clone(), &[StatusCode::NOT_FOUND]),
-                ("GET", "/api/v1/partnerships/{id}/consultants" | "/api/v1/partnerships/{id}/audit" | "/api/v1/partnerships/{id}/dashboard") => {
+                ("GET", "/api/v1/partnerships/{id}/consultants" | "/api/v1/partnerships/{id}/audit" | "/api/v1/partnerships/{id}/audit/export.csv" | "/api/v1/partnerships/{id}/audit/export.xlsx" | "/api/v1/partnerships/{id}/dashboard") => {
                     (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND, StatusCode::FORBIDDEN])
                 }
                 ("POST", "/api/v1/sync/push") => (

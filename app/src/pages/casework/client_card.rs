@@ -128,11 +128,18 @@ fn Card(r: ClientRecord, data: ClientInput, status: Option<&'static str>) -> imp
     let doc_key = format!("client.id_document_type.{}", d.id_document_type);
     let wf = work_form_key(d.work_form);
     let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
+    let steers = crate::session::use_session()
+        .me()
+        .is_some_and(|m| m.memberships.iter().any(|m| m.partnership_id == d.partnership_id && m.role.steers()));
     view! {
         <section class="card">
             <div class="card-head">
                 <h2 id="client-name">{name}</h2>
                 <a class="button" href=format!("/clients/{}/edit", r.id)>{tr("client.edit")}</a>
+                // Who saw this person's data (GDPR art. 15): for those who steer the partnership.
+                {steers.then(|| view! {
+                    <a class="button secondary" id="who-saw" href=format!("/audit?client={}&partnership={}", r.id, d.partnership_id)>{tr("audit.who_saw_link")}</a>
+                })}
             </div>
             {status.map(|k| view! { <p class="notice" role="status" id="card-status">{move || t(k)}</p> })}
             <dl class="facts">

@@ -161,7 +161,7 @@ pub fn SteeredPicker(id: &'static str, chosen: RwSignal<Option<uuid::Uuid>>, #[p
                 <label for=id>{tr("clients.partnership")}</label>
                 <select id=id on:change=move |ev| chosen.set(uuid::Uuid::parse_str(&event_target_value(&ev)).ok())>
                     <For each=steered key=|m| m.partnership_id let:m>
-                        <option value=m.partnership_id.to_string()>{m.partnership_name}</option>
+                        <option value=m.partnership_id.to_string() selected=move || chosen.get() == Some(m.partnership_id)>{m.partnership_name}</option>
                     </For>
                 </select>
             </div>
