@@ -86,6 +86,9 @@ pub fn Layout(children: Children) -> impl IntoView {
         api::go_to("/login");
     });
     let steers = move || session.me().is_some_and(|m| m.steers_any());
+    // A data protection officer sees the access log and their account, no clients.
+    let works = move || session.me().is_some_and(|m| m.reads_clients_any());
+    let reads_log = move || session.me().is_some_and(|m| m.reads_log_any());
 
     view! {
         <a class="skip" href="#content">{tr("app.skip")}</a>
@@ -96,19 +99,27 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <Show when=move || session.me().is_some() && !public()>
                 <nav id="main-nav" aria-label=tr("nav.main") class:open=move || menu_open.get()>
-                    <A href="/">{tr("nav.caseload")}</A>
-                    <A href="/clients" exact=true>{tr("nav.clients")}</A>
-                    <A href="/clients/new">{tr("nav.new_client")}</A>
+                    <Show when=works>
+                        <A href="/">{tr("nav.caseload")}</A>
+                        <A href="/clients" exact=true>{tr("nav.clients")}</A>
+                        <A href="/clients/new">{tr("nav.new_client")}</A>
+                    </Show>
                     <Show when=steers>
                         <A href="/dashboard">{tr("nav.dashboard")}</A>
                         <A href="/reports">{tr("nav.reports")}</A>
+                    </Show>
+                    <Show when=reads_log>
                         <A href="/audit">{tr("nav.audit")}</A>
+                    </Show>
+                    <Show when=steers>
                         <A href="/devices">{tr("nav.devices")}</A>
                         <A href="/people">{tr("nav.people")}</A>
                     </Show>
-                    <A href="/partnership">{tr("nav.partnership")}</A>
-                    <A href="/surveys">{tr("nav.surveys")}</A>
-                    <A href="/device">{tr("nav.device")}</A>
+                    <Show when=works>
+                        <A href="/partnership">{tr("nav.partnership")}</A>
+                        <A href="/surveys">{tr("nav.surveys")}</A>
+                        <A href="/device">{tr("nav.device")}</A>
+                    </Show>
                     <A href="/account">{tr("nav.account")}</A>
                 </nav>
             </Show>

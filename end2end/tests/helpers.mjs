@@ -30,7 +30,8 @@ export async function signIn(page, email) {
   await page.fill('#email', email);
   await page.fill('#password', PASSWORD);
   await page.click('button[type=submit]');
-  await page.waitForURL(`${BASE}/`);
+  // A consultant lands on the caseload, a coordinator on the dashboard.
+  await page.waitForURL((u) => u.pathname !== '/login');
 }
 
 /** Follows a link of the main navigation, opening the menu first where it is folded. */
@@ -131,7 +132,8 @@ export async function signInAt(page, base, email, password = PASSWORD) {
   await page.fill('#email', email);
   await page.fill('#password', password);
   await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/`);
+  // A consultant lands on the caseload, a coordinator on the dashboard.
+  await page.waitForURL((u) => u.pathname !== '/login');
 }
 
 /** Waits until the service worker controls the page and has the app shell cached. */

@@ -73,6 +73,26 @@ impl Me {
     pub fn steers_any(&self) -> bool {
         self.memberships.iter().any(|m| m.role.steers())
     }
+    /// Whether the person sees clients anywhere (not only a data protection officer).
+    pub fn reads_clients_any(&self) -> bool {
+        self.memberships.iter().any(|m| m.role.reads_clients())
+    }
+    pub fn reads_log_any(&self) -> bool {
+        self.memberships.iter().any(|m| m.role.reads_access_log())
+    }
+    /// Where sign-in lands: a consultant on their caseload, a coordinator on the
+    /// dashboard, a data protection officer on the access log.
+    pub fn home(&self) -> &'static str {
+        if self.memberships.iter().any(|m| m.role.leads_clients()) {
+            "/"
+        } else if self.steers_any() {
+            "/dashboard"
+        } else if self.reads_log_any() {
+            "/audit"
+        } else {
+            "/"
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -147,6 +147,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("role.social_worker", "pracownik socjalny", "social worker"),
     ("role.job_counsellor", "doradca zawodowy", "job counsellor"),
     ("role.reintegration_specialist", "specjalista ds. reintegracji", "reintegration specialist"),
+    ("role.data_protection_officer", "inspektor ochrony danych (IOD)", "data protection officer (DPO)"),
     ("sync.offline", "Offline", "Offline"),
     ("sync.syncing", "Wysyłanie", "Syncing"),
     ("sync.signed_out", "Zaloguj się, aby wysłać zmiany", "Sign in to send your changes"),

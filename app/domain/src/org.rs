@@ -44,13 +44,24 @@ string_enum! {
         SocialWorker = "social_worker",
         JobCounsellor = "job_counsellor",
         ReintegrationSpecialist = "reintegration_specialist",
+        DataProtectionOfficer = "data_protection_officer",
     }
 }
 
 impl Role {
     /// Roles that lead clients' support paths and so carry a caseload.
     pub fn leads_clients(self) -> bool {
-        !matches!(self, Role::Administrator | Role::Coordinator)
+        !matches!(self, Role::Administrator | Role::Coordinator | Role::DataProtectionOfficer)
+    }
+    /// Roles that see the partnership's clients. A data protection officer (IOD)
+    /// checks who processed the data, never the data themselves.
+    pub fn reads_clients(self) -> bool {
+        self != Role::DataProtectionOfficer
+    }
+    /// Roles that read the partnership's access log: those who steer it, and its
+    /// data protection officer.
+    pub fn reads_access_log(self) -> bool {
+        self.steers() || self == Role::DataProtectionOfficer
     }
     /// Roles that steer a partnership: override caseload limits, read the audit log.
     pub fn steers(self) -> bool {
@@ -64,6 +75,7 @@ impl Role {
             Role::SocialWorker => "role.social_worker",
             Role::JobCounsellor => "role.job_counsellor",
             Role::ReintegrationSpecialist => "role.reintegration_specialist",
+            Role::DataProtectionOfficer => "role.data_protection_officer",
         }
     }
 }

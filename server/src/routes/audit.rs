@@ -77,7 +77,7 @@ impl AuditQuery {
 }
 
 async fn read(state: &AppState, user: &CurrentUser, id: Uuid, q: &AuditQuery, limit: i64, what: &str) -> Result<Vec<AuditEntry>, AppError> {
-    user.steer(id, "only coordinators read the access log")?;
+    user.read_log(id)?;
     let filter = q.filter()?;
     let mut conn = state.db.pool.acquire().await?;
     let entries = audit::entries(&mut conn, id, &filter, limit).await?;

@@ -29,7 +29,7 @@ pub async fn consultant_rows(conn: &mut sqlx::AnyConnection, partnership: Uuid) 
         "SELECT u.id AS user_id, u.display_name, r.role, o.id AS organisation_id, o.name AS organisation_name,
                 (SELECT COUNT(*) FROM clients c WHERE c.key_consultant_id = u.id AND c.status = 'active') AS active_clients
          FROM user_roles r JOIN users u ON u.id = r.user_id JOIN organisations o ON o.id = u.organisation_id
-         WHERE r.partnership_id = $1 AND r.role NOT IN ('administrator', 'coordinator') AND u.active = 1
+         WHERE r.partnership_id = $1 AND r.role NOT IN ('administrator', 'coordinator', 'data_protection_officer') AND u.active = 1
          ORDER BY u.display_name",
     )
     .bind(partnership.to_string())

@@ -24,8 +24,20 @@ pub struct CurrentUser {
 impl CurrentUser {
     /// The user's role in a partnership; `NotFound` when they have none, so that a
     /// foreign partnership's data is indistinguishable from missing data.
+    /// A data protection officer has no role here: they see no client, document or
+    /// partnership paper, only the access log ([`CurrentUser::read_log`]).
     pub fn role_in(&self, partnership: Uuid) -> Result<Role, AppError> {
-        self.memberships.iter().find(|m| m.partnership_id == partnership).map(|m| m.role).ok_or(AppError::NotFound)
+        self.memberships.iter().find(|m| m.partnership_id == partnership && m.role.reads_clients()).map(|m| m.role).ok_or(AppError::NotFound)
+    }
+
+    /// Passes when the user may read the partnership's access log: they steer it, or
+    /// are its data protection officer.
+    pub fn read_log(&self, partnership: Uuid) -> Result<(), AppError> {
+        match self.memberships.iter().find(|m| m.partnership_id == partnership) {
+            Some(m) if m.role.reads_access_log() => Ok(()),
+            Some(_) => Err(AppError::Forbidden("only coordinators and the data protection officer read the access log")),
+            None => Err(AppError::NotFound),
+        }
     }
 
     /// Passes when the user steers the partnership (coordinator, administrator);
@@ -38,8 +50,9 @@ impl CurrentUser {
         }
     }
 
+    /// The partnerships whose clients the user sees.
     pub fn partnership_ids(&self) -> Vec<Uuid> {
-        self.memberships.iter().map(|m| m.partnership_id).collect()
+        self.memberships.iter().filter(|m| m.role.reads_clients()).map(|m| m.partnership_id).collect()
     }
 
     /// The signed-in user as the API shows them, with the secret that unlocks their

@@ -229,3 +229,48 @@ async fn a_lapsed_authorisation_blocks_sign_in_saying_so_and_the_dashboard_lists
     assert_eq!(app.try_login("consultant.a@test", crate::helpers::PASSWORD).await.status, StatusCode::OK);
     assert_eq!(audited(&app, &format!("person {} authorisation 8/2026 from % until revoked", app.consultant_a)).await, 1);
 }
+
+/// A data protection officer (IOD) assigned to a partnership reads its access log and
+/// nothing of its clients: no list, no record, no document, no dashboard, no people.
+#[tokio::test]
+async fn a_data_protection_officer_reads_the_access_log_and_nothing_of_the_clients() {
+    let app = TestApp::spawn().await;
+    let coord = app.login("coord.a@test").await;
+    let org = ops(&app, &coord).await;
+    let client = app.insert_client(&app.person(5, Some(app.consultant_a))).await;
+    let anna = app.login("consultant.a@test").await;
+    app.get(&format!("/api/v1/clients/{client}"), &anna).await;
+    let h = app.post(&people(&app), &json!({"email": "iod@test.pl", "display_name": "Inspektor Danych", "organisation_id": org, "role": "data_protection_officer"}), &coord).await;
+    assert_eq!(h.status, StatusCode::OK, "{}", h.text);
+    let link = format!("/api/v1/account-links/{}", token(&h.json()));
+    assert_eq!(app.request(Method::POST, &link, Some(&json!({"password": NEW_PASSWORD})), None).await.status, StatusCode::NO_CONTENT);
+    let iod = app.login_with("iod@test.pl", NEW_PASSWORD).await;
+
+    let r = app.get(&format!("/api/v1/partnerships/{}/audit?client={client}", app.partnership_a), &iod).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(!r.json()["items"].as_array().expect("items").is_empty());
+    let csv = app.get(&format!("/api/v1/partnerships/{}/audit/export.csv", app.partnership_a), &iod).await;
+    assert_eq!(csv.status, StatusCode::OK);
+
+    let p = app.partnership_a;
+    for path in [
+        format!("/api/v1/clients/{client}"),
+        format!("/api/v1/clients/{client}/documents"),
+        format!("/api/v1/clients/{client}/notes"),
+        format!("/api/v1/clients?partnership_id={p}"),
+        format!("/api/v1/partnerships/{p}/dashboard"),
+        format!("/api/v1/partnerships/{p}/people"),
+        format!("/api/v1/partnerships/{p}/consultants"),
+        format!("/api/v1/partnerships/{p}/docs/agreement"),
+        format!("/api/v1/partnerships/{p}/surveys"),
+    ] {
+        let r = app.get(&path, &iod).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text);
+    }
+    // The whole list and the device's caseload hold no one.
+    assert_eq!(app.get("/api/v1/clients", &iod).await.json()["items"], json!([]));
+    assert_eq!(app.get("/api/v1/sync/caseload", &iod).await.json()["clients"], json!([]));
+    // Nor can the officer be made anyone's key consultant.
+    let consultants = app.get(&format!("/api/v1/partnerships/{p}/consultants"), &coord).await.json();
+    assert!(consultants.as_array().expect("consultants").iter().all(|c| c["display_name"] != "Inspektor Danych"), "{consultants}");
+}

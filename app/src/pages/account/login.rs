@@ -21,7 +21,7 @@ pub fn LoginPage() -> impl IntoView {
                     if let Err(e) = engine.open(&me, Some(&req.password)).await {
                         leptos::logging::warn!("drafts not opened: {e}");
                     }
-                    api::go_to("/");
+                    api::go_to(me.home());
                 }
                 Err(ApiError::TooManyRequests(_)) => error.set(Some("login.throttled")),
                 Err(ApiError::Forbidden(why)) if !why.is_empty() => refusal.set(Some(why)),

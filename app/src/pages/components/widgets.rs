@@ -148,12 +148,24 @@ pub fn steered_partnership(chosen: RwSignal<Option<uuid::Uuid>>) -> impl Fn() ->
     }
 }
 
+/// The partnership whose access log is shown: the one chosen, or the first whose log
+/// the user reads (steering it, or as its data protection officer).
+pub fn log_partnership(chosen: RwSignal<Option<uuid::Uuid>>) -> impl Fn() -> Option<uuid::Uuid> + Copy + Send + Sync + 'static {
+    let session = use_session();
+    move || {
+        chosen.get().or_else(|| session.me().and_then(|m| m.memberships.into_iter().find(|m| m.role.reads_access_log()).map(|m| m.partnership_id)))
+    }
+}
+
 /// The select of the partnerships the user steers (or, with `all`, belongs to).
 #[component]
-pub fn SteeredPicker(id: &'static str, chosen: RwSignal<Option<uuid::Uuid>>, #[prop(optional)] all: bool) -> impl IntoView {
+pub fn SteeredPicker(id: &'static str, chosen: RwSignal<Option<uuid::Uuid>>, #[prop(optional)] all: bool, #[prop(optional)] log: bool) -> impl IntoView {
     let session = use_session();
     let steered = move || {
-        session.me().map(|m| m.memberships.into_iter().filter(|m| all || m.role.steers()).collect::<Vec<_>>()).unwrap_or_default()
+        session
+            .me()
+            .map(|m| m.memberships.into_iter().filter(|m| all || m.role.steers() || (log && m.role.reads_access_log())).collect::<Vec<_>>())
+            .unwrap_or_default()
     };
     view! {
         <div class="filters">

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::api;
 use crate::i18n::{tr, use_lang};
 use crate::pages::components::controls::{SelectControl, TextControl};
-use crate::pages::components::widgets::{steered_partnership, ErrorNotice, Loading, SteeredPicker, TableScroll};
+use crate::pages::components::widgets::{log_partnership, ErrorNotice, Loading, SteeredPicker, TableScroll};
 
 /// The filters as the API's query string (without paging).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,7 +41,7 @@ pub fn AuditPage() -> impl IntoView {
     let url = use_query_map();
     // A client card's "who saw" link names the client's partnership.
     let chosen = RwSignal::new(url.with_untracked(|q| q.get("partnership").and_then(|p| Uuid::parse_str(&p).ok())));
-    let partnership = steered_partnership(chosen);
+    let partnership = log_partnership(chosen);
     // What the form holds, and what the list shows (applied by the button).
     let form = RwSignal::new(Filters { client: url.with_untracked(|q| q.get("client").unwrap_or_default()), ..Filters::default() });
     let applied = RwSignal::new(form.get_untracked());
@@ -93,7 +93,7 @@ pub fn AuditPage() -> impl IntoView {
             Some(name) => format!("{} {name}", t("audit.who_saw")),
             None => t("audit.title"),
         }}</h1>
-        <SteeredPicker id="audit-partnership" chosen/>
+        <SteeredPicker id="audit-partnership" chosen log=true/>
         <form class="card filters no-print" id="audit-filters" on:submit=move |ev| {
             ev.prevent_default();
             cursors.set(Vec::new());

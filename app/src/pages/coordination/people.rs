@@ -15,7 +15,7 @@ use crate::pages::components::widgets::{steered_partnership, Choice, ErrorNotice
 use crate::session::use_session;
 
 /// The roles a coordinator gives, with their names.
-const ROLES: [Role; 5] = [Role::Coordinator, Role::KeyConsultant, Role::SocialWorker, Role::JobCounsellor, Role::ReintegrationSpecialist];
+const ROLES: [Role; 6] = [Role::Coordinator, Role::KeyConsultant, Role::SocialWorker, Role::JobCounsellor, Role::ReintegrationSpecialist, Role::DataProtectionOfficer];
 
 fn role_options() -> Vec<(String, String)> {
     ROLES.iter().map(|r| (r.as_str().to_string(), r.i18n_key().to_string())).collect()
