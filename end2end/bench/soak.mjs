@@ -162,14 +162,22 @@ for (const [endpoint, times] of [...latencies].sort()) {
 }
 const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
 console.log(`soak (${label}): ${total} requests in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${errorCount} errors${errorCount ? ` ${JSON.stringify(Object.fromEntries(errors))}` : ''}; survey answers sent ${latencies.get('POST /api/v1/survey/{token}/answers')?.length ?? 0}, counted at the close ${results?.current?.respondents}`);
-// Memory: from the end of the first minute (pools and caches warm) to the end.
+// Memory: a sample every 10 s. A single sample moves with the answers in flight at
+// that instant (a caseload answer is a few MiB), so growth compares the median of the
+// two minutes after the first (pools and caches warm) with the median of the last two.
 const warm = samples.find((s) => s.at - t0 >= 60_000) ?? samples[0];
 const last = samples[samples.length - 1];
+const median = (xs) => { const v = [...xs].sort((a, b) => a - b); return v.length ? v[Math.floor(v.length / 2)] : NaN; };
+const end = last.at;
+const early = samples.filter((s) => s.at - t0 >= 60_000 && s.at - t0 < 180_000);
+const late = samples.filter((s) => end - s.at < 120_000 && s.at - t0 >= 180_000);
 pids.forEach((pid, k) => {
   const peak = Math.max(...samples.map((s) => s.rss[k]).filter(Number.isFinite));
-  const growth = ((last.rss[k] - warm.rss[k]) / warm.rss[k]) * 100;
+  const single = ((last.rss[k] - warm.rss[k]) / warm.rss[k]) * 100;
+  const [a, b] = [median((early.length ? early : [warm]).map((s) => s.rss[k])), median((late.length ? late : [last]).map((s) => s.rss[k]))];
+  const growth = ((b - a) / a) * 100;
   // The curve, a point every tenth of the run: flat, still warming, or climbing.
   const curve = Array.from({ length: 11 }, (_, i) => samples[Math.min(samples.length - 1, Math.round((i * (samples.length - 1)) / 10))].rss[k].toFixed(0)).join(' ');
-  console.log(`soak (${label}) server ${k + 1} RSS: ${samples[0].rss[k].toFixed(0)} MiB at start, ${warm.rss[k].toFixed(0)} MiB after 1 min, ${last.rss[k].toFixed(0)} MiB at the end (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %), peak ${peak.toFixed(0)} MiB${growth > 10 ? ' — GROWING' : ''}; MiB over the run: ${curve}`);
+  console.log(`soak (${label}) server ${k + 1} RSS: ${samples[0].rss[k].toFixed(0)} MiB at start, median ${a.toFixed(0)} MiB in minutes 2-3, median ${b.toFixed(0)} MiB in the last 2 minutes (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %)${growth > 10 ? ' — GROWING' : ''}; single samples ${warm.rss[k].toFixed(0)} MiB after 1 min and ${last.rss[k].toFixed(0)} MiB at the end (${single >= 0 ? '+' : ''}${single.toFixed(1)} %), peak ${peak.toFixed(0)} MiB; MiB over the run: ${curve}`);
 });
 if (errorCount) process.exitCode = 1;
