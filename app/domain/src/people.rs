@@ -141,9 +141,7 @@ impl Invite {
         if !partners.iter().any(|p| p.organisation_id == self.organisation_id) {
             e.add("organisation_id", "not_member", lang.pick("Ta organizacja nie należy do partnerstwa.", "This organisation is not a member of the partnership."));
         }
-        if self.role == Role::Administrator {
-            e.add("role", "role", lang.pick("Administratora instalacji nie nadaje koordynator.", "A coordinator does not make installation administrators."));
-        }
+        given_by_coordinator(&mut e, self.role);
         e.into_result(|| Invite {
             email: email.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
@@ -165,12 +163,29 @@ fn plausible_email(s: &str) -> bool {
         && !s.chars().any(char::is_whitespace)
 }
 
+/// Only an installation administrator makes administrators; a coordinator gives
+/// every other role.
+fn given_by_coordinator(e: &mut Errors, role: Role) {
+    if role == Role::Administrator {
+        let lang = e.lang();
+        e.add("role", "role", lang.pick("Administratora instalacji nie nadaje koordynator.", "A coordinator does not make installation administrators."));
+    }
+}
+
 /// A new role for someone already in the partnership.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoleChange {
     pub role: Role,
+}
+
+impl RoleChange {
+    pub fn validate(&self, lang: Lang) -> Result<(), Vec<FieldError>> {
+        let mut e = Errors::new(lang);
+        given_by_coordinator(&mut e, self.role);
+        e.into_result(|| ())
+    }
 }
 
 /// The answer to an invitation or a reset: the person, and the link to hand over,

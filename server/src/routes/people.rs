@@ -97,9 +97,7 @@ pub async fn role(
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     other_person(&mut tx, &user, lang, id, person).await?;
-    if req.role == domain::org::Role::Administrator {
-        return Err(AppError::field(lang, "role", "role", lang.pick("Administratora instalacji nie nadaje koordynator.", "A coordinator does not make installation administrators.").into()));
-    }
+    req.validate(lang).map_err(AppError::fields(lang))?;
     store::set_role(&mut tx, id, person, req.role).await?;
     audit::record(&mut tx, &user, id, None, Action::Update, &format!("person {person} role {}", req.role.as_str())).await?;
     let p = store::one(&mut tx, id, person).await?;
