@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh
-cargo leptos build --release --precompress >/dev/null 2>&1
+cargo leptos build --release --precompress --split >/dev/null 2>&1
 echo "== Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== Release bundle (target/site/pkg)"
 for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do

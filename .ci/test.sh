@@ -36,7 +36,8 @@ else
 fi
 
 echo "== End-to-end tests in Chromium"
-cargo leptos build
+# Pages are lazy routes: every build splits the wasm by route.
+cargo leptos build --split
 e2e_dir=$(mktemp -d /tmp/sciezka-e2e.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export DATABASE_URL="sqlite://$e2e_dir/e2e.db" SCIEZKA_BIND="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site

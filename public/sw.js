@@ -1,7 +1,8 @@
 // Ścieżka's service worker: keeps the app shell so the app opens without a network.
 //
 // It caches only the shell (`/offline`, an HTML page with no personal data whose body
-// the app renders in the browser) and the content-hashed files it loads. API answers
+// the app renders in the browser) and the content-hashed files of the current build,
+// every page's wasm chunk included. API answers
 // and server-rendered pages are never cached here: the caseload for offline work is
 // kept by the app itself, encrypted. Drafts and the outbox live in the app's own
 // storage, so replacing this worker or its cache can never strand waiting changes.
@@ -14,6 +15,17 @@ const NAVIGATION_TIMEOUT_MS = 4000;
 // versions. Runs at install and, at most once a minute, after online navigations,
 // so an app upgrade reaches the cache without waiting for a new worker.
 let lastRefresh = 0;
+
+// A script's text, from the cache when it is there (hashed names never change).
+async function cachedText(cache, url) {
+  let r = await cache.match(url);
+  if (!r) {
+    r = await fetch(url, { credentials: "same-origin" });
+    if (!r.ok) return "";
+    await cache.put(url, r.clone());
+  }
+  return r.text();
+}
 async function refreshShell() {
   lastRefresh = Date.now();
   const cache = await caches.open(CACHE);
@@ -22,6 +34,18 @@ async function refreshShell() {
   const html = await response.clone().text();
   const assets = new Set(["/favicon.svg"]);
   for (const m of html.matchAll(/\/pkg\/[A-Za-z0-9_.\-]+\.(?:js|wasm|css)/g)) assets.add(m[0]);
+  // Pages are loaded by route (wasm chunks). The app's script names the build's chunk
+  // loader, and the loader names every chunk: keep them all, so any page opens
+  // offline, and only this build's, so a page never mixes chunks of two builds.
+  for (const script of [...assets].filter((u) => u.endsWith(".js"))) {
+    const text = await cachedText(cache, script);
+    for (const m of text.matchAll(/__wasm_split\.[A-Za-z0-9_\-]+\.js/g)) {
+      const loader = `/pkg/${m[0]}`;
+      assets.add(loader);
+      const chunks = await cachedText(cache, loader);
+      for (const c of chunks.matchAll(/\.\/((?:chunk|split)_[A-Za-z0-9_.\-]+\.wasm)/g)) assets.add(`/pkg/${c[1]}`);
+    }
+  }
   for (const url of assets) {
     if (!(await cache.match(url))) {
       const r = await fetch(url, { credentials: "same-origin" });

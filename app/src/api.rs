@@ -7,7 +7,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsCast;
 
 pub use domain::wire::{cookie_value, CSRF_COOKIE, CSRF_HEADER};
-pub use crate::browser::{cookie, go_to, mark_hydrated, set_cookie, today};
+pub use crate::browser::{cookie, go_to, set_cookie, today};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {

@@ -41,10 +41,6 @@ pub fn Layout(children: Children) -> impl IntoView {
         }
     });
 
-    // Effects run only in the browser after hydration: this marks a page that is
-    // interactive, for people's assistive tools and for the browser tests alike.
-    Effect::new(move |_| api::mark_hydrated());
-
     // After a navigation inside the app, focus goes to the new page's heading: a screen
     // reader announces the page, and the next Tab starts at its top, not on a link of
     // the page left behind. Not on the first load (the browser's own), nor when only

@@ -5,19 +5,21 @@
 
 pub mod api;
 pub mod browser;
+pub mod hydration;
 pub mod i18n;
 mod layout;
 pub mod offline;
 mod pages;
 #[cfg(feature = "ssr")]
 pub use pages::survey::phone;
+pub mod routes;
 pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, Lazy,
 };
 
 use crate::i18n::{provide_lang, tr, use_lang};
@@ -56,8 +58,13 @@ pub fn App() -> impl IntoView {
     let lang = use_lang();
     let engine = offline::use_offline();
     let session = crate::session::use_session();
-    // Effects run only in the browser: the engine starts after hydration.
-    Effect::new(move |_| engine.start());
+    // Effects run only in the browser; the engine starts once the page has hydrated
+    // (its copy of the caseload would otherwise change the page being hydrated).
+    Effect::new(move |_| {
+        if hydration::done() {
+            engine.start();
+        }
+    });
     Effect::new(move |_| {
         if let Some(answer) = session.0.get() {
             engine.on_session(answer);
@@ -70,29 +77,29 @@ pub fn App() -> impl IntoView {
         <Router>
             <layout::Layout>
                 <Routes fallback=|| view! { <p class="notice">{tr("app.not_found")}</p> }>
-                    <Route path=path!("/login") view=pages::account::login::LoginPage/>
-                    <Route path=path!("/deklaracja-dostepnosci") view=pages::about::AccessibilityPage/>
-                    <Route path=path!("/") view=pages::casework::caseload::CaseloadPage/>
-                    <Route path=path!("/clients") view=pages::casework::clients::ClientListPage/>
-                    <Route path=path!("/clients/new") view=pages::casework::client_form::NewClientPage/>
-                    <Route path=path!("/clients/:id") view=pages::casework::client_card::ClientCardPage/>
-                    <Route path=path!("/clients/:id/edit") view=pages::casework::client_form::EditClientPage/>
-                    <Route path=path!("/clients/:id/print/:doc") view=pages::casework::docs::print::PrintPage/>
-                    <Route path=path!("/audit") view=pages::coordination::audit::AuditPage/>
-                    <Route path=path!("/account") view=pages::account::password::AccountPage/>
-                    <Route path=path!("/device") view=pages::device::DevicePage/>
-                    <Route path=path!("/devices") view=pages::coordination::devices::DevicesPage/>
-                    <Route path=path!("/people") view=pages::coordination::people::PeoplePage/>
-                    <Route path=path!("/people/:id/authorisation") view=pages::coordination::authorisation::AuthorisationPrintPage/>
-                    <Route path=path!("/konto/:token") view=pages::account::link::AccountLinkPage/>
-                    <Route path=path!("/offline") view=pages::device::OfflineShellPage/>
-                    <Route path=path!("/dashboard") view=pages::coordination::dashboard::DashboardPage/>
-                    <Route path=path!("/reports") view=pages::coordination::report::ReportsPage/>
-                    <Route path=path!("/partnership") view=pages::partnership::PartnershipPage/>
-                    <Route path=path!("/surveys") view=pages::survey::rounds::SurveysPage/>
-                    <Route path=path!("/surveys/:id") view=pages::survey::results::ResultsPage/>
-                    <Route path=path!("/surveys/:id/slips") view=pages::survey::rounds::SlipsPage/>
-                    <Route path=path!("/kiosk/:token") view=pages::survey::respond::KioskPage/>
+                    <Route path=path!("/login") view={Lazy::<routes::Login>::new()}/>
+                    <Route path=path!("/deklaracja-dostepnosci") view={Lazy::<routes::Accessibility>::new()}/>
+                    <Route path=path!("/") view={Lazy::<routes::Caseload>::new()}/>
+                    <Route path=path!("/clients") view={Lazy::<routes::ClientList>::new()}/>
+                    <Route path=path!("/clients/new") view={Lazy::<routes::NewClient>::new()}/>
+                    <Route path=path!("/clients/:id") view={Lazy::<routes::ClientCard>::new()}/>
+                    <Route path=path!("/clients/:id/edit") view={Lazy::<routes::EditClient>::new()}/>
+                    <Route path=path!("/clients/:id/print/:doc") view={Lazy::<routes::PrintDocument>::new()}/>
+                    <Route path=path!("/audit") view={Lazy::<routes::Audit>::new()}/>
+                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()}/>
+                    <Route path=path!("/device") view={Lazy::<routes::Device>::new()}/>
+                    <Route path=path!("/devices") view={Lazy::<routes::Devices>::new()}/>
+                    <Route path=path!("/people") view={Lazy::<routes::People>::new()}/>
+                    <Route path=path!("/people/:id/authorisation") view={Lazy::<routes::AuthorisationPrint>::new()}/>
+                    <Route path=path!("/konto/:token") view={Lazy::<routes::AccountLink>::new()}/>
+                    <Route path=path!("/offline") view={Lazy::<routes::OfflineShell>::new()}/>
+                    <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()}/>
+                    <Route path=path!("/reports") view={Lazy::<routes::Reports>::new()}/>
+                    <Route path=path!("/partnership") view={Lazy::<routes::Partnership>::new()}/>
+                    <Route path=path!("/surveys") view={Lazy::<routes::Surveys>::new()}/>
+                    <Route path=path!("/surveys/:id") view={Lazy::<routes::SurveyResults>::new()}/>
+                    <Route path=path!("/surveys/:id/slips") view={Lazy::<routes::SurveySlips>::new()}/>
+                    <Route path=path!("/kiosk/:token") view={Lazy::<routes::Kiosk>::new()}/>
                 </Routes>
             </layout::Layout>
         </Router>

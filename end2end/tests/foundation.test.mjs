@@ -100,6 +100,8 @@ test('a user of another partnership cannot see the client', async () => {
   await page.waitForSelector('.notice.error');
   assert.ok(!(await page.content()).includes(surname));
   await page.goto(`${BASE}/clients`);
+  // Typing before the page has hydrated would not reach the search.
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await page.fill('#q', surname.slice(0, 6));
   await page.waitForSelector('text=Brak klientów spełniających kryteria.');
   const api = await page.evaluate(async (url) => (await fetch(url)).status, `/api/v1/clients/${clientUrl.split('/').pop()}`);

@@ -136,14 +136,20 @@ export async function signInAt(page, base, email, password = PASSWORD) {
   await page.waitForURL((u) => u.pathname !== '/login');
 }
 
-/** Waits until the service worker controls the page and has the app shell cached. */
-export async function shellCached(page) {
-  await page.waitForFunction(async () => {
+/** Waits until the service worker controls the page and has the app shell cached: the
+ * shell goes into the cache last, after every file (and wasm chunk) of the build. */
+export async function shellCached(page, timeout = 60000) {
+  const until = Date.now() + timeout;
+  // Polled from here: an async predicate given to waitForFunction resolves at once.
+  while (!(await page.evaluate(async () => {
     if (!navigator.serviceWorker.controller) return false;
     const cache = await caches.open('sciezka-shell-v1');
     const keys = (await cache.keys()).map((r) => new URL(r.url).pathname);
     return keys.includes('/offline') && keys.some((k) => k.endsWith('.wasm'));
-  }, null, { timeout: 20000, polling: 250 });
+  }).catch(() => false))) {
+    if (Date.now() > until) throw new Error('the service worker did not cache the app shell');
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Waits for the sync indicator to reach a state (offline, waiting, syncing, saved, conflicts, locked). */

@@ -204,6 +204,7 @@ test('a tab closed right after typing offline loses nothing', async () => {
   const href = (await clientLinks(page))[3];
   await openEdit(page, BASE, href);
   await syncState(page, 'saved');
+  await shellCached(page);
   await context.setOffline(true);
   const street = `ul. Zamknięta ${Date.now() % 1000}`;
   await page.fill('#street_address', street);
@@ -258,6 +259,8 @@ test('signing out is refused while changes wait, and the waiting change can be e
   const href = (await clientLinks(page))[5];
   await openEdit(page, BASE, href);
   await syncState(page, 'saved');
+  // Pages not yet visited open offline once the worker holds the build's chunks.
+  await shellCached(page);
   await context.setOffline(true);
   const secret = `Tajna ${Date.now() % 1000}`;
   await page.fill('#street_address', secret);

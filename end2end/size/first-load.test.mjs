@@ -1,0 +1,72 @@
+// What a tablet downloads before a page responds, on an empty cache: the compressed
+// bytes of the app's scripts and wasm (the shared part and the page's own chunks),
+// counted until the page has hydrated. Run against a release build (`bash .ci/test.sh`
+// builds one for it); the budget is issue 18's, 250 KiB per page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, PASSWORD, launch } from '../tests/helpers.mjs';
+
+const BUDGET = 250 * 1024;
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** A fresh context (empty cache, no service worker), signed in through the API if `email`. */
+async function freshContext(email) {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true, locale: 'pl-PL', serviceWorkers: 'block' });
+  if (email) {
+    const r = await context.request.post(`${BASE}/api/v1/auth/login`, { data: { email, password: PASSWORD }, headers: { origin: BASE } });
+    assert.equal(r.status(), 200, `sign-in of ${email}`);
+  }
+  return context;
+}
+
+/** Opens `path` and sums the transferred bytes of `/pkg/*.js|wasm` until the page has hydrated. */
+async function firstLoad(context, path) {
+  const page = await context.newPage();
+  const responses = [];
+  let hydrated = false;
+  page.on('response', (r) => { if (!hydrated && /\/pkg\/.*\.(js|wasm)$/.test(new URL(r.url()).pathname)) responses.push(r); });
+  await page.goto(`${BASE}${path}`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  hydrated = true;
+  let total = 0;
+  const files = [];
+  for (const r of responses) {
+    const body = (await r.request().sizes()).responseBodySize;
+    total += body;
+    files.push(`${new URL(r.url()).pathname.split('/').pop()} ${body} B (${r.headers()['content-encoding'] ?? 'identity'})`);
+  }
+  await page.close();
+  return { total, files };
+}
+
+async function card(email) {
+  const context = await freshContext(email);
+  const list = await context.request.get(`${BASE}/api/v1/clients?mine=true&status=active&limit=1`);
+  const id = (await list.json()).items[0].id;
+  await context.close();
+  return `/clients/${id}`;
+}
+
+const pages = [
+  ['sign-in', null, async () => '/login'],
+  ['caseload', 'anna.nowak@mops.demo', async () => '/'],
+  ['client card', 'anna.nowak@mops.demo', () => card('anna.nowak@mops.demo')],
+];
+
+for (const [name, email, where] of pages) {
+  test(`${name}: at most 250 KiB of script and wasm (brotli) before it responds`, async () => {
+    const path = await where();
+    const context = await freshContext(email);
+    try {
+      const { total, files } = await firstLoad(context, path);
+      console.log(`first load, ${name} (${path.replace(/[0-9a-f-]{36}/, '{id}')}): ${total} B (${(total / 1024).toFixed(1)} KiB) in ${files.length} files`);
+      assert.ok(files.some((f) => f.includes('(br)')), 'the server sends the brotli files of a release build');
+      assert.ok(total <= BUDGET, `${name} loads ${total} B before it responds, over ${BUDGET} B:\n${files.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  });
+}
