@@ -10,11 +10,19 @@ cd "$(dirname "$0")/.."
 bash .ci/setup.sh
 cargo leptos build --release --precompress --split >/dev/null 2>&1
 echo "== Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "== Release bundle (target/site/pkg)"
-for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
-  printf '%-12s raw %8d B   gzip %8d B   brotli %8d B\n' "${f##*.}" "$(stat -c%s "$f")" \
-    "$(stat -c%s "$f.gz" 2>/dev/null || echo 0)" "$(stat -c%s "$f.br" 2>/dev/null || echo 0)"
-done
+echo "== Release bundle (target/site/pkg): the part every page loads, and all chunks"
+python3 - <<'PY'
+import glob, os
+def size(pattern):
+    files = [f for f in glob.glob("target/site/pkg/" + pattern) if not f.endswith((".br", ".gz"))]
+    raw = sum(os.path.getsize(f) for f in files)
+    br = sum(os.path.getsize(f + ".br") for f in files if os.path.exists(f + ".br"))
+    return len(files), raw, br
+for label, pattern in [("app script", "sciezka.*.js"), ("shared wasm", "sciezka.*.wasm"), ("chunk loader", "__wasm_split.*.js"),
+                       ("page chunks", "split_*.wasm"), ("shared chunks", "chunk_*.wasm"), ("stylesheet", "sciezka.*.css")]:
+    n, raw, br = size(pattern)
+    print(f"{label:<14} {n:4} files  raw {raw:9} B  brotli {br:9} B")
+PY
 dir=$(mktemp -d /tmp/sciezka-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export DATABASE_URL="sqlite://$dir/bench.db" SCIEZKA_BIND="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site
@@ -28,6 +36,8 @@ export SCIEZKA_BACKUP_HOURS=0
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && break; sleep 0.2; done
+echo "== First load before the page responds (empty cache, brotli; budget 250 KiB)"
+(cd end2end && BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 size/ 2>&1 | grep '^# first load' | sed 's/^# //') || true
 echo "== Lighthouse, mobile profile (slow 4G and a mid-range phone, simulated), release build"
 (cd end2end && node bench/lighthouse.mjs "http://127.0.0.1:$port") || echo "lighthouse: an accessibility audit failed (above)"
 python3 - "$port" <<'PY'

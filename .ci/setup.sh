@@ -29,12 +29,14 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
   cargo install wasm-bindgen-cli --version "$wb_version"
 fi
 
+# Release builds (the demo, and the test command's size check) optimise the wasm.
+# Debian's binaryen 108 produces wasm that fails to hydrate; this one (116) works.
+if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q 'version 11[6-9]\|version 1[2-9][0-9]'; then
+  say "Installing wasm-opt (about 12 minutes, once)"
+  cargo install wasm-opt --locked
+fi
+
 if ! $want_test; then
-  # Debian's binaryen 108 produces wasm that fails to hydrate; this one (116) works.
-  if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q 'version 11[6-9]\|version 1[2-9][0-9]'; then
-    say "Installing wasm-opt (about 12 minutes, once)"
-    cargo install wasm-opt --locked
-  fi
   exit 0
 fi
 

@@ -51,3 +51,6 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && bre
 
 echo "== The API against its OpenAPI document (schemathesis)"
 bash .ci/api-conformance.sh
+
+echo "== First-load size of the sign-in page, the caseload and a client card (release build)"
+bash .ci/size.sh

@@ -88,7 +88,9 @@ pub fn Layout(children: Children) -> impl IntoView {
 
     view! {
         <a class="skip" href="#content">{tr("app.skip")}</a>
-        <header class="top">
+        // Signed in, the header keeps a row for the sync status from the first render
+        // on, so the page below does not move when the device's state arrives.
+        <header class="top" class:signed-in=move || session.me().is_some() && !public()>
             <a class="brand" href="/">
                 <span class="brand-name">{tr("app.name")}</span>
                 <span class="brand-tag">{tr("app.tagline")}</span>

@@ -39,6 +39,11 @@ pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href=css_href/>
+                // Who the page is for, so the browser's first render matches this one;
+                // never in the offline shell, which the service worker keeps.
+                {use_context::<session::SignedIn>().filter(|_| !offline_shell).and_then(|s| serde_json::to_string(&s.0).ok()).map(|me| view! {
+                    <meta name=session::SIGNED_IN_META content=me/>
+                })}
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

@@ -1,47 +1,76 @@
-//! The route table's pages, each loaded on its own.
+//! The route table's pages, loaded by area.
 //!
-//! Every page is a lazy route: with `cargo leptos build --split` its code is a wasm
-//! chunk of its own, fetched when the page is first opened (the server names the
-//! chunks a page needs in `<link rel="preload">`, and the service worker keeps every
-//! chunk of the current build for offline use). The first load then carries only what
-//! all pages share: the framework, the layout, the offline engine and the labels.
+//! Every page is a lazy route: with `cargo leptos build --split` the pages of one area
+//! are a wasm chunk of their own, fetched when the first of them is opened (the server
+//! names a page's chunks in `<link rel="preload">`, and the service worker keeps every
+//! chunk of the build for offline use). The first load carries only what all pages
+//! share (the framework, the layout, the offline engine and the labels) and the area
+//! of the page opened. Areas group what one person opens together; one chunk per page
+//! made the card need 327 files, whose fetching and instantiation cost more than the
+//! bytes they saved.
 
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+use leptos_router::LazyRoute;
 
 use crate::pages;
 
-/// Declares a lazy route for a page component without props. The route carries no
-/// data of its own: every page loads what it shows through the offline engine or the
-/// API, so `data()` has nothing to start before the chunk arrives.
-macro_rules! lazy_pages {
-    ($($route:ident => $page:path),* $(,)?) => {
-        $(
-        #[derive(Debug)]
-        pub struct $route;
+/// Declares, for each area, the lazy routes of its pages (components without props).
+/// A route carries no data of its own: every page loads what it shows through the
+/// offline engine or the API, so `data()` has nothing to start before the chunk.
+macro_rules! lazy_areas {
+    ($($area:ident { $($route:ident in $module:ident => $page:path),* $(,)? })*) => {
+        $($(
+            #[derive(Debug)]
+            pub struct $route;
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
+            mod $module {
+                use super::*;
+
+                // In the browser's build the area's pages share one split module,
+                // named after the area; on the server the page is rendered directly
+                // and the area is named among the page's preloads.
+                #[cfg(feature = "hydrate")]
+                #[leptos::wasm_split::wasm_split($area, wasm_split_path = ::leptos::wasm_split, preload(#[doc(hidden)] preload))]
+                pub fn $module() -> AnyView {
+                    untrack(|| $page().into_any())
+                }
+
+                #[cfg(not(feature = "hydrate"))]
+                pub async fn $module() -> AnyView {
+                    leptos::prefetch_lazy_fn_on_server(stringify!($area));
+                    untrack(|| $page().into_any())
+                }
+
+                #[cfg(not(feature = "hydrate"))]
+                pub async fn preload() {}
             }
 
-            fn view(this: Self) -> AnyView {
-                let $route = this;
-                untrack(|| $page().into_any())
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $module::$module().await
+                }
+
+                async fn preload() {
+                    $module::preload().await;
+                }
             }
-        }
-    )*
+        )*)*
 
         /// Loads the chunk of the page the server rendered, before hydration starts:
         /// the page then hydrates at once, before anything (an answer from the
-        /// network) can change what it shows. The server names the page's chunk in
-        /// `<link rel="preload" href="…/split___{page}_view_….wasm">`.
+        /// network) can change what it shows. The server names the area's chunk in
+        /// `<link rel="preload" href="…/split_{area}.….wasm">`.
         pub async fn preload_rendered() {
             let Some(href) = rendered_split() else { return };
             $(
-                if href.contains(&format!("/split___{}_view_", snake(stringify!($route)))) {
-                    return <$route as LazyRoute>::preload().await;
+                if href.contains(concat!("/split_", stringify!($area), ".")) {
+                    // Every page of the area loads the same chunk (once).
+                    $( <$route as LazyRoute>::preload().await; )*
+                    return;
                 }
             )*
         }
@@ -51,44 +80,46 @@ macro_rules! lazy_pages {
 /// The address of the page's own chunk among the server's preload links.
 fn rendered_split() -> Option<String> {
     let document = web_sys::window()?.document()?;
-    let link = document.query_selector(r#"link[rel="preload"][href*="/split___"]"#).ok()??;
+    let link = document.query_selector(r#"link[rel="preload"][href*="/split_"]"#).ok()??;
     link.get_attribute("href")
 }
 
-/// `ClientCard` → `client_card`: how wasm-split names a route's chunk.
-fn snake(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.extend(c.to_lowercase());
+lazy_areas! {
+    entry {
+        Login in login_page => pages::account::login::LoginPage,
+        Accessibility in accessibility_page => pages::about::AccessibilityPage,
+        AccountLink in account_link_page => pages::account::link::AccountLinkPage,
+        Account in account_page => pages::account::password::AccountPage,
     }
-    out
-}
-
-lazy_pages! {
-    Login => pages::account::login::LoginPage,
-    Accessibility => pages::about::AccessibilityPage,
-    Caseload => pages::casework::caseload::CaseloadPage,
-    ClientList => pages::casework::clients::ClientListPage,
-    NewClient => pages::casework::client_form::NewClientPage,
-    ClientCard => pages::casework::client_card::ClientCardPage,
-    EditClient => pages::casework::client_form::EditClientPage,
-    PrintDocument => pages::casework::docs::print::PrintPage,
-    Audit => pages::coordination::audit::AuditPage,
-    Account => pages::account::password::AccountPage,
-    Device => pages::device::DevicePage,
-    Devices => pages::coordination::devices::DevicesPage,
-    People => pages::coordination::people::PeoplePage,
-    AuthorisationPrint => pages::coordination::authorisation::AuthorisationPrintPage,
-    AccountLink => pages::account::link::AccountLinkPage,
-    OfflineShell => pages::device::OfflineShellPage,
-    Dashboard => pages::coordination::dashboard::DashboardPage,
-    Reports => pages::coordination::report::ReportsPage,
-    Partnership => pages::partnership::PartnershipPage,
-    Surveys => pages::survey::rounds::SurveysPage,
-    SurveyResults => pages::survey::results::ResultsPage,
-    SurveySlips => pages::survey::rounds::SlipsPage,
-    Kiosk => pages::survey::respond::KioskPage,
+    lists {
+        Caseload in caseload_page => pages::casework::caseload::CaseloadPage,
+        ClientList in client_list_page => pages::casework::clients::ClientListPage,
+    }
+    card {
+        ClientCard in client_card_page => pages::casework::client_card::ClientCardPage,
+        NewClient in new_client_page => pages::casework::client_form::NewClientPage,
+        EditClient in edit_client_page => pages::casework::client_form::EditClientPage,
+        PrintDocument in print_document_page => pages::casework::docs::print::PrintPage,
+    }
+    coordination {
+        Dashboard in dashboard_page => pages::coordination::dashboard::DashboardPage,
+        Reports in reports_page => pages::coordination::report::ReportsPage,
+        Audit in audit_page => pages::coordination::audit::AuditPage,
+        Devices in devices_page => pages::coordination::devices::DevicesPage,
+        People in people_page => pages::coordination::people::PeoplePage,
+        AuthorisationPrint in authorisation_print_page => pages::coordination::authorisation::AuthorisationPrintPage,
+    }
+    partnership {
+        Partnership in partnership_page => pages::partnership::PartnershipPage,
+    }
+    surveys {
+        Surveys in surveys_page => pages::survey::rounds::SurveysPage,
+        SurveyResults in survey_results_page => pages::survey::results::ResultsPage,
+        SurveySlips in survey_slips_page => pages::survey::rounds::SlipsPage,
+        Kiosk in kiosk_page => pages::survey::respond::KioskPage,
+    }
+    device {
+        Device in device_page => pages::device::DevicePage,
+        OfflineShell in offline_shell_page => pages::device::OfflineShellPage,
+    }
 }

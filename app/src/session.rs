@@ -1,5 +1,8 @@
 //! Who is signed in: the server's answer, or offline the person who opened the
-//! drafts on this device.
+//! drafts on this device. The server renders a page knowing who asked for it
+//! ([`SignedIn`]) and hands that to the browser in the page, so the first render in
+//! the browser draws the same header and the same page (no jump when the answer of
+//! `/api/v1/auth/me` arrives).
 
 use domain::api::Me;
 use leptos::prelude::*;
@@ -8,10 +11,33 @@ use crate::api::{get, ApiError};
 
 /// Who is signed in, fetched once per page load; `None` while loading.
 #[derive(Clone, Copy)]
-pub struct Session(pub LocalResource<Result<Me, ApiError>>);
+pub struct Session(pub LocalResource<Result<Me, ApiError>>, StoredValue<Option<Me>>);
+
+/// Who the server rendered the page for, without secrets (no CSRF token, no device
+/// key): given by the server's page handler, written into the page as
+/// `<meta name="sciezka-signed-in">` and read back by the browser.
+#[derive(Clone, Debug)]
+pub struct SignedIn(pub Me);
+
+pub const SIGNED_IN_META: &str = "sciezka-signed-in";
 
 pub fn provide_session() {
-    provide_context(Session(LocalResource::new(|| get::<Me>("/api/v1/auth/me"))));
+    provide_context(Session(LocalResource::new(|| get::<Me>("/api/v1/auth/me")), StoredValue::new(rendered_for())));
+}
+
+/// The person the page was rendered for: on the server from the request, in the
+/// browser from the page's meta element.
+fn rendered_for() -> Option<Me> {
+    if let Some(SignedIn(me)) = use_context::<SignedIn>() {
+        return Some(me);
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let meta = web_sys::window()?.document()?.query_selector(&format!("meta[name='{SIGNED_IN_META}']")).ok()??;
+        return serde_json::from_str(&meta.get_attribute("content")?).ok();
+    }
+    #[allow(unreachable_code)]
+    None
 }
 
 pub fn use_session() -> Session {
@@ -24,8 +50,10 @@ impl Session {
         match self.0.get() {
             Some(Ok(me)) => Some(me),
             Some(Err(ApiError::Unauthorized)) => None,
+            // Until the server answers: who the page was rendered for.
+            None => self.1.get_value().or_else(|| use_context::<crate::offline::Offline>().and_then(|o| o.me.get())),
             // Offline: who opened the drafts on this device.
-            _ => use_context::<crate::offline::Offline>().and_then(|o| o.me.get()),
+            _ => use_context::<crate::offline::Offline>().and_then(|o| o.me.get()).or_else(|| self.1.get_value()),
         }
     }
     pub fn signed_out(&self) -> bool {

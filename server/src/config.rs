@@ -23,10 +23,6 @@ pub struct Config {
     pub draft_lock_minutes: u32,
     /// Where cargo-leptos put the built site (`LEPTOS_SITE_ROOT`, default `target/site`).
     pub site_root: PathBuf,
-    /// The build's file hashes (`LEPTOS_HASH_FILE_NAME`, default `hash.txt` beside the
-    /// server binary, where cargo-leptos writes it); an absolute path serves a site
-    /// built by another profile, as the size test does.
-    pub hash_file: PathBuf,
     /// Survey answers taken per minute from one address (`SCIEZKA_SURVEY_PER_MINUTE`, default 60).
     pub survey_per_minute: u32,
     /// Hours between the online backups `serve` takes of an SQLite database
@@ -78,7 +74,6 @@ impl Config {
             absolute_timeout_secs: parse::<i64>("SCIEZKA_SESSION_HOURS", 12)? * 3600,
             draft_lock_minutes: parse("SCIEZKA_DRAFT_LOCK_MINUTES", 15)?,
             site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
-            hash_file: PathBuf::from(var("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into())),
             survey_per_minute: parse("SCIEZKA_SURVEY_PER_MINUTE", 60)?,
             backup_hours: parse("SCIEZKA_BACKUP_HOURS", 24)?,
             backup_keep: parse("SCIEZKA_BACKUP_KEEP", 7)?,
@@ -102,7 +97,6 @@ impl Config {
             absolute_timeout_secs: 12 * 3600,
             draft_lock_minutes: 15,
             site_root: PathBuf::from("target/site"),
-            hash_file: PathBuf::from("hash.txt"),
             survey_per_minute: 60,
             backup_hours: 0,
             backup_keep: 7,

@@ -96,14 +96,13 @@ async fn main() {
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {
-    let hash_file_exists = std::env::current_exe().map(|e| e.with_file_name(&config.hash_file).exists()).unwrap_or(false);
+    let hash_file_exists = std::env::current_exe().map(|e| e.with_file_name("hash.txt").exists()).unwrap_or(false);
     LeptosOptions::builder()
         .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "sciezka".into()))
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.bind)
         .hash_files(hash_file_exists)
-        .hash_file(config.hash_file.display().to_string().into())
         .build()
 }
 

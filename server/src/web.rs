@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use axum::body::Body;
+use axum::extract::{FromRequestParts, State};
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -68,6 +69,9 @@ pub fn site_router(state: &AppState) -> Router<AppState> {
             state,
             routes,
             || {
+                if let Some(signed_in) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<app::session::SignedIn>().cloned()) {
+                    provide_context(signed_in);
+                }
                 if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
                     if let Ok(v) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
                         response.insert_header(header::CONTENT_SECURITY_POLICY, v);
@@ -77,6 +81,7 @@ pub fn site_router(state: &AppState) -> Router<AppState> {
             },
             move || app::shell(options.clone(), css.clone()),
         )
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), signed_in))
         .nest_service("/pkg", pkg_service)
         .fallback_service(public_service)
 }
@@ -103,4 +108,16 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
         response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// Tells the page's render who asked for it (a valid session), so the server draws the
+/// signed-in header and page the browser will hydrate. Secrets stay out: the page
+/// carries no CSRF token and no device key.
+async fn signed_in(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    if let Ok(user) = crate::extract::CurrentUser::from_request_parts(&mut parts, &state).await {
+        let me = domain::api::Me { csrf_token: String::new(), device_key: String::new(), ..user.me() };
+        parts.extensions.insert(app::session::SignedIn(me));
+    }
+    next.run(Request::from_parts(parts, body)).await
 }
