@@ -4,7 +4,7 @@
 // measured). The page carries who it is for, never the session's secrets.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, launch } from './helpers.mjs';
+import { BASE, launch, signInByApi } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -19,7 +19,7 @@ for (const [device, viewport] of [['phone', { width: 412, height: 823 }], ['tabl
   test(`on a ${device}, the signed-in header is drawn by the server and stays put after the app starts`, async () => {
     const context = await browser.newContext({ viewport, locale: 'pl-PL', serviceWorkers: 'block' });
     try {
-      const r = await context.request.post(`${BASE}/api/v1/auth/login`, { data: { email: 'anna.nowak@mops.demo', password: PASSWORD }, headers: { origin: BASE } });
+      const r = await signInByApi(context, 'anna.nowak@mops.demo');
       assert.equal(r.status(), 200);
       const page = await context.newPage();
 
@@ -51,7 +51,7 @@ for (const [device, viewport] of [['phone', { width: 412, height: 823 }], ['tabl
 test('the offline shell the service worker keeps names nobody', async () => {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   try {
-    await context.request.post(`${BASE}/api/v1/auth/login`, { data: { email: 'anna.nowak@mops.demo', password: PASSWORD }, headers: { origin: BASE } });
+    await signInByApi(context, 'anna.nowak@mops.demo');
     const html = await (await context.request.get(`${BASE}/offline`)).text();
     assert.ok(!html.includes('sciezka-signed-in'));
     assert.ok(!html.includes('Anna Nowak'));

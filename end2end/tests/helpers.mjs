@@ -22,6 +22,12 @@ export async function tablet(browser) {
   return { context, page };
 }
 
+/** Signs a browser context in through the API (its cookies then serve every page of
+ * the context); returns the answer. */
+export async function signInByApi(context, email, base = BASE) {
+  return context.request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD }, headers: { origin: base } });
+}
+
 /** Signs in through the form: works only once the page has hydrated. */
 export async function signIn(page, email) {
   await page.goto(`${BASE}/login`);
