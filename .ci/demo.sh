@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh
-cargo leptos build --release --precompress --split
+bash .ci/release-build.sh
 export LEPTOS_SITE_ROOT=target/site
 ./target/release/sciezka seed-demo
 exec ./target/release/sciezka serve
