@@ -219,20 +219,17 @@ pub async fn list(
     let items = rows.into_iter().map(SummaryRow::summary).collect::<Result<Vec<_>, AppError>>()?;
     let next = if more { items.last().map(|c| c.id) } else { None };
 
-    // One entry for each partnership whose clients the page shows, in one transaction:
-    // a list spanning a region's 500 partnerships wrote 500 entries, each synced to
-    // disk on its own, for a page that shows a few of them.
+    // One entry for each partnership whose clients the page shows, in one statement: a
+    // list spanning a region's 500 partnerships wrote 500 entries, each synced to disk
+    // on its own, for a page that shows a few of them. (Counting and reading the page
+    // side by side on two connections was tried: slower, p50 13 → 20 ms.)
     let mut shown: Vec<Uuid> = items.iter().map(|c| c.partnership_id).collect();
     shown.sort_unstable();
     shown.dedup();
     if !shown.is_empty() {
         let detail = if query.q.trim().is_empty() { String::new() } else { format!("q={}", query.q.trim()) };
         let mut conn = state.db.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
-        for p in &shown {
-            audit::record(&mut tx, &user, *p, None, Action::List, &detail).await?;
-        }
-        tx.commit().await?;
+        audit::record_each(&mut conn, &user, &shown, Action::List, &detail).await?;
     }
     Ok(ApiJson(ClientPage { items, total, limit, next }))
 }

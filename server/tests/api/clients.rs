@@ -226,6 +226,41 @@ async fn reads_and_changes_are_audited_and_the_log_is_append_only() {
     assert!(sqlx::query("DELETE FROM audit_log").execute(&app.db.pool).await.is_err());
 }
 
+/// A list spanning several partnerships leaves one entry in the log of each
+/// partnership whose clients the page shows, naming the search, and none in a
+/// partnership the page shows nobody of.
+#[tokio::test]
+async fn a_list_over_several_partnerships_is_logged_once_in_each_shown() {
+    let app = TestApp::spawn().await;
+    let b: String = sqlx::query_scalar("SELECT id FROM partnerships WHERE name = 'Partnerstwo B'").fetch_one(&app.db.pool).await.expect("b");
+    let b = uuid::Uuid::parse_str(&b).expect("uuid");
+    server::seed::grant(&app.db, app.coordinator_a, b, domain::org::Role::Coordinator).await.expect("grant");
+    let a_consultant = app.login("consultant.a@test").await;
+    app.post("/api/v1/clients", &app.person(1, None), &a_consultant).await;
+    let b_worker = app.login("consultant.b@test").await;
+    let mut other = app.person(2, None);
+    other["partnership_id"] = json!(b.to_string());
+    assert_eq!(app.post("/api/v1/clients", &other, &b_worker).await.status, StatusCode::CREATED);
+    let coordinator = app.login("coord.a@test").await;
+    let page = app.get("/api/v1/clients?q=nowak1", &coordinator).await.json();
+    assert_eq!(page["total"], 1, "{page}");
+    let logged = |p: uuid::Uuid| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT detail FROM audit_log WHERE partnership_id = $1 AND action = 'list'")
+                .bind(p.to_string())
+                .fetch_all(&pool)
+                .await
+                .expect("log")
+        }
+    };
+    assert_eq!(logged(app.partnership_a).await, ["q=nowak1"]);
+    assert!(logged(b).await.is_empty(), "the page showed nobody of partnership B");
+    app.get("/api/v1/clients", &coordinator).await;
+    assert_eq!(logged(app.partnership_a).await, ["q=nowak1", ""]);
+    assert_eq!(logged(b).await, [""]);
+}
+
 /// One opening of a client's card is one entry in the access log, whatever the card
 /// reads and however often; another opening, another person's or one without an
 /// opening id is an entry of its own.
