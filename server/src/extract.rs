@@ -53,6 +53,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
+/// Whether the request comes from the server's own machine: a loopback peer and no
+/// sign of a proxy in between (a reverse proxy on the same machine forwards others'
+/// requests from loopback, and says so in these headers).
+pub struct Local(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for Local {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let loopback = parts.extensions.get::<ConnectInfo<SocketAddr>>().is_some_and(|c| c.0.ip().is_loopback());
+        let proxied = ["forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host"].iter().any(|h| parts.headers.contains_key(*h));
+        Ok(Local(loopback && !proxied))
+    }
+}
+
 fn session_token(parts: &Parts) -> Option<String> {
     let cookies = parts.headers.get_all(header::COOKIE);
     cookies.iter().filter_map(|v| v.to_str().ok()).find_map(|c| domain::wire::cookie_value(c, SESSION_COOKIE))

@@ -1,4 +1,4 @@
-//! `sciezka`: serve, migrate, seed-demo, create-user, backup.
+//! `sciezka`: serve, migrate, seed-demo, create-user, create-admin, backup.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -54,6 +54,21 @@ enum Command {
         partnership: Option<String>,
         #[arg(long, default_value = "key_consultant")]
         role: String,
+    },
+    /// Create an installation administrator (registers organisations and creates
+    /// partnerships on /admin; reads no client); the password is asked for. Their
+    /// organisation is created when it does not exist.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Name of the organisation they work for.
+        #[arg(long)]
+        organisation: String,
+        /// For a new organisation: ops, pup, ngo, owes or other.
+        #[arg(long, default_value = "other")]
+        org_type: String,
     },
     /// Benchmark data: a partnership with many fictional clients and the user bench@demo.
     #[command(hide = true)]
@@ -161,6 +176,41 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 seed::grant(&db, user, uuid::Uuid::parse_str(&pid)?, role).await?;
             }
             println!("User {email} created.");
+        }
+        Command::CreateAdmin { email, name, organisation, org_type } => {
+            let org_type = OrgType::parse(&org_type).ok_or_else(|| format!("unknown organisation type {org_type:?}"))?;
+            let db = open(&config).await?;
+            let lang = domain::Lang::En;
+            let email = email.trim().to_lowercase();
+            print!("Password for {email} (at least {} characters): ", domain::people::MIN_PASSWORD);
+            std::io::stdout().flush()?;
+            let password = rpassword::read_password()?;
+            // The same rules as the first-run page.
+            let run = domain::installation::FirstRun {
+                organisation: domain::installation::OrganisationInput { name: organisation.clone(), org_type, ..Default::default() },
+                display_name: name,
+                email,
+                password,
+            }
+            .validate(lang)
+            .map_err(|errors| errors.iter().map(|f| format!("{}: {}", &f.pointer[1..], f.message)).collect::<Vec<_>>().join("; "))?;
+            let hash = server::auth::password::hash(run.password.clone()).await?;
+            let mut conn = db.pool.acquire().await?;
+            use server::store::installation as store;
+            let org: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1").bind(&organisation).fetch_optional(&mut *conn).await?;
+            let org = match org {
+                Some(id) => uuid::Uuid::parse_str(&id)?,
+                None => store::insert_organisation(&mut conn, &run.organisation).await?,
+            };
+            let existing: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&run.email).fetch_optional(&mut *conn).await?;
+            if existing.is_some() {
+                return Err(format!("an account {} exists already", run.email).into());
+            }
+            let admin = store::insert_admin(&mut conn, &run.email, &run.display_name, org, &hash).await?;
+            // The first administrator also closes the first-run page.
+            let _ = store::mark_set_up(&mut conn, admin).await;
+            store::log(&mut conn, admin, "create_admin", &format!("administrator {} made on the command line", run.email)).await?;
+            println!("Administrator {} created: sign in and open /admin.", run.email);
         }
         Command::SeedBench { clients } => {
             let db = open(&config).await?;

@@ -56,6 +56,9 @@ pub struct Me {
     pub organisation_id: Option<Uuid>,
     pub organisation_name: String,
     pub memberships: Vec<Membership>,
+    /// An installation administrator: registers organisations and creates partnerships.
+    #[serde(default)]
+    pub installation_admin: bool,
     pub csrf_token: String,
     /// A per-user secret that wraps this user's draft key on a device (base64), so
     /// drafts unlock while signed in; a copy of the browser profile alone cannot.

@@ -30,6 +30,13 @@ string_enum! {
     OrgType { Ops = "ops", Pup = "pup", Ngo = "ngo", Owes = "owes", Other = "other" }
 }
 
+/// A form's starting choice: the kind that needs no explaining.
+impl Default for OrgType {
+    fn default() -> Self {
+        OrgType::Other
+    }
+}
+
 string_enum! {
     /// A local partnership of OPS, PUP and an NGO, or an OWES working as a unit of its own.
     PartnershipKind { Local = "local", Owes = "owes" }

@@ -153,7 +153,7 @@ impl Invite {
 
 /// One `@`, something before it, a dot in the domain after it, no spaces: the address
 /// is proven only by the person opening the link sent to it.
-fn plausible_email(s: &str) -> bool {
+pub(crate) fn plausible_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else { return false };
     !local.is_empty()
         && !domain.contains('@')

@@ -86,6 +86,7 @@ struct SessionRow {
     display_name: String,
     organisation_name: String,
     organisation_id: String,
+    installation_admin: i64,
 }
 
 /// The partnerships a user belongs to, with their role in each.
@@ -117,14 +118,14 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, 
     let hash = token_hash(token);
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.email, u.display_name, o.name AS organisation_name,
-                o.id AS organisation_id
+                o.id AS organisation_id, u.installation_admin
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
          WHERE s.token_hash = $1 AND u.active = 1",
     )
     .bind(&hash)
     .fetch_optional(&state.db.pool)
     .await?;
-    let SessionRow { user_id, csrf_token, last_seen_at: last_seen, expires_at, email, display_name, organisation_name, organisation_id } =
+    let SessionRow { user_id, csrf_token, last_seen_at: last_seen, expires_at, email, display_name, organisation_name, organisation_id, installation_admin } =
         row.ok_or(AppError::Unauthorized)?;
     let t = now();
     if t >= expires_at || t - last_seen > state.config.idle_timeout_secs {
@@ -136,5 +137,15 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, 
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(t).bind(&hash).execute(&state.db.pool).await?;
     }
     let memberships = memberships_of(&state.db.pool, &user_id).await?;
-    Ok(CurrentUser { id: parse_uuid(&user_id)?, email, display_name, organisation_id: parse_uuid(&organisation_id)?, organisation_name, memberships, csrf_token, token_hash: hash })
+    Ok(CurrentUser {
+        id: parse_uuid(&user_id)?,
+        email,
+        display_name,
+        organisation_id: parse_uuid(&organisation_id)?,
+        organisation_name,
+        memberships,
+        installation_admin: installation_admin != 0,
+        csrf_token,
+        token_hash: hash,
+    })
 }

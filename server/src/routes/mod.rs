@@ -19,6 +19,7 @@ pub mod clients;
 pub mod dashboard;
 pub mod devices;
 pub mod documents;
+pub mod installation;
 pub mod partnership_docs;
 pub mod partnerships;
 pub mod people;
@@ -30,7 +31,7 @@ pub mod sync;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Ścieżka API", version = "1", description = "Case work for social and vocational integration. Every state-changing request needs the X-CSRF-Token header of the session."),
-    tags((name = "about"), (name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"), (name = "survey"), (name = "people"))
+    tags((name = "about"), (name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"), (name = "survey"), (name = "people"), (name = "installation"))
 )]
 struct ApiDoc;
 
@@ -49,6 +50,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(documents::router())
         .merge(devices::router())
         .merge(people::router())
+        .merge(installation::router())
         .merge(survey::public::router())
         .merge(survey::rounds::router())
         .merge(survey::results::router())
@@ -62,7 +64,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// Paths anyone may call without a session.
 fn public(path: &str) -> bool {
-    path.starts_with("/api/v1/survey/") || path == "/api/v1/auth/login" || path == "/api/v1/accessibility"
+    path.starts_with("/api/v1/survey/") || path == "/api/v1/auth/login" || path == "/api/v1/setup" || path == "/api/v1/accessibility"
 }
 
 /// Makes the document say what the API really answers: errors are

@@ -29,6 +29,7 @@ pub(super) async fn acting_as(db: &Db, user: Uuid) -> Result<CurrentUser, AppErr
         organisation_id: Uuid::parse_str(&organisation_id).map_err(crate::error::internal)?,
         organisation_name,
         memberships: crate::auth::session::memberships_of(&db.pool, &user.to_string()).await?,
+        installation_admin: false,
         csrf_token: String::new(),
         token_hash: String::new(),
     })

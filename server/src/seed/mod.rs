@@ -29,26 +29,18 @@ pub async fn registered_organisation(
     regon: &str,
 ) -> Result<Uuid, AppError> {
     let lang = domain::Lang::En;
-    let krs = match krs.trim() {
-        "" => None,
-        k => Some(domain::ident::Krs::parse(k).map_err(|e| AppError::field(lang, "krs", e.code(), e.message(lang)))?.as_str().to_string()),
-    };
-    let regon = match regon.trim() {
-        "" => None,
-        r => Some(domain::ident::Regon::parse(r).map_err(|e| AppError::field(lang, "regon", e.code(), e.message(lang)))?.as_str().to_string()),
-    };
-    let id = Uuid::new_v4();
-    sqlx::query("INSERT INTO organisations (id, name, org_type, seat, krs, regon, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(id.to_string())
-        .bind(name)
-        .bind(org_type.as_str())
-        .bind(seat)
-        .bind(krs)
-        .bind(regon)
-        .bind(now())
-        .execute(&db.pool)
-        .await?;
-    Ok(id)
+    let input = domain::installation::OrganisationInput {
+        name: name.into(),
+        org_type,
+        seat: seat.into(),
+        krs: krs.into(),
+        regon: regon.into(),
+        nip: String::new(),
+    }
+    .validate(lang)
+    .map_err(AppError::fields(lang))?;
+    let mut conn = db.pool.acquire().await?;
+    crate::store::installation::insert_organisation(&mut conn, &input).await
 }
 
 pub async fn partnership(db: &Db, name: &str, kind: PartnershipKind, members: &[Uuid]) -> Result<Uuid, AppError> {
@@ -109,6 +101,9 @@ pub async fn client(db: &Db, input: &ClientInput, created_by: Uuid) -> Result<Uu
 pub const DEMO_PASSWORD: &str = "demo-sciezka-2026";
 
 /// (e-mail, name, organisation index, role, partnership index)
+/// The demo installation's administrator (e-mail, name).
+pub const DEMO_ADMIN: (&str, &str) = ("admin@mops.demo", "Krzysztof Nowicki");
+
 pub const DEMO_USERS: &[(&str, &str, usize, Role, usize)] = &[
     ("koordynator@mops.demo", "Barbara Wiśniewska", 0, Role::Coordinator, 0),
     ("anna.nowak@mops.demo", "Anna Nowak", 0, Role::SocialWorker, 0),
@@ -186,6 +181,14 @@ pub async fn demo_with(db: &Db, with_casework: bool) -> Result<bool, AppError> {
         partnership(db, "Partnerstwo Lokalne Kielce (demo)", PartnershipKind::Local, &orgs[..3]).await?,
         partnership(db, "Świętokrzyski OWES (demo)", PartnershipKind::Owes, &orgs[3..]).await?,
     ];
+    // The installation's administrator, of the OPS's IT: organisations and
+    // partnerships on /admin, and no client.
+    let admin_hash = password::hash(DEMO_PASSWORD.to_string()).await?;
+    let mut conn = db.pool.acquire().await?;
+    let admin = crate::store::installation::insert_admin(&mut conn, DEMO_ADMIN.0, DEMO_ADMIN.1, orgs[0], &admin_hash).await?;
+    // An installation whose administrator came first (`create-admin`) keeps its record.
+    let _ = crate::store::installation::mark_set_up(&mut conn, admin).await;
+    drop(conn);
     let mut users = Vec::new();
     for (email, name, org, role, p) in DEMO_USERS {
         let id = user(db, email, name, orgs[*org], DEMO_PASSWORD).await?;
@@ -287,6 +290,7 @@ pub fn demo_logins() -> String {
     for (email, name, _, role, _) in DEMO_USERS {
         s.push_str(&format!("  {email:<26} {name} ({})\n", role.as_str()));
     }
+    s.push_str(&format!("  {:<26} {} (installation administrator)\n", DEMO_ADMIN.0, DEMO_ADMIN.1));
     s
 }
 

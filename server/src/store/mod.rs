@@ -10,6 +10,7 @@ pub mod login;
 pub mod document;
 pub mod fixes;
 pub mod history;
+pub mod installation;
 pub mod note;
 pub mod partnership;
 pub mod partnership_doc;

@@ -17,6 +17,8 @@ pub struct CurrentUser {
     pub organisation_id: Uuid,
     pub organisation_name: String,
     pub memberships: Vec<Membership>,
+    /// Registers organisations and creates partnerships; reads no client.
+    pub installation_admin: bool,
     pub csrf_token: String,
     pub token_hash: String,
 }
@@ -47,6 +49,15 @@ impl CurrentUser {
             Ok(())
         } else {
             Err(AppError::Forbidden(why))
+        }
+    }
+
+    /// Passes when the user administers the installation (organisations, partnerships).
+    pub fn administer(&self) -> Result<(), AppError> {
+        if self.installation_admin {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("only installation administrators register organisations and create partnerships"))
         }
     }
 
@@ -86,6 +97,7 @@ impl CurrentUser {
             organisation_id: Some(self.organisation_id),
             organisation_name: self.organisation_name.clone(),
             memberships: self.memberships.clone(),
+            installation_admin: self.installation_admin,
             csrf_token: self.csrf_token.clone(),
             device_key: String::new(),
             draft_lock_minutes: 0,

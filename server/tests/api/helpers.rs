@@ -58,7 +58,7 @@ impl Drop for TestApp {
     }
 }
 
-async fn database_url() -> String {
+pub async fn database_url() -> String {
     match std::env::var("TEST_POSTGRES_URL") {
         Ok(admin) if !admin.is_empty() => {
             let name = format!("sciezka_test_{}", Uuid::new_v4().simple());
@@ -105,6 +105,31 @@ impl TestApp {
         let desk = Arc::new(server::store::survey::Desk::default());
         let state = AppState { db: db.clone(), config: Arc::new(config), leptos, survey: desk.clone() };
         TestApp { router: build_app(state), db, partnership_a, coordinator_a, consultant_a, consultant_b, url, desk, owner: true }
+    }
+
+    /// The app on a fresh database with nothing in it: no organisation, nobody, as a
+    /// new installation starts (the ids of the seeded fixtures are nil).
+    pub async fn spawn_empty() -> TestApp {
+        let url = database_url().await;
+        let db = Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
+        let desk = Arc::new(server::store::survey::Desk::default());
+        let state = AppState { db: db.clone(), config: Arc::new(Config::for_database(&url)), leptos, survey: desk.clone() };
+        let nil = Uuid::nil();
+        TestApp { router: build_app(state), db, partnership_a: nil, coordinator_a: nil, consultant_a: nil, consultant_b: nil, url, desk, owner: true }
+    }
+
+    /// A request as the server's own machine sends it (a loopback peer), with `extra`
+    /// headers.
+    pub async fn local(&self, method: Method, path: &str, body: &Value, extra: &[(&str, &str)]) -> Response {
+        let mut b = Request::builder().method(method).uri(path).header("accept-language", "pl").header(header::CONTENT_TYPE, "application/json");
+        for (k, v) in extra {
+            b = b.header(*k, *v);
+        }
+        let mut request = b.body(Body::from(body.to_string())).expect("request");
+        request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 50000))));
+        self.raw(request).await
     }
 
     /// Another server process on the same database: its own pool and state, nothing

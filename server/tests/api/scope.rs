@@ -89,6 +89,21 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 }
                 // A link is its secret: a guessed one is not found.
                 ("GET", "/api/v1/account-links/{token}") => (path.replace("{token}", "zgadniety-token"), json!(null), &[StatusCode::NOT_FOUND]),
+                // The installation's setup answers whether it is needed, and refuses a
+                // first run on a database with people (and from another machine).
+                ("GET", "/api/v1/setup") => (path.clone(), json!(null), &[StatusCode::OK]),
+                ("POST", "/api/v1/setup") => (
+                    path.clone(),
+                    json!({"organisation": {"name": "Przejęcie", "org_type": "other"}, "display_name": "Intruz", "email": "intruz@example.com", "password": "haslo-intruza-123"}),
+                    &[StatusCode::FORBIDDEN],
+                ),
+                // Only installation administrators; a partnership's people get nothing.
+                ("GET" | "POST", "/api/v1/admin/organisations") => (path.clone(), json!({"name": "Tajemnicza fundacja", "org_type": "ngo"}), &[StatusCode::FORBIDDEN]),
+                ("GET" | "POST", "/api/v1/admin/partnerships") => (
+                    path.clone(),
+                    json!({"name": "Tajemnicze partnerstwo", "kind": "local", "members": [], "coordinator": {"email": "a@b.pl", "display_name": "A", "organisation_id": uuid::Uuid::now_v7()}}),
+                    &[StatusCode::FORBIDDEN],
+                ),
                 ("POST", "/api/v1/account-links/{token}") => (path.replace("{token}", "zgadniety-token"), json!({"password": "haslo-intruza-123"}), &[StatusCode::NOT_FOUND]),
                 ("POST", "/api/v1/devices/{id}/revoke") => {
                     (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"user_id": app.consultant_a}), &[StatusCode::NOT_FOUND])
@@ -225,6 +240,10 @@ async fn every_documented_route_exists_and_needs_a_session() {
             if link {
                 // Public by design: anyone with the link's secret acts without a session.
                 assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY), "{method} {path}: {}", r.status);
+            } else if path == "/api/v1/setup" {
+                // Public by design: the first run happens before anyone has an account.
+                let expected = if method == Method::GET { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+                assert_eq!(r.status, expected, "{method} {path}");
             } else if path == "/api/v1/accessibility" {
                 // Public by design: who runs the installation and whom to contact.
                 assert_eq!(r.status, StatusCode::OK, "{method} {path}");

@@ -1,0 +1,146 @@
+//! Setting up an installation without a shell: the first-run page makes the first
+//! administrator (only on an empty database, only from the server's own machine);
+//! administrators register organisations and create partnerships, naming each one's
+//! first coordinator, who receives a single-use link to choose their own password.
+//! Administrators read no client. Every action is logged: an organisation in the
+//! installation's own log, a partnership in its access log.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::api::Problem;
+use domain::installation::{FirstRun, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipSummary, SetupState};
+use domain::org::Role;
+use domain::people::{Handover, Invite, LinkPurpose, LINK_PATH};
+use domain::validation::format_timestamp_warsaw;
+use sqlx::Acquire;
+
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::auth::password;
+use crate::error::{ApiJson, ApiResult, AppError};
+use crate::extract::{CurrentUser, Local, RequestLang};
+use crate::store::audit::{self, Action};
+use crate::store::installation as store;
+use crate::store::people;
+use crate::AppState;
+
+#[utoipa::path(get, path = "/api/v1/setup", tag = "installation",
+    responses((status = 200, body = SetupState)))]
+pub async fn state(State(state): State<AppState>, Local(local): Local) -> ApiResult<SetupState> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(ApiJson(SetupState { needed: store::needs_first_admin(&mut conn).await?, allowed_here: local }))
+}
+
+#[utoipa::path(post, path = "/api/v1/setup", tag = "installation", request_body = FirstRun,
+    responses((status = 201, body = SetupState), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn first_run(
+    State(state): State<AppState>,
+    Local(local): Local,
+    RequestLang(lang): RequestLang,
+    ApiJson(req): ApiJson<FirstRun>,
+) -> Result<(StatusCode, ApiJson<SetupState>), AppError> {
+    // Whoever reaches the server first would own it: only its own machine may.
+    if !local {
+        return Err(AppError::Forbidden("the first administrator is made on the server's own machine (or by `sciezka create-admin`)"));
+    }
+    let run = req.validate(lang).map_err(AppError::fields(lang))?;
+    let already = || AppError::Conflict(lang.pick("Instalacja ma już administratora.", "The installation has an administrator already."));
+    let mut conn = state.db.pool.acquire().await?;
+    if !store::needs_first_admin(&mut conn).await? {
+        return Err(already());
+    }
+    let hash = password::hash(run.password.clone()).await?;
+    let mut tx = conn.begin().await?;
+    if !store::needs_first_admin(&mut tx).await? {
+        return Err(already());
+    }
+    let org = store::insert_organisation(&mut tx, &run.organisation).await?;
+    let admin = store::insert_admin(&mut tx, &run.email, &run.display_name, org, &hash).await?;
+    store::mark_set_up(&mut tx, admin).await.map_err(|_| already())?;
+    store::log(&mut tx, admin, "first_run", &format!("administrator {} of {}", run.email, run.organisation.name)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, ApiJson(SetupState { needed: false, allowed_here: local })))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/organisations", tag = "installation",
+    responses((status = 200, body = Vec<Organisation>), (status = 403, body = Problem)))]
+pub async fn organisations(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Vec<Organisation>> {
+    user.administer()?;
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(ApiJson(store::organisations(&mut conn).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/organisations", tag = "installation", request_body = OrganisationInput,
+    responses((status = 201, body = Organisation), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn register_organisation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    ApiJson(req): ApiJson<OrganisationInput>,
+) -> Result<(StatusCode, ApiJson<Organisation>), AppError> {
+    user.administer()?;
+    let org = req.validate(lang).map_err(AppError::fields(lang))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    if store::organisation_named(&mut tx, &org.name).await? {
+        return Err(AppError::field(lang, "name", "taken", lang.pick("Organizacja o tej nazwie już jest.", "An organisation of this name exists already.").to_string()));
+    }
+    let id = store::insert_organisation(&mut tx, &org).await?;
+    store::log(&mut tx, user.id, "organisation", &format!("organisation {id} registered: {}", org.name)).await?;
+    tx.commit().await?;
+    let all = store::organisations(&mut conn).await?;
+    let created = all.into_iter().find(|o| o.id == id).ok_or_else(|| AppError::Internal("the new organisation is not there".into()))?;
+    Ok((StatusCode::CREATED, ApiJson(created)))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/partnerships", tag = "installation",
+    responses((status = 200, body = Vec<PartnershipSummary>), (status = 403, body = Problem)))]
+pub async fn partnerships(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Vec<PartnershipSummary>> {
+    user.administer()?;
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(ApiJson(store::partnerships(&mut conn, None).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/partnerships", tag = "installation", request_body = PartnershipInput,
+    responses((status = 201, body = PartnershipCreated), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_partnership(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    ApiJson(req): ApiJson<PartnershipInput>,
+) -> Result<(StatusCode, ApiJson<PartnershipCreated>), AppError> {
+    user.administer()?;
+    let mut conn = state.db.pool.acquire().await?;
+    let known = store::organisation_kinds(&mut conn).await?;
+    let p = req.validate(lang, &known).map_err(AppError::fields(lang))?;
+    let mut tx = conn.begin().await?;
+    if store::partnership_named(&mut tx, &p.name).await? {
+        return Err(AppError::field(lang, "name", "taken", lang.pick("Partnerstwo o tej nazwie już jest.", "A partnership of this name exists already.").to_string()));
+    }
+    let id = store::insert_partnership(&mut tx, &p).await?;
+    let invite =
+        Invite { email: p.coordinator.email.clone(), display_name: p.coordinator.display_name.clone(), organisation_id: p.coordinator.organisation_id, role: Role::Coordinator };
+    // An account elsewhere simply gains the role; a new person gets a link to choose
+    // their own password, shown once to the administrator to hand over.
+    let (person, link, expires) = match people::by_email(&mut tx, &invite.email).await? {
+        Some(existing) => (existing, String::new(), String::new()),
+        None => {
+            let new = people::create_invited(&mut tx, &invite).await?;
+            let (token, expires) = people::new_link(&mut tx, &user, new, LinkPurpose::Invitation).await?;
+            (new, format!("{LINK_PATH}/{token}"), format_timestamp_warsaw(expires))
+        }
+    };
+    people::set_role(&mut tx, id, person, Role::Coordinator).await?;
+    audit::record(&mut tx, &user, id, None, Action::Create, &format!("partnership created; person {person} its coordinator")).await?;
+    let coordinator = Handover { person: people::one(&mut tx, id, person).await?, link, expires };
+    tx.commit().await?;
+    let partnership = store::partnerships(&mut conn, Some(id)).await?.pop().ok_or_else(|| AppError::Internal("the new partnership is not there".into()))?;
+    Ok((StatusCode::CREATED, ApiJson(PartnershipCreated { partnership, coordinator })))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(state, first_run))
+        .routes(routes!(organisations, register_organisation))
+        .routes(routes!(partnerships, create_partnership))
+}
