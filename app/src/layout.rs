@@ -35,7 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let public = move || location.pathname.with(|p| p.starts_with("/kiosk/") || p.starts_with(domain::people::LINK_PATH));
     Effect::new(move |_| {
         // The sign-in page and the accessibility statement are for everyone.
-        let open = matches!(location.pathname.get().as_str(), "/login" | STATEMENT);
+        let open = matches!(location.pathname.get().as_str(), "/login" | "/setup" | STATEMENT);
         if session.signed_out() && !open && !public() {
             navigate("/login", Default::default());
         }
@@ -117,6 +117,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href="/partnership">{tr("nav.partnership")}</A>
                         <A href="/surveys">{tr("nav.surveys")}</A>
                         <A href="/device">{tr("nav.device")}</A>
+                    </Show>
+                    <Show when=move || session.me().is_some_and(|m| m.installation_admin)>
+                        <A href="/admin">{tr("nav.admin")}</A>
                     </Show>
                     <A href="/account">{tr("nav.account")}</A>
                 </nav>

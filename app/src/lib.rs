@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
             <layout::Layout>
                 <Routes fallback=|| view! { <p class="notice">{tr("app.not_found")}</p> }>
                     <Route path=path!("/login") view={Lazy::<routes::Login>::new()}/>
+                    <Route path=path!("/setup") view={Lazy::<routes::FirstRun>::new()}/>
+                    <Route path=path!("/admin") view={Lazy::<routes::Admin>::new()}/>
                     <Route path=path!("/deklaracja-dostepnosci") view={Lazy::<routes::Accessibility>::new()}/>
                     <Route path=path!("/") view={Lazy::<routes::Caseload>::new()}/>
                     <Route path=path!("/clients") view={Lazy::<routes::ClientList>::new()}/>

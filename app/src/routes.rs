@@ -90,6 +90,7 @@ lazy_areas! {
         Accessibility in accessibility_page => pages::about::AccessibilityPage,
         AccountLink in account_link_page => pages::account::link::AccountLinkPage,
         Account in account_page => pages::account::password::AccountPage,
+        FirstRun in first_run_page => pages::admin::setup::FirstRunPage,
     }
     lists {
         Caseload in caseload_page => pages::casework::caseload::CaseloadPage,
@@ -117,6 +118,9 @@ lazy_areas! {
         SurveyResults in survey_results_page => pages::survey::results::ResultsPage,
         SurveySlips in survey_slips_page => pages::survey::rounds::SlipsPage,
         Kiosk in kiosk_page => pages::survey::respond::KioskPage,
+    }
+    administration {
+        Admin in admin_page => pages::admin::installation::AdminPage,
     }
     device {
         Device in device_page => pages::device::DevicePage,

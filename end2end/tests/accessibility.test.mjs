@@ -177,6 +177,10 @@ for (const lang of ['pl', 'en']) {
       await open(page, '/konto/nieaktualny-link');
       await page.waitForSelector('#link-gone');
       await audit(page, `${lang} signed out /konto (expired)`, problems);
+      // The first-run page of an installation that has its administrator.
+      await open(page, '/setup');
+      await page.waitForSelector('#setup-not-needed');
+      await audit(page, `${lang} signed out /setup`, problems);
       await ctx.close();
     }
 
@@ -226,6 +230,16 @@ for (const lang of ['pl', 'en']) {
       // The kiosk a coordinator or consultant hands to respondents.
       await open(page, `/kiosk/${round.token}`);
       await audit(page, `${lang} kiosk`, problems);
+      await ctx.close();
+    }
+
+    // The installation's administrator: organisations and partnerships, no client.
+    {
+      const { ctx, page } = await signedIn(lang, 'admin@mops.demo');
+      await open(page, '/admin');
+      await page.waitForSelector('#partnerships-table');
+      await page.waitForSelector('#organisations-table');
+      await audit(page, `${lang} administrator /admin`, problems);
       await ctx.close();
     }
 

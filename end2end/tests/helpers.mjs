@@ -80,7 +80,10 @@ export function pesel(year, month, day, serial, female = true) {
 const ownDirs = [];
 process.once('exit', () => { for (const d of ownDirs) rmSync(d, { recursive: true, force: true }); });
 
-export async function ownServer() {
+/** A server of the test's own on a new SQLite database: with the demo's people and
+ * clients (no case work), or with nothing at all (`{ empty: true }`), as a new
+ * installation starts. */
+export async function ownServer({ empty = false } = {}) {
   const { spawn, execFileSync } = await import('node:child_process');
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -101,7 +104,7 @@ export async function ownServer() {
   };
   // Tests on a server of their own write case documents from nothing: the demo's
   // people and clients without its three months of case work.
-  execFileSync(bin, ['seed-demo', '--without-casework'], { env, cwd: root, stdio: 'ignore' });
+  if (!empty) execFileSync(bin, ['seed-demo', '--without-casework'], { env, cwd: root, stdio: 'ignore' });
   let child;
   const base = `http://127.0.0.1:${port}`;
   const server = {

@@ -92,6 +92,8 @@ impl Me {
             "/dashboard"
         } else if self.reads_log_any() {
             "/audit"
+        } else if self.installation_admin {
+            "/admin"
         } else {
             "/"
         }

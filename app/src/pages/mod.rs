@@ -1,6 +1,7 @@
 //! The app's pages by area; each area is a folder that could be loaded on its own.
 
 pub mod about;
+pub mod admin;
 pub mod account;
 pub mod casework;
 pub mod components;

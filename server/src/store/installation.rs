@@ -195,7 +195,7 @@ pub async fn mark_set_up(conn: &mut AnyConnection, admin: Uuid) -> Result<(), Ap
         .bind(admin.to_string())
         .execute(&mut *conn)
         .await
-        .map_err(|_| AppError::Conflict("the installation is set up already".into()))?;
+        .map_err(|_| AppError::Conflict("the installation is set up already"))?;
     Ok(())
 }
 

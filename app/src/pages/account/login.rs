@@ -38,9 +38,19 @@ pub fn LoginPage() -> impl IntoView {
     let lang = crate::i18n::use_lang();
     let error_text = move || refusal.get().or_else(|| error.get().map(|k| domain::i18n::t(lang.get(), k).to_string()));
 
+    // A new installation has nobody to sign in yet: the way to its first run.
+    let setup = LocalResource::new(|| api::get_anonymous::<domain::installation::SetupState>("/api/v1/setup"));
+    let first_run = move || setup.get().and_then(Result::ok).is_some_and(|s| s.needed);
+
     view! {
         <section class="card narrow">
             <h1>{tr("login.title")}</h1>
+            <Show when=first_run>
+                <div class="notice" id="first-run-notice">
+                    <p>{tr("login.first_run")}</p>
+                    <a class="button" href="/setup">{tr("login.first_run_link")}</a>
+                </div>
+            </Show>
             <form on:submit=on_submit method="post" action="/login" novalidate>
                 <div class="field">
                     <label for="email">{tr("login.email")}</label>

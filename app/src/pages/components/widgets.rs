@@ -2,6 +2,7 @@
 //! and the loading and error states.
 
 use domain::api::ClientSummary;
+use domain::people::Handover;
 use domain::validation::{format_iso_date, FieldError};
 use leptos::prelude::*;
 
@@ -178,5 +179,33 @@ pub fn SteeredPicker(id: &'static str, chosen: RwSignal<Option<uuid::Uuid>>, #[p
                 </select>
             </div>
         </div>
+    }
+}
+
+/// The link to hand over, once, with when it stops working.
+#[component]
+pub fn HandoverNotice(handover: Handover) -> impl IntoView {
+    let origin = web_origin();
+    let link = format!("{origin}{}", handover.link);
+    view! {
+        <div class="notice" role="alert" id="handover">
+            <p><strong>{handover.person.display_name.clone()}</strong>": " {tr("people.handover")}</p>
+            <label for="handover-link">{tr("people.link")}</label>
+            <input id="handover-link" type="text" readonly value=link.clone() on:focus=move |ev| {
+                if let Some(input) = leptos::wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(&event_target::<web_sys::EventTarget>(&ev)) { input.select(); }
+            }/>
+            <p class="hint">{tr("people.expires")} " " {handover.expires.clone()}</p>
+        </div>
+    }
+}
+
+fn web_origin() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        String::new()
     }
 }

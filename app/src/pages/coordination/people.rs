@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::api;
 use crate::i18n::{tr, use_lang};
 use crate::pages::components::controls::SelectControl;
-use crate::pages::components::widgets::{steered_partnership, Choice, ErrorNotice, Field, Loading, SteeredPicker, TableScroll};
+use crate::pages::components::widgets::{steered_partnership, Choice, ErrorNotice, Field, HandoverNotice, Loading, SteeredPicker, TableScroll};
 use crate::session::use_session;
 
 /// The roles a coordinator gives, with their names.
@@ -227,34 +227,6 @@ fn AuthorisationForm(partnership: Signal<Option<Uuid>>, people: Signal<Vec<Perso
                 hint="people.authorisation_expires_hint"/>
             <button type="submit">{tr("people.save_authorisation")}</button>
         </form>
-    }
-}
-
-/// The link to hand over, once, with when it stops working.
-#[component]
-fn HandoverNotice(handover: Handover) -> impl IntoView {
-    let origin = web_origin();
-    let link = format!("{origin}{}", handover.link);
-    view! {
-        <div class="notice" role="alert" id="handover">
-            <p><strong>{handover.person.display_name.clone()}</strong>": " {tr("people.handover")}</p>
-            <label for="handover-link">{tr("people.link")}</label>
-            <input id="handover-link" type="text" readonly value=link.clone() on:focus=move |ev| {
-                if let Some(input) = leptos::wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(&event_target::<web_sys::EventTarget>(&ev)) { input.select(); }
-            }/>
-            <p class="hint">{tr("people.expires")} " " {handover.expires.clone()}</p>
-        </div>
-    }
-}
-
-fn web_origin() -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        String::new()
     }
 }
 
