@@ -5,7 +5,8 @@
 // on the administration page, registers the PUP and an NGO, creates the local
 // partnership and hands its first coordinator a single-use link; the coordinator
 // chooses her own password on her own tablet and lands on her dashboard, where she
-// finds herself among the partnership's people.
+// finds herself among the partnership's people, adds a foundation the administrator
+// registered to her partnership and invites one of its staff.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, tablet, ownServer, signInAt } from './helpers.mjs';
@@ -59,7 +60,7 @@ test('a new installation is set up on screen: first administrator, organisations
     assert.match(await p.textContent('#organisations-table'), /NIP 5260001246/);
 
     // Two more organisations of the partnership.
-    for (const [name, type, regon] of [['Powiatowy Urząd Pracy w Radomiu', 'pup', '123456785'], ['Stowarzyszenie „Krok Dalej”', 'ngo', '']]) {
+    for (const [name, type, regon] of [['Powiatowy Urząd Pracy w Radomiu', 'pup', '123456785'], ['Stowarzyszenie „Krok Dalej”', 'ngo', ''], ['Fundacja „Pomocna Dłoń”', 'ngo', '']]) {
       await p.fill('#organisation_name', name);
       await p.selectOption('#organisation_org_type', type);
       await p.fill('#organisation_seat', 'Radom');
@@ -100,6 +101,18 @@ test('a new installation is set up on screen: first administrator, organisations
     await q.goto(`${server.base}/people`);
     await hydrated(q);
     await q.waitForSelector('#people-table tr[data-email="joanna@pup-radom.example"][data-state="active"]');
+    // She adds the foundation, registered by the administrator, to her partnership and
+    // invites one of its people at once.
+    await q.waitForSelector('#member_organisation_id option:text("Fundacja „Pomocna Dłoń”")', { state: 'attached' });
+    await q.selectOption('#member_organisation_id', { label: 'Fundacja „Pomocna Dłoń”' });
+    await q.click('#members-form button[type=submit]');
+    await q.waitForFunction(() => document.querySelector('#members-list')?.textContent.includes('Pomocna Dłoń'));
+    await q.fill('#display_name', 'Marta Asystentka');
+    await q.fill('#email', 'marta@pomocna.example');
+    await q.selectOption('#organisation_id', { label: 'Fundacja „Pomocna Dłoń”' });
+    await q.selectOption('#role', 'key_consultant');
+    await q.click('#invite-form button[type=submit]');
+    await q.waitForSelector('#people-table tr[data-email="marta@pomocna.example"][data-state="invited"]');
 
     // The first run is over: the page says so, and the sign-in page no longer points there.
     const fresh = await tablet(browser);

@@ -180,6 +180,39 @@ pub struct PartnershipCreated {
     pub coordinator: crate::people::Handover,
 }
 
+/// A partnership's member organisations, and the registered ones its coordinator
+/// may add (an administrator registers new ones).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Members {
+    pub members: Vec<crate::docs::Partner>,
+    pub candidates: Vec<crate::docs::Partner>,
+}
+
+/// A coordinator adds a registered organisation to their partnership.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MemberAdd {
+    pub organisation_id: Uuid,
+}
+
+impl MemberAdd {
+    /// Refused when the organisation is a member already or not a candidate, and for
+    /// an OWES working as a unit of its own (it is one organisation).
+    pub fn validate(&self, lang: Lang, kind: PartnershipKind, members: &Members) -> Result<MemberAdd, Vec<FieldError>> {
+        let mut e = Errors::new(lang);
+        if kind == PartnershipKind::Owes {
+            e.add("organisation_id", "owes_unit", lang.pick("OWES jako samodzielna jednostka ma jedną organizację.", "An OWES working as a unit of its own has one organisation."));
+        } else if members.members.iter().any(|m| m.organisation_id == self.organisation_id) {
+            e.add("organisation_id", "member", lang.pick("Ta organizacja już należy do partnerstwa.", "This organisation is a member already."));
+        } else if !members.candidates.iter().any(|m| m.organisation_id == self.organisation_id) {
+            e.add("organisation_id", "unknown", lang.pick("Wybierz zarejestrowaną organizację.", "Choose a registered organisation."));
+        }
+        e.into_result(|| self.clone())
+    }
+}
+
 /// Whether the installation still waits for its first administrator, and whether
 /// this request may make them (only from the server's own machine).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

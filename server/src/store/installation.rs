@@ -120,6 +120,24 @@ pub async fn add_member(conn: &mut AnyConnection, partnership: Uuid, organisatio
     Ok(())
 }
 
+/// A partnership's kind, or not found.
+pub async fn partnership_kind(conn: &mut AnyConnection, partnership: Uuid) -> Result<PartnershipKind, AppError> {
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM partnerships WHERE id = $1").bind(partnership.to_string()).fetch_optional(&mut *conn).await?;
+    kind.and_then(|k| PartnershipKind::parse(&k)).ok_or(AppError::NotFound)
+}
+
+/// The partnership's members, and every other registered organisation.
+pub async fn members(conn: &mut AnyConnection, partnership: Uuid) -> Result<domain::installation::Members, AppError> {
+    let (members, _) = crate::store::partnership::context(conn, partnership).await?;
+    let candidates = organisations(conn)
+        .await?
+        .into_iter()
+        .filter(|o| !members.iter().any(|m| m.organisation_id == o.id))
+        .map(|o| domain::docs::Partner { organisation_id: o.id, name: o.name, org_type: o.org_type })
+        .collect();
+    Ok(domain::installation::Members { members, candidates })
+}
+
 /// Whether a partnership of this name exists already.
 pub async fn partnership_named(conn: &mut AnyConnection, name: &str) -> Result<bool, AppError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partnerships WHERE LOWER(name) = LOWER($1)").bind(name).fetch_one(&mut *conn).await?;

@@ -115,6 +115,21 @@ async fn an_administrator_registers_organisations_and_creates_a_partnership_whos
     let log = app.get(&format!("/api/v1/partnerships/{p}/audit"), &joanna).await.json();
     assert!(log["items"].as_array().expect("items").iter().any(|e| e["action"] == "create" && e["user_name"] == "Informatyk"), "{log}");
 
+    // She adds a registered organisation to her partnership; she may then invite its staff.
+    let members = app.get(&format!("/api/v1/partnerships/{p}/members"), &joanna).await.json();
+    let ngo = members["candidates"].as_array().expect("candidates").iter().find(|o| o["name"] == "NGO B").expect("NGO B")["organisation_id"].clone();
+    let r = app.post(&format!("/api/v1/partnerships/{p}/members"), &json!({"organisation_id": ngo}), &joanna).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let after = r.json();
+    let names: Vec<&str> = after["members"].as_array().expect("members").iter().filter_map(|m| m["name"].as_str()).collect();
+    assert_eq!(names, ["NGO B", "OPS A", "Powiatowy Urząd Pracy w Radomiu"]);
+    let again = app.post(&format!("/api/v1/partnerships/{p}/members"), &json!({"organisation_id": ngo}), &joanna).await;
+    assert_eq!(again.json()["errors"][0]["code"], "member", "{}", again.text);
+    let invite = json!({"email": "pracownik@ngo.test", "display_name": "Pracownik NGO", "organisation_id": ngo, "role": "key_consultant"});
+    assert_eq!(app.post(&format!("/api/v1/partnerships/{p}/people"), &invite, &joanna).await.status, StatusCode::OK);
+    // Another partnership's coordinator cannot change this one's parties.
+    assert_eq!(app.post(&format!("/api/v1/partnerships/{p}/members"), &json!({"organisation_id": ngo}), &coordinator).await.status, StatusCode::NOT_FOUND);
+
     // An existing account named coordinator of a second partnership gains the role; no link.
     let body = json!({"name": "Partnerstwo Radom II", "kind": "local", "members": [pup_id],
         "coordinator": {"email": "koordynator@pup.test", "display_name": "Joanna", "organisation_id": pup_id}});

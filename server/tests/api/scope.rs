@@ -68,6 +68,9 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 }
                 // People of partnership A, as an outsider: nothing listed, nobody invited,
                 // switched off or reset.
+                ("GET" | "POST", "/api/v1/partnerships/{id}/members") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!({"organisation_id": uuid::Uuid::now_v7()}), &[StatusCode::NOT_FOUND])
+                }
                 ("GET", "/api/v1/partnerships/{id}/people") => (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND]),
                 ("POST", "/api/v1/partnerships/{id}/people") => (
                     path.replace("{id}", &app.partnership_a.to_string()),

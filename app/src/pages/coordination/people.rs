@@ -3,6 +3,7 @@
 //! password reset. An invitation or a reset gives a single-use link, shown once, to
 //! hand to the person: they choose their own password on it.
 
+use domain::installation::{MemberAdd, Members};
 use domain::org::Role;
 use domain::people::{AccountState, Authorisation, Handover, Invite, Person, RoleChange};
 use leptos::prelude::*;
@@ -38,7 +39,21 @@ pub fn PeoplePage() -> impl IntoView {
             }
         }
     });
+    let members = LocalResource::new(move || {
+        let p = partnership();
+        async move {
+            match p {
+                Some(p) => api::get::<Members>(&format!("/api/v1/partnerships/{p}/members")).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    // The member organisations as the server has them now (one added here counts at
+    // once); until they arrive, as they were at sign-in.
     let partners = Signal::derive(move || {
+        if let Some(Ok(Some(m))) = members.get() {
+            return m.members;
+        }
         let p = partnership();
         session.me().and_then(|m| m.memberships.into_iter().find(|m| Some(m.partnership_id) == p)).map(|m| m.partners).unwrap_or_default()
     });
@@ -154,6 +169,8 @@ pub fn PeoplePage() -> impl IntoView {
             }}
         </section>
         <InviteForm partnership=Signal::derive(partnership) partners handed message people=Callback::new(move |_| people.refetch())/>
+        <MembersForm partnership=Signal::derive(partnership) members=Signal::derive(move || members.get().and_then(Result::ok).flatten()) message
+            refetch=Callback::new(move |_| members.refetch())/>
         <AuthorisationForm partnership=Signal::derive(partnership) message
             people=Signal::derive(move || people.get().and_then(Result::ok).flatten().unwrap_or_default())
             refetch=Callback::new(move |_| people.refetch())/>
@@ -293,6 +310,57 @@ fn InviteForm(
                 placeholder=Some(Signal::derive(tr("people.choose_organisation")))/>
             <Choice name="role" label="people.role" value=role set=Callback::new(move |v| role.set(v)) errors=errors options=role_options()/>
             <button type="submit">{tr("people.send_invite")}</button>
+        </form>
+    }
+}
+
+/// The partnership's member organisations, and adding a registered one (its staff can
+/// then be invited; the agreement has it as a party).
+#[component]
+fn MembersForm(partnership: Signal<Option<Uuid>>, members: Signal<Option<Members>>, message: RwSignal<Option<String>>, refetch: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let chosen = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let add = Action::new_local(move |req: &MemberAdd| {
+        let req = req.clone();
+        async move {
+            let Some(p) = partnership.get_untracked() else { return };
+            match api::post::<_, Members>(&format!("/api/v1/partnerships/{p}/members"), &req).await {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    chosen.set(String::new());
+                    message.set(Some(domain::i18n::t(lang.get_untracked(), "people.done.member").to_string()));
+                    refetch.run(());
+                }
+                Err(e) => {
+                    errors.set(e.field_errors());
+                    message.set(Some(e.message()));
+                    crate::browser::focus_first_error();
+                }
+            }
+        }
+    });
+    let options = Signal::derive(move || members.get().map(|m| m.candidates).unwrap_or_default().into_iter().map(|c| (c.organisation_id.to_string(), c.name)).collect::<Vec<_>>());
+    let error = Signal::derive(move || errors.with(|e| crate::pages::components::widgets::error_for(e, "organisation_id")));
+    view! {
+        <form class="card" id="members-form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            let Ok(organisation_id) = Uuid::parse_str(&chosen.get_untracked()) else {
+                errors.set(vec![domain::validation::FieldError { pointer: "/organisation_id".into(), code: "required".into(), message: domain::i18n::t(lang.get_untracked(), "people.choose_organisation").to_string() }]);
+                crate::browser::focus_first_error();
+                return;
+            };
+            add.dispatch(MemberAdd { organisation_id });
+        }>
+            <h2>{tr("people.members")}</h2>
+            <ul id="members-list">
+                {move || members.get().map(|m| m.members).unwrap_or_default().into_iter().map(|m| view! { <li>{m.name}</li> }).collect_view()}
+            </ul>
+            <p class="hint">{tr("people.members_hint")}</p>
+            <SelectControl id="member_organisation_id" name=Some("organisation_id") label=Signal::derive(tr("people.organisation")) value=chosen
+                set=Callback::new(move |v| chosen.set(v)) error options
+                placeholder=Some(Signal::derive(tr("people.choose_organisation")))/>
+            <button type="submit" disabled=move || add.pending().get()>{tr("people.add_member")}</button>
         </form>
     }
 }
