@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod extract;
 pub mod logging;
 pub mod routes;

@@ -12,6 +12,7 @@ pub mod docs;
 pub mod draft;
 pub mod i18n;
 pub mod ident;
+pub mod import;
 pub mod installation;
 pub mod lang;
 pub mod merge;

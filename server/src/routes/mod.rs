@@ -19,6 +19,7 @@ pub mod clients;
 pub mod dashboard;
 pub mod devices;
 pub mod documents;
+pub mod import;
 pub mod installation;
 pub mod partnership_docs;
 pub mod partnerships;
@@ -51,6 +52,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(devices::router())
         .merge(people::router())
         .merge(installation::router())
+        .merge(import::router())
         .merge(survey::public::router())
         .merge(survey::rounds::router())
         .merge(survey::results::router())

@@ -10,6 +10,7 @@ pub mod login;
 pub mod document;
 pub mod fixes;
 pub mod history;
+pub mod import;
 pub mod installation;
 pub mod note;
 pub mod partnership;

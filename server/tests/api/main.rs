@@ -13,6 +13,7 @@ mod demo;
 mod dashboard;
 mod disk_full;
 mod documents;
+mod import;
 mod installation;
 mod layers;
 mod partnership_docs;

@@ -68,6 +68,14 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 }
                 // People of partnership A, as an outsider: nothing listed, nobody invited,
                 // switched off or reset.
+                ("POST", "/api/v1/partnerships/{id}/import") => (
+                    path.replace("{id}", &app.partnership_a.to_string()),
+                    json!({"file_name": "a.csv", "content": "TmF6d2lza287UEVTRUwKVGFqZW1uaWN6YTsK", "on_duplicate": "update", "confirm": true}),
+                    &[StatusCode::NOT_FOUND],
+                ),
+                ("GET", "/api/v1/partnerships/{id}/imports" | "/api/v1/partnerships/{id}/import/template.csv" | "/api/v1/partnerships/{id}/import/template.xlsx") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND])
+                }
                 ("GET" | "POST", "/api/v1/partnerships/{id}/members") => {
                     (path.replace("{id}", &app.partnership_a.to_string()), json!({"organisation_id": uuid::Uuid::now_v7()}), &[StatusCode::NOT_FOUND])
                 }

@@ -1,0 +1,133 @@
+//! Bringing in existing clients from a spreadsheet (issue 19): a 120-row file with 3
+//! wrong PESELs and 2 people registered already previews as 115 / 3 / 2 and writes
+//! nothing; the import writes exactly that and keeps its report; the same file again
+//! changes nothing; "update" changes only what differs; the caseload limit holds;
+//! XLSX reads as CSV does; only the partnership's coordinators may import.
+
+use axum::http::StatusCode;
+use base64::Engine;
+use domain::ident::{Pesel, Sex};
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+
+fn pesel(n: u16) -> String {
+    Pesel::generate(time::macros::date!(1985 - 03 - 14), n, Sex::Female).expect("pesel").as_str().to_string()
+}
+
+fn body(file_name: &str, bytes: &[u8], on_duplicate: &str, confirm: bool) -> Value {
+    json!({"file_name": file_name, "content": base64::engine::general_purpose::STANDARD.encode(bytes), "on_duplicate": on_duplicate, "confirm": confirm})
+}
+
+/// 120 rows in the template's Polish columns (Excel's semicolons): rows 10, 50 and 90
+/// have a PESEL with a wrong check digit; the people of rows 3 and 4 are registered.
+fn file() -> String {
+    let mut s = String::from("\u{feff}Nazwisko;Imiona;PESEL;Miejscowość;Telefon;Zgoda;Data zgody;Uwagi\n");
+    for n in 1..=120u16 {
+        let mut p = pesel(n);
+        if [10, 50, 90].contains(&n) {
+            let last = p.pop().and_then(|c| c.to_digit(10)).unwrap_or(0);
+            p.push(char::from_digit((last + 1) % 10, 10).unwrap_or('0'));
+        }
+        s.push_str(&format!("Importowana{n};Anna;{p};Kielce;600 100 {n:03};tak;10.01.2026;cokolwiek\n"));
+    }
+    s
+}
+
+async fn clients(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM clients").fetch_one(&app.db.pool).await.expect("count")
+}
+
+#[tokio::test]
+async fn a_file_previews_imports_once_and_keeps_its_report() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coord.a@test").await;
+    let consultant = app.login("consultant.a@test").await;
+    for n in [3u16, 4] {
+        let mut person = app.person(n, None);
+        person["pesel"] = json!(pesel(n));
+        assert_eq!(app.post("/api/v1/clients", &person, &consultant).await.status, StatusCode::CREATED);
+    }
+    let path = format!("/api/v1/partnerships/{}/import", app.partnership_a);
+    let csv = file();
+
+    // The dry run: what the import would do, row by row, and nothing written.
+    let r = app.post(&path, &body("klienci.csv", csv.as_bytes(), "skip", false), &coordinator).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let preview = r.json();
+    assert_eq!((preview["created"].as_u64(), preview["refused"].as_u64(), preview["skipped"].as_u64()), (Some(115), Some(3), Some(2)), "{preview}");
+    assert_eq!(preview["committed"], false);
+    assert_eq!(preview["id"], Value::Null);
+    let refused: Vec<&Value> = preview["rows"].as_array().expect("rows").iter().filter(|r| r["outcome"] == "refused").collect();
+    assert_eq!(refused.iter().map(|r| r["row"].as_u64().unwrap_or(0)).collect::<Vec<_>>(), [11, 51, 91], "file rows (the header is row 1)");
+    assert_eq!(refused[0]["errors"][0]["column"], "PESEL");
+    assert!(refused[0]["errors"][0]["message"].as_str().unwrap_or("").contains("kontrolna"), "the check digit named: {}", refused[0]);
+    let columns: Vec<&str> = preview["columns"].as_array().expect("columns").iter().filter_map(|c| c["field"].as_str()).collect();
+    assert_eq!(columns, ["surname", "first_names", "pesel", "city", "phone", "consent", "consent_date", ""], "the unknown column is ignored");
+    assert_eq!(clients(&app).await, 2, "a dry run writes nothing");
+
+    // The import does what the preview said and keeps its report.
+    let done = app.post(&path, &body("klienci.csv", csv.as_bytes(), "skip", true), &coordinator).await.json();
+    assert_eq!((done["created"].as_u64(), done["refused"].as_u64(), done["skipped"].as_u64(), done["committed"].as_bool()), (Some(115), Some(3), Some(2), Some(true)));
+    assert_eq!(clients(&app).await, 117);
+    let card: String = sqlx::query_scalar("SELECT data FROM clients WHERE display_name LIKE 'Importowana7 %'").fetch_one(&app.db.pool).await.expect("row");
+    assert!(card.contains("\"consent_date\":\"2026-01-10\"") && card.contains("600 100 007"), "{card}");
+    let kept = app.get(&format!("/api/v1/partnerships/{}/imports", app.partnership_a), &coordinator).await.json();
+    assert_eq!(kept[0]["created"], 115);
+    assert_eq!(kept[0]["by"], "Koordynator A");
+    assert_eq!(kept[0]["rows"].as_array().map(Vec::len), Some(120));
+
+    // The same file again changes nothing.
+    let again = app.post(&path, &body("klienci.csv", csv.as_bytes(), "skip", true), &coordinator).await.json();
+    assert_eq!((again["created"].as_u64(), again["skipped"].as_u64(), again["refused"].as_u64()), (Some(0), Some(117), Some(3)));
+    assert_eq!(clients(&app).await, 117);
+    // "Update": only rows that say something new change; the same again is unchanged.
+    let phone = "Nazwisko;PESEL;Telefon\nImportowana7;".to_string() + &pesel(7) + ";+48 600 999 999\nImportowana8;" + &pesel(8) + ";600 100 008\n";
+    let update = app.post(&path, &body("zmiany.csv", phone.as_bytes(), "update", true), &coordinator).await.json();
+    assert_eq!((update["updated"].as_u64(), update["unchanged"].as_u64()), (Some(1), Some(1)), "{update}");
+    let card: String = sqlx::query_scalar("SELECT data FROM clients WHERE display_name LIKE 'Importowana7 %'").fetch_one(&app.db.pool).await.expect("row");
+    assert!(card.contains("+48 600 999 999") && card.contains("\"city\":\"Kielce\""), "what the file does not say stays: {card}");
+    let twice = app.post(&path, &body("zmiany.csv", phone.as_bytes(), "update", true), &coordinator).await.json();
+    assert_eq!((twice["updated"].as_u64(), twice["unchanged"].as_u64()), (Some(0), Some(2)));
+}
+
+#[tokio::test]
+async fn the_caseload_limit_holds_xlsx_reads_and_only_coordinators_import() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coord.a@test").await;
+    let path = format!("/api/v1/partnerships/{}/import", app.partnership_a);
+    // Sixteen people for one consultant: the sixteenth is refused with the limit's message.
+    let mut rows = vec![vec!["Surname".to_string(), "First names".into(), "PESEL".into(), "Town".into(), "Consent".into(), "Consent date".into(), "Consultant (e-mail)".into()]];
+    for n in 1..=16u16 {
+        rows.push(vec![format!("Limit{n}"), "Ewa".into(), pesel(200 + n), "Radom".into(), "yes".into(), "2026-01-10".into(), "Consultant.A@test".into()]);
+    }
+    let xlsx = server::export::xlsx(&[server::export::Sheet { name: "Clients", rows, numbers_from: u16::MAX, widths: &[] }]).expect("xlsx");
+    let r = app.post(&path, &body("clients.xlsx", &xlsx, "skip", false), &coordinator).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let preview = r.json();
+    assert_eq!((preview["created"].as_u64(), preview["refused"].as_u64()), (Some(15), Some(1)), "{preview}");
+    let last = &preview["rows"][15];
+    assert_eq!(last["errors"][0]["column"], "Consultant (e-mail)", "{last}");
+    assert!(last["errors"][0]["message"].as_str().unwrap_or("").contains("15"), "{last}");
+    // A consultant of the file who is no consultant here is named at the cell.
+    let csv = "Nazwisko;Imiona;PESEL;Zgoda;Data zgody;Konsultant (e-mail)\nObca;Ewa;".to_string() + &pesel(300) + ";tak;2026-01-10;consultant.b@test\n";
+    let r = app.post(&path, &body("a.csv", csv.as_bytes(), "skip", false), &coordinator).await.json();
+    assert_eq!(r["rows"][0]["errors"][0]["column"], "Konsultant (e-mail)", "{r}");
+    // What cannot be read says why; a mapping that gives a field twice is refused.
+    let r = app.post(&path, &body("a.pdf", b"%PDF", "skip", false), &coordinator).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("/content")));
+    let mut twice = body("a.csv", csv.as_bytes(), "skip", false);
+    twice["mapping"] = json!(["surname", "surname", "pesel", "consent", "consent_date", ""]);
+    assert_eq!(app.post(&path, &twice, &coordinator).await.json()["errors"][0]["pointer"], "/mapping");
+    // A consultant may not import; another partnership's people get nothing.
+    let consultant = app.login("consultant.a@test").await;
+    assert_eq!(app.post(&path, &body("a.csv", csv.as_bytes(), "skip", true), &consultant).await.status, StatusCode::FORBIDDEN);
+    let outsider = app.login("consultant.b@test").await;
+    assert_eq!(app.post(&path, &body("a.csv", csv.as_bytes(), "skip", true), &outsider).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(clients(&app).await, 0);
+    // The template has every column an import reads.
+    let t = app.get(&format!("/api/v1/partnerships/{}/import/template.csv", app.partnership_a), &coordinator).await;
+    assert!(t.text.contains("Nazwisko") && t.text.contains("Konsultant (e-mail)"), "{}", t.text);
+    let t = app.get(&format!("/api/v1/partnerships/{}/import/template.xlsx", app.partnership_a), &coordinator).await;
+    assert_eq!(t.status, StatusCode::OK);
+}
