@@ -40,6 +40,15 @@ pub fn focus_first(selector: &str) -> bool {
     el.focus().is_ok()
 }
 
+/// The file chosen in the file input `id`: its name and bytes (none on the server, or
+/// when nothing is chosen or it cannot be read).
+pub async fn chosen_file(id: &str) -> Option<(String, Vec<u8>)> {
+    let input = web_sys::window()?.document()?.get_element_by_id(id)?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+    Some((file.name(), js_sys::Uint8Array::new(&buffer).to_vec()))
+}
+
 /// After a refused submit: focus goes to the first field marked invalid, once the
 /// errors are drawn, so a keyboard or screen-reader user lands where to correct.
 pub fn focus_first_error() {

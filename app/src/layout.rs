@@ -112,6 +112,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <Show when=steers>
                         <A href="/devices">{tr("nav.devices")}</A>
                         <A href="/people">{tr("nav.people")}</A>
+                        <A href="/import">{tr("nav.import")}</A>
                     </Show>
                     <Show when=works>
                         <A href="/partnership">{tr("nav.partnership")}</A>

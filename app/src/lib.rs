@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/device") view={Lazy::<routes::Device>::new()}/>
                     <Route path=path!("/devices") view={Lazy::<routes::Devices>::new()}/>
                     <Route path=path!("/people") view={Lazy::<routes::People>::new()}/>
+                    <Route path=path!("/import") view={Lazy::<routes::Import>::new()}/>
                     <Route path=path!("/people/:id/authorisation") view={Lazy::<routes::AuthorisationPrint>::new()}/>
                     <Route path=path!("/konto/:token") view={Lazy::<routes::AccountLink>::new()}/>
                     <Route path=path!("/offline") view={Lazy::<routes::OfflineShell>::new()}/>

@@ -108,6 +108,7 @@ lazy_areas! {
         Audit in audit_page => pages::coordination::audit::AuditPage,
         Devices in devices_page => pages::coordination::devices::DevicesPage,
         People in people_page => pages::coordination::people::PeoplePage,
+        Import in import_page => pages::coordination::import::ImportPage,
         AuthorisationPrint in authorisation_print_page => pages::coordination::authorisation::AuthorisationPrintPage,
     }
     partnership {

@@ -211,7 +211,7 @@ for (const lang of ['pl', 'en']) {
     const round = await surveyToken();
     {
       const { ctx, page } = await signedIn(lang, 'koordynator@mops.demo');
-      for (const path of ['/dashboard', '/reports', '/surveys', `/surveys/${round.id}`, `/surveys/${round.id}/slips`, '/audit', '/devices', '/people', '/partnership']) {
+      for (const path of ['/dashboard', '/reports', '/surveys', `/surveys/${round.id}`, `/surveys/${round.id}/slips`, '/audit', '/devices', '/people', '/import', '/partnership']) {
         await open(page, path);
         await audit(page, `${lang} coordinator ${path}`, problems);
       }

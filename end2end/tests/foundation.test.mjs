@@ -62,6 +62,8 @@ test('the 16th client is refused with a clear message', async () => {
   const { context, page } = await tablet(browser);
   await signIn(page, 'ewa.zajac@razem.demo');
   await page.goto(`${BASE}/clients/new`);
+  // Typed before the page has hydrated, text is redrawn from the form's state (empty).
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await page.waitForSelector('#surname');
   await page.fill('#surname', 'Szesnasta');
   await page.fill('#first_names', 'Zofia');

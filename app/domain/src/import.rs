@@ -238,11 +238,16 @@ pub fn fill(input: &mut ClientInput, lang: Lang, headers: &[String], mapping: &[
 }
 
 /// The column of a validation error's field (`/surname` → the header mapped to
-/// `surname`); the row as a whole when no column fills it.
-pub fn column_of(pointer: &str, headers: &[String], mapping: &[String]) -> String {
+/// `surname`); a field no column fills is named with "not in the file"; empty for the
+/// row as a whole.
+pub fn column_of(lang: Lang, pointer: &str, headers: &[String], mapping: &[String]) -> String {
     let field = pointer.trim_start_matches('/');
     let field = if field == "key_consultant_id" { "key_consultant" } else { field };
-    mapping.iter().position(|f| f == field).and_then(|i| headers.get(i).cloned()).unwrap_or_default()
+    match mapping.iter().position(|f| f == field).and_then(|i| headers.get(i).cloned()) {
+        Some(header) => header,
+        None if !label(lang, field).is_empty() => format!("{} ({})", label(lang, field), lang.pick("brak w pliku", "not in the file")),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -275,8 +280,9 @@ mod tests {
         let errors = fill(&mut input, Lang::En, &headers, &mapping, &strings(&["", "może", "", "?", "nikt@ops.pl"]), &[]);
         assert_eq!(errors.iter().map(|e| e.column.as_str()).collect::<Vec<_>>(), ["Zgoda", "Płeć", "Konsultant (e-mail)"]);
         assert_eq!(input.surname, "Nowak", "an empty cell leaves the field");
-        assert_eq!(column_of("/key_consultant_id", &headers, &mapping), "Konsultant (e-mail)");
-        assert_eq!(column_of("/first_names", &headers, &mapping), "");
+        assert_eq!(column_of(Lang::Pl, "/key_consultant_id", &headers, &mapping), "Konsultant (e-mail)");
+        assert_eq!(column_of(Lang::Pl, "/first_names", &headers, &mapping), "Imiona (brak w pliku)");
+        assert_eq!(column_of(Lang::En, "/kind", &headers, &mapping), "");
     }
 
     proptest! {

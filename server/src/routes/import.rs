@@ -152,7 +152,7 @@ impl Row<'_> {
             }
             Err(AppError::Invalid { errors, .. }) => {
                 sp.rollback().await?;
-                let cells = errors.into_iter().map(|f| CellError { column: rules::column_of(&f.pointer, self.headers, self.mapping), message: f.message }).collect();
+                let cells = errors.into_iter().map(|f| CellError { column: rules::column_of(self.lang, &f.pointer, self.headers, self.mapping), message: f.message }).collect();
                 Ok((name, RowOutcome::Refused, cells))
             }
             Err(e) => Err(e),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod authorisation;
 pub mod dashboard;
+pub mod import;
 pub mod devices;
 pub mod people;
 pub mod report;
