@@ -68,3 +68,42 @@ test('a coordinator previews and imports a client file; the same file twice adds
     await server.stop();
   }
 });
+
+test('a coordinator invites a staff list: a dry run, then one link per new person', { timeout: 180000 }, async () => {
+  const server = await ownServer();
+  const { context, page: p } = await tablet(browser);
+  const invitee = await tablet(browser);
+  try {
+    await signInAt(p, server.base, 'koordynator@mops.demo');
+    await p.goto(`${server.base}/people`);
+    await hydrated(p);
+    await p.waitForSelector('#people-table');
+    const csv = 'Imię i nazwisko;E-mail;Organizacja;Rola\n'
+      + 'Karol Doradca;karol@pup.demo;Powiatowy Urząd Pracy w Kielcach (demo);doradca zawodowy\n'
+      + 'Anna Nowak;anna.nowak@mops.demo;Miejski Ośrodek Pomocy Rodzinie w Kielcach (demo);pracownik socjalny\n'
+      + 'Nikt;nikt@pup.demo;Urząd, którego nie ma;doradca zawodowy\n';
+    await p.setInputFiles('#staff-file', { name: 'kadra.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await p.waitForSelector('#staff-counts');
+    assert.match(await p.textContent('#staff-counts'), /do zaproszenia: 1.*już w partnerstwie: 1.*z błędami: 1/);
+    assert.match(await p.textContent('#staff-rows tr[data-email="nikt@pup.demo"]'), /Organizacja/);
+    assert.equal(await p.locator('#people-table tr[data-email="karol@pup.demo"]').count(), 0, 'nothing before confirming');
+    await p.click('#staff-confirm');
+    await p.waitForSelector('#staff-rows tr[data-email="karol@pup.demo"] input.staff-link');
+    const link = await p.inputValue('#staff-rows tr[data-email="karol@pup.demo"] input.staff-link');
+    await p.waitForSelector('#people-table tr[data-email="karol@pup.demo"][data-state="invited"]');
+
+    const q = invitee.page;
+    await q.goto(link);
+    await hydrated(q);
+    await q.fill('#password', 'hasło karola 2026!');
+    await q.fill('#repeat', 'hasło karola 2026!');
+    await q.click('#link-form button[type=submit]');
+    await q.waitForSelector('#link-done');
+    await signInAt(q, server.base, 'karol@pup.demo', 'hasło karola 2026!');
+    await q.waitForSelector('#caseload-count');
+  } finally {
+    await context.close();
+    await invitee.context.close();
+    await server.stop();
+  }
+});

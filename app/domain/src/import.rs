@@ -148,12 +148,17 @@ fn key(s: &str) -> String {
 /// The field each header fills: the template's Polish or English header, or the
 /// field's own name; anything else is ignored (and shown so).
 pub fn recognise(headers: &[String]) -> Vec<String> {
+    recognise_in(COLUMNS, headers)
+}
+
+/// [`recognise`] for another template's columns (a staff list's).
+pub fn recognise_in(columns: &[(&'static str, &'static str, &'static str)], headers: &[String]) -> Vec<String> {
     let mut taken: Vec<&str> = Vec::new();
     headers
         .iter()
         .map(|h| {
             let k = key(h);
-            let found = COLUMNS.iter().find(|(field, pl, en)| !taken.contains(field) && (key(pl) == k || key(en) == k || key(field) == k));
+            let found = columns.iter().find(|(field, pl, en)| !taken.contains(field) && (key(pl) == k || key(en) == k || key(field) == k));
             match found {
                 Some((field, _, _)) => {
                     taken.push(field);
@@ -250,6 +255,106 @@ pub fn column_of(lang: Lang, pointer: &str, headers: &[String], mapping: &[Strin
     }
 }
 
+/// The columns of a staff list to invite in bulk.
+pub const STAFF_COLUMNS: &[(&str, &str, &str)] = &[
+    ("display_name", "Imię i nazwisko", "Name"),
+    ("email", "E-mail", "E-mail"),
+    ("organisation", "Organizacja", "Organisation"),
+    ("role", "Rola", "Role"),
+];
+
+/// A staff list to invite: a dry run, or the invitations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StaffImportRequest {
+    pub file_name: String,
+    /// The file's bytes, base64.
+    pub content: String,
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// One person of a staff list: invited (`created`, with their link once confirmed),
+/// an account elsewhere that gains the role (`updated`), a member already
+/// (`skipped`), or refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffRowReport {
+    pub row: usize,
+    pub name: String,
+    pub email: String,
+    pub outcome: RowOutcome,
+    pub errors: Vec<CellError>,
+    /// The invitation's single-use link, shown once (confirmed invitations only).
+    pub link: String,
+}
+
+/// The answer to a staff list's dry run or invitations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffImportReport {
+    pub file_name: String,
+    pub committed: bool,
+    pub rows: Vec<StaffRowReport>,
+    pub invited: usize,
+    pub added: usize,
+    pub skipped: usize,
+    pub refused: usize,
+    /// When the links stop working (Warsaw time).
+    pub expires: String,
+}
+
+impl StaffImportReport {
+    pub fn counted(mut self) -> StaffImportReport {
+        let n = |o: RowOutcome| self.rows.iter().filter(|r| r.outcome == o).count();
+        (self.invited, self.added, self.skipped, self.refused) = (n(RowOutcome::Created), n(RowOutcome::Updated), n(RowOutcome::Skipped), n(RowOutcome::Refused));
+        self
+    }
+}
+
+/// One staff row as an invitation (to be validated as the form's), or the cells that
+/// cannot be read: the organisation by its name among the partnership's members, the
+/// role by its code or its name in either language.
+pub fn staff_invite(
+    lang: Lang,
+    headers: &[String],
+    mapping: &[String],
+    cells: &[String],
+    partners: &[crate::docs::Partner],
+) -> Result<crate::people::Invite, Vec<CellError>> {
+    let cell = |field: &str| mapping.iter().position(|f| f == field).and_then(|i| cells.get(i)).map(|c| c.trim().to_string()).unwrap_or_default();
+    let column = |field: &str| mapping.iter().position(|f| f == field).and_then(|i| headers.get(i).cloned()).unwrap_or_else(|| field.to_string());
+    let mut errors = Vec::new();
+    let organisation = cell("organisation");
+    let organisation_id = match partners.iter().find(|p| key(&p.name) == key(&organisation)) {
+        Some(p) => p.organisation_id,
+        None => {
+            errors.push(CellError {
+                column: column("organisation"),
+                message: lang.pick("To nie jest organizacja członkowska partnerstwa (podaj jej pełną nazwę).", "This is not a member organisation of the partnership (give its full name).").into(),
+            });
+            Uuid::nil()
+        }
+    };
+    let role_text = cell("role");
+    let role = crate::org::Role::ALL.iter().copied().find(|r| {
+        let k = key(&role_text);
+        key(r.as_str()) == k || [Lang::Pl, Lang::En].iter().any(|l| key(crate::i18n::t(*l, r.i18n_key())) == k)
+    });
+    let role = match role {
+        Some(r) => r,
+        None => {
+            errors.push(CellError { column: column("role"), message: lang.pick("Nieznana rola.", "Unknown role.").into() });
+            crate::org::Role::KeyConsultant
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(crate::people::Invite { email: cell("email"), display_name: cell("display_name"), organisation_id, role })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +388,20 @@ mod tests {
         assert_eq!(column_of(Lang::Pl, "/key_consultant_id", &headers, &mapping), "Konsultant (e-mail)");
         assert_eq!(column_of(Lang::Pl, "/first_names", &headers, &mapping), "Imiona (brak w pliku)");
         assert_eq!(column_of(Lang::En, "/kind", &headers, &mapping), "");
+    }
+
+    #[test]
+    fn a_staff_row_names_its_organisation_and_role_in_words() {
+        use crate::docs::Partner;
+        use crate::org::{OrgType, Role};
+        let partners = [Partner { organisation_id: Uuid::from_u128(3), name: "Powiatowy Urząd Pracy w Kielcach".into(), org_type: OrgType::Pup }];
+        let headers = strings(&["Imię i nazwisko", "E-mail", "Organizacja", "Rola"]);
+        let mapping = recognise_in(STAFF_COLUMNS, &headers);
+        let invite = staff_invite(Lang::Pl, &headers, &mapping, &strings(&["Jan Doradca", "jan@pup.pl", "powiatowy urzad pracy w kielcach", "doradca zawodowy"]), &partners);
+        let invite = invite.expect("valid");
+        assert_eq!((invite.organisation_id, invite.role), (Uuid::from_u128(3), Role::JobCounsellor));
+        let refused = staff_invite(Lang::Pl, &headers, &mapping, &strings(&["Jan", "jan@pup.pl", "OPS", "kierowca"]), &partners).expect_err("refused");
+        assert_eq!(refused.iter().map(|e| e.column.as_str()).collect::<Vec<_>>(), ["Organizacja", "Rola"]);
     }
 
     proptest! {

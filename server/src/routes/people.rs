@@ -6,6 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::api::Problem;
+use domain::import::{StaffImportReport, StaffImportRequest};
 use domain::people::{self, Authorisation, ChosenPassword, Handover, Invite, LinkInfo, LinkPurpose, Person, RoleChange, LINK_PATH};
 use domain::validation::format_timestamp_warsaw;
 use sqlx::Acquire;
@@ -52,25 +53,107 @@ pub async fn invite(
     let (partners, _) = crate::store::partnership::context(&mut conn, id).await?;
     let invite = req.validate(lang, &partners).map_err(AppError::fields(lang))?;
     let mut tx = conn.begin().await?;
-    let answer = match store::by_email(&mut tx, &invite.email).await? {
-        // An account elsewhere gains the role here; its password stays its own.
-        Some(existing) => {
-            if store::one(&mut tx, id, existing).await.is_ok() {
-                return Err(AppError::Conflict(lang.pick("Ta osoba już należy do partnerstwa.", "This person is already in the partnership.")));
-            }
-            store::set_role(&mut tx, id, existing, invite.role).await?;
-            Handover { person: store::one(&mut tx, id, existing).await?, link: String::new(), expires: String::new() }
-        }
-        None => {
-            let new = store::create_invited(&mut tx, &invite).await?;
-            store::set_role(&mut tx, id, new, invite.role).await?;
-            let (token, expires) = store::new_link(&mut tx, &user, new, LinkPurpose::Invitation).await?;
-            handover(store::one(&mut tx, id, new).await?, &token, expires)
-        }
-    };
-    audit::record(&mut tx, &user, id, None, Action::Update, &format!("person {} invited as {}", answer.person.user_id, invite.role.as_str())).await?;
+    let answer = invite_one(&mut tx, &user, lang, id, &invite).await?;
     tx.commit().await?;
     Ok(ApiJson(answer))
+}
+
+/// Invites one validated person: an account elsewhere gains the role here (its
+/// password stays its own, no link); a new person gets a link. Refused (409) for a
+/// member already. The invitation form and a staff list both use it.
+async fn invite_one(tx: &mut sqlx::AnyConnection, user: &CurrentUser, lang: domain::Lang, id: Uuid, invite: &Invite) -> Result<Handover, AppError> {
+    let answer = match store::by_email(tx, &invite.email).await? {
+        Some(existing) => {
+            if store::one(tx, id, existing).await.is_ok() {
+                return Err(AppError::Conflict(lang.pick("Ta osoba już należy do partnerstwa.", "This person is already in the partnership.")));
+            }
+            store::set_role(tx, id, existing, invite.role).await?;
+            Handover { person: store::one(tx, id, existing).await?, link: String::new(), expires: String::new() }
+        }
+        None => {
+            let new = store::create_invited(tx, invite).await?;
+            store::set_role(tx, id, new, invite.role).await?;
+            let (token, expires) = store::new_link(tx, user, new, LinkPurpose::Invitation).await?;
+            handover(store::one(tx, id, new).await?, &token, expires)
+        }
+    };
+    audit::record(tx, user, id, None, Action::Update, &format!("person {} invited as {}", answer.person.user_id, invite.role.as_str())).await?;
+    Ok(answer)
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/people/import", tag = "people", request_body = StaffImportRequest,
+    params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = StaffImportReport), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn invite_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<Uuid>,
+    ApiJson(req): ApiJson<StaffImportRequest>,
+) -> ApiResult<StaffImportReport> {
+    use base64::Engine;
+    use domain::import::{self as rules, CellError, RowOutcome, StaffRowReport};
+    steering(&user, id)?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(req.content.trim())
+        .map_err(|_| AppError::field(lang, "content", "base64", lang.pick("Plik nie dotarł w całości: wybierz go ponownie.", "The file did not arrive whole: choose it again.").into()))?;
+    let table = crate::import::read(&req.file_name, &bytes).map_err(|e| AppError::field(lang, "content", "file", e.message(lang)))?;
+    if table.rows.len() > rules::MAX_ROWS {
+        return Err(AppError::field(lang, "content", "too_many", lang.pick("Plik ma za dużo wierszy: podziel go.", "The file has too many rows: split it.").into()));
+    }
+    let mapping = rules::recognise_in(rules::STAFF_COLUMNS, &table.headers);
+    let mut conn = state.db.pool.acquire().await?;
+    let (partners, _) = crate::store::partnership::context(&mut conn, id).await?;
+    let mut tx = conn.begin().await?;
+    let mut rows = Vec::new();
+    let mut expires = String::new();
+    for (i, cells) in table.rows.iter().enumerate() {
+        let at = |field: &str| mapping.iter().position(|f| f == field).and_then(|c| cells.get(c)).map(|c| c.trim().to_string()).unwrap_or_default();
+        let mut report = StaffRowReport { row: i + 2, name: at("display_name"), email: at("email"), outcome: RowOutcome::Refused, errors: Vec::new(), link: String::new() };
+        let invite = rules::staff_invite(lang, &table.headers, &mapping, cells, &partners)
+            .and_then(|inv| inv.validate(lang, &partners).map_err(|list| {
+                list.into_iter().map(|f| CellError { column: staff_column(&f.pointer, &table.headers, &mapping), message: f.message }).collect()
+            }));
+        match invite {
+            Err(errors) => report.errors = errors,
+            Ok(invite) => {
+                let mut sp = tx.begin().await?;
+                match invite_one(&mut sp, &user, lang, id, &invite).await {
+                    Ok(h) => {
+                        sp.commit().await?;
+                        report.outcome = if h.link.is_empty() { RowOutcome::Updated } else { RowOutcome::Created };
+                        // A link of a dry run would open nothing: it is rolled back.
+                        if req.confirm {
+                            report.link = h.link;
+                            expires = h.expires;
+                        }
+                    }
+                    Err(AppError::Conflict(_)) => {
+                        sp.rollback().await?;
+                        report.outcome = RowOutcome::Skipped;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        rows.push(report);
+    }
+    let report = StaffImportReport { file_name: req.file_name.clone(), committed: req.confirm, rows, invited: 0, added: 0, skipped: 0, refused: 0, expires }.counted();
+    if req.confirm {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(ApiJson(report))
+}
+
+/// The column of an invitation's field in a staff list.
+fn staff_column(pointer: &str, headers: &[String], mapping: &[String]) -> String {
+    let field = match pointer.trim_start_matches('/') {
+        "organisation_id" => "organisation",
+        f => f,
+    };
+    mapping.iter().position(|f| f == field).and_then(|i| headers.get(i).cloned()).unwrap_or_default()
 }
 
 /// The person of the partnership the action is about, never the acting coordinator:
@@ -216,6 +299,7 @@ pub async fn choose_password(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, invite))
+        .routes(routes!(invite_list))
         .routes(routes!(role))
         .routes(routes!(authorisation))
         .routes(routes!(deactivate))

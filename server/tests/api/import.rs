@@ -131,3 +131,51 @@ async fn the_caseload_limit_holds_xlsx_reads_and_only_coordinators_import() {
     let t = app.get(&format!("/api/v1/partnerships/{}/import/template.xlsx", app.partnership_a), &coordinator).await;
     assert_eq!(t.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_staff_list_is_invited_after_its_dry_run_and_each_link_is_shown_once() {
+    let app = TestApp::spawn().await;
+    // A member of this partnership and someone of another, with addresses of the real form.
+    let ops: String = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'OPS A'").fetch_one(&app.db.pool).await.expect("ops");
+    let ngo: String = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'NGO B'").fetch_one(&app.db.pool).await.expect("ngo");
+    let b: String = sqlx::query_scalar("SELECT id FROM partnerships WHERE name = 'Partnerstwo B'").fetch_one(&app.db.pool).await.expect("b");
+    let uuid = |s: &str| uuid::Uuid::parse_str(s).expect("uuid");
+    let ewa = server::seed::user(&app.db, "ewa@ops-a.example.pl", "Ewa Członek", uuid(&ops), crate::helpers::PASSWORD).await.expect("user");
+    server::seed::grant(&app.db, ewa, app.partnership_a, domain::org::Role::KeyConsultant).await.expect("grant");
+    let ola = server::seed::user(&app.db, "ola@ngo-b.example.pl", "Ola Zewnętrzna", uuid(&ngo), crate::helpers::PASSWORD).await.expect("user");
+    server::seed::grant(&app.db, ola, uuid(&b), domain::org::Role::SocialWorker).await.expect("grant");
+    let coordinator = app.login("coord.a@test").await;
+    let path = format!("/api/v1/partnerships/{}/people/import", app.partnership_a);
+    let csv = "Imię i nazwisko;E-mail;Organizacja;Rola\n\
+               Jan Doradca;Jan@OPS-A.example.pl;ops a;doradca zawodowy\n\
+               Ewa Członek;ewa@ops-a.example.pl;OPS A;kluczowy konsultant\n\
+               Zła Rola;zla@ops-a.example.pl;OPS A;kierowca\n\
+               Ola Zewnętrzna;ola@ngo-b.example.pl;OPS A;social_worker\n";
+    let users = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(&app.db.pool).await.expect("count") };
+    let before = users().await;
+    let dry = app.post(&path, &json!({"file_name": "kadra.csv", "content": base64::engine::general_purpose::STANDARD.encode(csv), "confirm": false}), &coordinator).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.text);
+    let dry = dry.json();
+    assert_eq!((dry["invited"].as_u64(), dry["added"].as_u64(), dry["skipped"].as_u64(), dry["refused"].as_u64()), (Some(1), Some(1), Some(1), Some(1)), "{dry}");
+    assert_eq!(dry["rows"][2]["errors"][0]["column"], "Rola");
+    assert_eq!(dry["rows"][0]["link"], "", "a dry run shows no link");
+    assert_eq!(users().await, before, "a dry run writes nothing");
+
+    let done = app.post(&path, &json!({"file_name": "kadra.csv", "content": base64::engine::general_purpose::STANDARD.encode(csv), "confirm": true}), &coordinator).await.json();
+    let link = done["rows"][0]["link"].as_str().expect("link").to_string();
+    assert!(link.starts_with("/konto/"), "{done}");
+    let token = link.trim_start_matches("/konto/");
+    let r = app.request(axum::http::Method::POST, &format!("/api/v1/account-links/{token}"), Some(&json!({"password": "hasło doradcy 2026"})), None).await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let jan = app.login_with("jan@ops-a.example.pl", "hasło doradcy 2026").await;
+    assert_eq!(app.get("/api/v1/auth/me", &jan).await.json()["memberships"][0]["role"], "job_counsellor");
+    let b = app.login("ola@ngo-b.example.pl").await;
+    let roles: Vec<String> = app.get("/api/v1/auth/me", &b).await.json()["memberships"].as_array().expect("m").iter().filter_map(|m| m["role"].as_str().map(String::from)).collect();
+    assert_eq!(roles.len(), 2, "the account elsewhere gained the role here: {roles:?}");
+    // A second time, everyone is in the partnership already (the wrong role still wrong).
+    let again = app.post(&path, &json!({"file_name": "kadra.csv", "content": base64::engine::general_purpose::STANDARD.encode(csv), "confirm": true}), &coordinator).await.json();
+    assert_eq!((again["skipped"].as_u64(), again["refused"].as_u64()), (Some(3), Some(1)));
+    // A consultant may not.
+    let consultant = app.login("consultant.a@test").await;
+    assert_eq!(app.post(&path, &json!({"file_name": "kadra.csv", "content": "", "confirm": false}), &consultant).await.status, StatusCode::FORBIDDEN);
+}

@@ -80,6 +80,11 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                     (path.replace("{id}", &app.partnership_a.to_string()), json!({"organisation_id": uuid::Uuid::now_v7()}), &[StatusCode::NOT_FOUND])
                 }
                 ("GET", "/api/v1/partnerships/{id}/people") => (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND]),
+                ("POST", "/api/v1/partnerships/{id}/people/import") => (
+                    path.replace("{id}", &app.partnership_a.to_string()),
+                    json!({"file_name": "a.csv", "content": "TmF6d2lza287UEVTRUwKVGFqZW1uaWN6YTsK", "confirm": true}),
+                    &[StatusCode::NOT_FOUND],
+                ),
                 ("POST", "/api/v1/partnerships/{id}/people") => (
                     path.replace("{id}", &app.partnership_a.to_string()),
                     json!({"email": "intruz@test.pl", "display_name": "Intruz", "organisation_id": uuid::Uuid::now_v7(), "role": "coordinator"}),

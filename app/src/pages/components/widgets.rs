@@ -199,7 +199,7 @@ pub fn HandoverNotice(handover: Handover) -> impl IntoView {
     }
 }
 
-fn web_origin() -> String {
+pub fn web_origin() -> String {
     #[cfg(target_arch = "wasm32")]
     {
         web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()

@@ -3,6 +3,7 @@
 //! password reset. An invitation or a reset gives a single-use link, shown once, to
 //! hand to the person: they choose their own password on it.
 
+use domain::import::{StaffImportReport, StaffImportRequest};
 use domain::installation::{MemberAdd, Members};
 use domain::org::Role;
 use domain::people::{AccountState, Authorisation, Handover, Invite, Person, RoleChange};
@@ -169,6 +170,7 @@ pub fn PeoplePage() -> impl IntoView {
             }}
         </section>
         <InviteForm partnership=Signal::derive(partnership) partners handed message people=Callback::new(move |_| people.refetch())/>
+        <StaffListForm partnership=Signal::derive(partnership) message refetch=Callback::new(move |_| people.refetch())/>
         <MembersForm partnership=Signal::derive(partnership) members=Signal::derive(move || members.get().and_then(Result::ok).flatten()) message
             refetch=Callback::new(move |_| members.refetch())/>
         <AuthorisationForm partnership=Signal::derive(partnership) message
@@ -362,5 +364,95 @@ fn MembersForm(partnership: Signal<Option<Uuid>>, members: Signal<Option<Members
                 placeholder=Some(Signal::derive(tr("people.choose_organisation")))/>
             <button type="submit" disabled=move || add.pending().get()>{tr("people.add_member")}</button>
         </form>
+    }
+}
+
+/// Inviting a whole staff list from a spreadsheet (name, e-mail, organisation, role):
+/// a dry run first, then the invitations, each link shown once to hand over.
+#[component]
+fn StaffListForm(partnership: Signal<Option<Uuid>>, message: RwSignal<Option<String>>, refetch: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let file = RwSignal::new(None::<(String, String)>);
+    let report = RwSignal::new(None::<StaffImportReport>);
+    let send = Action::new_local(move |confirm: &bool| {
+        let confirm = *confirm;
+        async move {
+            let (Some(p), Some((name, content))) = (partnership.get_untracked(), file.get_untracked()) else { return };
+            match api::post::<_, StaffImportReport>(&format!("/api/v1/partnerships/{p}/people/import"), &StaffImportRequest { file_name: name, content, confirm }).await {
+                Ok(r) => {
+                    if confirm {
+                        file.set(None);
+                        refetch.run(());
+                        message.set(Some(domain::i18n::t(lang.get_untracked(), "people.done.list").to_string()));
+                    }
+                    report.set(Some(r));
+                }
+                Err(e) => {
+                    report.set(None);
+                    message.set(Some(e.message()));
+                }
+            }
+        }
+    });
+    let read = Action::new_local(move |_: &()| async move {
+        if let Some((name, bytes)) = crate::browser::chosen_file("staff-file").await {
+            use base64::Engine;
+            file.set(Some((name, base64::engine::general_purpose::STANDARD.encode(bytes))));
+            send.dispatch(false);
+        }
+    });
+    let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
+    view! {
+        <section class="card" id="staff-list">
+            <h2>{tr("people.list_title")}</h2>
+            <p class="hint">{tr("people.list_hint")}</p>
+            <div class="field">
+                <label for="staff-file">{tr("import.choose")}</label>
+                <input type="file" id="staff-file" accept=".csv,.xlsx" on:change=move |_| { read.dispatch(()); }/>
+            </div>
+            {move || report.get().map(|r| {
+                let writes = r.invited + r.added;
+                let committed = r.committed;
+                view! {
+                    <p id="staff-counts" role="status">
+                        {format!("{}: {}, {}: {}, {}: {}, {}: {}", t("people.list.invited"), r.invited, t("people.list.added"), r.added, t("people.list.skipped"), r.skipped, t("people.list.refused"), r.refused)}
+                    </p>
+                    <TableScroll label=tr("people.list_title")>
+                        <table id="staff-rows">
+                            <thead><tr>
+                                <th scope="col">{tr("import.row")}</th>
+                                <th scope="col">{tr("people.name")}</th>
+                                <th scope="col">{tr("import.outcome")}</th>
+                                <th scope="col">{move || t(if committed { "people.link" } else { "import.reason" })}</th>
+                            </tr></thead>
+                            <tbody>
+                                {r.rows.into_iter().map(|row| {
+                                    let outcome = row.outcome;
+                                    let detail = if !row.link.is_empty() {
+                                        let link = format!("{}{}", crate::pages::components::widgets::web_origin(), row.link);
+                                        view! { <input type="text" readonly class="staff-link" aria-label=row.email.clone() value=link/> }.into_any()
+                                    } else {
+                                        view! { <span>{row.errors.iter().map(|e| format!("{}: {}", e.column, e.message)).collect::<Vec<_>>().join("; ")}</span> }.into_any()
+                                    };
+                                    view! {
+                                        <tr data-email=row.email.clone() data-outcome=outcome.as_str()>
+                                            <th scope="row">{row.row}</th>
+                                            <td>{row.name.clone()}<br/><span class="hint">{row.email.clone()}</span></td>
+                                            <td>{move || t(&format!("people.list.{}", outcome.as_str()))}</td>
+                                            <td>{detail}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </TableScroll>
+                    {(!committed).then(|| view! {
+                        <button type="button" id="staff-confirm" disabled=move || writes == 0 || send.pending().get() on:click=move |_| { send.dispatch(true); }>
+                            {move || format!("{} ({writes})", t("people.list.confirm"))}
+                        </button>
+                    })}
+                }
+            })}
+        </section>
     }
 }
