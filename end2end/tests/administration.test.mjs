@@ -1,6 +1,7 @@
 // Setting up an installation without a shell (issue 19), as the person who installs
 // Ścieżka at an OPS does it on a new, empty database: the sign-in page points to the
-// first run; the first-run page (on the server's own machine) registers the OPS and
+// first run, which answers only by the link (with its secret) the server printed at
+// start; the first-run page (on the server's own machine) registers the OPS and
 // makes the administrator, refusing a wrong NIP at its field; the administrator lands
 // on the administration page, registers the PUP and an NGO, creates the local
 // partnership and hands its first coordinator a single-use link; the coordinator
@@ -33,6 +34,12 @@ test('a new installation is set up on screen: first administrator, organisations
     await p.waitForSelector('#first-run-notice');
     await p.click('#first-run-notice a[href="/setup"]');
     await p.waitForURL(/\/setup$/);
+    // Without the secret of the link the server printed, the page only says how.
+    await p.waitForSelector('#setup-elsewhere');
+    const printed = server.log.match(/First run: on this machine open (http:\/\/\S+\/setup\?token=[A-Za-z0-9_-]+)/);
+    assert.ok(printed, `the server prints the first-run link:\n${server.log}`);
+    await p.goto(printed[1]);
+    await hydrated(p);
     await p.waitForSelector('#setup-form');
 
     await p.fill('#organisation_name', 'Miejski Ośrodek Pomocy Społecznej w Radomiu');

@@ -36,6 +36,11 @@ pub struct Config {
     /// accessibility statement names them (`SCIEZKA_OPERATOR`,
     /// `SCIEZKA_ACCESSIBILITY_CONTACT`, `_EMAIL`, `_PHONE`).
     pub accessibility: domain::api::AccessibilityContact,
+    /// The secret of this process's first-run link, made at start and printed by
+    /// `serve` while the installation has nobody: the first-run page answers only
+    /// with it, so a request relayed from elsewhere (a proxy on the same machine that
+    /// adds no forwarding header) cannot make itself the administrator.
+    pub setup_token: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +89,7 @@ impl Config {
                 email: var("SCIEZKA_ACCESSIBILITY_EMAIL").unwrap_or_default(),
                 phone: var("SCIEZKA_ACCESSIBILITY_PHONE").unwrap_or_default(),
             },
+            setup_token: crate::token::random_token(),
         })
     }
 
@@ -102,6 +108,7 @@ impl Config {
             backup_keep: 7,
             backup_dir: None,
             accessibility: Default::default(),
+            setup_token: crate::token::random_token(),
         }
     }
 

@@ -9,11 +9,12 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use domain::Lang;
 
-/// A file's header and its data rows, every cell as text.
+/// A file's header and its data rows, every cell as text, each row with its number
+/// in the file as a spreadsheet shows it (so a report names the row a person finds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<(usize, Vec<String>)>,
 }
 
 /// Why a file could not be read.
@@ -56,7 +57,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Table, ReadError> {
         return Err(ReadError::Kind);
     };
     // Rows with nothing in them (a spreadsheet's trailing lines) are not rows.
-    let rows: Vec<Vec<String>> = table.rows.into_iter().filter(|r| r.iter().any(|c| !c.trim().is_empty())).collect();
+    let rows: Vec<(usize, Vec<String>)> = table.rows.into_iter().filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty())).collect();
     if table.headers.iter().all(|h| h.trim().is_empty()) {
         return Err(ReadError::Empty);
     }
@@ -75,15 +76,23 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ReadError> {
         Some(r) => r.map_err(|e| ReadError::Csv(e.to_string()))?.iter().map(str::to_string).collect(),
         None => return Err(ReadError::Empty),
     };
-    let rows = records.map(|r| r.map(|r| r.iter().map(str::to_string).collect()).map_err(|e| ReadError::Csv(e.to_string()))).collect::<Result<_, _>>()?;
+    let rows = records
+        .map(|r| {
+            let r = r.map_err(|e| ReadError::Csv(e.to_string()))?;
+            let line = r.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+            Ok((line, r.iter().map(str::to_string).collect()))
+        })
+        .collect::<Result<_, ReadError>>()?;
     Ok(Table { headers, rows })
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| ReadError::Xlsx(e.to_string()))?;
     let range = book.worksheet_range_at(0).ok_or(ReadError::Empty)?.map_err(|e| ReadError::Xlsx(e.to_string()))?;
-    let mut rows = range.rows().map(|r| r.iter().map(cell).collect::<Vec<String>>());
-    let headers = rows.next().ok_or(ReadError::Empty)?;
+    // The range starts at the first cell with something in it, not at row 1.
+    let first = range.start().map_or(0, |(row, _)| row as usize);
+    let mut rows = range.rows().enumerate().map(|(i, r)| (first + i + 1, r.iter().map(cell).collect::<Vec<String>>()));
+    let (_, headers) = rows.next().ok_or(ReadError::Empty)?;
     Ok(Table { headers, rows: rows.collect() })
 }
 
@@ -119,8 +128,9 @@ mod tests {
     fn a_polish_excel_csv_with_semicolons_and_a_bom_reads_and_blank_lines_are_dropped() {
         let t = read("klienci.CSV", "\u{feff}Nazwisko;Imiona;PESEL\nNowak;Anna;85031412345\n;;\n\"Kowalska; z d. Lis\";Ewa;\n".as_bytes()).expect("csv");
         assert_eq!(t.headers, ["Nazwisko", "Imiona", "PESEL"]);
-        assert_eq!(t.rows, vec![vec!["Nowak", "Anna", "85031412345"], vec!["Kowalska; z d. Lis", "Ewa", ""]]);
-        assert_eq!(read("a.csv", b"Nazwisko,Imiona\nNowak,Anna").expect("csv").rows[0], ["Nowak", "Anna"]);
+        let row = |n: usize, cells: &[&str]| (n, cells.iter().map(std::string::ToString::to_string).collect::<Vec<_>>());
+        assert_eq!(t.rows, vec![row(2, &["Nowak", "Anna", "85031412345"]), row(4, &["Kowalska; z d. Lis", "Ewa", ""])], "rows keep their numbers in the file");
+        assert_eq!(read("a.csv", b"Nazwisko,Imiona\nNowak,Anna").expect("csv").rows[0], row(2, &["Nowak", "Anna"]));
     }
 
     #[test]

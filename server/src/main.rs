@@ -191,25 +191,31 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 display_name: name,
                 email,
                 password,
+                token: String::new(),
             }
             .validate(lang)
             .map_err(|errors| errors.iter().map(|f| format!("{}: {}", &f.pointer[1..], f.message)).collect::<Vec<_>>().join("; "))?;
             let hash = server::auth::password::hash(run.password.clone()).await?;
-            let mut conn = db.pool.acquire().await?;
             use server::store::installation as store;
-            let org: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1").bind(&organisation).fetch_optional(&mut *conn).await?;
-            let org = match org {
-                Some(id) => uuid::Uuid::parse_str(&id)?,
-                None => store::insert_organisation(&mut conn, &run.organisation).await?,
-            };
-            let existing: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&run.email).fetch_optional(&mut *conn).await?;
+            use sqlx::Acquire;
+            let mut conn = db.pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let existing: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&run.email).fetch_optional(&mut *tx).await?;
             if existing.is_some() {
                 return Err(format!("an account {} exists already", run.email).into());
             }
-            let admin = store::insert_admin(&mut conn, &run.email, &run.display_name, org, &hash).await?;
-            // The first administrator also closes the first-run page.
+            let org: Option<String> =
+                sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1").bind(&run.organisation.name).fetch_optional(&mut *tx).await?;
+            let org = match org {
+                Some(id) => uuid::Uuid::parse_str(&id)?,
+                None => store::insert_organisation(&mut tx, &run.organisation).await?,
+            };
+            let admin = store::insert_admin(&mut tx, &run.email, &run.display_name, org, &hash).await?;
+            store::log(&mut tx, admin, "create_admin", &format!("administrator {} made on the command line", run.email)).await?;
+            tx.commit().await?;
+            // The first administrator also closes the first-run page (a later one finds
+            // it closed already).
             let _ = store::mark_set_up(&mut conn, admin).await;
-            store::log(&mut conn, admin, "create_admin", &format!("administrator {} made on the command line", run.email)).await?;
             println!("Administrator {} created: sign in and open /admin.", run.email);
         }
         Command::SeedBench { clients } => {
@@ -287,8 +293,18 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     }
                 });
             }
+            let first_run = {
+                let mut conn = state.db.pool.acquire().await?;
+                server::store::installation::needs_first_admin(&mut conn).await?
+            };
+            let token = state.config.setup_token.clone();
             let app = build_app(state);
             println!("Ścieżka is running at http://{addr}/");
+            if first_run {
+                // Only someone who sees this process's output can make the administrator.
+                println!("First run: on this machine open http://{addr}/setup?token={token}");
+                println!("(or stop the server and run `sciezka create-admin`)");
+            }
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;

@@ -397,7 +397,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("setup.save", "Utwórz administratora", "Create the administrator"),
     ("setup.done", "Konto administratora jest gotowe. Zaloguj się, aby zarejestrować organizacje i utworzyć partnerstwa.", "The administrator account is ready. Sign in to register organisations and create partnerships."),
     ("setup.not_needed", "Ta instalacja ma już administratora. Nowe konta zakłada administrator albo koordynator partnerstwa.", "This installation has an administrator already. New accounts are made by the administrator or a partnership's coordinator."),
-    ("setup.elsewhere", "Pierwszego administratora tworzy się na komputerze, na którym działa serwer (otwórz tam tę stronę pod adresem http://127.0.0.1), albo poleceniem:", "The first administrator is made on the machine the server runs on (open this page there at http://127.0.0.1), or with the command:"),
+    ("setup.elsewhere", "Pierwszego administratora tworzy się na komputerze, na którym działa serwer: otwórz tam link, który wypisało polecenie „sciezka serve” przy starcie (z tajnym kodem), albo użyj polecenia:", "The first administrator is made on the machine the server runs on: open there the link `sciezka serve` printed at start (with its secret code), or use the command:"),
     ("admin.title", "Administracja instalacji", "Installation administration"),
     ("admin.intro", "Organizacje i partnerstwa tej instalacji. Osobami partnerstwa zarządza jego koordynator (Osoby).", "This installation's organisations and partnerships. A partnership's people are managed by its coordinator (People)."),
     ("admin.partnerships", "Partnerstwa", "Partnerships"),

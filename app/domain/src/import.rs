@@ -214,6 +214,9 @@ pub fn fill(input: &mut ClientInput, lang: Lang, headers: &[String], mapping: &[
         match field.as_str() {
             "surname" => input.surname = value.into(),
             "first_names" => input.first_names = value.into(),
+            // A PESEL of someone born in 2000–2009 starts with 0, which a spreadsheet's
+            // number cell drops; eleven digits are what a PESEL has.
+            "pesel" if value.len() == 10 && value.bytes().all(|b| b.is_ascii_digit()) => input.pesel = format!("0{value}"),
             "pesel" => input.pesel = value.into(),
             "birth_date" => input.birth_date = normalise_date(value),
             "sex" => match crate::text::fold(value).as_str() {
@@ -381,6 +384,9 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!((input.surname.as_str(), input.consent, input.consent_date.as_str(), input.sex.as_str()), ("Nowak", true, "2026-01-05", "female"));
         assert_eq!(input.key_consultant_id, Some(kc));
+        let pesel_only = strings(&["PESEL"]);
+        fill(&mut input, Lang::Pl, &pesel_only, &recognise(&pesel_only), &strings(&["2270803628"]), &[]);
+        assert_eq!(input.pesel, "02270803628", "the leading zero a number cell dropped");
         assert_eq!(input.city, "Kielce", "a column the file does not have leaves the field");
         let errors = fill(&mut input, Lang::En, &headers, &mapping, &strings(&["", "może", "", "?", "nikt@ops.pl"]), &[]);
         assert_eq!(errors.iter().map(|e| e.column.as_str()).collect::<Vec<_>>(), ["Zgoda", "Płeć", "Konsultant (e-mail)"]);

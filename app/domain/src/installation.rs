@@ -214,7 +214,8 @@ impl MemberAdd {
 }
 
 /// Whether the installation still waits for its first administrator, and whether
-/// this request may make them (only from the server's own machine).
+/// this request may make them (only from the server's own machine, with the secret
+/// of the first-run link `sciezka serve` printed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SetupState {
@@ -231,6 +232,9 @@ pub struct FirstRun {
     pub display_name: String,
     pub email: String,
     pub password: String,
+    /// The secret of the first-run link `sciezka serve` printed.
+    #[serde(default)]
+    pub token: String,
 }
 
 impl FirstRun {
@@ -264,6 +268,7 @@ impl FirstRun {
             display_name: display_name.unwrap_or_default(),
             email: email.unwrap_or_default(),
             password: self.password.clone(),
+            token: self.token.clone(),
         })
     }
 }
@@ -322,7 +327,7 @@ mod tests {
 
     #[test]
     fn the_first_run_checks_the_organisation_the_address_and_the_password() {
-        let run = FirstRun { organisation: org("MOPS"), display_name: "Admin".into(), email: "admin@mops.example".into(), password: "dwanaście-zn".into() };
+        let run = FirstRun { organisation: org("MOPS"), display_name: "Admin".into(), email: "admin@mops.example".into(), password: "dwanaście-zn".into(), token: String::new() };
         assert!(run.validate(Lang::Pl).is_ok());
         let bad = FirstRun { organisation: org(""), email: "admin".into(), password: "krótkie".into(), ..run };
         assert_eq!(pointers(bad.validate(Lang::En).expect_err("invalid")), ["/organisation/name", "/email", "/password"]);

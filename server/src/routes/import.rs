@@ -52,10 +52,10 @@ pub async fn run(
     let consultants = store::consultants_by_email(&mut conn, id).await?;
     let mut tx = conn.begin().await?;
     let mut rows = Vec::with_capacity(table.rows.len());
-    for (i, cells) in table.rows.iter().enumerate() {
+    for (number, cells) in &table.rows {
         let row = Row { lang, headers: &table.headers, mapping: &mapping, cells, consultants: &consultants };
         let (name, outcome, errors) = row.run(&mut tx, &user, id, req.on_duplicate).await?;
-        rows.push(RowReport { row: i + 2, name, outcome, errors });
+        rows.push(RowReport { row: *number, name, outcome, errors });
     }
     let columns = table.headers.iter().zip(&mapping).map(|(h, f)| ColumnMap { header: h.clone(), field: f.clone() }).collect();
     let mut report = ImportReport {
@@ -139,6 +139,7 @@ impl Row<'_> {
                 let mut edited = current.data.clone();
                 rules::fill(&mut edited, self.lang, self.headers, self.mapping, self.cells, self.consultants);
                 if same(&edited, &current.data) {
+                    sp.rollback().await?;
                     return Ok((name, RowOutcome::Unchanged, Vec::new()));
                 }
                 save_edit(&mut sp, user, self.lang, &current, &edited, Origin::default()).await.map(|_| RowOutcome::Updated)

@@ -5,7 +5,7 @@
 //! Administrators read no client. Every action is logged: an organisation in the
 //! installation's own log, a partnership in its access log.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use domain::api::Problem;
 use domain::installation::{FirstRun, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipSummary, SetupState};
@@ -22,13 +22,28 @@ use crate::extract::{CurrentUser, Local, RequestLang};
 use crate::store::audit::{self, Action};
 use crate::store::installation as store;
 use crate::store::people;
+use crate::token::token_hash;
 use crate::AppState;
 
-#[utoipa::path(get, path = "/api/v1/setup", tag = "installation",
+/// The first-run link's secret, as the page sends it back.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct SetupQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// Whether this request may make the first administrator: from the server's own
+/// machine, with the secret this process printed (compared as hashes, so the time
+/// taken says nothing about it).
+fn may_set_up(state: &AppState, local: bool, token: &str) -> bool {
+    local && !token.is_empty() && token_hash(token) == token_hash(&state.config.setup_token)
+}
+
+#[utoipa::path(get, path = "/api/v1/setup", tag = "installation", params(SetupQuery),
     responses((status = 200, body = SetupState)))]
-pub async fn state(State(state): State<AppState>, Local(local): Local) -> ApiResult<SetupState> {
+pub async fn state(State(state): State<AppState>, Local(local): Local, Query(q): Query<SetupQuery>) -> ApiResult<SetupState> {
     let mut conn = state.db.pool.acquire().await?;
-    Ok(ApiJson(SetupState { needed: store::needs_first_admin(&mut conn).await?, allowed_here: local }))
+    Ok(ApiJson(SetupState { needed: store::needs_first_admin(&mut conn).await?, allowed_here: may_set_up(&state, local, &q.token) }))
 }
 
 #[utoipa::path(post, path = "/api/v1/setup", tag = "installation", request_body = FirstRun,
@@ -39,9 +54,10 @@ pub async fn first_run(
     RequestLang(lang): RequestLang,
     ApiJson(req): ApiJson<FirstRun>,
 ) -> Result<(StatusCode, ApiJson<SetupState>), AppError> {
-    // Whoever reaches the server first would own it: only its own machine may.
-    if !local {
-        return Err(AppError::Forbidden("the first administrator is made on the server's own machine (or by `sciezka create-admin`)"));
+    // Whoever reaches the server first would own it: only its own machine may, with
+    // the link the server printed.
+    if !may_set_up(&state, local, &req.token) {
+        return Err(AppError::Forbidden("the first administrator is made on the server's own machine, by the link `sciezka serve` printed (or by `sciezka create-admin`)"));
     }
     let run = req.validate(lang).map_err(AppError::fields(lang))?;
     let already = || AppError::Conflict(lang.pick("Instalacja ma już administratora.", "The installation has an administrator already."));
@@ -59,7 +75,7 @@ pub async fn first_run(
     store::mark_set_up(&mut tx, admin).await.map_err(|_| already())?;
     store::log(&mut tx, admin, "first_run", &format!("administrator {} of {}", run.email, run.organisation.name)).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, ApiJson(SetupState { needed: false, allowed_here: local })))
+    Ok((StatusCode::CREATED, ApiJson(SetupState { needed: false, allowed_here: false })))
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/organisations", tag = "installation",
@@ -123,7 +139,16 @@ pub async fn create_partnership(
     // An account elsewhere simply gains the role; a new person gets a link to choose
     // their own password, shown once to the administrator to hand over.
     let (person, link, expires) = match people::by_email(&mut tx, &invite.email).await? {
-        Some(existing) => (existing, String::new(), String::new()),
+        Some(existing) => {
+            people::not_an_administrator(&mut tx, existing, lang, "coordinator/email").await?;
+            // An account that never chose its password gets a fresh link with the role.
+            if people::account_kind(&mut tx, existing).await?.1 {
+                let (token, expires) = people::new_link(&mut tx, &user, existing, LinkPurpose::Invitation).await?;
+                (existing, format!("{LINK_PATH}/{token}"), format_timestamp_warsaw(expires))
+            } else {
+                (existing, String::new(), String::new())
+            }
+        }
         None => {
             let new = people::create_invited(&mut tx, &invite).await?;
             let (token, expires) = people::new_link(&mut tx, &user, new, LinkPurpose::Invitation).await?;

@@ -67,6 +67,7 @@ async fn invite_one(tx: &mut sqlx::AnyConnection, user: &CurrentUser, lang: doma
             if store::one(tx, id, existing).await.is_ok() {
                 return Err(AppError::Conflict(lang.pick("Ta osoba już należy do partnerstwa.", "This person is already in the partnership.")));
             }
+            store::not_an_administrator(tx, existing, lang, "email").await?;
             store::set_role(tx, id, existing, invite.role).await?;
             Handover { person: store::one(tx, id, existing).await?, link: String::new(), expires: String::new() }
         }
@@ -107,9 +108,9 @@ pub async fn invite_list(
     let mut tx = conn.begin().await?;
     let mut rows = Vec::new();
     let mut expires = String::new();
-    for (i, cells) in table.rows.iter().enumerate() {
+    for (number, cells) in &table.rows {
         let at = |field: &str| mapping.iter().position(|f| f == field).and_then(|c| cells.get(c)).map(|c| c.trim().to_string()).unwrap_or_default();
-        let mut report = StaffRowReport { row: i + 2, name: at("display_name"), email: at("email"), outcome: RowOutcome::Refused, errors: Vec::new(), link: String::new() };
+        let mut report = StaffRowReport { row: *number, name: at("display_name"), email: at("email"), outcome: RowOutcome::Refused, errors: Vec::new(), link: String::new() };
         let invite = rules::staff_invite(lang, &table.headers, &mapping, cells, &partners)
             .and_then(|inv| inv.validate(lang, &partners).map_err(|list| {
                 list.into_iter().map(|f| CellError { column: staff_column(&f.pointer, &table.headers, &mapping), message: f.message }).collect()

@@ -119,6 +119,28 @@ pub(crate) async fn by_email(conn: &mut AnyConnection, email: &str) -> Result<Op
     id.map(|i| Uuid::parse_str(&i).map_err(internal)).transpose()
 }
 
+/// Whether an account administers the installation (it then holds no role in any
+/// partnership, so it reads no client) and whether it still waits for its first
+/// password.
+pub(crate) async fn account_kind(conn: &mut AnyConnection, user: Uuid) -> Result<(bool, bool), AppError> {
+    let (admin, waiting): (i64, i64) =
+        sqlx::query_as("SELECT installation_admin, CASE WHEN password_hash = '' THEN 1 ELSE 0 END FROM users WHERE id = $1").bind(user.to_string()).fetch_one(&mut *conn).await?;
+    Ok((admin != 0, waiting != 0))
+}
+
+/// Refuses an installation administrator's account as a member of a partnership.
+pub(crate) async fn not_an_administrator(conn: &mut AnyConnection, user: Uuid, lang: domain::Lang, field: &str) -> Result<(), AppError> {
+    if account_kind(conn, user).await?.0 {
+        return Err(AppError::field(
+            lang,
+            field,
+            "administrator",
+            lang.pick("To konto administratora instalacji: administrator nie pracuje w partnerstwie i nie widzi klientów. Podaj inny adres.", "This is an installation administrator's account: an administrator does not work in a partnership nor see clients. Give another address.").into(),
+        ));
+    }
+    Ok(())
+}
+
 /// A new account that waits for its first password (an empty hash matches none).
 pub(crate) async fn create_invited(conn: &mut AnyConnection, invite: &Invite) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();

@@ -13,6 +13,9 @@ use uuid::Uuid;
 
 pub const PASSWORD: &str = "test-password-123";
 
+/// The first-run link's secret of [`TestApp::spawn_empty`].
+pub const SETUP_TOKEN: &str = "sekret-pierwszego-uruchomienia";
+
 /// One signed-in browser: its cookies and CSRF token.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -115,7 +118,9 @@ impl TestApp {
         db.migrate().await.expect("migrate");
         let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
         let desk = Arc::new(server::store::survey::Desk::default());
-        let state = AppState { db: db.clone(), config: Arc::new(Config::for_database(&url)), leptos, survey: desk.clone() };
+        let mut config = Config::for_database(&url);
+        config.setup_token = SETUP_TOKEN.into();
+        let state = AppState { db: db.clone(), config: Arc::new(config), leptos, survey: desk.clone() };
         let nil = Uuid::nil();
         TestApp { router: build_app(state), db, partnership_a: nil, coordinator_a: nil, consultant_a: nil, consultant_b: nil, url, desk, owner: true }
     }

@@ -14,6 +14,7 @@ fn first_run(email: &str) -> Value {
         "display_name": "Administrator MOPS",
         "email": email,
         "password": "hasło administratora 2026",
+        "token": crate::helpers::SETUP_TOKEN,
     })
 }
 
@@ -23,9 +24,16 @@ async fn the_first_administrator_is_made_once_on_an_empty_database_from_the_serv
     let state = app.request(Method::GET, "/api/v1/setup", None, None).await.json();
     assert_eq!(state, json!({"needed": true, "allowed_here": false}), "a request from elsewhere");
     let local = app.local(Method::GET, "/api/v1/setup", &json!(null), &[]).await.json();
-    assert_eq!(local, json!({"needed": true, "allowed_here": true}));
+    assert_eq!(local, json!({"needed": true, "allowed_here": false}), "this machine, without the printed link's secret");
+    let with_token = app.local(Method::GET, &format!("/api/v1/setup?token={}", crate::helpers::SETUP_TOKEN), &json!(null), &[]).await.json();
+    assert_eq!(with_token, json!({"needed": true, "allowed_here": true}));
 
-    // From another machine, or through a proxy on this one: refused, nothing made.
+    // From another machine, through a proxy on this one, or without the secret (a
+    // proxy that adds no header): refused, nothing made.
+    let mut guessed = first_run("admin@mops.example");
+    guessed["token"] = json!("zgadniety");
+    let r = app.local(Method::POST, "/api/v1/setup", &guessed, &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     let r = app.request(Method::POST, "/api/v1/setup", Some(&first_run("admin@mops.example")), None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     let r = app.local(Method::POST, "/api/v1/setup", &first_run("admin@mops.example"), &[("x-forwarded-for", "203.0.113.9")]).await;
@@ -71,8 +79,18 @@ async fn an_administrator_registers_organisations_and_creates_a_partnership_whos
     drop(conn);
     let admin = app.login("it@ops.test").await;
 
-    // Nobody else administers: a coordinator gets nothing.
+    // An administrator never becomes a member (and so never reads a client): not by
+    // naming themselves coordinator, not by a coordinator's invitation.
     let coordinator = app.login("coord.a@test").await;
+    let own = json!({"name": "Partnerstwo Informatyka", "kind": "local", "members": [ops],
+        "coordinator": {"email": "it@ops.test", "display_name": "Informatyk", "organisation_id": ops}});
+    let r = app.post("/api/v1/admin/partnerships", &own, &admin).await;
+    assert_eq!((r.status, r.json()["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("administrator")), "{}", r.text);
+    let invite = json!({"email": "it@ops.test", "display_name": "Informatyk", "organisation_id": ops, "role": "key_consultant"});
+    let r = app.post(&format!("/api/v1/partnerships/{}/people", app.partnership_a), &invite, &coordinator).await;
+    assert_eq!(r.json()["errors"][0]["code"], "administrator", "{}", r.text);
+
+    // Nobody else administers: a coordinator gets nothing.
     assert_eq!(app.get("/api/v1/admin/organisations", &coordinator).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post("/api/v1/admin/organisations", &json!({"name": "X", "org_type": "ngo"}), &coordinator).await.status, StatusCode::FORBIDDEN);
 

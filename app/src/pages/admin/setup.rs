@@ -14,7 +14,13 @@ use crate::pages::components::widgets::{Choice, ErrorNotice, Field, Loading};
 #[component]
 pub fn FirstRunPage() -> impl IntoView {
     let lang = use_lang();
-    let state = LocalResource::new(|| api::get_anonymous::<SetupState>("/api/v1/setup"));
+    // The secret of the first-run link `sciezka serve` printed, from the address.
+    let query = leptos_router::hooks::use_query_map();
+    let token = move || query.with_untracked(|q| q.get("token").unwrap_or_default());
+    let state = LocalResource::new(move || {
+        let t = token();
+        async move { api::get_anonymous::<SetupState>(&format!("/api/v1/setup?token={}", urlencode(&t))).await }
+    });
     let org_name = RwSignal::new(String::new());
     let org_type = RwSignal::new(OrgType::Ops.as_str().to_string());
     let seat = RwSignal::new(String::new());
@@ -57,6 +63,7 @@ pub fn FirstRunPage() -> impl IntoView {
             display_name: name.get_untracked(),
             email: email.get_untracked(),
             password: password.get_untracked(),
+            token: token(),
         };
         // The same rules the server runs; it checks them again.
         let mut list = run.validate(l).err().map(flatten).unwrap_or_default();
@@ -114,4 +121,9 @@ pub fn FirstRunPage() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// The token as a query value (it is URL-safe base64; anything else is escaped).
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") }).collect()
 }

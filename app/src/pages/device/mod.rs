@@ -21,8 +21,12 @@ pub fn SyncStatus() -> impl IntoView {
     // waiting, conflicts, all saved. The text says that state and nothing that
     // contradicts it (no "all saved" beside "the server does not answer").
     let state = move || {
-        if matches!(o.lock.get(), Lock::Locked { .. }) {
-            return "locked";
+        match o.lock.get() {
+            Lock::Locked { .. } => return "locked",
+            // Until the drafts are open nothing is known to be saved: a page drawn by
+            // the server, or one whose session answer has not come, says "starting".
+            Lock::Unknown => return "starting",
+            Lock::Empty | Lock::Open => {}
         }
         match (o.online.get(), o.phase.get(), o.waiting()) {
             (false, _, _) => "offline",
