@@ -69,11 +69,13 @@ if [ ! -d end2end/node_modules/playwright-core ] || [ end2end/package-lock.json 
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
-# schemathesis (PyPI) checks the API against its OpenAPI document; pinned with every
-# dependency in .ci/schemathesis-requirements.txt, in a virtual environment of its own.
-if [ ! -x .ci/.venv/bin/schemathesis ] || [ .ci/schemathesis-requirements.txt -nt .ci/.venv/installed ]; then
-  say "Installing schemathesis"
+# The Python test tools (PyPI): schemathesis checks the API against its OpenAPI
+# document; aiosmtpd is the real SMTP server the e-mail tests read their messages from
+# (.ci/smtp-sink.py). Pinned with every dependency in .ci/python-requirements.txt, in a
+# virtual environment of their own.
+if [ ! -x .ci/.venv/bin/schemathesis ] || [ .ci/python-requirements.txt -nt .ci/.venv/installed ]; then
+  say "Installing the Python test tools (schemathesis, aiosmtpd)"
   python3 -m venv .ci/.venv
-  .ci/.venv/bin/pip install --quiet --disable-pip-version-check -r .ci/schemathesis-requirements.txt
+  .ci/.venv/bin/pip install --quiet --disable-pip-version-check -r .ci/python-requirements.txt
   touch .ci/.venv/installed
 fi

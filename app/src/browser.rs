@@ -22,6 +22,13 @@ pub fn set_cookie(name: &str, value: &str) {
     }
 }
 
+/// Opens the browser's print dialogue (forms, slips, recovery codes).
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
 /// Marks the document as hydrated (`<html data-hydrated>`).
 pub fn mark_hydrated() {
     if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {

@@ -1,6 +1,7 @@
 //! The frame around every page: skip link, header with navigation, language switch and
 //! sign-out, and the redirect to sign-in when the session has ended.
 
+use domain::people::FORGOTTEN_PATH as FORGOTTEN;
 use domain::statement::PATH as STATEMENT;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -35,7 +36,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let public = move || location.pathname.with(|p| p.starts_with("/kiosk/") || p.starts_with(domain::people::LINK_PATH));
     Effect::new(move |_| {
         // The sign-in page and the accessibility statement are for everyone.
-        let open = matches!(location.pathname.get().as_str(), "/login" | "/setup" | STATEMENT);
+        let open = matches!(location.pathname.get().as_str(), "/login" | "/setup" | FORGOTTEN | STATEMENT);
         if session.signed_out() && !open && !public() {
             navigate("/login", Default::default());
         }

@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/import") view={Lazy::<routes::Import>::new()}/>
                     <Route path=path!("/people/:id/authorisation") view={Lazy::<routes::AuthorisationPrint>::new()}/>
                     <Route path=path!("/konto/:token") view={Lazy::<routes::AccountLink>::new()}/>
+                    <Route path=path!("/nie-pamietam-hasla") view={Lazy::<routes::ForgottenPassword>::new()}/>
                     <Route path=path!("/offline") view={Lazy::<routes::OfflineShell>::new()}/>
                     <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()}/>
                     <Route path=path!("/reports") view={Lazy::<routes::Reports>::new()}/>

@@ -89,6 +89,7 @@ lazy_areas! {
         Login in login_page => pages::account::login::LoginPage,
         Accessibility in accessibility_page => pages::about::AccessibilityPage,
         AccountLink in account_link_page => pages::account::link::AccountLinkPage,
+        ForgottenPassword in forgotten_password_page => pages::account::forgotten::ForgottenPasswordPage,
         Account in account_page => pages::account::password::AccountPage,
         FirstRun in first_run_page => pages::admin::setup::FirstRunPage,
     }

@@ -181,6 +181,10 @@ for (const lang of ['pl', 'en']) {
       await open(page, '/setup');
       await page.waitForSelector('#setup-not-needed');
       await audit(page, `${lang} signed out /setup`, problems);
+      // "I forgot my password", asked and answered.
+      await open(page, '/nie-pamietam-hasla');
+      await page.waitForSelector('#forgot-form');
+      await audit(page, `${lang} signed out /nie-pamietam-hasla`, problems);
       await ctx.close();
     }
 

@@ -83,7 +83,7 @@ process.once('exit', () => { for (const d of ownDirs) rmSync(d, { recursive: tru
 /** A server of the test's own on a new SQLite database: with the demo's people and
  * clients (no case work), or with nothing at all (`{ empty: true }`), as a new
  * installation starts. */
-export async function ownServer({ empty = false } = {}) {
+export async function ownServer({ empty = false, env: extra = {} } = {}) {
   const { spawn, execFileSync } = await import('node:child_process');
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -101,6 +101,7 @@ export async function ownServer({ empty = false } = {}) {
     DATABASE_URL: `sqlite://${dir}/own.db`,
     SCIEZKA_BIND: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
+    ...extra,
   };
   // Tests on a server of their own write case documents from nothing: the demo's
   // people and clients without its three months of case work.
@@ -223,4 +224,57 @@ export async function push(page, mutations) {
 /** A mutation that writes a case document of a client (fields merge into an existing one). */
 export async function docMutation(client, docType, data) {
   return { id: crypto.randomUUID(), written_at: Date.now(), op: 'create', doc_type: docType, doc_id: await uuidv5(client, docType), data: { ...data, client_id: client } };
+}
+
+/** A real SMTP server (aiosmtpd, `.ci/smtp-sink.py`) keeping what it takes, to read
+ * the e-mail a person would get. */
+export async function mailSink() {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, readdirSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join, resolve } = await import('node:path');
+  const net = await import('node:net');
+  const root = resolve(import.meta.dirname, '..', '..');
+  const dir = mkdtempSync(join(tmpdir(), 'sciezka-mail-'));
+  ownDirs.push(dir);
+  const port = await new Promise((ok) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
+  });
+  const child = spawn(join(root, '.ci', '.venv', 'bin', 'python'), [join(root, '.ci', 'smtp-sink.py'), String(port), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((ok, fail) => {
+    child.stdout.once('data', (d) => (String(d).includes('ready') ? ok() : fail(new Error(String(d)))));
+    child.once('exit', (c) => fail(new Error(`mail sink exited ${c}`)));
+  });
+  process.once('exit', () => child.kill());
+  const messages = () => readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    /** The newest message to `to`, waiting up to ten seconds for it. */
+    async lastTo(to) {
+      for (let i = 0; i < 100; i++) {
+        const m = messages().filter((x) => x.to.includes(to)).pop();
+        if (m) return m;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no e-mail to ${to}`);
+    },
+    stop() { child.kill(); },
+  };
+}
+
+/** What an authenticator app shows for a base32 secret `steps` time steps from now
+ * (RFC 6238: HMAC-SHA1, 30-second steps, six digits). */
+export async function totp(secret, steps = 0) {
+  const { createHmac } = await import('node:crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + steps));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(n).padStart(6, '0');
 }

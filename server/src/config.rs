@@ -41,6 +41,16 @@ pub struct Config {
     /// with it, so a request relayed from elsewhere (a proxy on the same machine that
     /// adds no forwarding header) cannot make itself the administrator.
     pub setup_token: String,
+    /// Where e-mail goes (`SCIEZKA_SMTP_URL`, e.g. `smtps://user:password@smtp.example.pl`
+    /// or `smtp://127.0.0.1:2525`); none: invitation and reset links are shown once to
+    /// the person who made them, to hand over.
+    pub smtp_url: Option<String>,
+    /// The sender of that e-mail (`SCIEZKA_MAIL_FROM`).
+    pub mail_from: String,
+    /// The address people open Ścieżka at (`SCIEZKA_PUBLIC_URL`, e.g.
+    /// `https://sciezka.mops.kielce.pl`), for the links in e-mail; never taken from a
+    /// request, whose Host header anyone can write. Default: `http://` and the bind address.
+    pub public_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,9 +81,16 @@ impl Config {
         if file.exists() {
             dotenvy::from_path(&file).map_err(|source| ConfigError::File { path: file.display().to_string(), source })?;
         }
+        let bind = parse("SCIEZKA_BIND", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
+        let smtp_url = var("SCIEZKA_SMTP_URL");
+        if let Some(url) = &smtp_url {
+            crate::mail::check_url(url).map_err(|why| ConfigError::Invalid { name: "SCIEZKA_SMTP_URL", value: crate::mail::without_password(url), why })?;
+        }
+        let mail_from = var("SCIEZKA_MAIL_FROM").unwrap_or_else(|| crate::mail::DEFAULT_FROM.into());
+        crate::mail::check_from(&mail_from).map_err(|why| ConfigError::Invalid { name: "SCIEZKA_MAIL_FROM", value: mail_from.clone(), why })?;
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/sciezka.db".into()),
-            bind: parse("SCIEZKA_BIND", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
+            bind,
             secure_cookies: parse("SCIEZKA_SECURE_COOKIES", false)?,
             idle_timeout_secs: parse::<i64>("SCIEZKA_IDLE_MINUTES", 30)? * 60,
             absolute_timeout_secs: parse::<i64>("SCIEZKA_SESSION_HOURS", 12)? * 3600,
@@ -90,6 +107,9 @@ impl Config {
                 phone: var("SCIEZKA_ACCESSIBILITY_PHONE").unwrap_or_default(),
             },
             setup_token: crate::token::random_token(),
+            smtp_url,
+            mail_from,
+            public_url: var("SCIEZKA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| format!("http://{bind}")),
         })
     }
 
@@ -109,6 +129,9 @@ impl Config {
             backup_dir: None,
             accessibility: Default::default(),
             setup_token: crate::token::random_token(),
+            smtp_url: None,
+            mail_from: crate::mail::DEFAULT_FROM.into(),
+            public_url: "http://127.0.0.1".into(),
         }
     }
 

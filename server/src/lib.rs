@@ -14,6 +14,7 @@ pub mod export;
 pub mod import;
 pub mod extract;
 pub mod logging;
+pub mod mail;
 pub mod routes;
 pub mod seed;
 pub mod store;

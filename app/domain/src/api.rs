@@ -18,6 +18,24 @@ use utoipa::ToSchema;
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// The second factor, once the server asked for it: six digits from the
+    /// authenticator app, or one of the single-use recovery codes.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code: String,
+}
+
+/// What the first sign-in of an account that must use two-factor sign-in shows: the
+/// secret for the authenticator app, as a QR code and as text to type. It is the
+/// account's only once a code from it is given at sign-in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SecondFactorEnrolment {
+    /// Base32, in groups of four for typing.
+    pub secret: String,
+    /// `otpauth://totp/…`, what the QR code holds.
+    pub otpauth_url: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -67,6 +85,10 @@ pub struct Me {
     /// Minutes without input after which drafts on the device lock again.
     #[serde(default)]
     pub draft_lock_minutes: u32,
+    /// Only in the answer to the sign-in that enrolled the second factor: the ten
+    /// single-use recovery codes, shown this once and kept nowhere in the browser.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_codes: Vec<String>,
 }
 
 impl Me {

@@ -289,8 +289,12 @@ pub struct StaffRowReport {
     pub email: String,
     pub outcome: RowOutcome,
     pub errors: Vec<CellError>,
-    /// The invitation's single-use link, shown once (confirmed invitations only).
+    /// The invitation's single-use link, shown once (confirmed invitations only);
+    /// empty when it went by e-mail.
     pub link: String,
+    /// The invitation went to the person's e-mail address.
+    #[serde(default)]
+    pub emailed: bool,
 }
 
 /// The answer to a staff list's dry run or invitations.

@@ -223,6 +223,17 @@ pub struct SetupState {
     pub allowed_here: bool,
 }
 
+/// What the installation's administrator decides for everyone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Whether everyone who reads clients' special-category data, and every
+    /// administrator, must sign in with a second factor (an authenticator app). On
+    /// unless switched off.
+    pub two_factor_required: bool,
+}
+
 /// The first-run form: the administrator's organisation and their own account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -65,6 +65,11 @@ impl Role {
     pub fn reads_clients(self) -> bool {
         self != Role::DataProtectionOfficer
     }
+    /// Roles that must sign in with a second factor where the installation asks for
+    /// it: whoever reads clients' special-category data (GDPR art. 9).
+    pub fn needs_second_factor(self) -> bool {
+        self.reads_clients()
+    }
     /// Roles that read the partnership's access log: those who steer it, and its
     /// data protection officer.
     pub fn reads_access_log(self) -> bool {

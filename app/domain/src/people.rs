@@ -21,6 +21,9 @@ pub const LINK_HOURS: i64 = 72;
 /// Where a link is opened: `/konto/{token}`.
 pub const LINK_PATH: &str = "/konto";
 
+/// Where a person who forgot their password asks for a link.
+pub const FORGOTTEN_PATH: &str = "/nie-pamietam-hasla";
+
 /// The shortest password anyone may choose.
 pub const MIN_PASSWORD: usize = 12;
 
@@ -56,6 +59,9 @@ pub struct Person {
     /// may still hold changes not sent. Deactivation revokes them, so what they push
     /// later is held for a coordinator, never dropped.
     pub devices: Vec<String>,
+    /// Whether they signed in with a second factor (an authenticator app) already.
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 /// Days before an authorisation's end from which the dashboard lists it.
@@ -195,9 +201,42 @@ impl RoleChange {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Handover {
     pub person: Person,
+    /// The link to hand over, shown this once; empty when none was made (an account
+    /// elsewhere gained the role) or when it went by e-mail.
     pub link: String,
     /// When the link stops working (Warsaw time).
     pub expires: String,
+    /// The link went to the person's e-mail address; nobody else saw it.
+    #[serde(default)]
+    pub emailed: bool,
+    /// The installation sends e-mail, but this message did not go: the link is shown
+    /// to hand over instead.
+    #[serde(default)]
+    pub mail_failed: bool,
+}
+
+impl Handover {
+    /// Whether a link was made (and either shown or e-mailed).
+    pub fn made_link(&self) -> bool {
+        !self.link.is_empty() || self.emailed
+    }
+}
+
+/// "I forgot my password": the person asks for a reset link by e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ForgottenPassword {
+    pub email: String,
+}
+
+/// The answer to a forgotten password, the same whether or not the address has an
+/// account: only whether this installation sends e-mail at all (without it, a
+/// coordinator starts the reset).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResetRequested {
+    pub by_email: bool,
 }
 
 /// What the link's page shows before the person chooses a password.

@@ -134,7 +134,7 @@ impl Offline {
             Some(p) => Some(crypto::wrap(&key, &crypto::password_key(p, &salt).await.map_err(js_err)?).await.map_err(js_err)?),
             None => ring.as_ref().and_then(|r| r.by_password.clone()),
         };
-        let kept_me = Me { csrf_token: String::new(), device_key: String::new(), ..me.clone() };
+        let kept_me = Me { csrf_token: String::new(), device_key: String::new(), recovery_codes: Vec::new(), ..me.clone() };
         let new_ring = Keyring { salt, by_server: Some(crypto::wrap(&key, &server).await.map_err(js_err)?), by_password, me: kept_me };
         save_keyring(me.user_id, &new_ring)?;
         let _ = Browser::set(LAST_USER, me.user_id);

@@ -8,7 +8,7 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use domain::api::Problem;
-use domain::installation::{FirstRun, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipSummary, SetupState};
+use domain::installation::{FirstRun, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipSummary, Settings, SetupState};
 use domain::org::Role;
 use domain::people::{Handover, Invite, LinkPurpose, LINK_PATH};
 use domain::validation::format_timestamp_warsaw;
@@ -143,7 +143,7 @@ pub async fn create_partnership(
             people::not_an_administrator(&mut tx, existing, lang, "coordinator/email").await?;
             // An account that never chose its password gets a fresh link with the role.
             if people::account_kind(&mut tx, existing).await?.1 {
-                let (token, expires) = people::new_link(&mut tx, &user, existing, LinkPurpose::Invitation).await?;
+                let (token, expires) = people::new_link(&mut tx, user.id, existing, LinkPurpose::Invitation).await?;
                 (existing, format!("{LINK_PATH}/{token}"), format_timestamp_warsaw(expires))
             } else {
                 (existing, String::new(), String::new())
@@ -151,16 +151,37 @@ pub async fn create_partnership(
         }
         None => {
             let new = people::create_invited(&mut tx, &invite).await?;
-            let (token, expires) = people::new_link(&mut tx, &user, new, LinkPurpose::Invitation).await?;
+            let (token, expires) = people::new_link(&mut tx, user.id, new, LinkPurpose::Invitation).await?;
             (new, format!("{LINK_PATH}/{token}"), format_timestamp_warsaw(expires))
         }
     };
     people::set_role(&mut tx, id, person, Role::Coordinator).await?;
     audit::record(&mut tx, &user, id, None, Action::Create, &format!("partnership created; person {person} its coordinator")).await?;
-    let coordinator = Handover { person: people::one(&mut tx, id, person).await?, link, expires };
+    let coordinator = Handover { person: people::one(&mut tx, id, person).await?, link, expires, emailed: false, mail_failed: false };
     tx.commit().await?;
+    let coordinator = crate::mail::deliver(&state.config, coordinator, LinkPurpose::Invitation).await;
     let partnership = store::partnerships(&mut conn, Some(id)).await?.pop().ok_or_else(|| AppError::Internal("the new partnership is not there".into()))?;
     Ok((StatusCode::CREATED, ApiJson(PartnershipCreated { partnership, coordinator })))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/settings", tag = "installation",
+    responses((status = 200, body = Settings), (status = 403, body = Problem)))]
+pub async fn settings(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Settings> {
+    user.administer()?;
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(ApiJson(crate::store::second_factor::settings(&mut conn).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/admin/settings", tag = "installation", request_body = Settings,
+    responses((status = 200, body = Settings), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_settings(State(state): State<AppState>, user: CurrentUser, ApiJson(req): ApiJson<Settings>) -> ApiResult<Settings> {
+    user.administer()?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    crate::store::second_factor::set_settings(&mut tx, Some(user.id), &req).await?;
+    store::log(&mut tx, user.id, "settings", &format!("two-factor sign-in {}", if req.two_factor_required { "required" } else { "not required" })).await?;
+    tx.commit().await?;
+    Ok(ApiJson(req))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -168,4 +189,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(state, first_run))
         .routes(routes!(organisations, register_organisation))
         .routes(routes!(partnerships, create_partnership))
+        .routes(routes!(settings, change_settings))
 }

@@ -1,6 +1,7 @@
 //! People and accounts: a coordinator invites the staff of the member organisations,
 //! gives and takes roles, switches accounts off and on, and starts a password reset;
-//! the person opens the single-use link and chooses their own password. Every action
+//! the person opens the single-use link and chooses their own password. A lost
+//! phone's second factor is reset by a coordinator too. Every action
 //! is in the audit log (who, whom, what, when).
 
 use axum::extract::{Path, State};
@@ -26,7 +27,7 @@ fn steering(user: &CurrentUser, partnership: Uuid) -> Result<(), AppError> {
 }
 
 fn handover(person: Person, token: &str, expires: i64) -> Handover {
-    Handover { person, link: format!("{LINK_PATH}/{token}"), expires: format_timestamp_warsaw(expires) }
+    Handover { person, link: format!("{LINK_PATH}/{token}"), expires: format_timestamp_warsaw(expires), emailed: false, mail_failed: false }
 }
 
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/people", tag = "people", params(("id" = Uuid, Path, description = "partnership")),
@@ -55,7 +56,7 @@ pub async fn invite(
     let mut tx = conn.begin().await?;
     let answer = invite_one(&mut tx, &user, lang, id, &invite).await?;
     tx.commit().await?;
-    Ok(ApiJson(answer))
+    Ok(ApiJson(crate::mail::deliver(&state.config, answer, LinkPurpose::Invitation).await))
 }
 
 /// Invites one validated person: an account elsewhere gains the role here (its
@@ -69,12 +70,12 @@ async fn invite_one(tx: &mut sqlx::AnyConnection, user: &CurrentUser, lang: doma
             }
             store::not_an_administrator(tx, existing, lang, "email").await?;
             store::set_role(tx, id, existing, invite.role).await?;
-            Handover { person: store::one(tx, id, existing).await?, link: String::new(), expires: String::new() }
+            Handover { person: store::one(tx, id, existing).await?, link: String::new(), expires: String::new(), emailed: false, mail_failed: false }
         }
         None => {
             let new = store::create_invited(tx, invite).await?;
             store::set_role(tx, id, new, invite.role).await?;
-            let (token, expires) = store::new_link(tx, user, new, LinkPurpose::Invitation).await?;
+            let (token, expires) = store::new_link(tx, user.id, new, LinkPurpose::Invitation).await?;
             handover(store::one(tx, id, new).await?, &token, expires)
         }
     };
@@ -108,9 +109,11 @@ pub async fn invite_list(
     let mut tx = conn.begin().await?;
     let mut rows = Vec::new();
     let mut expires = String::new();
+    // The invitations made, by row, to e-mail once they are committed.
+    let mut made = Vec::new();
     for (number, cells) in &table.rows {
         let at = |field: &str| mapping.iter().position(|f| f == field).and_then(|c| cells.get(c)).map(|c| c.trim().to_string()).unwrap_or_default();
-        let mut report = StaffRowReport { row: *number, name: at("display_name"), email: at("email"), outcome: RowOutcome::Refused, errors: Vec::new(), link: String::new() };
+        let mut report = StaffRowReport { row: *number, name: at("display_name"), email: at("email"), outcome: RowOutcome::Refused, errors: Vec::new(), link: String::new(), emailed: false };
         let invite = rules::staff_invite(lang, &table.headers, &mapping, cells, &partners)
             .and_then(|inv| inv.validate(lang, &partners).map_err(|list| {
                 list.into_iter().map(|f| CellError { column: staff_column(&f.pointer, &table.headers, &mapping), message: f.message }).collect()
@@ -122,11 +125,11 @@ pub async fn invite_list(
                 match invite_one(&mut sp, &user, lang, id, &invite).await {
                     Ok(h) => {
                         sp.commit().await?;
-                        report.outcome = if h.link.is_empty() { RowOutcome::Updated } else { RowOutcome::Created };
+                        report.outcome = if h.made_link() { RowOutcome::Created } else { RowOutcome::Updated };
                         // A link of a dry run would open nothing: it is rolled back.
-                        if req.confirm {
-                            report.link = h.link;
-                            expires = h.expires;
+                        if req.confirm && h.made_link() {
+                            expires.clone_from(&h.expires);
+                            made.push((rows.len(), h));
                         }
                     }
                     Err(AppError::Conflict(_)) => {
@@ -139,13 +142,19 @@ pub async fn invite_list(
         }
         rows.push(report);
     }
-    let report = StaffImportReport { file_name: req.file_name.clone(), committed: req.confirm, rows, invited: 0, added: 0, skipped: 0, refused: 0, expires }.counted();
     if req.confirm {
         tx.commit().await?;
+        for (row, h) in made {
+            let h = crate::mail::deliver(&state.config, h, LinkPurpose::Invitation).await;
+            if let Some(r) = rows.get_mut(row) {
+                r.link = h.link;
+                r.emailed = h.emailed;
+            }
+        }
     } else {
         tx.rollback().await?;
     }
-    Ok(ApiJson(report))
+    Ok(ApiJson(StaffImportReport { file_name: req.file_name.clone(), committed: req.confirm, rows, invited: 0, added: 0, skipped: 0, refused: 0, expires }.counted()))
 }
 
 /// The column of an invitation's field in a staff list.
@@ -258,11 +267,28 @@ pub async fn reset(State(state): State<AppState>, user: CurrentUser, RequestLang
     // someone else knows the password.
     store::end_sessions(&mut tx, person).await?;
     let purpose = if p.state == people::AccountState::Invited { LinkPurpose::Invitation } else { LinkPurpose::Reset };
-    let (token, expires) = store::new_link(&mut tx, &user, person, purpose).await?;
+    let (token, expires) = store::new_link(&mut tx, user.id, person, purpose).await?;
     audit::record(&mut tx, &user, id, None, Action::Update, &format!("person {person} password reset started")).await?;
     let p = store::one(&mut tx, id, person).await?;
     tx.commit().await?;
-    Ok(ApiJson(handover(p, &token, expires)))
+    Ok(ApiJson(crate::mail::deliver(&state.config, handover(p, &token, expires), purpose).await))
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/people/{person}/second-factor/reset", tag = "people",
+    params(("id" = Uuid, Path, description = "partnership"), ("person" = Uuid, Path, description = "user")),
+    responses((status = 200, body = Person), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn second_factor_reset(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path((id, person)): Path<(Uuid, Uuid)>) -> ApiResult<Person> {
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    other_person(&mut tx, &user, lang, id, person).await?;
+    // A lost phone may be in someone else's hands: its sessions end too, and the next
+    // sign-in (password first) enrols a new app.
+    crate::store::second_factor::reset(&mut tx, person).await?;
+    store::end_sessions(&mut tx, person).await?;
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("person {person} second factor reset")).await?;
+    let p = store::one(&mut tx, id, person).await?;
+    tx.commit().await?;
+    Ok(ApiJson(p))
 }
 
 #[utoipa::path(get, path = "/api/v1/account-links/{token}", tag = "people", params(("token" = String, Path, description = "the link's secret")),
@@ -306,5 +332,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deactivate))
         .routes(routes!(reactivate))
         .routes(routes!(reset))
+        .routes(routes!(second_factor_reset))
         .routes(routes!(link, choose_password))
 }

@@ -14,6 +14,14 @@ use crate::auth::password;
 use crate::error::AppError;
 use crate::{now, Db};
 
+/// Demo and benchmark data sign in with a password alone, so that anyone can try
+/// them; a real installation requires two-factor sign-in unless its administrator
+/// switches it off.
+pub async fn second_factor_optional(db: &Db) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    crate::store::second_factor::set_settings(&mut conn, None, &domain::installation::Settings { two_factor_required: false }).await
+}
+
 pub async fn organisation(db: &Db, name: &str, org_type: OrgType, seat: &str) -> Result<Uuid, AppError> {
     registered_organisation(db, name, org_type, seat, "", "").await
 }
@@ -189,6 +197,7 @@ pub async fn demo_with(db: &Db, with_casework: bool) -> Result<bool, AppError> {
     // An installation whose administrator came first (`create-admin`) keeps its record.
     let _ = crate::store::installation::mark_set_up(&mut conn, admin).await;
     drop(conn);
+    second_factor_optional(db).await?;
     let mut users = Vec::new();
     for (email, name, org, role, p) in DEMO_USERS {
         let id = user(db, email, name, orgs[*org], DEMO_PASSWORD).await?;
@@ -329,6 +338,7 @@ pub async fn bench(db: &Db, clients: usize) -> Result<(), AppError> {
 /// Rows go in by multi-row statements in large transactions: 100,000 clients one by
 /// one would take longer than the benchmark itself.
 pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) -> Result<(), AppError> {
+    second_factor_optional(db).await?;
     let hash = password::hash("bench-password-2026".to_string()).await?;
     let today = crate::today();
     let per = clients.div_ceil(partnerships.max(1));

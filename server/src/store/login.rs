@@ -39,6 +39,7 @@ pub(crate) async fn succeeded(conn: &mut AnyConnection, account: &str) -> Result
 #[derive(sqlx::FromRow)]
 struct Credentials {
     id: String,
+    display_name: String,
     password_hash: String,
     authorisation_expires: String,
 }
@@ -46,17 +47,18 @@ struct Credentials {
 /// What sign-in checks of the active account with this e-mail.
 pub(crate) struct Account {
     pub id: Uuid,
+    pub display_name: String,
     pub password_hash: String,
     pub authorisation_expires: String,
 }
 
 /// The active account with this e-mail, if any.
 pub(crate) async fn credentials(conn: &mut AnyConnection, account: &str) -> Result<Option<Account>, AppError> {
-    let row: Option<Credentials> = sqlx::query_as("SELECT id, password_hash, authorisation_expires FROM users WHERE email = $1 AND active = 1")
+    let row: Option<Credentials> = sqlx::query_as("SELECT id, display_name, password_hash, authorisation_expires FROM users WHERE email = $1 AND active = 1")
         .bind(account)
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(|c| Ok(Account { id: Uuid::parse_str(&c.id).map_err(internal)?, password_hash: c.password_hash, authorisation_expires: c.authorisation_expires }))
+    row.map(|c| Ok(Account { id: Uuid::parse_str(&c.id).map_err(internal)?, display_name: c.display_name, password_hash: c.password_hash, authorisation_expires: c.authorisation_expires }))
         .transpose()
 }
 

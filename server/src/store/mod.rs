@@ -17,6 +17,7 @@ pub mod partnership;
 pub mod partnership_doc;
 pub mod people;
 pub mod report;
+pub mod second_factor;
 pub mod survey;
 pub mod sync;
 pub mod user;

@@ -26,11 +26,13 @@ struct PersonRow {
     authorisation_number: String,
     authorisation_issued: String,
     authorisation_expires: String,
+    second_factor: i64,
 }
 
 const PERSON: &str = "SELECT u.id, u.email, u.display_name, u.organisation_id, o.name AS organisation_name, r.role, u.active,
         CASE WHEN u.password_hash = '' THEN 1 ELSE 0 END AS invited, u.last_sign_in,
-        u.authorisation_number, u.authorisation_issued, u.authorisation_expires
+        u.authorisation_number, u.authorisation_issued, u.authorisation_expires,
+        CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS second_factor
     FROM user_roles r JOIN users u ON u.id = r.user_id JOIN organisations o ON o.id = u.organisation_id
     WHERE r.partnership_id = $1";
 
@@ -55,6 +57,7 @@ async fn person(conn: &mut AnyConnection, row: PersonRow) -> Result<Person, AppE
         last_seen: row.last_sign_in.map(format_timestamp_warsaw).unwrap_or_default(),
         authorisation: Authorisation { number: row.authorisation_number, issued: row.authorisation_issued, expires: row.authorisation_expires },
         devices: devices.into_iter().map(format_timestamp_warsaw).collect(),
+        second_factor: row.second_factor != 0,
     })
 }
 
@@ -192,7 +195,7 @@ pub(crate) async fn set_active(conn: &mut AnyConnection, by: &CurrentUser, user:
 
 /// A new single-use link for `user`; earlier unused links of theirs stop working. Returns
 /// the token (shown once) and when it expires.
-pub(crate) async fn new_link(conn: &mut AnyConnection, by: &CurrentUser, user: Uuid, purpose: LinkPurpose) -> Result<(String, i64), AppError> {
+pub(crate) async fn new_link(conn: &mut AnyConnection, by: Uuid, user: Uuid, purpose: LinkPurpose) -> Result<(String, i64), AppError> {
     let t = now();
     sqlx::query("UPDATE account_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(t).bind(user.to_string()).execute(&mut *conn).await?;
     let token = random_token();
@@ -201,7 +204,7 @@ pub(crate) async fn new_link(conn: &mut AnyConnection, by: &CurrentUser, user: U
         .bind(token_hash(&token))
         .bind(user.to_string())
         .bind(purpose.as_str())
-        .bind(by.id.to_string())
+        .bind(by.to_string())
         .bind(t)
         .bind(expires)
         .execute(&mut *conn)
@@ -231,6 +234,13 @@ pub(crate) async fn live_link(conn: &mut AnyConnection, token: &str) -> Result<(
     .ok_or(AppError::NotFound)?;
     let purpose = LinkPurpose::parse(&row.purpose).ok_or_else(|| AppError::Internal(format!("unknown link purpose {}", row.purpose)))?;
     Ok((Uuid::parse_str(&row.user_id).map_err(internal)?, LinkInfo { purpose, email: row.email, display_name: row.display_name }))
+}
+
+/// Whether the person was sent a link lately: a forgotten-password request for them
+/// then sends no other, so nobody can flood someone's mailbox.
+pub(crate) async fn link_sent_since(conn: &mut AnyConnection, user: Uuid, since: i64) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account_links WHERE user_id = $1 AND created_at > $2").bind(user.to_string()).bind(since).fetch_one(&mut *conn).await?;
+    Ok(n > 0)
 }
 
 /// Uses the link once: the new password is set and every session of the account ends.

@@ -101,6 +101,7 @@ impl CurrentUser {
             csrf_token: self.csrf_token.clone(),
             device_key: String::new(),
             draft_lock_minutes: 0,
+            recovery_codes: Vec::new(),
         }
     }
 }

@@ -13,6 +13,78 @@ use uuid::Uuid;
 
 pub const PASSWORD: &str = "test-password-123";
 
+/// What an authenticator app shows for this secret, `steps` time steps from now.
+pub fn totp_code(secret: &str, steps: i64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret).expect("base32 secret");
+    let totp = totp_rs::Builder::new().with_secret(secret).build().expect("totp");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() + steps * 30;
+    totp.generate(u64::try_from(now).expect("after 1970")).to_string()
+}
+
+/// A real SMTP server (aiosmtpd, `.ci/smtp-sink.py`) that keeps each message it takes
+/// as a file; stopped when dropped.
+pub struct MailSink {
+    pub port: u16,
+    dir: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+impl MailSink {
+    pub fn start() -> MailSink {
+        use std::io::BufRead;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let python = root.join(".ci/.venv/bin/python");
+        assert!(python.exists(), "the mail tests need aiosmtpd: run `bash .ci/setup.sh --test` first");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let dir = std::env::temp_dir().join(format!("sciezka-mail-{}", Uuid::new_v4()));
+        let mut child = std::process::Command::new(python)
+            .arg(root.join(".ci/smtp-sink.py"))
+            .arg(port.to_string())
+            .arg(&dir)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the mail sink");
+        let mut line = String::new();
+        let out = child.stdout.take().expect("stdout");
+        std::io::BufReader::new(out).read_line(&mut line).expect("mail sink started");
+        assert_eq!(line.trim(), "ready");
+        MailSink { port, dir, child }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message taken so far, oldest first.
+    pub fn messages(&self) -> Vec<Value> {
+        let mut names: Vec<_> = std::fs::read_dir(&self.dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+            .unwrap_or_default();
+        names.sort();
+        names.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json")).collect()
+    }
+
+    /// Waits (up to ten seconds) until `n` messages have arrived.
+    pub async fn wait_for(&self, n: usize) -> Vec<Value> {
+        for _ in 0..100 {
+            let m = self.messages();
+            if m.len() >= n {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{n} messages did not arrive: {:?}", self.messages());
+    }
+}
+
+impl Drop for MailSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// The first-run link's secret of [`TestApp::spawn_empty`].
 pub const SETUP_TOKEN: &str = "sekret-pierwszego-uruchomienia";
 
@@ -102,6 +174,8 @@ impl TestApp {
         seed::grant(&db, coordinator_a, partnership_a, Role::Coordinator).await.expect("grant");
         let consultant_a = seed::user(&db, "consultant.a@test", "Konsultant A", ops, PASSWORD).await.expect("user");
         seed::grant(&db, consultant_a, partnership_a, Role::KeyConsultant).await.expect("grant");
+        // Two-factor sign-in is tried in its own tests; these sign in with a password.
+        seed::second_factor_optional(&db).await.expect("settings");
         let consultant_b = seed::user(&db, "consultant.b@test", "Konsultant B", ngo, PASSWORD).await.expect("user");
         seed::grant(&db, consultant_b, partnership_b, Role::SocialWorker).await.expect("grant");
         let leptos = leptos::config::LeptosOptions::builder().output_name("sciezka").build();
@@ -195,7 +269,16 @@ impl TestApp {
     }
 
     pub async fn login_with(&self, email: &str, password: &str) -> Session {
-        let r = self.try_login(email, password).await;
+        let mut r = self.try_login(email, password).await;
+        // An installation that requires a second factor: enrol it as the first sign-in does.
+        if r.status == StatusCode::UNPROCESSABLE_ENTITY && r.text.contains("second_factor_enrol") {
+            r = self.enrol(email, password).await.0;
+        }
+        self.session_of(r)
+    }
+
+    /// The session a successful sign-in's answer opened.
+    pub fn session_of(&self, r: Response) -> Session {
         assert_eq!(r.status, StatusCode::OK, "login failed: {}", r.text);
         let cookies: Vec<String> = r
             .headers
@@ -209,8 +292,24 @@ impl TestApp {
     }
 
     pub async fn try_login(&self, email: &str, password: &str) -> Response {
-        let body = serde_json::json!({ "email": email, "password": password });
+        self.try_login_code(email, password, "").await
+    }
+
+    pub async fn try_login_code(&self, email: &str, password: &str, code: &str) -> Response {
+        let body = serde_json::json!({ "email": email, "password": password, "code": code });
         self.request(Method::POST, "/api/v1/auth/login", Some(&body), None).await
+    }
+
+    /// The first sign-in of an account that must add a second factor: asks for the
+    /// secret, then signs in with the code an authenticator app would show now.
+    /// Returns the sign-in's answer (with the recovery codes) and the secret.
+    pub async fn enrol(&self, email: &str, password: &str) -> (Response, String) {
+        let body = serde_json::json!({ "email": email, "password": password });
+        let e = self.request(Method::POST, "/api/v1/auth/second-factor/enrolment", Some(&body), None).await;
+        assert_eq!(e.status, StatusCode::OK, "enrolment: {}", e.text);
+        let secret = e.json()["secret"].as_str().expect("secret").replace(' ', "");
+        let r = self.try_login_code(email, password, &totp_code(&secret, 0)).await;
+        (r, secret)
     }
 
     /// A valid person for partnership A led by `consultant`.

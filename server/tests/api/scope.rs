@@ -37,7 +37,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let (uri, body, expect): (String, serde_json::Value, &[StatusCode]) = match (method.as_str(), path.as_str()) {
                 // Routes that concern only the caller's own account.
-                ("POST", "/api/v1/auth/login") => continue,
+                ("POST", "/api/v1/auth/login" | "/api/v1/auth/second-factor/enrolment" | "/api/v1/auth/forgotten-password") => continue,
                 // What the accessibility statement shows, for everyone: no client data.
                 ("GET", "/api/v1/accessibility") => (path.clone(), json!(null), &[StatusCode::OK]),
                 ("POST", "/api/v1/auth/logout") => continue,
@@ -100,7 +100,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                     json!({"role": "coordinator"}),
                     &[StatusCode::NOT_FOUND],
                 ),
-                ("POST", "/api/v1/partnerships/{id}/people/{person}/deactivate" | "/api/v1/partnerships/{id}/people/{person}/reactivate" | "/api/v1/partnerships/{id}/people/{person}/reset") => {
+                ("POST", "/api/v1/partnerships/{id}/people/{person}/deactivate" | "/api/v1/partnerships/{id}/people/{person}/reactivate" | "/api/v1/partnerships/{id}/people/{person}/reset" | "/api/v1/partnerships/{id}/people/{person}/second-factor/reset") => {
                     (path.replace("{id}", &app.partnership_a.to_string()).replace("{person}", &app.consultant_a.to_string()), json!(null), &[StatusCode::NOT_FOUND])
                 }
                 // A link is its secret: a guessed one is not found.
@@ -114,6 +114,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                     &[StatusCode::FORBIDDEN],
                 ),
                 // Only installation administrators; a partnership's people get nothing.
+                ("GET" | "PUT", "/api/v1/admin/settings") => (path.clone(), json!({"two_factor_required": false}), &[StatusCode::FORBIDDEN]),
                 ("GET" | "POST", "/api/v1/admin/organisations") => (path.clone(), json!({"name": "Tajemnicza fundacja", "org_type": "ngo"}), &[StatusCode::FORBIDDEN]),
                 ("GET" | "POST", "/api/v1/admin/partnerships") => (
                     path.clone(),
@@ -263,6 +264,9 @@ async fn every_documented_route_exists_and_needs_a_session() {
             } else if path == "/api/v1/accessibility" {
                 // Public by design: who runs the installation and whom to contact.
                 assert_eq!(r.status, StatusCode::OK, "{method} {path}");
+            } else if ["/api/v1/auth/second-factor/enrolment", "/api/v1/auth/forgotten-password"].contains(&path.as_str()) {
+                // Public by design, before any session: an empty body is refused.
+                assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path}");
             } else if path != "/api/v1/auth/login" {
                 assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {path} must need a session");
             }

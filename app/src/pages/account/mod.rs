@@ -3,3 +3,4 @@
 pub mod password;
 pub mod login;
 pub mod link;
+pub mod forgotten;

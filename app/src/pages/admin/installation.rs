@@ -4,7 +4,7 @@
 //! a single-use link, shown once, to choose their own password. The coordinator then
 //! manages the partnership's people. Administrators see no client.
 
-use domain::installation::{FirstCoordinator, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipSummary};
+use domain::installation::{FirstCoordinator, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipSummary, Settings};
 use domain::org::{OrgType, PartnershipKind};
 use domain::people::Handover;
 use leptos::prelude::*;
@@ -29,7 +29,7 @@ pub fn AdminPage() -> impl IntoView {
         <h1>{tr("admin.title")}</h1>
         <p class="hint">{tr("admin.intro")}</p>
         <p role="status" id="admin-message">{move || message.get()}</p>
-        {move || handed.get().filter(|h| !h.link.is_empty()).map(|h| view! { <HandoverNotice handover=h/> })}
+        {move || handed.get().filter(Handover::made_link).map(|h| view! { <HandoverNotice handover=h/> })}
         <section class="card">
             <h2>{tr("admin.partnerships")}</h2>
             {move || match partnerships.get() {
@@ -102,6 +102,41 @@ pub fn AdminPage() -> impl IntoView {
             }}
         </section>
         <OrganisationForm message refetch=Callback::new(move |_| organisations.refetch())/>
+        <SettingsForm message/>
+    }
+}
+
+/// What the administrator decides for everyone: whether two-factor sign-in is required.
+#[component]
+fn SettingsForm(message: RwSignal<Option<String>>) -> impl IntoView {
+    let lang = use_lang();
+    let settings = LocalResource::new(|| api::get::<Settings>("/api/v1/admin/settings"));
+    let save = Action::new_local(move |s: &Settings| {
+        let s = s.clone();
+        async move {
+            match api::put_merged::<_, Settings>("/api/v1/admin/settings", &s).await {
+                Ok(_) => message.set(Some(domain::i18n::t(lang.get_untracked(), "admin.settings_saved").to_string())),
+                Err(e) => message.set(Some(e.message())),
+            }
+            settings.refetch();
+        }
+    });
+    view! {
+        <section class="card" id="installation-settings">
+            <h2>{tr("admin.settings")}</h2>
+            {move || match settings.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                Some(Ok(s)) => view! {
+                    <div class="field check">
+                        <input type="checkbox" id="two-factor-required" aria-describedby="two-factor-hint" prop:checked=s.two_factor_required
+                            on:change=move |ev| { save.dispatch(Settings { two_factor_required: event_target_checked(&ev) }); }/>
+                        <label for="two-factor-required">{tr("admin.two_factor")}</label>
+                        <p class="hint" id="two-factor-hint">{tr("admin.two_factor_hint")}</p>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
     }
 }
 
@@ -188,7 +223,7 @@ fn PartnershipForm(known: Signal<Vec<Organisation>>, message: RwSignal<Option<St
                     }
                     members.set(Vec::new());
                     let l = lang.get_untracked();
-                    let key = if created.coordinator.link.is_empty() { "admin.done.partnership_existing" } else { "admin.done.partnership" };
+                    let key = if !created.coordinator.made_link() { "admin.done.partnership_existing" } else { "admin.done.partnership" };
                     message.set(Some(format!("{}: {}", created.partnership.name, domain::i18n::t(l, key))));
                     handed.set(Some(created.coordinator));
                     refetch.run(());

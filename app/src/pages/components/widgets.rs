@@ -185,10 +185,21 @@ pub fn SteeredPicker(id: &'static str, chosen: RwSignal<Option<uuid::Uuid>>, #[p
 /// The link to hand over, once, with when it stops working.
 #[component]
 pub fn HandoverNotice(handover: Handover) -> impl IntoView {
+    // Sent by e-mail: nobody but the person sees the link.
+    if handover.emailed {
+        return view! {
+            <div class="notice" role="status" id="handover">
+                <p><strong>{handover.person.display_name.clone()}</strong>": " {tr("people.emailed")} " " <strong>{handover.person.email.clone()}</strong></p>
+                <p class="hint">{tr("people.expires")} " " {handover.expires.clone()}</p>
+            </div>
+        }
+        .into_any();
+    }
     let origin = web_origin();
     let link = format!("{origin}{}", handover.link);
     view! {
         <div class="notice" role="alert" id="handover">
+            {handover.mail_failed.then(|| view! { <p id="mail-failed">{tr("people.mail_failed")}</p> })}
             <p><strong>{handover.person.display_name.clone()}</strong>": " {tr("people.handover")}</p>
             <label for="handover-link">{tr("people.link")}</label>
             <input id="handover-link" type="text" readonly value=link.clone() on:focus=move |ev| {
@@ -197,6 +208,7 @@ pub fn HandoverNotice(handover: Handover) -> impl IntoView {
             <p class="hint">{tr("people.expires")} " " {handover.expires.clone()}</p>
         </div>
     }
+    .into_any()
 }
 
 pub fn web_origin() -> String {

@@ -121,7 +121,7 @@ pub fn AuditPage() -> impl IntoView {
             " "
             <a class="button secondary" id="audit-xlsx" href=move || export("xlsx") download="">{tr("audit.export_xlsx")}</a>
             " "
-            <button type="button" class="secondary" id="audit-print" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{tr("doc.print_now")}</button>
+            <button type="button" class="secondary" id="audit-print" on:click=move |_| crate::browser::print()>{tr("doc.print_now")}</button>
         </p>
         {move || match entries.get() {
             None | Some(Ok(None)) => view! { <Loading/> }.into_any(),

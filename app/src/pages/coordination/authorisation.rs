@@ -70,7 +70,7 @@ pub fn AuthorisationPrintPage() -> impl IntoView {
     view! {
         <div class="print-toolbar no-print">
             <a class="button secondary" href="/people">{tr("doc.back")}</a>
-            <button type="button" id="print-now" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{tr("doc.print_now")}</button>
+            <button type="button" id="print-now" on:click=move |_| crate::browser::print()>{tr("doc.print_now")}</button>
             <h1 class="print-heading">{tr("people.authorisation_title")}</h1>
         </div>
         {move || body().unwrap_or_else(|| view! { <p class="loading no-print">{tr("app.loading")}</p> }.into_any())}

@@ -89,7 +89,7 @@ pub fn PeoplePage() -> impl IntoView {
         <h1>{tr("people.title")}</h1>
         <SteeredPicker id="people-partnership" chosen/>
         <p role="status" id="people-message">{move || message.get()}</p>
-        {move || handed.get().filter(|h| !h.link.is_empty()).map(|h| view! { <HandoverNotice handover=h/> })}
+        {move || handed.get().filter(Handover::made_link).map(|h| view! { <HandoverNotice handover=h/> })}
         <section class="card">
             <h2>{tr("people.list")}</h2>
             {move || match people.get() {
@@ -116,6 +116,7 @@ pub fn PeoplePage() -> impl IntoView {
                                         let state = person.state;
                                         let role = RwSignal::new(person.role.as_str().to_string());
                                         let devices = person.devices.len();
+                                        let second_factor = person.second_factor;
                                         view! {
                                             <tr data-email=person.email.clone() data-state=state.as_str()>
                                                 <th scope="row">{person.display_name.clone()}<br/><span class="hint">{person.email.clone()}</span></th>
@@ -129,7 +130,9 @@ pub fn PeoplePage() -> impl IntoView {
                                                         error=Signal::derive(|| None::<String>) disabled=Signal::derive(move || own)
                                                         options=Signal::derive(move || role_options().into_iter().map(|(v, k)| (v, t(&k))).collect())/>
                                                 </td>
-                                                <td>{move || t(&format!("people.state.{}", state.as_str()))}</td>
+                                                <td>{move || t(&format!("people.state.{}", state.as_str()))}
+                                                    {second_factor.then(|| view! { <br/><span class="hint second-factor">{tr("people.second_factor")}</span> })}
+                                                </td>
                                                 <td class:overdue=person.authorisation.lapsed(api::today())>
                                                     {if person.authorisation.recorded() {
                                                         let a = person.authorisation.clone();
@@ -154,6 +157,9 @@ pub fn PeoplePage() -> impl IntoView {
                                                         } else {
                                                             view! {
                                                                 <button type="button" class="secondary reset" on:click=move |_| { act.dispatch((id, "reset", None)); }>{tr("people.reset")}</button>
+                                                                {second_factor.then(|| view! {
+                                                                    <button type="button" class="secondary reset-factor" on:click=move |_| { act.dispatch((id, "second-factor/reset", None)); }>{tr("people.reset_factor")}</button>
+                                                                })}
                                                                 <button type="button" class="danger deactivate" on:click=move |_| { act.dispatch((id, "deactivate", None)); }>{tr("people.deactivate")}</button>
                                                             }.into_any()
                                                         }}
@@ -278,7 +284,7 @@ fn InviteForm(
                     errors.set(Vec::new());
                     email.set(String::new());
                     name.set(String::new());
-                    message.set(Some(domain::i18n::t(lang.get_untracked(), if h.link.is_empty() { "people.done.added" } else { "people.done.invite" }).to_string()));
+                    message.set(Some(domain::i18n::t(lang.get_untracked(), if !h.made_link() { "people.done.added" } else { "people.done.invite" }).to_string()));
                     handed.set(Some(h));
                     people.run(());
                 }
@@ -431,6 +437,8 @@ fn StaffListForm(partnership: Signal<Option<Uuid>>, message: RwSignal<Option<Str
                                     let detail = if !row.link.is_empty() {
                                         let link = format!("{}{}", crate::pages::components::widgets::web_origin(), row.link);
                                         view! { <input type="text" readonly class="staff-link" aria-label=row.email.clone() value=link/> }.into_any()
+                                    } else if row.emailed {
+                                        view! { <span class="staff-emailed">{tr("people.emailed")}</span> }.into_any()
                                     } else {
                                         view! { <span>{row.errors.iter().map(|e| format!("{}: {}", e.column, e.message)).collect::<Vec<_>>().join("; ")}</span> }.into_any()
                                     };

@@ -197,7 +197,7 @@ fn MonthlyReportView(partnership: Uuid, month: String) -> impl IntoView {
                 </fieldset>
                 <div class="actions">
                     <button type="button" id="report-finalise" on:click=finalise disabled=readonly>{tr("report.finalise")}</button>
-                    <button type="button" class="secondary" id="report-print" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{tr("report.print")}</button>
+                    <button type="button" class="secondary" id="report-print" on:click=move |_| crate::browser::print()>{tr("report.print")}</button>
                     <a class="button secondary" id="report-xlsx" href=move || format!("{}/export.xlsx", base()) download="">{tr("report.xlsx")}</a>
                     <a class="button secondary" id="report-csv" href=move || format!("{}/export.csv", base()) download="">{tr("report.csv")}</a>
                 </div>

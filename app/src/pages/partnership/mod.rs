@@ -173,7 +173,7 @@ fn PdForm(partnership: Uuid, kind: Kind, key: String, server: Memo<Option<Partne
         <section class="card doc no-print" data-doc=kind.as_str()>
             <div class="card-head">
                 <h2>{trk(format!("pd.kind.{}", kind.as_str()))}</h2>
-                <button type="button" class="secondary" id="pd-print" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{tr("pd.print")}</button>
+                <button type="button" class="secondary" id="pd-print" on:click=move |_| crate::browser::print()>{tr("pd.print")}</button>
             </div>
             <p class="doc-status" id="pd-status" role="status" data-state=state>{move || t(lang.get(), &format!("pd.state.{}", state())).to_string()}</p>
             {move || (engine.lock.get() != Lock::Open).then(|| view! { <p class="notice">{tr("report.locked")}</p> })}

@@ -98,11 +98,7 @@ pub fn ResultsPage() -> impl IntoView {
             }
         }
     });
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = move |_| crate::browser::print();
     view! {
         {move || match report.get() {
             None => view! { <Loading/> }.into_any(),

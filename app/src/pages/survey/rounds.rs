@@ -181,11 +181,7 @@ pub fn SlipsPage() -> impl IntoView {
             }
         }
     });
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = move |_| crate::browser::print();
     view! {
         {move || match round.get() {
             None => view! { <Loading/> }.into_any(),

@@ -69,7 +69,7 @@ pub fn PrintPage() -> impl IntoView {
     view! {
         <div class="print-toolbar no-print">
             {move || id.get().map(|id| view! { <a class="button secondary" href=format!("/clients/{id}?tab={}", doc_type.get().map(DocType::as_str).unwrap_or("client"))>{tr("doc.back")}</a> })}
-            <button type="button" id="print-now" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{tr("doc.print_now")}</button>
+            <button type="button" id="print-now" on:click=move |_| crate::browser::print()>{tr("doc.print_now")}</button>
             {move || doc_type.get().map(|t| view! { <h1 class="print-heading">{tr(tab_key(t))}</h1> })}
         </div>
         {move || body().unwrap_or_else(|| view! { <p class="loading no-print">{tr("app.loading")}</p> }.into_any())}
