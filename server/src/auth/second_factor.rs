@@ -76,7 +76,7 @@ pub fn new_recovery_codes() -> Vec<String> {
 
 /// A recovery code as it is stored (hashed): case, spaces and dashes do not matter.
 pub fn recovery_hash(code: &str) -> String {
-    let plain: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    let plain: String = code.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
     crate::token::token_hash(&plain)
 }
 
