@@ -6,38 +6,13 @@
 // once. A person who forgot their password gets the link by e-mail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer, nav, mailSink, totp, clientLinks, syncState, stored, PASSWORD } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, nav, mailSink, passwordStep, enrol, clientLinks, syncState, stored, PASSWORD } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const NEW_PASSWORD = 'hasło doradcy zawodowego 2026';
-
-/** The password step of the sign-in form, then whatever the server asks next. */
-async function passwordStep(page, base, email, password = PASSWORD) {
-  await page.goto(`${base}/login`);
-  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
-}
-
-/** Adds the authenticator app the page offers, signs in with its code, and returns
- * the recovery codes shown. */
-async function enrol(page) {
-  await page.waitForSelector('#enrol-secret');
-  assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code for the app');
-  const secret = await page.textContent('#enrol-secret');
-  await page.fill('#code', await totp(secret));
-  await page.click('button[type=submit]');
-  await page.waitForSelector('#recovery-codes li');
-  const codes = await page.$$eval('#recovery-codes code', (l) => l.map((c) => c.textContent));
-  assert.equal(codes.length, 10);
-  await page.click('#codes-continue');
-  await page.waitForURL((u) => u.pathname !== '/login');
-  return codes;
-}
 
 test('two-factor sign-in required by the administrator; an invitation read from the mailbox; a recovery code used once', async () => {
   const sink = await mailSink();

@@ -10,7 +10,7 @@
 // registered to her partnership and invites one of its staff.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, ownServer, signInAt } from './helpers.mjs';
+import { launch, tablet, ownServer, signInEnrolling } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -59,8 +59,10 @@ test('a new installation is set up on screen: first administrator, organisations
     await p.click('#setup-form button[type=submit]');
     await p.waitForSelector('#setup-done');
 
-    // The administrator signs in and lands on the administration page; no client in sight.
-    await signInAt(p, server.base, 'it@mops-radom.example', ADMIN_PASSWORD);
+    // The administrator signs in and lands on the administration page; no client in
+    // sight. A new installation requires two-factor sign-in: the app is added first.
+    await signInEnrolling(p, server.base, 'it@mops-radom.example', ADMIN_PASSWORD);
+    await p.waitForSelector('#two-factor-required:checked');
     await p.waitForURL(/\/admin$/);
     await p.waitForSelector('#organisations-table tr[data-name="Miejski Ośrodek Pomocy Społecznej w Radomiu"]');
     assert.equal(await p.locator('#main-nav a[href="/clients"]').count(), 0, 'an administrator has no client list');
@@ -103,7 +105,7 @@ test('a new installation is set up on screen: first administrator, organisations
     await q.fill('#repeat', COORDINATOR_PASSWORD);
     await q.click('#link-form button[type=submit]');
     await q.waitForSelector('#link-done');
-    await signInAt(q, server.base, 'joanna@pup-radom.example', COORDINATOR_PASSWORD);
+    await signInEnrolling(q, server.base, 'joanna@pup-radom.example', COORDINATOR_PASSWORD);
     await q.waitForURL(/\/dashboard$/);
     await q.goto(`${server.base}/people`);
     await hydrated(q);

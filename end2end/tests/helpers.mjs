@@ -146,6 +146,38 @@ export async function signInAt(page, base, email, password = PASSWORD) {
   await page.waitForURL((u) => u.pathname !== '/login');
 }
 
+/** The password step of the sign-in form, then whatever the server asks next. */
+export async function passwordStep(page, base, email, password = PASSWORD) {
+  await page.goto(`${base}/login`);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+}
+
+/** Adds the authenticator app the page offers, signs in with its code, and returns
+ * the recovery codes shown. */
+export async function enrol(page) {
+  await page.waitForSelector('#enrol-secret');
+  if (await page.locator('.qr svg').count() !== 1) throw new Error('no QR code for the app');
+  const secret = await page.textContent('#enrol-secret');
+  await page.fill('#code', await totp(secret));
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#recovery-codes li');
+  const codes = await page.$$eval('#recovery-codes code', (l) => l.map((c) => c.textContent));
+  if (codes.length !== 10) throw new Error(`${codes.length} recovery codes`);
+  await page.click('#codes-continue');
+  await page.waitForURL((u) => u.pathname !== '/login');
+  return codes;
+}
+
+/** Signs in where the installation requires a second factor and the account has
+ * none yet: the password, then the app added; returns the recovery codes. */
+export async function signInEnrolling(page, base, email, password = PASSWORD) {
+  await passwordStep(page, base, email, password);
+  return enrol(page);
+}
+
 /** Waits until the service worker controls the page and has the app shell cached: the
  * shell goes into the cache last, after every file (and wasm chunk) of the build. */
 export async function shellCached(page, timeout = 60000) {

@@ -46,7 +46,7 @@ pub fn ForgottenPasswordPage() -> impl IntoView {
                     </form>
                 }.into_any(),
             }}
-            <p><a href="/login">{tr("forgot.back")}</a></p>
+            <p><a class="link-target" href="/login">{tr("forgot.back")}</a></p>
         </section>
     }
 }

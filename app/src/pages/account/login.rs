@@ -141,7 +141,7 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if matches!(step.get(), Step::Enrol(_)) { domain::i18n::t(lang.get(), "login.enrol_submit").to_string() } else { domain::i18n::t(lang.get(), "login.submit").to_string() }}
                 </button>
             </form>
-            <p hidden=asks_code><a href=domain::people::FORGOTTEN_PATH id="forgot-link">{tr("login.forgot")}</a></p>
+            <p hidden=asks_code><a class="link-target" href=domain::people::FORGOTTEN_PATH id="forgot-link">{tr("login.forgot")}</a></p>
         </section>
     }
 }
