@@ -12,8 +12,9 @@ import assert from 'node:assert/strict';
 import { BASE, launch, signInByApi } from '../tests/helpers.mjs';
 
 const GOAL = 250 * 1024;
-// Measured 2026-11-30 on the release build: 612, 608 and 972 KiB.
-const CEILING = { 'sign-in': 630 * 1024, caseload: 630 * 1024, 'client card': 1000 * 1024 };
+// Measured 2026-11-30 on the release build: 694, 628 and 999 KiB after issue 19's
+// two-factor sign-in and e-mail pages (623, 577 and 965 before: see the README).
+const CEILING = { 'sign-in': 700 * 1024, caseload: 635 * 1024, 'client card': 1010 * 1024 };
 
 let browser;
 before(async () => { browser = await launch(); });
