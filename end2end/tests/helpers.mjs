@@ -101,6 +101,8 @@ export async function ownServer({ empty = false, env: extra = {} } = {}) {
     DATABASE_URL: `sqlite://${dir}/own.db`,
     SCIEZKA_BIND: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
+    // Where e-mailed links lead (required with SCIEZKA_SMTP_URL).
+    SCIEZKA_PUBLIC_URL: `http://127.0.0.1:${port}`,
     ...extra,
   };
   // Tests on a server of their own write case documents from nothing: the demo's

@@ -49,7 +49,8 @@ pub struct Config {
     pub mail_from: String,
     /// The address people open Ścieżka at (`SCIEZKA_PUBLIC_URL`, e.g.
     /// `https://sciezka.mops.kielce.pl`), for the links in e-mail; never taken from a
-    /// request, whose Host header anyone can write. Default: `http://` and the bind address.
+    /// request, whose Host header anyone can write. Required with SMTP; otherwise
+    /// `http://` and the bind address.
     pub public_url: String,
 }
 
@@ -85,6 +86,11 @@ impl Config {
         let smtp_url = var("SCIEZKA_SMTP_URL");
         if let Some(url) = &smtp_url {
             crate::mail::check_url(url).map_err(|why| ConfigError::Invalid { name: "SCIEZKA_SMTP_URL", value: crate::mail::without_password(url), why })?;
+        }
+        // A link in an e-mail must open where people reach the server, which the bind
+        // address (often 127.0.0.1 behind a proxy) is not.
+        if smtp_url.is_some() && var("SCIEZKA_PUBLIC_URL").is_none() {
+            return Err(ConfigError::Invalid { name: "SCIEZKA_PUBLIC_URL", value: String::new(), why: "it is needed with SCIEZKA_SMTP_URL: the address people open Ścieżka at, for the links in e-mail".into() });
         }
         let mail_from = var("SCIEZKA_MAIL_FROM").unwrap_or_else(|| crate::mail::DEFAULT_FROM.into());
         crate::mail::check_from(&mail_from).map_err(|why| ConfigError::Invalid { name: "SCIEZKA_MAIL_FROM", value: mail_from.clone(), why })?;

@@ -70,6 +70,13 @@ enum Command {
         #[arg(long, default_value = "other")]
         org_type: String,
     },
+    /// Reset an account's second factor (a lost phone and lost recovery codes) where no
+    /// coordinator can: an installation administrator's. Its sessions end and its next
+    /// sign-in adds a new authenticator app.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
     /// Benchmark data: a partnership with many fictional clients and the user bench@demo.
     #[command(hide = true)]
     SeedBench {
@@ -176,6 +183,15 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 seed::grant(&db, user, uuid::Uuid::parse_str(&pid)?, role).await?;
             }
             println!("User {email} created.");
+        }
+        Command::ResetSecondFactor { email } => {
+            let db = open(&config).await?;
+            let email = email.trim().to_lowercase();
+            let mut conn = db.pool.acquire().await?;
+            if !server::store::second_factor::reset_on_the_server(&mut conn, &email).await? {
+                return Err(format!("there is no account {email}").into());
+            }
+            println!("The second factor of {email} is reset: its sessions ended, and its next sign-in adds an authenticator app.");
         }
         Command::CreateAdmin { email, name, organisation, org_type } => {
             let org_type = OrgType::parse(&org_type).ok_or_else(|| format!("unknown organisation type {org_type:?}"))?;

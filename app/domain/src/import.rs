@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::client::ClientInput;
+use crate::client::{ClientInput, IdDocumentType};
 use crate::lang::Lang;
 use crate::org::string_enum;
 
@@ -199,6 +199,26 @@ pub fn normalise_date(s: &str) -> String {
     s.to_string()
 }
 
+/// An identity document's kind as a spreadsheet names it: in Polish or English, with
+/// or without Polish marks, or by its code.
+pub fn document_type(s: &str) -> Option<IdDocumentType> {
+    match key(s).as_str() {
+        "dowodosobisty" | "dowod" | "do" | "idcard" | "identitycard" => Some(IdDocumentType::IdCard),
+        "paszport" | "passport" => Some(IdDocumentType::Passport),
+        "kartapobytu" | "residencecard" => Some(IdDocumentType::ResidenceCard),
+        "inny" | "innydokument" | "other" => Some(IdDocumentType::Other),
+        _ => IdDocumentType::parse(s.trim()),
+    }
+}
+
+/// What identifies a person without a PESEL when a file is imported again: the
+/// document's kind and its number in capitals without spaces or dashes, so that
+/// "fe 123 456" and "FE123456" are the same document.
+pub fn document_key(kind: &str, number: &str) -> Option<(IdDocumentType, String)> {
+    let number: String = number.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect();
+    Some((document_type(kind)?, number)).filter(|(_, n)| !n.is_empty())
+}
+
 /// Fills `input` from one row's cells by the mapping. An empty cell leaves the field
 /// as it was (so an update keeps what the file does not say). `consultants` are the
 /// partnership's consultants by e-mail. Returns the cells it could not read.
@@ -224,7 +244,10 @@ pub fn fill(input: &mut ClientInput, lang: Lang, headers: &[String], mapping: &[
                 "m" | "mężczyzna" | "male" => input.sex = "male".into(),
                 _ => refuse(lang.pick("Płeć to K albo M.", "Sex is F or M.")),
             },
-            "id_document_type" => input.id_document_type = value.into(),
+            "id_document_type" => match document_type(value) {
+                Some(t) => input.id_document_type = t.as_str().into(),
+                None => refuse(lang.pick("Rodzaj dokumentu to dowód osobisty, paszport, karta pobytu albo inny.", "The document type is ID card, passport, residence card or other.")),
+            },
             "id_document_number" => input.id_document_number = value.into(),
             "street_address" => input.street_address = value.into(),
             "postal_code" => input.postal_code = value.into(),
@@ -369,6 +392,18 @@ mod tests {
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(std::string::ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_document_is_named_as_people_write_it_and_keyed_whatever_its_spacing() {
+        assert_eq!(document_type("Dowód osobisty"), Some(IdDocumentType::IdCard));
+        assert_eq!(document_type("paszport"), Some(IdDocumentType::Passport));
+        assert_eq!(document_type("Karta pobytu"), Some(IdDocumentType::ResidenceCard));
+        assert_eq!(document_type("residence_card"), Some(IdDocumentType::ResidenceCard));
+        assert_eq!(document_type("legitymacja"), None);
+        assert_eq!(document_key("paszport", "fe 123-456"), document_key("passport", "FE123456"));
+        assert_ne!(document_key("paszport", "FE123456"), document_key("dowód", "FE123456"));
+        assert_eq!(document_key("paszport", " - "), None);
     }
 
     #[test]

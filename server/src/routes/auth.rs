@@ -64,6 +64,12 @@ async fn verified_account(state: &AppState, ip: &str, lang: domain::Lang, header
 /// from the secret it was offered, and gets its recovery codes (returned, shown once).
 /// A wrong code counts as a failed sign-in.
 async fn second_factor_passed(conn: &mut sqlx::AnyConnection, lang: domain::Lang, account: &str, ip: &str, user: uuid::Uuid, code: &str) -> Result<Vec<String>, AppError> {
+    // Checked again after the password: a burst of guesses sent at once all pass the
+    // first check before any is recorded, but queue on the hashing, so by now the
+    // earlier ones' failures count.
+    if !code.trim().is_empty() && login::throttled(conn, account, ip).await? {
+        return Err(AppError::TooManyRequests);
+    }
     let factor = factor_store::of(conn, user).await?;
     let secret = match (factor.secret, factor.pending) {
         (Some(s), _) => s,
@@ -81,7 +87,12 @@ async fn second_factor_passed(conn: &mut sqlx::AnyConnection, lang: domain::Lang
                 Some(step) => {
                     let codes = second_factor::new_recovery_codes();
                     let hashes: Vec<String> = codes.iter().map(|c| second_factor::recovery_hash(c)).collect();
-                    factor_store::enrol(conn, user, &pending, step, &hashes).await?;
+                    let mut tx = conn.begin().await?;
+                    // Two confirmations at once: only the first enrols (and shows codes).
+                    if !factor_store::enrol(&mut tx, user, &pending, step, &hashes).await? {
+                        return Err(AppError::Conflict(lang.pick("Drugi składnik został już dodany: zaloguj się kodem z aplikacji.", "The second factor was added already: sign in with the app's code.")));
+                    }
+                    tx.commit().await?;
                     Ok(codes)
                 }
                 None => wrong_code(conn, lang, account, ip).await,
@@ -147,8 +158,8 @@ pub async fn login(
 }
 
 /// The first sign-in of an account that must use a second factor: with its e-mail and
-/// password again, the secret for the authenticator app (the same one until a code
-/// from it is given).
+/// password again, the secret for the authenticator app (a new one each time: only the
+/// latest shown can be confirmed).
 #[utoipa::path(post, path = "/api/v1/auth/second-factor/enrolment", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = SecondFactorEnrolment), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 429, body = Problem)))]
 pub async fn enrolment(
@@ -167,14 +178,10 @@ pub async fn enrolment(
             "This account has a second factor already: give the code from the app. Lost the phone? A coordinator can reset it.",
         )));
     }
-    let secret = match factor.pending {
-        Some(p) => p,
-        None => {
-            let s = second_factor::new_secret();
-            factor_store::offer(&mut conn, user.id, &s).await?;
-            s
-        }
-    };
+    // A new secret every time: one handed to someone who only knew the password (and
+    // then stopped) must not become the account's when its owner enrols later.
+    let secret = second_factor::new_secret();
+    factor_store::offer(&mut conn, user.id, &secret).await?;
     Ok(ApiJson(second_factor::enrolment(&secret, &account)?))
 }
 
@@ -236,35 +243,46 @@ pub async fn forgotten_password(
         return Ok((StatusCode::ACCEPTED, ApiJson(ResetRequested { by_email })));
     }
     let account = req.email.trim().to_lowercase();
-    let asked = format!("reset:{account}");
+    // Counted apart from signing in (a reset request locks nobody out of signing in,
+    // an office behind one address included), per address and per account asked for,
+    // so one machine cannot fill mailboxes.
+    let (asked, from) = (format!("reset:{account}"), format!("reset:{ip}"));
     let mut conn = state.db.pool.acquire().await?;
-    if login::throttled(&mut conn, &asked, &ip).await? {
+    if login::throttled(&mut conn, &asked, &from).await? {
         return Err(AppError::TooManyRequests);
     }
-    // Every request counts against the address and the account asked for (not against
-    // signing in), so one machine cannot fill mailboxes.
-    login::failed(&mut conn, &asked, &ip).await?;
-    if let Some(user) = login::credentials(&mut conn, &account).await? {
-        if !people::link_sent_since(&mut conn, user.id, crate::now() - RESET_PAUSE_SECS).await? {
-            let mut tx = conn.begin().await?;
-            let purpose = if people::account_kind(&mut tx, user.id).await?.1 { LinkPurpose::Invitation } else { LinkPurpose::Reset };
-            let (token, expires) = people::new_link(&mut tx, user.id, user.id, purpose).await?;
-            for p in crate::store::user::partnerships_of(&mut tx, user.id).await? {
-                audit::record_by(&mut tx, user.id, p, None, Action::Update, "password reset asked for by e-mail").await?;
-            }
-            tx.commit().await?;
-            let letter = crate::mail::link_letter(&state.config, purpose, &user.display_name, &account, &format!("{LINK_PATH}/{token}"), &format_timestamp_warsaw(expires));
-            // Sent after answering: how long a send takes would tell whether the
-            // address has an account.
-            let config = state.config.clone();
-            tokio::spawn(async move {
-                if let Err(e) = crate::mail::send(&config, &letter).await {
-                    tracing::warn!(error = %e, "a password reset link could not be e-mailed");
-                }
-            });
+    login::failed(&mut conn, &asked, &from).await?;
+    drop(conn);
+    // Everything about the account happens after answering: neither the answer nor the
+    // time it takes tells whether the address has one.
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = send_reset_link(&state, &account).await {
+            tracing::warn!(error = %e, "a password reset link could not be e-mailed");
         }
-    }
+    });
     Ok((StatusCode::ACCEPTED, ApiJson(ResetRequested { by_email })))
+}
+
+/// A reset link by e-mail to the active account with this address, unless it was sent
+/// one lately. Links handed over earlier keep working: a stranger who knows the address
+/// cannot cancel them by asking.
+async fn send_reset_link(state: &AppState, account: &str) -> Result<(), AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let Some(user) = login::credentials(&mut conn, account).await? else { return Ok(()) };
+    if people::link_sent_since(&mut conn, user.id, crate::now() - RESET_PAUSE_SECS).await? {
+        return Ok(());
+    }
+    let mut tx = conn.begin().await?;
+    let purpose = if people::account_kind(&mut tx, user.id).await?.1 { LinkPurpose::Invitation } else { LinkPurpose::Reset };
+    let (token, expires) = people::new_link_keeping_others(&mut tx, user.id, user.id, purpose).await?;
+    for p in crate::store::user::partnerships_of(&mut tx, user.id).await? {
+        audit::record_by(&mut tx, user.id, p, None, Action::Update, "password reset asked for by e-mail").await?;
+    }
+    tx.commit().await?;
+    let letter = crate::mail::link_letter(&state.config, purpose, &user.display_name, account, &format!("{LINK_PATH}/{token}"), &format_timestamp_warsaw(expires));
+    crate::mail::send(&state.config, &letter).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(())
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -124,9 +124,11 @@ impl Row<'_> {
             return Ok((name, RowOutcome::Refused, errors));
         }
         let pesel = domain::ident::Pesel::parse(&input.pesel).ok().map(|p| p.as_str().to_string());
-        let existing = match &pesel {
-            Some(p) => store::client_with_pesel(tx, partnership, p).await?,
-            None => None,
+        // Someone without a PESEL is known again by their identity document.
+        let existing = match (&pesel, rules::document_key(&input.id_document_type, &input.id_document_number)) {
+            (Some(p), _) => store::client_with_pesel(tx, partnership, p).await?,
+            (None, Some(document)) => store::client_with_document(tx, partnership, &document).await?,
+            (None, None) => None,
         };
         if existing.is_some() && on_duplicate == OnDuplicate::Skip {
             return Ok((name, RowOutcome::Skipped, Vec::new()));

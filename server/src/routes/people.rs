@@ -144,8 +144,12 @@ pub async fn invite_list(
     }
     if req.confirm {
         tx.commit().await?;
+        // After one message the mail server did not take, the rest are shown to hand
+        // over at once rather than each waiting for its own timeout.
+        let mut mail_works = true;
         for (row, h) in made {
-            let h = crate::mail::deliver(&state.config, h, LinkPurpose::Invitation).await;
+            let h = if mail_works { crate::mail::deliver(&state.config, h, LinkPurpose::Invitation).await } else { h };
+            mail_works &= !h.mail_failed;
             if let Some(r) = rows.get_mut(row) {
                 r.link = h.link;
                 r.emailed = h.emailed;
@@ -222,16 +226,24 @@ pub async fn authorisation(
     Ok(ApiJson(p))
 }
 
+/// Refuses what would give a coordinator power over an account that also reads
+/// another partnership's clients (switching it off, a new password, a new second
+/// factor): that is for someone who steers all of its partnerships.
+async fn only_here(tx: &mut sqlx::AnyConnection, user: &CurrentUser, lang: domain::Lang, person: Uuid) -> Result<(), AppError> {
+    if store::elsewhere(tx, user, person).await? {
+        return Err(AppError::Conflict(lang.pick(
+            "Ta osoba pracuje też w innym partnerstwie: to robi koordynator wszystkich jej partnerstw.",
+            "This person also works in another partnership: this is done by a coordinator of all their partnerships.",
+        )));
+    }
+    Ok(())
+}
+
 async fn switch(state: &AppState, user: &CurrentUser, lang: domain::Lang, id: Uuid, person: Uuid, active: bool) -> ApiResult<Person> {
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     other_person(&mut tx, user, lang, id, person).await?;
-    if store::elsewhere(&mut tx, user, person).await? {
-        return Err(AppError::Conflict(lang.pick(
-            "Ta osoba pracuje też w innym partnerstwie: jej konto wyłącza koordynator wszystkich jej partnerstw albo administrator.",
-            "This person also works in another partnership: their account is switched off by a coordinator of all their partnerships or an administrator.",
-        )));
-    }
+    only_here(&mut tx, user, lang, person).await?;
     store::set_active(&mut tx, user, person, active).await?;
     audit::record(&mut tx, user, id, None, Action::Update, &format!("person {person} {}", if active { "reactivated" } else { "deactivated" })).await?;
     let p = store::one(&mut tx, id, person).await?;
@@ -260,6 +272,7 @@ pub async fn reset(State(state): State<AppState>, user: CurrentUser, RequestLang
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let p = other_person(&mut tx, &user, lang, id, person).await?;
+    only_here(&mut tx, &user, lang, person).await?;
     if p.state == people::AccountState::Inactive {
         return Err(AppError::Conflict(lang.pick("Konto jest wyłączone: najpierw je włącz.", "The account is switched off: switch it on first.")));
     }
@@ -281,6 +294,7 @@ pub async fn second_factor_reset(State(state): State<AppState>, user: CurrentUse
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     other_person(&mut tx, &user, lang, id, person).await?;
+    only_here(&mut tx, &user, lang, person).await?;
     // A lost phone may be in someone else's hands: its sessions end too, and the next
     // sign-in (password first) enrols a new app.
     crate::store::second_factor::reset(&mut tx, person).await?;

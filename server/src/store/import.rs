@@ -1,7 +1,8 @@
 //! Client imports: who may be named as a row's consultant, the registered client a
 //! row names again, and the kept reports of confirmed imports.
 
-use domain::import::ImportReport;
+use domain::client::{ClientInput, IdDocumentType};
+use domain::import::{document_key, ImportReport};
 use domain::validation::format_timestamp_warsaw;
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -29,6 +30,23 @@ pub async fn client_with_pesel(conn: &mut AnyConnection, partnership: Uuid, pese
         .fetch_optional(&mut *conn)
         .await?;
     id.map(|i| Uuid::parse_str(&i).map_err(internal)).transpose()
+}
+
+/// The partnership's client without a PESEL who holds this identity document (kind,
+/// and number as `domain::import::document_key` writes it), if any. Such clients are
+/// few, and their document is inside the record, so each is read.
+pub async fn client_with_document(conn: &mut AnyConnection, partnership: Uuid, key: &(IdDocumentType, String)) -> Result<Option<Uuid>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, data FROM clients WHERE partnership_id = $1 AND (pesel IS NULL OR pesel = '')")
+        .bind(partnership.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    for (id, data) in rows {
+        let client: ClientInput = serde_json::from_str(&data).map_err(|e| AppError::Internal(format!("client {id}: {e}")))?;
+        if document_key(&client.id_document_type, &client.id_document_number).as_ref() == Some(key) {
+            return Ok(Some(Uuid::parse_str(&id).map_err(internal)?));
+        }
+    }
+    Ok(None)
 }
 
 /// Keeps a confirmed import's report.

@@ -196,8 +196,14 @@ pub(crate) async fn set_active(conn: &mut AnyConnection, by: &CurrentUser, user:
 /// A new single-use link for `user`; earlier unused links of theirs stop working. Returns
 /// the token (shown once) and when it expires.
 pub(crate) async fn new_link(conn: &mut AnyConnection, by: Uuid, user: Uuid, purpose: LinkPurpose) -> Result<(String, i64), AppError> {
+    sqlx::query("UPDATE account_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(now()).bind(user.to_string()).execute(&mut *conn).await?;
+    new_link_keeping_others(conn, by, user, purpose).await
+}
+
+/// A new single-use link that leaves the person's other unused links working (what a
+/// forgotten-password request makes: anyone who knows the address may ask).
+pub(crate) async fn new_link_keeping_others(conn: &mut AnyConnection, by: Uuid, user: Uuid, purpose: LinkPurpose) -> Result<(String, i64), AppError> {
     let t = now();
-    sqlx::query("UPDATE account_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(t).bind(user.to_string()).execute(&mut *conn).await?;
     let token = random_token();
     let expires = t + LINK_HOURS * 3600;
     sqlx::query("INSERT INTO account_links (token_hash, user_id, purpose, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -251,6 +257,8 @@ pub(crate) async fn use_link(conn: &mut AnyConnection, token: &str, user: Uuid, 
         return Ok(false);
     }
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user.to_string()).execute(&mut *conn).await?;
+    // The password is chosen: any other link still out for it stops working.
+    sqlx::query("UPDATE account_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(now()).bind(user.to_string()).execute(&mut *conn).await?;
     end_sessions(conn, user).await?;
     Ok(true)
 }

@@ -62,8 +62,7 @@ pub(crate) async fn required(conn: &mut AnyConnection, user: Uuid) -> Result<boo
     Ok(admin != 0 || roles.iter().filter_map(|r| Role::parse(r)).any(Role::needs_second_factor))
 }
 
-/// Offers a secret for the first sign-in (kept until a code from it is given, so a
-/// page reloaded between scanning and typing still matches the app).
+/// Offers a secret for the first sign-in; only the latest offered can be confirmed.
 pub(crate) async fn offer(conn: &mut AnyConnection, user: Uuid, secret: &str) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2").bind(secret).bind(user.to_string()).execute(&mut *conn).await?;
     Ok(())
@@ -78,21 +77,28 @@ pub(crate) async fn take_step(conn: &mut AnyConnection, user: Uuid, step: u64) -
 }
 
 /// The offered secret becomes the account's, with new recovery codes given by their
-/// hashes (earlier ones stop working).
-pub(crate) async fn enrol(conn: &mut AnyConnection, user: Uuid, secret: &str, step: u64, code_hashes: &[String]) -> Result<(), AppError> {
+/// hashes (earlier ones stop working). False when the account enrolled meanwhile or
+/// was offered another secret: nothing is changed then. Run in a transaction.
+pub(crate) async fn enrol(conn: &mut AnyConnection, user: Uuid, secret: &str, step: u64, code_hashes: &[String]) -> Result<bool, AppError> {
     let step = i64::try_from(step).map_err(crate::error::internal)?;
-    sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = $2, totp_enrolled_at = $3 WHERE id = $4")
-        .bind(secret)
-        .bind(step)
-        .bind(now())
-        .bind(user.to_string())
-        .execute(&mut *conn)
-        .await?;
+    let taken = sqlx::query(
+        "UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = $2, totp_enrolled_at = $3
+         WHERE id = $4 AND totp_secret IS NULL AND totp_pending = $1",
+    )
+    .bind(secret)
+    .bind(step)
+    .bind(now())
+    .bind(user.to_string())
+    .execute(&mut *conn)
+    .await?;
+    if taken.rows_affected() != 1 {
+        return Ok(false);
+    }
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.to_string()).execute(&mut *conn).await?;
     for hash in code_hashes {
         sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)").bind(user.to_string()).bind(hash).execute(&mut *conn).await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Uses a recovery code (by its hash) once; false for a wrong or used one.
@@ -114,4 +120,18 @@ pub(crate) async fn reset(conn: &mut AnyConnection, user: Uuid) -> Result<(), Ap
         .await?;
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.to_string()).execute(&mut *conn).await?;
     Ok(())
+}
+
+/// `sciezka reset-second-factor`, for whoever runs the server: an account no
+/// coordinator can reach (an installation administrator's) that lost its phone and its
+/// recovery codes. Its sessions end; the next sign-in enrols a new app. False when
+/// there is no such account.
+pub async fn reset_on_the_server(conn: &mut AnyConnection, email: &str) -> Result<bool, AppError> {
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(&mut *conn).await?;
+    let Some(id) = id else { return Ok(false) };
+    let user = Uuid::parse_str(&id).map_err(crate::error::internal)?;
+    reset(conn, user).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.to_string()).execute(&mut *conn).await?;
+    crate::store::installation::log(conn, user, "second_factor_reset", "second factor reset on the server (sciezka reset-second-factor)").await?;
+    Ok(true)
 }

@@ -179,3 +179,30 @@ async fn a_staff_list_is_invited_after_its_dry_run_and_each_link_is_shown_once()
     let consultant = app.login("consultant.a@test").await;
     assert_eq!(app.post(&path, &json!({"file_name": "kadra.csv", "content": "", "confirm": false}), &consultant).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn people_without_a_pesel_are_known_again_by_their_document() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coord.a@test").await;
+    let path = format!("/api/v1/partnerships/{}/import", app.partnership_a);
+    let csv = "Nazwisko;Imiona;Data urodzenia;Płeć;Rodzaj dokumentu;Numer dokumentu;Miejscowość;Zgoda;Data zgody\n\
+               Bezpeselowa;Olena;04.05.1990;K;paszport;FE 123456;Kielce;tak;10.01.2026\n\
+               Drugi;Taras;1988-02-03;M;Karta pobytu;RC-998877;Kielce;tak;10.01.2026\n\
+               Trzeci;Ivan;1979-12-01;M;legitymacja;X1;Kielce;tak;10.01.2026\n";
+    let first = app.post(&path, &body("bez-peselu.csv", csv.as_bytes(), "skip", true), &coordinator).await.json();
+    assert_eq!((first["created"].as_u64(), first["refused"].as_u64()), (Some(2), Some(1)), "{first}");
+    // An unknown document kind is named at its column.
+    let refused = first["rows"].as_array().expect("rows").iter().find(|r| r["outcome"] == "refused").expect("refused row").clone();
+    assert_eq!(refused["errors"][0]["column"], "Rodzaj dokumentu", "{refused}");
+    // The same file again, and the same documents written otherwise, register no one twice.
+    let again = app.post(&path, &body("bez-peselu.csv", csv.as_bytes(), "skip", true), &coordinator).await.json();
+    assert_eq!((again["created"].as_u64(), again["skipped"].as_u64()), (Some(0), Some(2)), "{again}");
+    let respelled = csv.replace("FE 123456", "fe123456").replace("Karta pobytu;RC-998877", "residence card;rc998877");
+    let third = app.post(&path, &body("inaczej.csv", respelled.as_bytes(), "skip", true), &coordinator).await.json();
+    assert_eq!((third["created"].as_u64(), third["skipped"].as_u64()), (Some(0), Some(2)), "{third}");
+    assert_eq!(clients(&app).await, 2);
+    // Another document of the same kind is another person.
+    let other = csv.replace("FE 123456", "FE 654321");
+    let fourth = app.post(&path, &body("inny.csv", other.as_bytes(), "skip", true), &coordinator).await.json();
+    assert_eq!(fourth["created"].as_u64(), Some(1), "{fourth}");
+}

@@ -42,11 +42,14 @@ async fn the_first_sign_in_enrols_an_app_and_then_every_sign_in_needs_a_fresh_co
     let secret = e["secret"].as_str().expect("secret").replace(' ', "");
     assert!(e["otpauth_url"].as_str().is_some_and(|u| u.starts_with("otpauth://totp/") && u.contains(&secret)));
     assert!(e["qr_svg"].as_str().is_some_and(|s| s.contains("<svg")));
-    // A page reloaded between scanning and typing gets the same secret.
+    // Each request makes a new secret, and only the latest can be confirmed: one shown
+    // to someone who knew only the password never becomes the account's later.
+    let stale = secret.clone();
     let again = app.request(Method::POST, "/api/v1/auth/second-factor/enrolment", Some(&ask(PASSWORD)), None).await;
-    assert_eq!(again.json()["secret"], e["secret"]);
+    let secret = again.json()["secret"].as_str().expect("secret").replace(' ', "");
+    assert_ne!(secret, stale);
+    assert_eq!(code_error(&app.try_login_code(email, PASSWORD, &totp_code(&stale, 0)).await), "wrong_code");
 
-    assert_eq!(code_error(&app.try_login_code(email, PASSWORD, &wrong(&secret)).await), "wrong_code");
     let signed_in = app.try_login_code(email, PASSWORD, &totp_code(&secret, 0)).await;
     assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text);
     let codes: Vec<String> = signed_in.json()["recovery_codes"].as_array().expect("codes").iter().map(|c| c.as_str().expect("code").to_string()).collect();
@@ -153,5 +156,26 @@ async fn the_administrator_decides_and_a_data_protection_officer_needs_no_second
     // ...while one that enrolled keeps using it.
     assert_eq!(code_error(&app.try_login("consultant.a@test", PASSWORD).await), "second_factor_required");
     let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM installation_log WHERE action = 'settings'").fetch_one(&app.db.pool).await.expect("log");
+    assert_eq!(logged, 1);
+}
+
+#[tokio::test]
+async fn the_server_resets_an_administrators_lost_second_factor() {
+    let app = TestApp::spawn().await;
+    require_second_factor(&app).await;
+    let ops: String = sqlx::query_scalar("SELECT organisation_id FROM users WHERE id = $1").bind(app.coordinator_a.to_string()).fetch_one(&app.db.pool).await.expect("org");
+    let hash = server::auth::password::hash(PASSWORD.to_string()).await.expect("hash");
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    server::store::installation::insert_admin(&mut conn, "admin@test", "Administrator", ops.parse().expect("uuid"), &hash).await.expect("admin");
+    drop(conn);
+    let admin = app.login("admin@test").await;
+    assert_eq!(code_error(&app.try_login("admin@test", PASSWORD).await), "second_factor_required");
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    assert!(server::store::second_factor::reset_on_the_server(&mut conn, "admin@test").await.expect("reset"));
+    assert!(!server::store::second_factor::reset_on_the_server(&mut conn, "nikt@test").await.expect("reset"));
+    drop(conn);
+    assert_eq!(app.get("/api/v1/auth/me", &admin).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(code_error(&app.try_login("admin@test", PASSWORD).await), "second_factor_enrol");
+    let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM installation_log WHERE action = 'second_factor_reset'").fetch_one(&app.db.pool).await.expect("log");
     assert_eq!(logged, 1);
 }
