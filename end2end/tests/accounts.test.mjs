@@ -6,7 +6,7 @@
 // once. A person who forgot their password gets the link by e-mail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer, nav, mailSink, passwordStep, enrol, clientLinks, syncState, stored, PASSWORD } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, nav, mailSink, passwordStep, enrol, clientLinks, syncState, storedWhen, PASSWORD } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -151,10 +151,7 @@ test('a password reset while a change waits on the tablet loses nothing, and the
     await page.reload();
     await page.waitForURL(`${server.base}/login`);
     await signInAt(page, server.base, 'anna.nowak@mops.demo', NEW);
-    await page
-      .waitForFunction(async ([u, s]) => (await (await fetch(u)).json()).data?.street_address === s, [`/api/v1${href}`, street], { polling: 500, timeout: 20000 })
-      .catch(() => {});
-    assert.equal((await stored(page, href)).street_address, street);
+    assert.equal((await storedWhen(page, href, (d) => d.street_address === street))?.street_address, street);
     // The drafts' key is now wrapped under the new password: locked, the old one is
     // refused and the new one opens them.
     await nav(page, '/device');

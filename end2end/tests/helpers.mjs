@@ -212,6 +212,21 @@ export async function stored(page, href) {
   return page.evaluate(async (u) => (await (await fetch(u)).json()).data, `/api/v1${href}`);
 }
 
+/**
+ * A client's data once the server has it as `wanted` says, or as it is after `timeout`.
+ * Read from Node with the page's cookies, so a navigation of the page (a sign-in landing,
+ * an unlock) cannot cut the wait short the way it does an in-page `waitForFunction`.
+ */
+export async function storedWhen(page, href, wanted, timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const answer = await page.request.get(`${new URL(page.url()).origin}/api/v1${href}`);
+    const data = answer.ok() ? (await answer.json()).data : undefined;
+    if ((data && wanted(data)) || Date.now() > deadline) return data;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 /** The text of a PDF made by `page.pdf()`, pages joined, whitespace collapsed. */
 export async function pdfText(buffer) {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');

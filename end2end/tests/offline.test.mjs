@@ -3,7 +3,7 @@
 // person resolves; notes from two devices; a server killed in the middle of a sync.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, launch, tablet, signIn, signInAt, ownServer, shellCached, syncState, clientLinks, stored, nav, push } from './helpers.mjs';
+import { BASE, PASSWORD, launch, tablet, signIn, signInAt, ownServer, shellCached, syncState, clientLinks, stored, storedWhen, nav, push } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -246,10 +246,7 @@ test('a session that ended while offline keeps the drafts, which sync after sign
   // The drafts open with the server's key just after sign-in and are sent then; under
   // load the status can read "saved" a moment before they are open, so wait for the
   // server's copy (bounded) before asserting it.
-  await page
-    .waitForFunction(async ([u, s]) => (await (await fetch(u)).json()).data?.street_address === s, [`/api/v1${href}`, street], { polling: 500, timeout: 20000 })
-    .catch(() => {});
-  assert.equal((await stored(page, href)).street_address, street);
+  assert.equal((await storedWhen(page, href, (d) => d.street_address === street))?.street_address, street);
   await context.close();
 });
 
