@@ -213,6 +213,28 @@ print(f"monthly report {month} of one partnership (IX {len(tb['characteristics']
 t = time.perf_counter(); x = op.open(f"{base}/api/v1/partnerships/{p}/reports/{month}/export.xlsx").read()
 print(f"its XLSX export on {label}: {(time.perf_counter() - t) * 1000:.1f} ms, {len(x)} bytes")
 
+# The access log as a coordinator uses it (issue 19): seed-region leaves 2,000,000
+# entries, a year of a region's reads and changes, about 4,000 per partnership.
+log = f"{base}/api/v1/partnerships/{p}/audit"
+first = json.loads(op.open(f"{log}?limit=1").read())["items"][0]
+who = json.loads(op.open(f"{log}?limit=100&action=update").read())["items"][-1]
+mid = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 180 * 86400))
+end = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 150 * 86400))
+cursor = None
+for _ in range(20):
+    cursor = json.loads(op.open(f"{log}?limit=100" + (f"&before={cursor}" if cursor else "")).read())["next"]
+for what, q in [("first page of 100", "limit=100"), ("one client (art. 15)", f"limit=100&client={who['client_id']}"),
+                ("one person", f"limit=100&person={who['user_id']}"), ("action 'update'", "limit=100&action=update"),
+                ("30 days, half a year ago", f"limit=100&from={mid}&to={end}"), ("page 21 (before)", f"limit=100&before={cursor}"),
+                ("one client, CSV export", f"client={who['client_id']}")]:
+    url = f"{log}/export.csv?{q}" if "export" in what else f"{log}?{q}"
+    times = []
+    for _ in range(100):
+        t = time.perf_counter(); body = op.open(url).read(); times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    shown = body.count(b"\n") - 1 if "export" in what else len(json.loads(body)["items"])
+    print(f"access log of one partnership on {label}, {what:<26} {shown:>4} entries: p50 {statistics.median(times):6.2f} ms  p95 {times[int(len(times) * 0.95) - 1]:6.2f} ms")
+
 # Client search and deep pages over the whole region (issue 18): region-all@demo
 # coordinates all 500 partnerships, so its list spans 100,000 clients.
 jar2 = http.cookiejar.CookieJar()

@@ -92,6 +92,9 @@ enum Command {
         clients: usize,
         #[arg(long, default_value_t = 1_500_000)]
         notes: usize,
+        /// Access-log entries: reads, changes, lists and syncs over the last year.
+        #[arg(long, default_value_t = 2_000_000)]
+        access_log: usize,
     },
     /// Write an online backup of the SQLite database to a file.
     Backup { target: std::path::PathBuf },
@@ -239,11 +242,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             seed::bench(&db, clients).await?;
             println!("{clients} benchmark clients loaded.");
         }
-        Command::SeedRegion { partnerships, clients, notes } => {
+        Command::SeedRegion { partnerships, clients, notes, access_log } => {
             let db = open(&config).await?;
             let started = std::time::Instant::now();
-            seed::region(&db, partnerships, clients, notes).await?;
-            println!("{partnerships} partnerships, {clients} clients, {notes} notes loaded in {:.0} s.", started.elapsed().as_secs_f64());
+            seed::region(&db, partnerships, clients, notes, access_log).await?;
+            println!(
+                "{partnerships} partnerships, {clients} clients, {notes} notes, {access_log} access-log entries loaded in {:.0} s.",
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Backup { target } => {
             let db = open(&config).await?;

@@ -297,6 +297,10 @@ pub struct StaffImportRequest {
     pub file_name: String,
     /// The file's bytes, base64.
     pub content: String,
+    /// The field of each column in order ([`STAFF_COLUMNS`], or empty to skip it);
+    /// empty: recognised from the headers.
+    #[serde(default)]
+    pub mapping: Vec<String>,
     #[serde(default)]
     pub confirm: bool,
 }
@@ -326,6 +330,8 @@ pub struct StaffRowReport {
 pub struct StaffImportReport {
     pub file_name: String,
     pub committed: bool,
+    /// Each column of the file and the field it filled.
+    pub columns: Vec<ColumnMap>,
     pub rows: Vec<StaffRowReport>,
     pub invited: usize,
     pub added: usize,

@@ -156,6 +156,25 @@ impl PartnershipInput {
     }
 }
 
+/// A partnership's new name: partnerships are renamed when a project is extended or
+/// its agreement is re-signed under another title. Its kind and members stay: members
+/// are the coordinator's to add, and the kind decides which documents it keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PartnershipRename {
+    pub name: String,
+}
+
+impl PartnershipRename {
+    /// The name as stored (cleaned, at most 200 characters), or why it is refused.
+    pub fn validate(&self, lang: Lang) -> Result<PartnershipRename, Vec<FieldError>> {
+        let mut e = Errors::new(lang);
+        let name = e.line("name", &self.name, 200);
+        e.into_result(|| PartnershipRename { name: name.unwrap_or_default() })
+    }
+}
+
 /// A partnership as the administrator's list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

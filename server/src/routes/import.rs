@@ -47,7 +47,7 @@ pub async fn run(
     if table.rows.len() > MAX_ROWS {
         return Err(AppError::field(lang, "content", "too_many", lang.pick(format!("Plik ma więcej niż {MAX_ROWS} wierszy: podziel go."), format!("The file has more than {MAX_ROWS} rows: split it."))));
     }
-    let mapping = mapping(lang, &req.mapping, &table.headers)?;
+    let mapping = mapping(lang, COLUMNS, &req.mapping, &table.headers)?;
     let mut conn = state.db.pool.acquire().await?;
     let consultants = store::consultants_by_email(&mut conn, id).await?;
     let mut tx = conn.begin().await?;
@@ -86,18 +86,19 @@ pub async fn run(
     Ok(ApiJson(report))
 }
 
-/// The field of each column: as chosen, or recognised from the headers. A choice must
-/// name a column each, with known fields, each at most once.
-fn mapping(lang: Lang, chosen: &[String], headers: &[String]) -> Result<Vec<String>, AppError> {
+/// The field of each column among a template's `columns` (the clients' or a staff
+/// list's): as chosen, or recognised from the headers. A choice must name a column
+/// each, with known fields, each at most once.
+pub(crate) fn mapping(lang: Lang, columns: &[(&'static str, &'static str, &'static str)], chosen: &[String], headers: &[String]) -> Result<Vec<String>, AppError> {
     if chosen.is_empty() {
-        return Ok(rules::recognise(headers));
+        return Ok(rules::recognise_in(columns, headers));
     }
     let bad = |m: &str| AppError::field(lang, "mapping", "mapping", m.to_string());
     if chosen.len() != headers.len() {
         return Err(bad(lang.pick("Przypisz pole każdej kolumnie pliku (albo pomiń ją).", "Give each column of the file a field (or skip it).")));
     }
     for (i, f) in chosen.iter().enumerate() {
-        if !f.is_empty() && (!COLUMNS.iter().any(|(c, _, _)| c == f) || chosen[..i].contains(f)) {
+        if !f.is_empty() && (!columns.iter().any(|(c, _, _)| c == f) || chosen[..i].contains(f)) {
             return Err(bad(lang.pick("Każde pole można przypisać tylko jednej kolumnie.", "Each field can be given to one column only.")));
         }
     }

@@ -5,14 +5,16 @@
 //! Administrators read no client. Every action is logged: an organisation in the
 //! installation's own log, a partnership in its access log.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use domain::api::Problem;
-use domain::installation::{FirstRun, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipSummary, Settings, SetupState};
+use domain::installation::{FirstRun, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipRename, PartnershipSummary, Settings, SetupState};
+use domain::Lang;
 use domain::org::Role;
 use domain::people::{Handover, Invite, LinkPurpose, LINK_PATH};
 use domain::validation::format_timestamp_warsaw;
 use sqlx::Acquire;
+use uuid::Uuid;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -98,8 +100,8 @@ pub async fn register_organisation(
     let org = req.validate(lang).map_err(AppError::fields(lang))?;
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
-    if store::organisation_named(&mut tx, &org.name).await? {
-        return Err(AppError::field(lang, "name", "taken", lang.pick("Organizacja o tej nazwie już jest.", "An organisation of this name exists already.").to_string()));
+    if store::organisation_named(&mut tx, &org.name, None).await? {
+        return Err(name_taken(lang));
     }
     let id = store::insert_organisation(&mut tx, &org).await?;
     store::log(&mut tx, user.id, "organisation", &format!("organisation {id} registered: {}", org.name)).await?;
@@ -107,6 +109,80 @@ pub async fn register_organisation(
     let all = store::organisations(&mut conn).await?;
     let created = all.into_iter().find(|o| o.id == id).ok_or_else(|| AppError::Internal("the new organisation is not there".into()))?;
     Ok((StatusCode::CREATED, ApiJson(created)))
+}
+
+fn name_taken(lang: Lang) -> AppError {
+    AppError::field(lang, "name", "taken", lang.pick("Organizacja o tej nazwie już jest.", "An organisation of this name exists already.").to_string())
+}
+
+fn partnership_name_taken(lang: Lang) -> AppError {
+    AppError::field(lang, "name", "taken", lang.pick("Partnerstwo o tej nazwie już jest.", "A partnership of this name exists already.").to_string())
+}
+
+/// Corrects an organisation's details: a typo in its name, a new seat, a registry
+/// number it did not have. Its kind changes only while it belongs to no partnership,
+/// since a partnership's rules (an OPS in every local one) were checked with it.
+#[utoipa::path(put, path = "/api/v1/admin/organisations/{id}", tag = "installation", request_body = OrganisationInput,
+    params(("id" = Uuid, Path, description = "organisation")),
+    responses((status = 200, body = Organisation), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_organisation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<Uuid>,
+    ApiJson(req): ApiJson<OrganisationInput>,
+) -> ApiResult<Organisation> {
+    user.administer()?;
+    let org = req.validate(lang).map_err(AppError::fields(lang))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let (kind, partnerships) = store::organisation_standing(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if kind != org.org_type && partnerships > 0 {
+        return Err(AppError::field(
+            lang,
+            "org_type",
+            "in_partnership",
+            lang.pick(
+                "Rodzaju nie można zmienić: organizacja należy do partnerstwa.",
+                "The kind cannot change: the organisation belongs to a partnership.",
+            )
+            .to_string(),
+        ));
+    }
+    if store::organisation_named(&mut tx, &org.name, Some(id)).await? {
+        return Err(name_taken(lang));
+    }
+    store::update_organisation(&mut tx, id, &org).await?;
+    store::log(&mut tx, user.id, "organisation", &format!("organisation {id} changed: {}", org.name)).await?;
+    tx.commit().await?;
+    let all = store::organisations(&mut conn).await?;
+    Ok(ApiJson(all.into_iter().find(|o| o.id == id).ok_or(AppError::NotFound)?))
+}
+
+/// Renames a partnership. Its kind and members stay; its access log says who renamed it.
+#[utoipa::path(put, path = "/api/v1/admin/partnerships/{id}", tag = "installation", request_body = PartnershipRename,
+    params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = PartnershipSummary), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn rename_partnership(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<Uuid>,
+    ApiJson(req): ApiJson<PartnershipRename>,
+) -> ApiResult<PartnershipSummary> {
+    user.administer()?;
+    let renamed = req.validate(lang).map_err(AppError::fields(lang))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    if store::partnership_named(&mut tx, &renamed.name, Some(id)).await? {
+        return Err(partnership_name_taken(lang));
+    }
+    if !store::rename_partnership(&mut tx, id, &renamed.name).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("partnership renamed: {}", renamed.name)).await?;
+    tx.commit().await?;
+    Ok(ApiJson(store::partnerships(&mut conn, Some(id)).await?.pop().ok_or(AppError::NotFound)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/partnerships", tag = "installation",
@@ -130,8 +206,8 @@ pub async fn create_partnership(
     let known = store::organisation_kinds(&mut conn).await?;
     let p = req.validate(lang, &known).map_err(AppError::fields(lang))?;
     let mut tx = conn.begin().await?;
-    if store::partnership_named(&mut tx, &p.name).await? {
-        return Err(AppError::field(lang, "name", "taken", lang.pick("Partnerstwo o tej nazwie już jest.", "A partnership of this name exists already.").to_string()));
+    if store::partnership_named(&mut tx, &p.name, None).await? {
+        return Err(partnership_name_taken(lang));
     }
     let id = store::insert_partnership(&mut tx, &p).await?;
     let invite =
@@ -188,6 +264,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(state, first_run))
         .routes(routes!(organisations, register_organisation))
+        .routes(routes!(change_organisation))
         .routes(routes!(partnerships, create_partnership))
+        .routes(routes!(rename_partnership))
         .routes(routes!(settings, change_settings))
 }

@@ -94,7 +94,7 @@ pub async fn invite_list(
     ApiJson(req): ApiJson<StaffImportRequest>,
 ) -> ApiResult<StaffImportReport> {
     use base64::Engine;
-    use domain::import::{self as rules, CellError, RowOutcome, StaffRowReport};
+    use domain::import::{self as rules, CellError, ColumnMap, RowOutcome, StaffRowReport};
     steering(&user, id)?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(req.content.trim())
@@ -103,7 +103,7 @@ pub async fn invite_list(
     if table.rows.len() > rules::MAX_ROWS {
         return Err(AppError::field(lang, "content", "too_many", lang.pick("Plik ma za dużo wierszy: podziel go.", "The file has too many rows: split it.").into()));
     }
-    let mapping = rules::recognise_in(rules::STAFF_COLUMNS, &table.headers);
+    let mapping = crate::routes::import::mapping(lang, rules::STAFF_COLUMNS, &req.mapping, &table.headers)?;
     let mut conn = state.db.pool.acquire().await?;
     let (partners, _) = crate::store::partnership::context(&mut conn, id).await?;
     let mut tx = conn.begin().await?;
@@ -158,7 +158,8 @@ pub async fn invite_list(
     } else {
         tx.rollback().await?;
     }
-    Ok(ApiJson(StaffImportReport { file_name: req.file_name.clone(), committed: req.confirm, rows, invited: 0, added: 0, skipped: 0, refused: 0, expires }.counted()))
+    let columns = table.headers.iter().zip(&mapping).map(|(h, f)| ColumnMap { header: h.clone(), field: f.clone() }).collect();
+    Ok(ApiJson(StaffImportReport { file_name: req.file_name.clone(), committed: req.confirm, columns, rows, invited: 0, added: 0, skipped: 0, refused: 0, expires }.counted()))
 }
 
 /// The column of an invitation's field in a staff list.

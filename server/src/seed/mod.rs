@@ -337,7 +337,7 @@ pub async fn bench(db: &Db, clients: usize) -> Result<(), AppError> {
 /// the whole region.
 /// Rows go in by multi-row statements in large transactions: 100,000 clients one by
 /// one would take longer than the benchmark itself.
-pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) -> Result<(), AppError> {
+pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize, access_log: usize) -> Result<(), AppError> {
     second_factor_optional(db).await?;
     let hash = password::hash("bench-password-2026".to_string()).await?;
     let today = crate::today();
@@ -504,6 +504,42 @@ pub async fn region(db: &Db, partnerships: usize, clients: usize, notes: usize) 
             }
             q.execute(&mut *tx).await?;
             written += batch;
+        }
+        tx.commit().await?;
+    }
+    // The access log a year of such work leaves: each entry a consultant's read, change,
+    // list or sync of one client, oldest first as the log grows, so the filters and the
+    // deep pages of `/audit` are measured on what a region's log holds.
+    const ACTIONS: [&str; 4] = ["read", "update", "list", "sync"];
+    let year = 365 * 86_400_i64;
+    let mut logged = 0;
+    while logged < access_log {
+        let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
+        for _ in 0..20 {
+            let batch = (access_log - logged).min(500);
+            if batch == 0 {
+                break;
+            }
+            let values: Vec<String> = (0..batch)
+                .map(|i| {
+                    let n = (logged + i) as i64;
+                    let when = at - year + n * year / access_log.max(1) as i64;
+                    let b = i * 5;
+                    format!("({when}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5)
+                })
+                .collect();
+            let sql = format!("INSERT INTO audit_log (at, user_id, partnership_id, client_id, action, detail) VALUES {}", values.join(", "));
+            let mut q = sqlx::query(&sql);
+            for i in 0..batch {
+                let n = logged + i;
+                // A pseudo-random client per entry, so one client's entries are spread
+                // over the year as they are when a file is worked on for months.
+                let (cid, pid, consultant) = &client_ids[(n.wrapping_mul(7_919)) % client_ids.len().max(1)];
+                let action = ACTIONS[n % ACTIONS.len()];
+                q = q.bind(consultant.clone()).bind(pid.clone()).bind(cid.clone()).bind(action).bind("");
+            }
+            q.execute(&mut *tx).await?;
+            logged += batch;
         }
         tx.commit().await?;
     }

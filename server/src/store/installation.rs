@@ -36,11 +36,43 @@ pub async fn insert_organisation(conn: &mut AnyConnection, org: &OrganisationInp
     Ok(id)
 }
 
-/// Whether an organisation of this name is registered already (names are how people
+/// Whether another organisation than `except` has this name (names are how people
 /// tell them apart in every list).
-pub async fn organisation_named(conn: &mut AnyConnection, name: &str) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE LOWER(name) = LOWER($1)").bind(name).fetch_one(&mut *conn).await?;
+pub async fn organisation_named(conn: &mut AnyConnection, name: &str, except: Option<Uuid>) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE LOWER(name) = LOWER($1) AND id <> $2")
+        .bind(name)
+        .bind(except.map(|u| u.to_string()).unwrap_or_default())
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(n > 0)
+}
+
+/// An organisation's kind and how many partnerships it belongs to, if it exists.
+pub async fn organisation_standing(conn: &mut AnyConnection, id: Uuid) -> Result<Option<(OrgType, i64)>, AppError> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT o.org_type, (SELECT COUNT(*) FROM partnership_members m WHERE m.organisation_id = o.id) FROM organisations o WHERE o.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|(kind, n)| Ok((OrgType::parse(&kind).ok_or_else(|| internal(format!("organisation type {kind}")))?, n))).transpose()
+}
+
+/// Writes an organisation's corrected details, already validated by
+/// [`OrganisationInput::validate`].
+pub async fn update_organisation(conn: &mut AnyConnection, id: Uuid, org: &OrganisationInput) -> Result<(), AppError> {
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    sqlx::query("UPDATE organisations SET name = $1, org_type = $2, seat = $3, krs = $4, regon = $5, nip = $6 WHERE id = $7")
+        .bind(&org.name)
+        .bind(org.org_type.as_str())
+        .bind(&org.seat)
+        .bind(some(&org.krs))
+        .bind(some(&org.regon))
+        .bind(some(&org.nip))
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -138,10 +170,20 @@ pub async fn members(conn: &mut AnyConnection, partnership: Uuid) -> Result<doma
     Ok(domain::installation::Members { members, candidates })
 }
 
-/// Whether a partnership of this name exists already.
-pub async fn partnership_named(conn: &mut AnyConnection, name: &str) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partnerships WHERE LOWER(name) = LOWER($1)").bind(name).fetch_one(&mut *conn).await?;
+/// Whether another partnership than `except` has this name.
+pub async fn partnership_named(conn: &mut AnyConnection, name: &str, except: Option<Uuid>) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partnerships WHERE LOWER(name) = LOWER($1) AND id <> $2")
+        .bind(name)
+        .bind(except.map(|u| u.to_string()).unwrap_or_default())
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(n > 0)
+}
+
+/// Gives a partnership a new name; false if there is no such partnership.
+pub async fn rename_partnership(conn: &mut AnyConnection, id: Uuid, name: &str) -> Result<bool, AppError> {
+    let done = sqlx::query("UPDATE partnerships SET name = $1 WHERE id = $2").bind(name).bind(id.to_string()).execute(&mut *conn).await?;
+    Ok(done.rows_affected() > 0)
 }
 
 #[derive(sqlx::FromRow)]

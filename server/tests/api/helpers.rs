@@ -264,6 +264,10 @@ impl TestApp {
         self.request(Method::POST, path, Some(body), Some(s)).await
     }
 
+    pub async fn put(&self, path: &str, body: &Value, s: &Session) -> Response {
+        self.request(Method::PUT, path, Some(body), Some(s)).await
+    }
+
     pub async fn login(&self, email: &str) -> Session {
         self.login_with(email, PASSWORD).await
     }

@@ -181,6 +181,35 @@ async fn a_staff_list_is_invited_after_its_dry_run_and_each_link_is_shown_once()
 }
 
 #[tokio::test]
+async fn a_staff_list_with_its_own_headers_is_mapped_by_the_coordinator() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coord.a@test").await;
+    let path = format!("/api/v1/partnerships/{}/people/import", app.partnership_a);
+    // An HR export: its own headers, one column the template has not.
+    let csv = "Pracownik;Adres służbowy;Jednostka;Stanowisko w projekcie;Telefon\n\
+               Jan Doradca;jan@ops-a.example.pl;OPS A;doradca zawodowy;600100200\n";
+    let content = base64::engine::general_purpose::STANDARD.encode(csv);
+    let dry = app.post(&path, &json!({"file_name": "kadry.csv", "content": content, "confirm": false}), &coordinator).await.json();
+    let recognised: Vec<&str> = dry["columns"].as_array().expect("columns").iter().filter_map(|c| c["field"].as_str()).collect();
+    assert_eq!(recognised, ["", "", "", "", ""], "{dry}");
+    assert_eq!(dry["refused"].as_u64(), Some(1), "{dry}");
+    // Mapped on screen: the same file invites its one person, the phone column skipped.
+    let mapping = json!(["display_name", "email", "organisation", "role", ""]);
+    let dry = app.post(&path, &json!({"file_name": "kadry.csv", "content": content, "mapping": mapping, "confirm": false}), &coordinator).await.json();
+    assert_eq!((dry["invited"].as_u64(), dry["refused"].as_u64()), (Some(1), Some(0)), "{dry}");
+    assert_eq!(dry["columns"][1], json!({"header": "Adres służbowy", "field": "email"}));
+    // A field given twice, an unknown one, or a mapping of another length is refused.
+    for wrong in [json!(["email", "email", "organisation", "role", ""]), json!(["display_name", "email", "organisation", "pesel", ""]), json!(["display_name"])] {
+        let r = app.post(&path, &json!({"file_name": "kadry.csv", "content": content, "mapping": wrong, "confirm": false}), &coordinator).await;
+        assert_eq!((r.status, r.json()["errors"][0]["pointer"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("/mapping")), "{}", r.text);
+    }
+    let done = app.post(&path, &json!({"file_name": "kadry.csv", "content": content, "mapping": mapping, "confirm": true}), &coordinator).await.json();
+    assert_eq!(done["invited"].as_u64(), Some(1), "{done}");
+    let jan: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = 'jan@ops-a.example.pl'").fetch_one(&app.db.pool).await.expect("count");
+    assert_eq!(jan, 1);
+}
+
+#[tokio::test]
 async fn people_without_a_pesel_are_known_again_by_their_document() {
     let app = TestApp::spawn().await;
     let coordinator = app.login("coord.a@test").await;

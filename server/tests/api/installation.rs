@@ -163,3 +163,69 @@ async fn an_administrator_registers_organisations_and_creates_a_partnership_whos
     let names: Vec<&str> = list.as_array().expect("list").iter().filter_map(|p| p["name"].as_str()).collect();
     assert_eq!(names, ["Partnerstwo A", "Partnerstwo B", "Partnerstwo Radom", "Partnerstwo Radom II"]);
 }
+
+#[tokio::test]
+async fn an_administrator_corrects_an_organisation_and_renames_a_partnership_and_nobody_else_can() {
+    let app = TestApp::spawn().await;
+    let ops: String = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'OPS A'").fetch_one(&app.db.pool).await.expect("ops");
+    let hash = server::auth::password::hash(crate::helpers::PASSWORD.to_string()).await.expect("hash");
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    server::store::installation::insert_admin(&mut conn, "it@ops.test", "Informatyk", uuid::Uuid::parse_str(&ops).expect("uuid"), &hash).await.expect("admin");
+    drop(conn);
+    let admin = app.login("it@ops.test").await;
+    let coordinator = app.login("coord.a@test").await;
+
+    // A typo in the name and a NIP it did not have: corrected, checked as on registration.
+    let r = app.post("/api/v1/admin/organisations", &json!({"name": "Stowarzyszenie Razme", "org_type": "ngo", "seat": "Radom"}), &admin).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let ngo = r.json()["id"].as_str().expect("id").to_string();
+    let fixed = json!({"name": "Stowarzyszenie Razem", "org_type": "ngo", "seat": "Radom", "nip": "526-000-12-47"});
+    let r = app.put(&format!("/api/v1/admin/organisations/{ngo}"), &fixed, &admin).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("/nip")), "{}", r.text);
+    let mut fixed = fixed;
+    fixed["nip"] = json!("526-000-12-46");
+    let r = app.put(&format!("/api/v1/admin/organisations/{ngo}"), &fixed, &admin).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!((r.json()["name"].clone(), r.json()["nip"].clone()), (json!("Stowarzyszenie Razem"), json!("5260001246")));
+    // Its own name again is no clash; another's is.
+    assert_eq!(app.put(&format!("/api/v1/admin/organisations/{ngo}"), &fixed, &admin).await.status, StatusCode::OK);
+    let mut clash = fixed.clone();
+    clash["name"] = json!("ops a");
+    let r = app.put(&format!("/api/v1/admin/organisations/{ngo}"), &clash, &admin).await;
+    assert_eq!((r.status, r.json()["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("taken")), "{}", r.text);
+    // Its kind changes while it belongs to no partnership; a member's kind stays.
+    let mut kind = fixed.clone();
+    kind["org_type"] = json!("owes");
+    assert_eq!(app.put(&format!("/api/v1/admin/organisations/{ngo}"), &kind, &admin).await.json()["org_type"], "owes");
+    let ops_as_ngo = json!({"name": "OPS A", "org_type": "ngo"});
+    let r = app.put(&format!("/api/v1/admin/organisations/{ops}"), &ops_as_ngo, &admin).await;
+    assert_eq!((r.status, r.json()["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("in_partnership")), "{}", r.text);
+    let unknown = uuid::Uuid::new_v4();
+    assert_eq!(app.put(&format!("/api/v1/admin/organisations/{unknown}"), &fixed, &admin).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.put(&format!("/api/v1/admin/organisations/{ngo}"), &fixed, &coordinator).await.status, StatusCode::FORBIDDEN);
+    let logged: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM installation_log WHERE detail LIKE 'organisation {ngo} changed%'"))
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("log");
+    assert_eq!(logged, 3, "each saved change, none of the refused ones");
+
+    // A partnership renamed: the list and its coordinator see the new name, its access
+    // log says who did it; a name taken by another is refused, as is anyone but an
+    // administrator.
+    let a = app.partnership_a.to_string();
+    let r = app.put(&format!("/api/v1/admin/partnerships/{a}"), &json!({"name": "Partnerstwo B"}), &admin).await;
+    assert_eq!((r.status, r.json()["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("taken")), "{}", r.text);
+    let r = app.put(&format!("/api/v1/admin/partnerships/{a}"), &json!({"name": "  "}), &admin).await;
+    assert_eq!(r.json()["errors"][0]["pointer"], "/name", "{}", r.text);
+    assert_eq!(app.put(&format!("/api/v1/admin/partnerships/{a}"), &json!({"name": "Cudze"}), &coordinator).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.put(&format!("/api/v1/admin/partnerships/{unknown}"), &json!({"name": "Nowe"}), &admin).await.status, StatusCode::NOT_FOUND);
+    let r = app.put(&format!("/api/v1/admin/partnerships/{a}"), &json!({"name": "Partnerstwo Radom 2027"}), &admin).await;
+    assert_eq!((r.status, r.json()["name"].clone()), (StatusCode::OK, json!("Partnerstwo Radom 2027")), "{}", r.text);
+    let me = app.get("/api/v1/auth/me", &coordinator).await.json();
+    assert!(me["memberships"].as_array().expect("memberships").iter().any(|m| m["partnership_name"] == "Partnerstwo Radom 2027"), "{me}");
+    let log = app.get(&format!("/api/v1/partnerships/{a}/audit"), &coordinator).await.json();
+    assert!(
+        log["items"].as_array().expect("items").iter().any(|e| e["action"] == "update" && e["user_name"] == "Informatyk" && e["detail"] == "partnership renamed: Partnerstwo Radom 2027"),
+        "{log}"
+    );
+}

@@ -121,6 +121,12 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                     json!({"name": "Tajemnicze partnerstwo", "kind": "local", "members": [], "coordinator": {"email": "a@b.pl", "display_name": "A", "organisation_id": uuid::Uuid::now_v7()}}),
                     &[StatusCode::FORBIDDEN],
                 ),
+                ("PUT", "/api/v1/admin/organisations/{id}") => {
+                    (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"name": "Przejęta fundacja", "org_type": "ngo"}), &[StatusCode::FORBIDDEN])
+                }
+                ("PUT", "/api/v1/admin/partnerships/{id}") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!({"name": "Przejęte partnerstwo"}), &[StatusCode::FORBIDDEN])
+                }
                 ("POST", "/api/v1/account-links/{token}") => (path.replace("{token}", "zgadniety-token"), json!({"password": "haslo-intruza-123"}), &[StatusCode::NOT_FOUND]),
                 ("POST", "/api/v1/devices/{id}/revoke") => {
                     (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"user_id": app.consultant_a}), &[StatusCode::NOT_FOUND])

@@ -4,7 +4,7 @@
 //! a single-use link, shown once, to choose their own password. The coordinator then
 //! manages the partnership's people. Administrators see no client.
 
-use domain::installation::{FirstCoordinator, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipSummary, Settings};
+use domain::installation::{FirstCoordinator, Organisation, OrganisationInput, PartnershipCreated, PartnershipInput, PartnershipRename, PartnershipSummary, Settings};
 use domain::org::{OrgType, PartnershipKind};
 use domain::people::Handover;
 use leptos::prelude::*;
@@ -25,6 +25,9 @@ pub fn AdminPage() -> impl IntoView {
     let handed = RwSignal::new(None::<Handover>);
     let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
     let known = Signal::derive(move || organisations.get().and_then(Result::ok).unwrap_or_default());
+    // The organisation whose details the form below corrects, and the partnership being renamed.
+    let editing = RwSignal::new(None::<Organisation>);
+    let renaming = RwSignal::new(None::<PartnershipSummary>);
     view! {
         <h1>{tr("admin.title")}</h1>
         <p class="hint">{tr("admin.intro")}</p>
@@ -44,10 +47,13 @@ pub fn AdminPage() -> impl IntoView {
                                 <th scope="col">{tr("admin.members")}</th>
                                 <th scope="col">{tr("admin.coordinators")}</th>
                                 <th scope="col">{tr("admin.people")}</th>
+                                <th scope="col">{tr("admin.actions")}</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|p| {
                                     let kind = p.kind;
+                                    let label = format!("{}: {}", t("admin.rename"), p.name);
+                                    let chosen = p.clone();
                                     view! {
                                         <tr data-name=p.name.clone()>
                                             <th scope="row">{p.name.clone()}</th>
@@ -55,6 +61,10 @@ pub fn AdminPage() -> impl IntoView {
                                             <td>{p.members.join(", ")}</td>
                                             <td>{p.coordinators.join(", ")}</td>
                                             <td>{p.people}</td>
+                                            <td><button type="button" class="secondary rename" aria-label=label on:click=move |_| {
+                                                renaming.set(Some(chosen.clone()));
+                                                request_animation_frame(|| { crate::browser::focus_first("#partnership_new_name"); });
+                                            }>{tr("admin.rename")}</button></td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -64,6 +74,7 @@ pub fn AdminPage() -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+        {move || renaming.get().map(|p| view! { <RenameForm partnership=p renaming message refetch=Callback::new(move |_| { partnerships.refetch(); organisations.refetch(); })/> })}
         <PartnershipForm known message handed refetch=Callback::new(move |_| { partnerships.refetch(); organisations.refetch(); })/>
         <section class="card">
             <h2>{tr("admin.organisations")}</h2>
@@ -79,10 +90,13 @@ pub fn AdminPage() -> impl IntoView {
                                 <th scope="col">{tr("admin.numbers")}</th>
                                 <th scope="col">{tr("admin.partnerships")}</th>
                                 <th scope="col">{tr("admin.people")}</th>
+                                <th scope="col">{tr("admin.actions")}</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|o| {
                                     let kind = o.org_type;
+                                    let label = format!("{}: {}", t("admin.edit_organisation"), o.name);
+                                    let chosen = o.clone();
                                     let numbers = [("KRS", &o.krs), ("REGON", &o.regon), ("NIP", &o.nip)]
                                         .iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
                                     view! {
@@ -92,6 +106,10 @@ pub fn AdminPage() -> impl IntoView {
                                             <td class="numbers">{numbers}</td>
                                             <td>{o.partnerships.join(", ")}</td>
                                             <td>{o.people}</td>
+                                            <td><button type="button" class="secondary edit" aria-label=label on:click=move |_| {
+                                                editing.set(Some(chosen.clone()));
+                                                request_animation_frame(|| { crate::browser::focus_first("#organisation_name"); });
+                                            }>{tr("admin.edit_organisation")}</button></td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -101,7 +119,7 @@ pub fn AdminPage() -> impl IntoView {
                 }.into_any(),
             }}
         </section>
-        <OrganisationForm message refetch=Callback::new(move |_| organisations.refetch())/>
+        <OrganisationForm message editing refetch=Callback::new(move |_| { organisations.refetch(); partnerships.refetch(); })/>
         <SettingsForm message/>
     }
 }
@@ -140,8 +158,68 @@ fn SettingsForm(message: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
+/// A partnership's new name; shown while the administrator renames one.
 #[component]
-fn OrganisationForm(message: RwSignal<Option<String>>, refetch: Callback<()>) -> impl IntoView {
+fn RenameForm(partnership: PartnershipSummary, renaming: RwSignal<Option<PartnershipSummary>>, message: RwSignal<Option<String>>, refetch: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let name = RwSignal::new(partnership.name.clone());
+    let errors = RwSignal::new(Vec::new());
+    let id = partnership.id;
+    let save = Action::new_local(move |r: &PartnershipRename| {
+        let r = r.clone();
+        async move {
+            match api::put_merged::<_, PartnershipSummary>(&format!("/api/v1/admin/partnerships/{id}"), &r).await {
+                Ok(p) => {
+                    message.set(Some(format!("{} {}", domain::i18n::t(lang.get_untracked(), "admin.done.renamed"), p.name)));
+                    renaming.set(None);
+                    refetch.run(());
+                }
+                Err(e) => {
+                    errors.set(renamed_errors(e.field_errors()));
+                    message.set(Some(e.message()));
+                    crate::browser::focus_first_error();
+                }
+            }
+        }
+    });
+    view! {
+        <form class="card" id="rename-form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            // The same rule the server runs; it checks it again.
+            match (PartnershipRename { name: name.get_untracked() }).validate(lang.get_untracked()) {
+                Ok(r) => { save.dispatch(r); }
+                Err(list) => {
+                    errors.set(renamed_errors(list));
+                    crate::browser::focus_first_error();
+                }
+            }
+        }>
+            <h2>{tr("admin.rename_partnership")}": "{partnership.name.clone()}</h2>
+            <p class="hint">{tr("admin.rename_hint")}</p>
+            <Field name="partnership_new_name" label="admin.new_name" value=name set=Callback::new(move |v| name.set(v)) errors=errors required=true autocomplete="off"/>
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>{tr("admin.save_changes")}</button>
+                <button type="button" class="secondary" on:click=move |_| renaming.set(None)>{tr("admin.cancel")}</button>
+            </div>
+        </form>
+    }
+}
+
+/// The rename form's errors at its one field.
+fn renamed_errors(list: Vec<domain::validation::FieldError>) -> Vec<domain::validation::FieldError> {
+    list.into_iter()
+        .map(|mut f| {
+            if f.pointer == "/name" {
+                f.pointer = "/partnership_new_name".into();
+            }
+            f
+        })
+        .collect()
+}
+
+/// Registers an organisation, or corrects the details of the one chosen in the list.
+#[component]
+fn OrganisationForm(message: RwSignal<Option<String>>, editing: RwSignal<Option<Organisation>>, refetch: Callback<()>) -> impl IntoView {
     let lang = use_lang();
     let name = RwSignal::new(String::new());
     let org_type = RwSignal::new(OrgType::Ngo.as_str().to_string());
@@ -150,16 +228,43 @@ fn OrganisationForm(message: RwSignal<Option<String>>, refetch: Callback<()>) ->
     let nip = RwSignal::new(String::new());
     let krs = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::new());
+    let clear = move || {
+        for s in [name, seat, regon, nip, krs] {
+            s.set(String::new());
+        }
+        org_type.set(OrgType::Ngo.as_str().to_string());
+        errors.set(Vec::new());
+    };
+    // Choosing an organisation in the list fills the form with what it has now.
+    Effect::new(move |_| match editing.get() {
+        Some(o) => {
+            name.set(o.name);
+            org_type.set(o.org_type.as_str().to_string());
+            seat.set(o.seat);
+            regon.set(o.regon);
+            nip.set(o.nip);
+            krs.set(o.krs);
+            errors.set(Vec::new());
+        }
+        None => clear(),
+    });
     let save = Action::new_local(move |org: &OrganisationInput| {
         let org = org.clone();
+        let changing = editing.get_untracked().map(|o| o.id);
         async move {
-            match api::post::<_, Organisation>("/api/v1/admin/organisations", &org).await {
+            let saved = match changing {
+                Some(id) => api::put_merged::<_, Organisation>(&format!("/api/v1/admin/organisations/{id}"), &org).await,
+                None => api::post::<_, Organisation>("/api/v1/admin/organisations", &org).await,
+            };
+            match saved {
                 Ok(o) => {
-                    errors.set(Vec::new());
-                    for s in [name, seat, regon, nip, krs] {
-                        s.set(String::new());
+                    let key = if changing.is_some() { "admin.done.organisation_changed" } else { "admin.done.organisation" };
+                    message.set(Some(format!("{} {}", domain::i18n::t(lang.get_untracked(), key), o.name)));
+                    if changing.is_some() {
+                        editing.set(None);
+                    } else {
+                        clear();
                     }
-                    message.set(Some(format!("{} {}", domain::i18n::t(lang.get_untracked(), "admin.done.organisation"), o.name)));
                     refetch.run(());
                 }
                 Err(e) => {
@@ -190,14 +295,23 @@ fn OrganisationForm(message: RwSignal<Option<String>>, refetch: Callback<()>) ->
                 }
             }
         }>
-            <h2>{tr("admin.register_organisation")}</h2>
+            <h2>{move || match editing.get() {
+                Some(o) => format!("{}: {}", domain::i18n::t(lang.get(), "admin.editing_organisation"), o.name),
+                None => domain::i18n::t(lang.get(), "admin.register_organisation").to_string(),
+            }}</h2>
+            <p class="hint" hidden=move || editing.with(|o| o.as_ref().is_none_or(|o| o.partnerships.is_empty()))>{tr("admin.kind_fixed_hint")}</p>
             <Field name="organisation_name" label="admin.org_name" value=name set=Callback::new(move |v| name.set(v)) errors=errors required=true autocomplete="off"/>
             <Choice name="organisation_org_type" label="admin.org_type" value=org_type set=Callback::new(move |v| org_type.set(v)) errors=errors options=org_type_options()/>
             <Field name="organisation_seat" label="admin.seat" value=seat set=Callback::new(move |v| seat.set(v)) errors=errors autocomplete="off"/>
             <Field name="organisation_regon" label="admin.regon" value=regon set=Callback::new(move |v| regon.set(v)) errors=errors inputmode="numeric" autocomplete="off"/>
             <Field name="organisation_nip" label="admin.nip" value=nip set=Callback::new(move |v| nip.set(v)) errors=errors inputmode="numeric" autocomplete="off"/>
             <Field name="organisation_krs" label="admin.krs" value=krs set=Callback::new(move |v| krs.set(v)) errors=errors inputmode="numeric" autocomplete="off" hint="admin.krs_hint"/>
-            <button type="submit" disabled=move || save.pending().get()>{tr("admin.register")}</button>
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>
+                    {move || domain::i18n::t(lang.get(), if editing.with(Option::is_some) { "admin.save_changes" } else { "admin.register" }).to_string()}
+                </button>
+                <button type="button" class="secondary" hidden=move || editing.with(Option::is_none) on:click=move |_| editing.set(None)>{tr("admin.cancel")}</button>
+            </div>
         </form>
     }
 }

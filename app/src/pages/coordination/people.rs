@@ -3,7 +3,7 @@
 //! password reset. An invitation or a reset gives a single-use link, shown once, to
 //! hand to the person: they choose their own password on it.
 
-use domain::import::{StaffImportReport, StaffImportRequest};
+use domain::import::{StaffImportReport, StaffImportRequest, STAFF_COLUMNS};
 use domain::installation::{MemberAdd, Members};
 use domain::org::Role;
 use domain::people::{AccountState, Authorisation, Handover, Invite, Person, RoleChange};
@@ -380,17 +380,21 @@ fn StaffListForm(partnership: Signal<Option<Uuid>>, message: RwSignal<Option<Str
     let lang = use_lang();
     let file = RwSignal::new(None::<(String, String)>);
     let report = RwSignal::new(None::<StaffImportReport>);
+    // The field of each column, as recognised and then as the coordinator corrects it.
+    let mapping = RwSignal::new(Vec::<String>::new());
     let send = Action::new_local(move |confirm: &bool| {
         let confirm = *confirm;
         async move {
             let (Some(p), Some((name, content))) = (partnership.get_untracked(), file.get_untracked()) else { return };
-            match api::post::<_, StaffImportReport>(&format!("/api/v1/partnerships/{p}/people/import"), &StaffImportRequest { file_name: name, content, confirm }).await {
+            let request = StaffImportRequest { file_name: name, content, mapping: mapping.get_untracked(), confirm };
+            match api::post::<_, StaffImportReport>(&format!("/api/v1/partnerships/{p}/people/import"), &request).await {
                 Ok(r) => {
                     if confirm {
                         file.set(None);
                         refetch.run(());
                         message.set(Some(domain::i18n::t(lang.get_untracked(), "people.done.list").to_string()));
                     }
+                    mapping.set(r.columns.iter().map(|c| c.field.clone()).collect());
                     report.set(Some(r));
                 }
                 Err(e) => {
@@ -404,10 +408,18 @@ fn StaffListForm(partnership: Signal<Option<Uuid>>, message: RwSignal<Option<Str
         if let Some((name, bytes)) = crate::browser::chosen_file("staff-file").await {
             use base64::Engine;
             file.set(Some((name, base64::engine::general_purpose::STANDARD.encode(bytes))));
+            // A new file's columns are recognised afresh.
+            mapping.set(Vec::new());
             send.dispatch(false);
         }
     });
     let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
+    let field_options = Signal::derive(move || {
+        let l = lang.get();
+        std::iter::once((String::new(), domain::i18n::t(l, "import.ignore").to_string()))
+            .chain(STAFF_COLUMNS.iter().map(|(f, pl, en)| (f.to_string(), l.pick(*pl, *en).to_string())))
+            .collect::<Vec<_>>()
+    });
     view! {
         <section class="card" id="staff-list">
             <h2>{tr("people.list_title")}</h2>
@@ -419,10 +431,25 @@ fn StaffListForm(partnership: Signal<Option<Uuid>>, message: RwSignal<Option<Str
             {move || report.get().map(|r| {
                 let writes = r.invited + r.added;
                 let committed = r.committed;
+                let columns = r.columns.clone();
                 view! {
                     <p id="staff-counts" role="status">
                         {format!("{}: {}, {}: {}, {}: {}, {}: {}", t("people.list.invited"), r.invited, t("people.list.added"), r.added, t("people.list.skipped"), r.skipped, t("people.list.refused"), r.refused)}
                     </p>
+                    {(!committed).then(|| view! {
+                        <h3>{tr("import.columns")}</h3>
+                        <p class="hint">{tr("import.columns_hint")}</p>
+                        <div class="mapping" id="staff-mapping">
+                            {columns.into_iter().enumerate().map(|(i, c)| {
+                                let value = Signal::derive(move || mapping.with(|m| m.get(i).cloned().unwrap_or_default()));
+                                view! {
+                                    <SelectControl id=format!("staff-map-{i}") label=Signal::derive(move || c.header.clone()) value
+                                        set=Callback::new(move |v: String| { mapping.update(|m| if let Some(slot) = m.get_mut(i) { *slot = v; }); send.dispatch(false); })
+                                        error=Signal::derive(|| None::<String>) options=field_options/>
+                                }
+                            }).collect_view()}
+                        </div>
+                    })}
                     <TableScroll label=tr("people.list_title")>
                         <table id="staff-rows">
                             <thead><tr>
