@@ -71,6 +71,18 @@ pub fn go_to(path: &str) {
     }
 }
 
+/// The device's clock as Unix seconds (on the server, while rendering: the server's).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// The device's clock as Unix seconds (on the server, while rendering: the server's).
+#[cfg(target_arch = "wasm32")]
+pub fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
 /// The device's calendar day (on the server, while rendering a page: the server's).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn today() -> time::Date {

@@ -109,6 +109,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </Show>
                     <Show when=reads_log>
                         <A href="/audit">{tr("nav.audit")}</A>
+                        <A href="/breaches">{tr("nav.breaches")}</A>
                     </Show>
                     <Show when=steers>
                         <A href="/devices">{tr("nav.devices")}</A>

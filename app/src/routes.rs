@@ -85,9 +85,14 @@ fn rendered_split() -> Option<String> {
 }
 
 lazy_areas! {
+    // The sign-in page is the first load of everyone on a new device, so its area holds
+    // only it and the accessibility statement it links to; every other account page
+    // (opened by a link, rarely, or once per installation) is an area of its own.
     entry {
         Login in login_page => pages::account::login::LoginPage,
         Accessibility in accessibility_page => pages::about::AccessibilityPage,
+    }
+    account {
         AccountLink in account_link_page => pages::account::link::AccountLinkPage,
         ForgottenPassword in forgotten_password_page => pages::account::forgotten::ForgottenPasswordPage,
         Account in account_page => pages::account::password::AccountPage,
@@ -107,6 +112,7 @@ lazy_areas! {
         Dashboard in dashboard_page => pages::coordination::dashboard::DashboardPage,
         Reports in reports_page => pages::coordination::report::ReportsPage,
         Audit in audit_page => pages::coordination::audit::AuditPage,
+        Breaches in breaches_page => pages::coordination::breaches::BreachesPage,
         Devices in devices_page => pages::coordination::devices::DevicesPage,
         People in people_page => pages::coordination::people::PeoplePage,
         Import in import_page => pages::coordination::import::ImportPage,

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { launch, BASE, PASSWORD } from './helpers.mjs';
+import { launch, BASE, PASSWORD, passwordStep, totp } from './helpers.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -119,6 +119,41 @@ async function tabs(page, selector) {
 
 /** A fresh invitation's link (the page a new colleague opens), made as a coordinator. */
 async function invitationLink(lang) {
+  return (await invitation(lang)).link;
+}
+
+/**
+ * The sign-in of a new colleague where the installation requires a second factor:
+ * the enrolment step (QR code, key, code field) and the recovery codes shown once,
+ * each audited. The setting is switched on by the administrator for this walk only.
+ */
+async function twoFactorScreens(lang, problems) {
+  const admin = await context('pl');
+  const me = await (await admin.request.post(`${BASE}/api/v1/auth/login`, { data: { email: 'admin@mops.demo', password: PASSWORD } })).json();
+  const setting = (on) => admin.request.put(`${BASE}/api/v1/admin/settings`, { data: { two_factor_required: on }, headers: { 'x-csrf-token': me.csrf_token } });
+  const { link, email } = await invitation(lang);
+  const ctx = await context(lang);
+  try {
+    assert.equal((await setting(true)).status(), 200);
+    const chosen = await ctx.request.post(`${BASE}/api/v1/account-links/${link.split('/konto/')[1]}`, { data: { password: PASSWORD }, headers: { origin: BASE } });
+    assert.equal(chosen.status(), 204, await chosen.text());
+    const page = await ctx.newPage();
+    await passwordStep(page, BASE, email);
+    await page.waitForSelector('#enrol-secret');
+    await settle(page);
+    await audit(page, `${lang} signing in: the second factor's enrolment`, problems);
+    await page.fill('#code', await totp(await page.textContent('#enrol-secret')));
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#recovery-codes li');
+    await audit(page, `${lang} signing in: the recovery codes`, problems);
+  } finally {
+    await setting(false);
+    await ctx.close();
+    await admin.close();
+  }
+}
+
+async function invitation(lang) {
   const ctx = await context('pl');
   const login = await ctx.request.post(`${BASE}/api/v1/auth/login`, { data: { email: 'koordynator@mops.demo', password: PASSWORD } });
   const me = await login.json();
@@ -128,9 +163,9 @@ async function invitationLink(lang) {
     headers: { 'x-csrf-token': me.csrf_token },
   });
   assert.equal(r.status(), 200, await r.text());
-  const { link } = await r.json();
+  const { link, person } = await r.json();
   await ctx.close();
-  return link;
+  return { link, email: person.email };
 }
 
 async function surveyToken() {
@@ -186,6 +221,7 @@ for (const lang of ['pl', 'en']) {
       await page.waitForSelector('#forgot-form');
       await audit(page, `${lang} signed out /nie-pamietam-hasla`, problems);
       await ctx.close();
+      await twoFactorScreens(lang, problems);
     }
 
     // A consultant: caseload, lists, the client card with every tab, forms, print, device.
@@ -215,7 +251,7 @@ for (const lang of ['pl', 'en']) {
     const round = await surveyToken();
     {
       const { ctx, page } = await signedIn(lang, 'koordynator@mops.demo');
-      for (const path of ['/dashboard', '/reports', '/surveys', `/surveys/${round.id}`, `/surveys/${round.id}/slips`, '/audit', '/devices', '/people', '/import', '/partnership']) {
+      for (const path of ['/dashboard', '/reports', '/surveys', `/surveys/${round.id}`, `/surveys/${round.id}/slips`, '/audit', '/breaches', '/devices', '/people', '/import', '/partnership']) {
         await open(page, path);
         await audit(page, `${lang} coordinator ${path}`, problems);
       }
@@ -244,6 +280,12 @@ for (const lang of ['pl', 'en']) {
       await page.waitForSelector('#partnerships-table');
       await page.waitForSelector('#organisations-table');
       await audit(page, `${lang} administrator /admin`, problems);
+      // Correcting an organisation and renaming a partnership: the forms as they open.
+      await page.click('#organisations-table tbody tr:first-child button.edit');
+      await page.waitForFunction(() => document.querySelector('#organisation_name')?.value !== '');
+      await page.click('#partnerships-table tbody tr:first-child button.rename');
+      await page.waitForSelector('#rename-form');
+      await audit(page, `${lang} administrator /admin, correcting and renaming`, problems);
       await ctx.close();
     }
 

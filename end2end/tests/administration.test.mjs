@@ -96,6 +96,29 @@ test('a new installation is set up on screen: first administrator, organisations
     await row.waitFor();
     assert.match(await row.textContent(), /Joanna Koordynatorka/);
 
+    // Details corrected later, in place: the association's full name. A member's kind
+    // stays what the partnership was checked with.
+    await p.click('#organisations-table tr[data-name="Stowarzyszenie „Krok Dalej”"] button.edit');
+    await p.waitForFunction(() => document.activeElement?.id === 'organisation_name');
+    assert.equal(await p.inputValue('#organisation_name'), 'Stowarzyszenie „Krok Dalej”');
+    await p.fill('#organisation_name', 'Stowarzyszenie „Krok Dalej” w Radomiu');
+    await p.selectOption('#organisation_org_type', 'pup');
+    await p.click('#organisation-form button[type=submit]');
+    await p.waitForSelector('#organisation_org_type-error:not(:empty)');
+    await p.selectOption('#organisation_org_type', 'ngo');
+    await p.click('#organisation-form button[type=submit]');
+    await p.waitForSelector('#organisations-table tr[data-name="Stowarzyszenie „Krok Dalej” w Radomiu"]');
+    assert.equal(await p.locator('#organisations-table tr[data-name="Stowarzyszenie „Krok Dalej”"]').count(), 0);
+    await p.waitForFunction(() => document.querySelector('#partnerships-table')?.textContent.includes('Krok Dalej” w Radomiu'));
+    assert.equal(await p.inputValue('#organisation_name'), '', 'the form registers again');
+    // The partnership renamed for its extended project.
+    await p.click('#partnerships-table tr[data-name="Partnerstwo Lokalne Radom"] button.rename');
+    await p.waitForFunction(() => document.activeElement?.id === 'partnership_new_name');
+    await p.fill('#partnership_new_name', 'Partnerstwo Lokalne Radom 2027');
+    await p.click('#rename-form button[type=submit]');
+    await p.waitForSelector('#partnerships-table tr[data-name="Partnerstwo Lokalne Radom 2027"]');
+    await p.waitForSelector('#rename-form', { state: 'detached' });
+
     // The coordinator, on her own tablet: her own password, then her dashboard.
     const q = coordinator.page;
     await q.goto(link);

@@ -69,7 +69,7 @@ test('a coordinator previews and imports a client file; the same file twice adds
   }
 });
 
-test('a coordinator invites a staff list: a dry run, then one link per new person', { timeout: 180000 }, async () => {
+test('a coordinator invites a staff list with its own headers: columns mapped on screen, a dry run, then one link per new person', { timeout: 180000 }, async () => {
   const server = await ownServer();
   const { context, page: p } = await tablet(browser);
   const invitee = await tablet(browser);
@@ -78,14 +78,22 @@ test('a coordinator invites a staff list: a dry run, then one link per new perso
     await p.goto(`${server.base}/people`);
     await hydrated(p);
     await p.waitForSelector('#people-table');
-    const csv = 'Imię i nazwisko;E-mail;Organizacja;Rola\n'
-      + 'Karol Doradca;karol@pup.demo;Powiatowy Urząd Pracy w Kielcach (demo);doradca zawodowy\n'
-      + 'Anna Nowak;anna.nowak@mops.demo;Miejski Ośrodek Pomocy Rodzinie w Kielcach (demo);pracownik socjalny\n'
-      + 'Nikt;nikt@pup.demo;Urząd, którego nie ma;doradca zawodowy\n';
+    // An export from the HR system: its own headers, and a phone column the list has not.
+    const csv = 'Pracownik;Adres służbowy;Jednostka;Stanowisko w projekcie;Telefon\n'
+      + 'Karol Doradca;karol@pup.demo;Powiatowy Urząd Pracy w Kielcach (demo);doradca zawodowy;600100200\n'
+      + 'Anna Nowak;anna.nowak@mops.demo;Miejski Ośrodek Pomocy Rodzinie w Kielcach (demo);pracownik socjalny;600100201\n'
+      + 'Nikt;nikt@pup.demo;Urząd, którego nie ma;doradca zawodowy;600100202\n';
     await p.setInputFiles('#staff-file', { name: 'kadra.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await p.waitForSelector('#staff-counts');
-    assert.match(await p.textContent('#staff-counts'), /do zaproszenia: 1.*już w partnerstwie: 1.*z błędami: 1/);
-    assert.match(await p.textContent('#staff-rows tr[data-email="nikt@pup.demo"]'), /Organizacja/);
+    assert.match(await p.textContent('#staff-counts'), /do zaproszenia: 0.*z błędami: 3/);
+    // Each column given its field on screen; every choice re-runs the dry run.
+    for (const [i, field] of [[0, 'display_name'], [1, 'email'], [2, 'organisation'], [3, 'role']]) {
+      await p.selectOption(`#staff-map-${i}`, field);
+      await p.waitForFunction(([i, field]) => document.querySelector(`#staff-map-${i}`)?.value === field, [i, field]);
+    }
+    assert.equal(await p.inputValue('#staff-map-4'), '', 'the phone column stays skipped');
+    await p.waitForFunction(() => /do zaproszenia: 1.*już w partnerstwie: 1.*z błędami: 1/.test(document.querySelector('#staff-counts')?.textContent ?? ''));
+    assert.match(await p.textContent('#staff-rows tr[data-email="nikt@pup.demo"]'), /Jednostka/);
     assert.equal(await p.locator('#people-table tr[data-email="karol@pup.demo"]').count(), 0, 'nothing before confirming');
     await p.click('#staff-confirm');
     await p.waitForSelector('#staff-rows tr[data-email="karol@pup.demo"] input.staff-link');

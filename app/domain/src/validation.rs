@@ -191,25 +191,79 @@ pub fn warsaw_day_start(d: time::Date) -> i64 {
     d.midnight().assume_utc().unix_timestamp() - if summer { 7200 } else { 3600 }
 }
 
-/// Formats a Unix time as Polish local time (`dd.mm.rrrr HH:MM`), CET or CEST.
-pub fn format_timestamp_warsaw(unix: i64) -> String {
-    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp(unix) else {
-        return String::new();
-    };
+/// A Unix time as Warsaw's wall clock (CET or CEST); none at the calendar's very ends.
+fn warsaw_local(unix: i64) -> Option<time::OffsetDateTime> {
+    let utc = time::OffsetDateTime::from_unix_timestamp(unix).ok()?;
     // EU rule: summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on
     // the last Sunday of October.
     let switch = |month: time::Month| last_sunday(utc.year(), month).with_hms(1, 0, 0).map(time::PlainDateTime::assume_utc).unwrap_or(utc);
     let summer = utc >= switch(time::Month::March) && utc < switch(time::Month::October);
     // Checked: a stored time at the very end of the calendar must not panic.
-    let Some(local) = utc.checked_add(time::Duration::hours(if summer { 2 } else { 1 })) else {
-        return format_date(utc.date());
-    };
-    format!("{} {:02}:{:02}", format_date(local.date()), local.hour(), local.minute())
+    utc.checked_add(time::Duration::hours(if summer { 2 } else { 1 }))
+}
+
+/// Formats a Unix time as Polish local time (`dd.mm.rrrr HH:MM`), CET or CEST.
+pub fn format_timestamp_warsaw(unix: i64) -> String {
+    match warsaw_local(unix) {
+        Some(local) => format!("{} {:02}:{:02}", format_date(local.date()), local.hour(), local.minute()),
+        None => time::OffsetDateTime::from_unix_timestamp(unix).map(|u| format_date(u.date())).unwrap_or_default(),
+    }
+}
+
+/// A Unix time as `<input type="datetime-local">` shows Warsaw time: `YYYY-MM-DDTHH:MM`.
+pub fn warsaw_minute(unix: i64) -> String {
+    warsaw_local(unix)
+        .map(|l| format!("{:04}-{:02}-{:02}T{:02}:{:02}", l.year(), u8::from(l.month()), l.day(), l.hour(), l.minute()))
+        .unwrap_or_default()
+}
+
+/// The Unix time of a Warsaw wall-clock minute as `<input type="datetime-local">` sends
+/// it (`YYYY-MM-DDTHH:MM`, seconds allowed), within the plausible dates. In the hour
+/// the clocks go back the earlier (summer) moment is taken; a minute the clocks skip
+/// in spring is no time.
+pub fn parse_warsaw_minute(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, clock) = s.split_once('T')?;
+    let date = parse_iso_date(date)?;
+    let mut parts = clock.split(':');
+    let hour: u8 = parts.next()?.parse().ok()?;
+    let minute: u8 = parts.next()?.parse().ok()?;
+    let second: u8 = parts.next().map_or(Some(0), |v| v.parse().ok())?;
+    if parts.next().is_some() {
+        return None;
+    }
+    let wall = date.with_hms(hour, minute, second).ok()?.assume_utc().unix_timestamp();
+    // Summer time (UTC+2) first, then winter (UTC+1): the one that reads back the same.
+    [7200, 3600].into_iter().map(|offset| wall - offset).find(|&t| warsaw_local(t).is_some_and(|l| l.unix_timestamp() == wall))
 }
 
 #[cfg(test)]
 mod time_tests {
-    use super::{format_timestamp_warsaw, warsaw_day_start};
+    use super::{format_timestamp_warsaw, parse_warsaw_minute, warsaw_day_start, warsaw_minute};
+
+    #[test]
+    fn a_wall_clock_minute_reads_back_in_winter_summer_and_around_the_changes() {
+        for s in ["2026-01-15T08:30", "2026-07-22T23:59", "2026-03-29T01:59", "2026-03-29T03:00", "2026-10-25T02:30", "2026-10-25T03:00"] {
+            let t = parse_warsaw_minute(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(warsaw_minute(t), s);
+        }
+        assert_eq!(parse_warsaw_minute("2026-01-15T08:30:00"), parse_warsaw_minute("2026-01-15T08:30"));
+        // The hour skipped in spring, and what is no time at all.
+        for wrong in ["2026-03-29T02:30", "2026-01-15", "2026-01-15T25:00", "2026-01-15T08", "9999-01-01T00:00", "x"] {
+            assert_eq!(parse_warsaw_minute(wrong), None, "{wrong}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever minute a form shows, sending it back names the same minute.
+        #[test]
+        fn every_shown_minute_reads_back(t in 0i64..4_102_444_800) {
+            let shown = warsaw_minute(t);
+            let back = parse_warsaw_minute(&shown);
+            proptest::prop_assert!(back.is_some(), "{}", shown);
+            proptest::prop_assert_eq!(back.map(warsaw_minute), Some(shown));
+        }
+    }
 
     #[test]
     fn a_warsaw_day_starts_at_local_midnight_in_winter_summer_and_on_the_days_the_clocks_change() {

@@ -264,7 +264,9 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Opening(openi
     Ok((headers, ApiJson(record)))
 }
 
-fn if_match_version(headers: &HeaderMap) -> Result<i64, AppError> {
+/// The version a replacement was made from (`If-Match: "N"`): without it nobody's
+/// edit could be told from a stale one.
+pub(crate) fn if_match_version(headers: &HeaderMap) -> Result<i64, AppError> {
     let v = headers.get(header::IF_MATCH).ok_or(AppError::PreconditionRequired)?;
     v.to_str().ok().and_then(|s| s.trim().trim_matches('"').parse().ok()).ok_or_else(|| AppError::BadRequest("If-Match must be a version number".into()))
 }

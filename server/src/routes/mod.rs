@@ -14,6 +14,7 @@ use crate::AppState;
 
 pub mod about;
 pub mod audit;
+pub mod breaches;
 pub mod auth;
 pub mod clients;
 pub mod dashboard;
@@ -32,7 +33,7 @@ pub mod sync;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Ścieżka API", version = "1", description = "Case work for social and vocational integration. Every state-changing request needs the X-CSRF-Token header of the session."),
-    tags((name = "about"), (name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "sync"), (name = "survey"), (name = "people"), (name = "installation"))
+    tags((name = "about"), (name = "auth"), (name = "clients"), (name = "partnerships"), (name = "audit"), (name = "breaches"), (name = "sync"), (name = "survey"), (name = "people"), (name = "installation"))
 )]
 struct ApiDoc;
 
@@ -47,6 +48,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(reports::router())
         .merge(partnership_docs::router())
         .merge(audit::router())
+        .merge(breaches::router())
         .merge(sync::router())
         .merge(documents::router())
         .merge(devices::router())

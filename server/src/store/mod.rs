@@ -3,6 +3,7 @@
 //! read or write is scoped to their partnerships.
 
 pub mod audit;
+pub mod breach;
 pub mod client;
 pub mod conflict;
 pub mod device;

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod backup;
 mod bad_input;
+mod breaches;
 mod caseload;
 mod clients;
 mod demo;

@@ -121,6 +121,16 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                     json!({"name": "Tajemnicze partnerstwo", "kind": "local", "members": [], "coordinator": {"email": "a@b.pl", "display_name": "A", "organisation_id": uuid::Uuid::now_v7()}}),
                     &[StatusCode::FORBIDDEN],
                 ),
+                ("GET" | "POST", "/api/v1/partnerships/{id}/breaches") => (
+                    path.replace("{id}", &app.partnership_a.to_string()),
+                    json!({"found_at": "2026-01-01T10:00", "what_happened": "Tajemnica", "data": "Dane", "risk": "risk"}),
+                    &[StatusCode::NOT_FOUND],
+                ),
+                ("PUT", "/api/v1/partnerships/{id}/breaches/{breach}") => (
+                    path.replace("{id}", &app.partnership_a.to_string()).replace("{breach}", &uuid::Uuid::now_v7().to_string()),
+                    json!({"found_at": "2026-01-01T10:00", "what_happened": "Tajemnica", "data": "Dane", "risk": "risk", "closed": false}),
+                    &[StatusCode::NOT_FOUND],
+                ),
                 ("PUT", "/api/v1/admin/organisations/{id}") => {
                     (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"name": "Przejęta fundacja", "org_type": "ngo"}), &[StatusCode::FORBIDDEN])
                 }

@@ -55,10 +55,30 @@ pub fn DashboardPage() -> impl IntoView {
         let p = partnership();
         session.me().and_then(|m| m.memberships.into_iter().find(|m| Some(m.partnership_id) == p)).map(|m| m.partners).unwrap_or_default()
     };
+    // Breaches still to be reported to UODO, with the hours left of the 72.
+    let breaches = LocalResource::new(move || {
+        let p = partnership();
+        async move {
+            let Some(p) = p else { return Vec::new() };
+            let all = api::get::<Vec<domain::breach::Breach>>(&format!("/api/v1/partnerships/{p}/breaches")).await.unwrap_or_default();
+            all.into_iter().filter(|b| b.hours_left.is_some()).collect::<Vec<_>>()
+        }
+    });
     let l = move |k: &str| t(lang.get(), k).to_string();
     view! {
         <h1>{tr("dash.title")}</h1>
         <SteeredPicker id="dash-partnership" chosen/>
+        {move || breaches.get().filter(|b| !b.is_empty()).map(|pending| view! {
+            <section class="notice warn" id="breach-deadlines" aria-labelledby="breach-deadlines-title">
+                <h2 id="breach-deadlines-title">{tr("breaches.pending")}</h2>
+                <ul>
+                    {pending.into_iter().map(|b| {
+                        let (standing, _) = b.standing(lang.get());
+                        view! { <li data-number=b.number><a href="/breaches">{format!("{} {}", l("breaches.entry"), b.number)}</a>": "{standing}</li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <div class="filters">
             <div class="field">
                 <label for="dash-organisation">{tr("dash.organisation")}</label>

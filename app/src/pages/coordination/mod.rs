@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod authorisation;
+pub mod breaches;
 pub mod dashboard;
 pub mod import;
 pub mod devices;

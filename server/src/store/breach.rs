@@ -1,0 +1,167 @@
+//! A partnership's register of personal-data breaches (GDPR art. 33(5)): entries
+//! numbered from 1 in each partnership, updated as an incident is dealt with under a
+//! version (nobody's update is silently replaced), never deleted.
+
+use domain::breach::{hours_left, Breach, BreachInput, BreachRisk, ValidBreach};
+use domain::validation::{format_timestamp_warsaw, warsaw_minute};
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use crate::error::{internal, AppError};
+use crate::now;
+
+#[derive(sqlx::FromRow)]
+struct BreachRow {
+    id: String,
+    number: i64,
+    found_at: i64,
+    what_happened: String,
+    data: String,
+    people: i64,
+    risk: String,
+    reported_at: Option<i64>,
+    informed_at: Option<i64>,
+    justification: String,
+    measures: String,
+    closed_at: Option<i64>,
+    recorded_by: String,
+    recorded_at: i64,
+    updated_by: String,
+    updated_at: i64,
+    version: i64,
+}
+
+const SELECT: &str = "SELECT b.id, b.number, b.found_at, b.what_happened, b.data, b.people, b.risk, b.reported_at, b.informed_at,
+        b.justification, b.measures, b.closed_at, r.display_name AS recorded_by, b.recorded_at, u.display_name AS updated_by, b.updated_at, b.version
+    FROM breaches b JOIN users r ON r.id = b.recorded_by JOIN users u ON u.id = b.updated_by";
+
+impl BreachRow {
+    fn into_breach(self, at: i64) -> Result<Breach, AppError> {
+        let risk = BreachRisk::parse(&self.risk).ok_or_else(|| internal(format!("breach risk {}", self.risk)))?;
+        let minute = |t: Option<i64>| t.map(warsaw_minute).unwrap_or_default();
+        Ok(Breach {
+            id: Uuid::parse_str(&self.id).map_err(internal)?,
+            number: self.number,
+            input: BreachInput {
+                found_at: warsaw_minute(self.found_at),
+                what_happened: self.what_happened,
+                data: self.data,
+                people: u32::try_from(self.people).map_err(internal)?,
+                risk,
+                reported_at: minute(self.reported_at),
+                informed_at: minute(self.informed_at),
+                justification: self.justification,
+                measures: self.measures,
+                closed: self.closed_at.is_some(),
+            },
+            deadline: format_timestamp_warsaw(domain::breach::deadline(self.found_at)),
+            hours_left: hours_left(self.found_at, risk, self.reported_at, self.closed_at.is_some(), at),
+            recorded_by: self.recorded_by,
+            recorded_at: format_timestamp_warsaw(self.recorded_at),
+            updated_by: self.updated_by,
+            updated_at: format_timestamp_warsaw(self.updated_at),
+            version: self.version,
+        })
+    }
+}
+
+/// The register of a partnership, newest first.
+pub async fn list(conn: &mut AnyConnection, partnership: Uuid) -> Result<Vec<Breach>, AppError> {
+    let rows: Vec<BreachRow> = sqlx::query_as(&format!("{SELECT} WHERE b.partnership_id = $1 ORDER BY b.number DESC"))
+        .bind(partnership.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    let at = now();
+    rows.into_iter().map(|r| r.into_breach(at)).collect()
+}
+
+/// One entry of a partnership's register.
+pub async fn one(conn: &mut AnyConnection, partnership: Uuid, id: Uuid) -> Result<Option<Breach>, AppError> {
+    let row: Option<BreachRow> = sqlx::query_as(&format!("{SELECT} WHERE b.partnership_id = $1 AND b.id = $2"))
+        .bind(partnership.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| r.into_breach(now())).transpose()
+}
+
+/// Records a new breach under the partnership's next number.
+pub async fn insert(conn: &mut AnyConnection, partnership: Uuid, by: Uuid, b: &ValidBreach) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    let at = now();
+    let number: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM breaches WHERE partnership_id = $1")
+        .bind(partnership.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO breaches (id, partnership_id, number, found_at, what_happened, data, people, risk, reported_at, informed_at,
+            justification, measures, closed_at, recorded_by, recorded_at, updated_by, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, $15, 1)",
+    )
+    .bind(id.to_string())
+    .bind(partnership.to_string())
+    .bind(number)
+    .bind(b.found)
+    .bind(&b.what_happened)
+    .bind(&b.data)
+    .bind(i64::from(b.people))
+    .bind(b.risk.as_str())
+    .bind(b.reported)
+    .bind(b.informed)
+    .bind(&b.justification)
+    .bind(&b.measures)
+    .bind(b.closed.then_some(at))
+    .bind(by.to_string())
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// What became of an update.
+pub enum Updated {
+    Done,
+    NotFound,
+    /// Someone saved another version since the person opened it.
+    Stale,
+}
+
+/// Replaces an entry's details if it still has the version the person edited. A
+/// closed entry keeps the moment it was first closed; reopening clears it.
+pub async fn update(conn: &mut AnyConnection, partnership: Uuid, id: Uuid, version: i64, by: Uuid, b: &ValidBreach) -> Result<Updated, AppError> {
+    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM breaches WHERE partnership_id = $1 AND id = $2")
+        .bind(partnership.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    match current {
+        None => return Ok(Updated::NotFound),
+        Some(v) if v != version => return Ok(Updated::Stale),
+        Some(_) => {}
+    }
+    let at = now();
+    let done = sqlx::query(
+        "UPDATE breaches SET found_at = $1, what_happened = $2, data = $3, people = $4, risk = $5, reported_at = $6, informed_at = $7,
+            justification = $8, measures = $9, closed_at = CASE WHEN $10 = 0 THEN NULL ELSE COALESCE(closed_at, $11) END,
+            updated_by = $12, updated_at = $11, version = version + 1
+         WHERE partnership_id = $13 AND id = $14 AND version = $15",
+    )
+    .bind(b.found)
+    .bind(&b.what_happened)
+    .bind(&b.data)
+    .bind(i64::from(b.people))
+    .bind(b.risk.as_str())
+    .bind(b.reported)
+    .bind(b.informed)
+    .bind(&b.justification)
+    .bind(&b.measures)
+    .bind(i64::from(b.closed))
+    .bind(at)
+    .bind(by.to_string())
+    .bind(partnership.to_string())
+    .bind(id.to_string())
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(if done.rows_affected() == 1 { Updated::Done } else { Updated::Stale })
+}
