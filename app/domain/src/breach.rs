@@ -141,7 +141,7 @@ impl BreachInput {
                 e.add("measures", "to_close", lang.pick("Przed zamknięciem opisz podjęte środki.", "Describe the measures taken before closing."));
             }
             match self.risk {
-                BreachRisk::Unlikely if justification.is_empty() => e.add(
+                BreachRisk::Unlikely if justification.is_empty() && reported.is_none() && self.reported_at.trim().is_empty() => e.add(
                     "justification",
                     "to_close",
                     lang.pick("Podaj, dlaczego naruszenie nie wymaga zgłoszenia do UODO.", "Say why the breach needs no report to UODO."),
@@ -153,8 +153,18 @@ impl BreachInput {
                 ),
                 _ => {}
             }
-            if self.risk == BreachRisk::High && informed.is_none() && self.informed_at.trim().is_empty() {
-                e.add("informed_at", "to_close", lang.pick("Przy wysokim ryzyku zawiadamia się osoby (art. 34): podaj, kiedy.", "With a high risk the people are told (art. 34): say when."));
+            // Art. 34(3) lets the people go untold (the data were encrypted, later
+            // measures removed the risk, telling each would take disproportionate
+            // effort) if the reason is recorded.
+            if self.risk == BreachRisk::High && informed.is_none() && self.informed_at.trim().is_empty() && justification.is_empty() {
+                e.add(
+                    "informed_at",
+                    "to_close",
+                    lang.pick(
+                        "Przy wysokim ryzyku zawiadamia się osoby (art. 34): podaj, kiedy, albo w uzasadnieniu, dlaczego nie.",
+                        "With a high risk the people are told (art. 34): say when, or why not in the justification.",
+                    ),
+                );
             }
         }
         e.into_result(|| ValidBreach {
@@ -270,7 +280,13 @@ mod tests {
         assert!(b.validate(Lang::En, NOW).is_ok());
         b.risk = BreachRisk::High;
         assert_eq!(b.validate(Lang::En, NOW).expect_err("art. 34")[0].pointer, "/informed_at");
+        // Art. 34(3): not telling the people, with the reason recorded.
+        let mut untold = b.clone();
+        untold.justification = "Dane były zaszyfrowane, klucz nie wyciekł".into();
+        assert!(untold.validate(Lang::En, NOW).is_ok());
+        // An unlikely risk reported all the same needs no reason for not reporting.
         b.risk = BreachRisk::Unlikely;
+        assert!(b.validate(Lang::En, NOW).is_ok());
         b.reported_at.clear();
         assert_eq!(b.validate(Lang::En, NOW).expect_err("why not reported")[0].pointer, "/justification");
         b.justification = "Dane zaszyfrowane, klucz bezpieczny".into();

@@ -133,7 +133,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("breaches.reported_at", "Zgłoszono do UODO (data i godzina)", "Reported to UODO (date and time)"),
     ("breaches.informed_at", "Zawiadomiono osoby (data i godzina)", "People told (date and time)"),
     ("breaches.justification", "Uzasadnienie", "Justification"),
-    ("breaches.justification_hint", "Dlaczego naruszenia nie zgłoszono albo dlaczego zgłoszenie nastąpiło po 72 godzinach.", "Why the breach was not reported, or why the report came after 72 hours."),
+    ("breaches.justification_hint", "Dlaczego naruszenia nie zgłoszono, dlaczego zgłoszenie nastąpiło po 72 godzinach albo dlaczego przy wysokim ryzyku nie zawiadomiono osób (art. 34 ust. 3).", "Why the breach was not reported, why the report came after 72 hours, or why with a high risk the people were not told (art. 34(3))."),
     ("breaches.measures", "Podjęte środki", "Measures taken"),
     ("breaches.close", "Sprawa zamknięta: wszystko, czego wymaga, jest zapisane", "Closed: everything it needs is recorded"),
     ("breaches.save", "Zapisz wpis", "Save the entry"),

@@ -170,6 +170,21 @@ pub fn recognise_in(columns: &[(&'static str, &'static str, &'static str)], head
         .collect()
 }
 
+/// Gives `column` the field `field` in a mapping, taking it from the column that had
+/// it (a field fills one column): moving "E-mail" to another column is one choice.
+pub fn choose(mapping: &mut [String], column: usize, field: String) {
+    if !field.is_empty() {
+        for (i, f) in mapping.iter_mut().enumerate() {
+            if i != column && *f == field {
+                f.clear();
+            }
+        }
+    }
+    if let Some(slot) = mapping.get_mut(column) {
+        *slot = field;
+    }
+}
+
 /// The label of a field in `lang`, for the mapping's choices.
 pub fn label(lang: Lang, field: &str) -> &'static str {
     COLUMNS.iter().find(|(f, _, _)| *f == field).map(|(_, pl, en)| lang.pick(*pl, *en)).unwrap_or("")
@@ -394,6 +409,17 @@ pub fn staff_invite(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_chosen_for_a_column_leaves_the_column_that_had_it() {
+        let mut m: Vec<String> = ["email", "", "display_name"].map(String::from).to_vec();
+        choose(&mut m, 1, "email".into());
+        assert_eq!(m, ["", "email", "display_name"]);
+        choose(&mut m, 2, String::new());
+        assert_eq!(m, ["", "email", ""]);
+        choose(&mut m, 7, "role".into());
+        assert_eq!(m, ["", "email", ""], "no such column");
+    }
     use proptest::prelude::*;
 
     fn strings(v: &[&str]) -> Vec<String> {

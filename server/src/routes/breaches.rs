@@ -41,6 +41,7 @@ pub async fn record(
     let b = req.validate(lang, crate::now()).map_err(AppError::fields(lang))?;
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
+    store::lock(&mut tx, id).await?;
     let breach = store::insert(&mut tx, id, user.id, &b).await?;
     let saved = store::one(&mut tx, id, breach).await?.ok_or(AppError::NotFound)?;
     audit::record(&mut tx, &user, id, None, Action::Create, &format!("breach {} recorded ({} people, risk {})", saved.number, b.people, b.risk.as_str())).await?;
@@ -66,6 +67,8 @@ pub async fn update(
     let b = req.validate(lang, crate::now()).map_err(AppError::fields(lang))?;
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
+    store::lock(&mut tx, id).await?;
+    let before = store::one(&mut tx, id, breach).await?.ok_or(AppError::NotFound)?;
     match store::update(&mut tx, id, breach, version, user.id, &b).await? {
         Updated::Done => {}
         Updated::NotFound => return Err(AppError::NotFound),
@@ -77,8 +80,12 @@ pub async fn update(
         }
     }
     let saved = store::one(&mut tx, id, breach).await?.ok_or(AppError::NotFound)?;
+    // The register may be corrected, never silently: what changed, old and new, is in
+    // the append-only access log.
     let state_now = if b.closed { "closed" } else if b.reported.is_some() { "reported" } else { "open" };
-    audit::record(&mut tx, &user, id, None, Action::Update, &format!("breach {} updated: {state_now}", saved.number)).await?;
+    let changed = store::changes(&before.input, &saved.input);
+    let detail = format!("breach {} updated: {state_now}; {}", saved.number, if changed.is_empty() { "nothing changed".to_string() } else { changed.join("; ") });
+    audit::record(&mut tx, &user, id, None, Action::Update, &detail).await?;
     tx.commit().await?;
     Ok(ApiJson(saved))
 }

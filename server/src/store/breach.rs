@@ -85,7 +85,17 @@ pub async fn one(conn: &mut AnyConnection, partnership: Uuid, id: Uuid) -> Resul
     row.map(|r| r.into_breach(now())).transpose()
 }
 
-/// Records a new breach under the partnership's next number.
+/// Takes a partnership's register for writing, first in a transaction that reads it
+/// and then writes: two entries recorded at once then get consecutive numbers, and two
+/// updates of one entry are told apart by version rather than failing. PostgreSQL
+/// locks the partnership's row; SQLite takes its write lock here, before any read,
+/// where a transaction that had read first could not upgrade once another wrote.
+pub async fn lock(conn: &mut AnyConnection, partnership: Uuid) -> Result<(), AppError> {
+    sqlx::query("UPDATE partnerships SET name = name WHERE id = $1").bind(partnership.to_string()).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Records a new breach under the partnership's next number (after [`lock`]).
 pub async fn insert(conn: &mut AnyConnection, partnership: Uuid, by: Uuid, b: &ValidBreach) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
     let at = now();
@@ -127,18 +137,9 @@ pub enum Updated {
 }
 
 /// Replaces an entry's details if it still has the version the person edited. A
-/// closed entry keeps the moment it was first closed; reopening clears it.
+/// closed entry keeps the moment it was first closed; reopening clears it (after
+/// [`lock`]).
 pub async fn update(conn: &mut AnyConnection, partnership: Uuid, id: Uuid, version: i64, by: Uuid, b: &ValidBreach) -> Result<Updated, AppError> {
-    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM breaches WHERE partnership_id = $1 AND id = $2")
-        .bind(partnership.to_string())
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    match current {
-        None => return Ok(Updated::NotFound),
-        Some(v) if v != version => return Ok(Updated::Stale),
-        Some(_) => {}
-    }
     let at = now();
     let done = sqlx::query(
         "UPDATE breaches SET found_at = $1, what_happened = $2, data = $3, people = $4, risk = $5, reported_at = $6, informed_at = $7,
@@ -163,5 +164,48 @@ pub async fn update(conn: &mut AnyConnection, partnership: Uuid, id: Uuid, versi
     .bind(version)
     .execute(&mut *conn)
     .await?;
-    Ok(if done.rows_affected() == 1 { Updated::Done } else { Updated::Stale })
+    if done.rows_affected() == 1 {
+        return Ok(Updated::Done);
+    }
+    let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM breaches WHERE partnership_id = $1 AND id = $2")
+        .bind(partnership.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(if exists.is_some() { Updated::Stale } else { Updated::NotFound })
+}
+
+/// What an update changed, for the access log: the times and the risk with their old
+/// and new values (a deadline met or missed rests on them), the texts by name.
+pub fn changes(before: &BreachInput, after: &BreachInput) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, old, new) in [
+        ("found_at", &before.found_at, &after.found_at),
+        ("reported_at", &before.reported_at, &after.reported_at),
+        ("informed_at", &before.informed_at, &after.informed_at),
+    ] {
+        if old != new {
+            out.push(format!("{name} '{old}' -> '{new}'"));
+        }
+    }
+    if before.risk != after.risk {
+        out.push(format!("risk {} -> {}", before.risk.as_str(), after.risk.as_str()));
+    }
+    if before.people != after.people {
+        out.push(format!("people {} -> {}", before.people, after.people));
+    }
+    for (name, old, new) in [
+        ("what_happened", &before.what_happened, &after.what_happened),
+        ("data", &before.data, &after.data),
+        ("justification", &before.justification, &after.justification),
+        ("measures", &before.measures, &after.measures),
+    ] {
+        if old.trim() != new.trim() {
+            out.push(format!("{name} changed"));
+        }
+    }
+    if before.closed != after.closed {
+        out.push(if after.closed { "closed" } else { "reopened" }.to_string());
+    }
+    out
 }

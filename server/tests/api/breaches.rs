@@ -81,9 +81,22 @@ async fn a_breach_is_recorded_counted_down_to_its_deadline_and_closed_once_repor
 
     // Every change is in the access log; the register keeps its entries.
     let log = app.get(&format!("/api/v1/partnerships/{}/audit?action=update", app.partnership_a), &coordinator).await.json();
-    assert!(log["items"].as_array().expect("items").iter().any(|e| e["detail"] == "breach 1 updated: closed"), "{log}");
+    // What changed, old and new, is in the log: a register corrected is never rewritten silently.
+    assert!(
+        log["items"].as_array().expect("items").iter().any(|e| e["detail"].as_str().is_some_and(|d| d.starts_with("breach 1 updated: closed; reported_at '' -> '")
+            && d.contains("measures changed")
+            && d.ends_with("; closed"))),
+        "{log}"
+    );
     let log = app.get(&format!("/api/v1/partnerships/{}/audit?action=create", app.partnership_a), &coordinator).await.json();
     assert!(log["items"].as_array().expect("items").iter().any(|e| e["detail"].as_str().is_some_and(|d| d.starts_with("breach 2 recorded"))), "{log}");
+    // Reopened, it keeps its report and counts down nothing; the log says so.
+    let mut reopened = closing.clone();
+    reopened["closed"] = json!(false);
+    let r = replace(reopened, 2).await;
+    assert_eq!((r.status, r.json()["input"]["closed"].clone(), r.json()["hours_left"].clone()), (StatusCode::OK, json!(false), Value::Null), "{}", r.text);
+    let log = app.get(&format!("/api/v1/partnerships/{}/audit?action=update", app.partnership_a), &coordinator).await.json();
+    assert!(log["items"].as_array().expect("items").iter().any(|e| e["detail"] == "breach 1 updated: reported; reopened"), "{log}");
     let deleted = sqlx::query("DELETE FROM breaches").execute(&app.db.pool).await;
     assert!(deleted.is_err(), "the register keeps every entry");
 }
@@ -106,10 +119,48 @@ async fn the_data_protection_officer_keeps_the_register_and_nobody_else_reads_it
     assert_eq!(app.post(&path, &breach(1), &consultant).await.status, StatusCode::FORBIDDEN);
     let outsider = app.login("consultant.b@test").await;
     assert_eq!(app.get(&path, &outsider).await.status, StatusCode::NOT_FOUND);
+    // The officer writes the next steps; a consultant may not.
+    let entry = app.get(&path, &iod).await.json()[0].clone();
+    let at = format!("{path}/{}", entry["id"].as_str().expect("id"));
+    let mut next = entry["input"].clone();
+    next["reported_at"] = json!(warsaw_minute(server::now() - 60));
+    assert_eq!(put(&app, &consultant, at.clone(), next.clone(), 1).await.status, StatusCode::FORBIDDEN);
+    let r = put(&app, &iod, at.clone(), next.clone(), 1).await;
+    assert_eq!((r.status, r.json()["updated_by"].clone()), (StatusCode::OK, json!("Inspektor Danych")), "{}", r.text);
+    // A coordinator of another partnership reaches no entry of this one, also through
+    // their own partnership's address.
+    let ngo: String = sqlx::query_scalar("SELECT organisation_id FROM users WHERE id = $1").bind(app.consultant_b.to_string()).fetch_one(&app.db.pool).await.expect("org");
+    let b: String = sqlx::query_scalar("SELECT id FROM partnerships WHERE name = 'Partnerstwo B'").fetch_one(&app.db.pool).await.expect("b");
+    let coord_b = server::seed::user(&app.db, "coord.b@test", "Koordynator B", ngo.parse().expect("uuid"), PASSWORD).await.expect("user");
+    server::seed::grant(&app.db, coord_b, b.parse().expect("uuid"), Role::Coordinator).await.expect("grant");
+    let coord_b = app.login("coord.b@test").await;
+    let through_b = format!("/api/v1/partnerships/{b}/breaches/{}", entry["id"].as_str().expect("id"));
+    assert_eq!(put(&app, &coord_b, through_b, next.clone(), 2).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(put(&app, &coord_b, at, next, 2).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/api/v1/partnerships/{b}/breaches"), &coord_b).await.json(), json!([]));
     // A time not yet come, or no time, is refused at its field.
     let mut future = breach(-5);
     future["reported_at"] = json!("jutro");
     let r = app.post(&path, &future, &iod).await;
     let codes: Vec<String> = r.json()["errors"].as_array().expect("errors").iter().filter_map(|e| e["code"].as_str().map(String::from)).collect();
     assert_eq!(codes, ["future", "datetime"], "{}", r.text);
+}
+
+#[tokio::test]
+async fn breaches_recorded_at_once_get_consecutive_numbers() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coord.a@test").await;
+    let path = format!("/api/v1/partnerships/{}/breaches", app.partnership_a);
+    let body = breach(1);
+    let sends = (0..8).map(|_| app.post(&path, &body, &coordinator));
+    let answers = futures::future::join_all(sends).await;
+    let mut numbers: Vec<i64> = answers
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+            r.json()["number"].as_i64().expect("number")
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
 }

@@ -29,6 +29,14 @@ pub fn BreachesPage() -> impl IntoView {
     });
     let editing = RwSignal::new(None::<Breach>);
     let message = RwSignal::new(None::<String>);
+    // An entry open in the form belongs to the partnership it was opened in.
+    Effect::new(move |previous: Option<Option<Uuid>>| {
+        let now = partnership();
+        if previous.is_some_and(|p| p != now) {
+            editing.set(None);
+        }
+        now
+    });
     let l = move |k: &str| t(lang.get(), k).to_string();
     view! {
         <h1>{tr("breaches.title")}</h1>
@@ -132,6 +140,12 @@ fn BreachForm(partnership: Signal<Option<Uuid>>, editing: RwSignal<Option<Breach
                     refetch.run(());
                 }
                 Err(e) => {
+                    // Saved by someone else meanwhile: the register is read again, so
+                    // the entry opens with what it holds now (and its version).
+                    if matches!(e, api::ApiError::Conflict(_)) {
+                        editing.set(None);
+                        refetch.run(());
+                    }
                     errors.set(e.field_errors());
                     message.set(Some(e.message()));
                     crate::browser::focus_first_error();
@@ -172,7 +186,7 @@ fn BreachForm(partnership: Signal<Option<Uuid>>, editing: RwSignal<Option<Breach
                 crate::browser::focus_first_error();
             }
         }>
-            <h2>{move || match editing.get() {
+            <h2 id="breach-form-title" tabindex="-1">{move || match editing.get() {
                 Some(b) => format!("{} {}", t(lang.get(), "breaches.entry"), b.number),
                 None => t(lang.get(), "breaches.new").to_string(),
             }}</h2>
@@ -195,7 +209,11 @@ fn BreachForm(partnership: Signal<Option<Uuid>>, editing: RwSignal<Option<Breach
             </div>
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>{tr("breaches.save")}</button>
-                <button type="button" class="secondary" hidden=move || editing.with(Option::is_none) on:click=move |_| editing.set(None)>{tr("admin.cancel")}</button>
+                <button type="button" class="secondary" hidden=move || editing.with(Option::is_none) on:click=move |_| {
+                    editing.set(None);
+                    // The button hides itself: focus stays in the form, at its heading.
+                    request_animation_frame(|| { crate::browser::focus_first("#breach-form-title"); });
+                }>{tr("admin.cancel")}</button>
             </div>
         </form>
     }

@@ -5,7 +5,7 @@
 //! written before that, and every import's report is kept.
 
 use base64::Engine;
-use domain::import::{self as rules, ImportReport, ImportRequest, OnDuplicate, RowOutcome, COLUMNS};
+use domain::import::{self as rules, choose, ImportReport, ImportRequest, OnDuplicate, RowOutcome, COLUMNS};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -139,7 +139,7 @@ pub fn ImportPage() -> impl IntoView {
                             let value = Signal::derive(move || mapping.with(|m| m.get(i).cloned().unwrap_or_default()));
                             view! {
                                 <SelectControl id=format!("map-{i}") label=Signal::derive(move || c.header.clone()) value
-                                    set=Callback::new(move |v: String| { mapping.update(|m| if let Some(slot) = m.get_mut(i) { *slot = v; }); send.dispatch(false); })
+                                    set=Callback::new(move |v: String| { mapping.update(|m| choose(m, i, v)); send.dispatch(false); })
                                     error=Signal::derive(|| None::<String>) options=field_options/>
                             }
                         }).collect_view()}

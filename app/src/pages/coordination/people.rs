@@ -3,7 +3,7 @@
 //! password reset. An invitation or a reset gives a single-use link, shown once, to
 //! hand to the person: they choose their own password on it.
 
-use domain::import::{StaffImportReport, StaffImportRequest, STAFF_COLUMNS};
+use domain::import::{choose, StaffImportReport, StaffImportRequest, STAFF_COLUMNS};
 use domain::installation::{MemberAdd, Members};
 use domain::org::Role;
 use domain::people::{AccountState, Authorisation, Handover, Invite, Person, RoleChange};
@@ -444,7 +444,7 @@ fn StaffListForm(partnership: Signal<Option<Uuid>>, message: RwSignal<Option<Str
                                 let value = Signal::derive(move || mapping.with(|m| m.get(i).cloned().unwrap_or_default()));
                                 view! {
                                     <SelectControl id=format!("staff-map-{i}") label=Signal::derive(move || c.header.clone()) value
-                                        set=Callback::new(move |v: String| { mapping.update(|m| if let Some(slot) = m.get_mut(i) { *slot = v; }); send.dispatch(false); })
+                                        set=Callback::new(move |v: String| { mapping.update(|m| choose(m, i, v)); send.dispatch(false); })
                                         error=Signal::derive(|| None::<String>) options=field_options/>
                                 }
                             }).collect_view()}
