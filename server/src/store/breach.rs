@@ -4,7 +4,9 @@
 
 use domain::breach::{hours_left, Breach, BreachInput, BreachRisk, ValidBreach};
 use domain::validation::{format_timestamp_warsaw, warsaw_minute};
-use sqlx::AnyConnection;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection};
 use uuid::Uuid;
 
 use crate::error::{internal, AppError};
@@ -95,6 +97,20 @@ pub async fn lock(conn: &mut AnyConnection, partnership: Uuid) -> Result<(), App
     Ok(())
 }
 
+/// Binds an entry's details in the order both writes name them: found_at, what
+/// happened, data, people, risk, reported_at, informed_at, justification, measures.
+fn with_details<'q>(q: Query<'q, Any, AnyArguments<'q>>, b: &'q ValidBreach) -> Query<'q, Any, AnyArguments<'q>> {
+    q.bind(b.found)
+        .bind(&b.what_happened)
+        .bind(&b.data)
+        .bind(i64::from(b.people))
+        .bind(b.risk.as_str())
+        .bind(b.reported)
+        .bind(b.informed)
+        .bind(&b.justification)
+        .bind(&b.measures)
+}
+
 /// Records a new breach under the partnership's next number (after [`lock`]).
 pub async fn insert(conn: &mut AnyConnection, partnership: Uuid, by: Uuid, b: &ValidBreach) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
@@ -103,28 +119,15 @@ pub async fn insert(conn: &mut AnyConnection, partnership: Uuid, by: Uuid, b: &V
         .bind(partnership.to_string())
         .fetch_one(&mut *conn)
         .await?;
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO breaches (id, partnership_id, number, found_at, what_happened, data, people, risk, reported_at, informed_at,
             justification, measures, closed_at, recorded_by, recorded_at, updated_by, updated_at, version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, $15, 1)",
     )
     .bind(id.to_string())
     .bind(partnership.to_string())
-    .bind(number)
-    .bind(b.found)
-    .bind(&b.what_happened)
-    .bind(&b.data)
-    .bind(i64::from(b.people))
-    .bind(b.risk.as_str())
-    .bind(b.reported)
-    .bind(b.informed)
-    .bind(&b.justification)
-    .bind(&b.measures)
-    .bind(b.closed.then_some(at))
-    .bind(by.to_string())
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
+    .bind(number);
+    with_details(q, b).bind(b.closed.then_some(at)).bind(by.to_string()).bind(at).execute(&mut *conn).await?;
     Ok(id)
 }
 
@@ -141,29 +144,21 @@ pub enum Updated {
 /// [`lock`]).
 pub async fn update(conn: &mut AnyConnection, partnership: Uuid, id: Uuid, version: i64, by: Uuid, b: &ValidBreach) -> Result<Updated, AppError> {
     let at = now();
-    let done = sqlx::query(
+    let q = sqlx::query(
         "UPDATE breaches SET found_at = $1, what_happened = $2, data = $3, people = $4, risk = $5, reported_at = $6, informed_at = $7,
             justification = $8, measures = $9, closed_at = CASE WHEN $10 = 0 THEN NULL ELSE COALESCE(closed_at, $11) END,
             updated_by = $12, updated_at = $11, version = version + 1
          WHERE partnership_id = $13 AND id = $14 AND version = $15",
-    )
-    .bind(b.found)
-    .bind(&b.what_happened)
-    .bind(&b.data)
-    .bind(i64::from(b.people))
-    .bind(b.risk.as_str())
-    .bind(b.reported)
-    .bind(b.informed)
-    .bind(&b.justification)
-    .bind(&b.measures)
-    .bind(i64::from(b.closed))
-    .bind(at)
-    .bind(by.to_string())
-    .bind(partnership.to_string())
-    .bind(id.to_string())
-    .bind(version)
-    .execute(&mut *conn)
-    .await?;
+    );
+    let done = with_details(q, b)
+        .bind(i64::from(b.closed))
+        .bind(at)
+        .bind(by.to_string())
+        .bind(partnership.to_string())
+        .bind(id.to_string())
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
     if done.rows_affected() == 1 {
         return Ok(Updated::Done);
     }

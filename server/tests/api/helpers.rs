@@ -264,6 +264,19 @@ impl TestApp {
         self.request(Method::POST, path, Some(body), Some(s)).await
     }
 
+    /// An installation administrator of the first partnership's organisation, with the
+    /// fixtures' password; not signed in.
+    pub async fn add_admin(&self, email: &str, name: &str) {
+        let org: String = sqlx::query_scalar("SELECT organisation_id FROM users WHERE id = $1")
+            .bind(self.coordinator_a.to_string())
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("organisation");
+        let hash = server::auth::password::hash(PASSWORD.to_string()).await.expect("hash");
+        let mut conn = self.db.pool.acquire().await.expect("conn");
+        server::store::installation::insert_admin(&mut conn, email, name, org.parse().expect("uuid"), &hash).await.expect("admin");
+    }
+
     pub async fn put(&self, path: &str, body: &Value, s: &Session) -> Response {
         self.request(Method::PUT, path, Some(body), Some(s)).await
     }

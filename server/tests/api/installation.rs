@@ -73,10 +73,7 @@ async fn the_first_administrator_is_made_once_on_an_empty_database_from_the_serv
 async fn an_administrator_registers_organisations_and_creates_a_partnership_whose_coordinator_signs_in() {
     let app = TestApp::spawn().await;
     let ops: String = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'OPS A'").fetch_one(&app.db.pool).await.expect("ops");
-    let hash = server::auth::password::hash(crate::helpers::PASSWORD.to_string()).await.expect("hash");
-    let mut conn = app.db.pool.acquire().await.expect("conn");
-    server::store::installation::insert_admin(&mut conn, "it@ops.test", "Informatyk", uuid::Uuid::parse_str(&ops).expect("uuid"), &hash).await.expect("admin");
-    drop(conn);
+    app.add_admin("it@ops.test", "Informatyk").await;
     let admin = app.login("it@ops.test").await;
 
     // An administrator never becomes a member (and so never reads a client): not by
@@ -168,10 +165,7 @@ async fn an_administrator_registers_organisations_and_creates_a_partnership_whos
 async fn an_administrator_corrects_an_organisation_and_renames_a_partnership_and_nobody_else_can() {
     let app = TestApp::spawn().await;
     let ops: String = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'OPS A'").fetch_one(&app.db.pool).await.expect("ops");
-    let hash = server::auth::password::hash(crate::helpers::PASSWORD.to_string()).await.expect("hash");
-    let mut conn = app.db.pool.acquire().await.expect("conn");
-    server::store::installation::insert_admin(&mut conn, "it@ops.test", "Informatyk", uuid::Uuid::parse_str(&ops).expect("uuid"), &hash).await.expect("admin");
-    drop(conn);
+    app.add_admin("it@ops.test", "Informatyk").await;
     let admin = app.login("it@ops.test").await;
     let coordinator = app.login("coord.a@test").await;
 

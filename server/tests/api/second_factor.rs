@@ -141,10 +141,7 @@ async fn the_administrator_decides_and_a_data_protection_officer_needs_no_second
     let off = json!({ "two_factor_required": false });
     assert_eq!(app.request(Method::PUT, "/api/v1/admin/settings", Some(&off), Some(&consultant)).await.status, StatusCode::FORBIDDEN);
 
-    let hash = server::auth::password::hash(PASSWORD.to_string()).await.expect("hash");
-    let mut conn = app.db.pool.acquire().await.expect("conn");
-    server::store::installation::insert_admin(&mut conn, "admin@test", "Administrator", ops.parse().expect("uuid"), &hash).await.expect("admin");
-    drop(conn);
+    app.add_admin("admin@test", "Administrator").await;
     // An administrator makes accounts: they enrol too.
     assert_eq!(code_error(&app.try_login("admin@test", PASSWORD).await), "second_factor_enrol");
     let admin = app.login("admin@test").await;
@@ -163,11 +160,7 @@ async fn the_administrator_decides_and_a_data_protection_officer_needs_no_second
 async fn the_server_resets_an_administrators_lost_second_factor() {
     let app = TestApp::spawn().await;
     require_second_factor(&app).await;
-    let ops: String = sqlx::query_scalar("SELECT organisation_id FROM users WHERE id = $1").bind(app.coordinator_a.to_string()).fetch_one(&app.db.pool).await.expect("org");
-    let hash = server::auth::password::hash(PASSWORD.to_string()).await.expect("hash");
-    let mut conn = app.db.pool.acquire().await.expect("conn");
-    server::store::installation::insert_admin(&mut conn, "admin@test", "Administrator", ops.parse().expect("uuid"), &hash).await.expect("admin");
-    drop(conn);
+    app.add_admin("admin@test", "Administrator").await;
     let admin = app.login("admin@test").await;
     assert_eq!(code_error(&app.try_login("admin@test", PASSWORD).await), "second_factor_required");
     let mut conn = app.db.pool.acquire().await.expect("conn");
