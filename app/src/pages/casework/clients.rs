@@ -25,13 +25,8 @@ pub fn ClientListPage() -> impl IntoView {
     let page = LocalResource::new(move || {
         let (q, p) = (query.get(), partnership.get());
         let after = cursors.with(|c| c.last().map(Uuid::to_string).unwrap_or_default());
-        // The page's place travels with its rows: while the next page loads, the count
-        // still names the rows on screen, not the page asked for.
-        let offset = cursors.with(Vec::len) as i64 * PAGE;
         // Encoding calls into JavaScript, so it happens in the future, which only the browser runs.
-        async move {
-            api::get::<ClientPage>(&format!("/api/v1/clients?q={}&partnership_id={p}&after={after}&limit={PAGE}", encode(&q))).await.map(|page| (offset, page))
-        }
+        async move { api::get::<ClientPage>(&format!("/api/v1/clients?q={}&partnership_id={p}&after={after}&limit={PAGE}", encode(&q))).await }
     });
     let memberships = move || session.me().map(|m| m.memberships).unwrap_or_default();
 
@@ -57,7 +52,10 @@ pub fn ClientListPage() -> impl IntoView {
         {move || match page.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-            Some(Ok((offset, p))) => {
+            Some(Ok(p)) => {
+                // Untracked: the count changes with the rows it names, when the page
+                // arrives, not when the next page is asked for.
+                let offset = cursors.with_untracked(Vec::len) as i64 * PAGE;
                 let has_prev = offset > 0;
                 let next = p.next;
                 let from = if p.items.is_empty() { 0 } else { offset + 1 };
