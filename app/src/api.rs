@@ -56,9 +56,15 @@ async fn send<T: DeserializeOwned>(req: Result<gloo_net::http::Request, gloo_net
         }
         return resp.json::<T>().await.map_err(|e| ApiError::Other(e.to_string()));
     }
+    Err(refusal(resp).await)
+}
+
+/// The typed error of an answer that is not a success.
+async fn refusal(resp: gloo_net::http::Response) -> ApiError {
+    let status = resp.status();
     let problem: Option<Problem> = resp.json().await.ok();
     let detail = problem.as_ref().map(|p| if p.detail.is_empty() { p.title.clone() } else { p.detail.clone() }).unwrap_or_default();
-    Err(match status {
+    match status {
         401 => ApiError::Unauthorized,
         403 => ApiError::Forbidden(detail),
         404 => ApiError::NotFound,
@@ -67,7 +73,7 @@ async fn send<T: DeserializeOwned>(req: Result<gloo_net::http::Request, gloo_net
         429 => ApiError::TooManyRequests(detail),
         502..=504 => ApiError::Unreachable,
         _ => ApiError::Other(if detail.is_empty() { format!("HTTP {status}") } else { detail }),
-    })
+    }
 }
 
 /// How long a request may take before it counts as failed. A server that accepts the
@@ -133,6 +139,20 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     send(with_headers(gloo_net::http::Request::post(path)).json(body)).await
+}
+
+/// A file the server makes from a request a link cannot send (a password in the body),
+/// saved as `name`.
+pub async fn post_download<B: Serialize>(path: &str, body: &B, name: &str) -> Result<(), ApiError> {
+    let req = with_headers(gloo_net::http::Request::post(path)).json(body).map_err(|e| ApiError::Other(e.to_string()))?;
+    let resp = req.send().await.map_err(|_| ApiError::Unreachable)?;
+    if !(200..300).contains(&resp.status()) {
+        return Err(refusal(resp).await);
+    }
+    let mime = resp.headers().get("content-type").unwrap_or_else(|| "application/octet-stream".into());
+    let bytes = resp.binary().await.map_err(|_| ApiError::Unreachable)?;
+    crate::browser::save_file(name, &bytes, &mime);
+    Ok(())
 }
 
 /// A replacement guarded by the version the user saw, so nobody's edit is silently lost.

@@ -19,6 +19,7 @@ pub mod lang;
 pub mod merge;
 pub mod numbers;
 pub mod org;
+pub mod personal;
 pub mod survey;
 pub mod outbox;
 pub mod partnership;

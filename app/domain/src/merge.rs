@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 /// Where a field sits: object keys, and `#<id>` for a row of a row list.
 pub type Path = Vec<String>;
 
-const ROW: char = '#';
+pub const ROW: char = '#';
 
 /// One edit: the field at `path` went from `old` to `new` on the device.
 /// `Value::Null` stands for "absent" (a row added or deleted).

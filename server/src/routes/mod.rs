@@ -25,6 +25,7 @@ pub mod installation;
 pub mod partnership_docs;
 pub mod partnerships;
 pub mod people;
+pub mod personal_data;
 pub mod reports;
 pub mod survey;
 pub mod sync;
@@ -53,6 +54,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(documents::router())
         .merge(devices::router())
         .merge(people::router())
+        .merge(personal_data::router())
         .merge(installation::router())
         .merge(import::router())
         .merge(survey::public::router())

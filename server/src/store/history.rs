@@ -4,11 +4,13 @@
 
 use domain::sync::Version;
 use domain::docs::DocType;
+use domain::personal::StoredVersion;
 use domain::validation::format_timestamp_warsaw;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use crate::error::AppError;
+use crate::db::placeholders;
+use crate::error::{internal, AppError};
 
 /// Where a write came from: the device and the mutation of a sync, or neither for
 /// the plain API.
@@ -75,8 +77,52 @@ pub async fn versions(conn: &mut AnyConnection, id: Uuid) -> Result<Vec<Version>
                 revision: r.revision,
                 by: r.by_name,
                 at: format_timestamp_warsaw(r.at),
-                device_id: r.device_id.map(|d| Uuid::parse_str(&d).map_err(crate::error::internal)).transpose()?,
-                fields: serde_json::from_str(&r.changed).map_err(crate::error::internal)?,
+                device_id: r.device_id.map(|d| Uuid::parse_str(&d).map_err(internal)).transpose()?,
+                fields: serde_json::from_str(&r.changed).map_err(internal)?,
+            })
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct WholeRow {
+    doc_id: String,
+    revision: i64,
+    doc_type: String,
+    data: String,
+    changed: String,
+    by_name: String,
+    at: i64,
+}
+
+/// Every stored version of these documents, whole, oldest first: what a person's own
+/// data (GDPR art. 15) holds of their history.
+pub async fn whole_versions(conn: &mut AnyConnection, ids: &[Uuid]) -> Result<Vec<StoredVersion>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT v.doc_id, v.revision, v.doc_type, v.data, v.changed, u.display_name AS by_name, v.at
+         FROM doc_versions v JOIN users u ON u.id = v.user_id
+         WHERE v.doc_id IN ({}) ORDER BY v.at, v.doc_id, v.revision",
+        placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as::<_, WholeRow>(&sql);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    q.fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(StoredVersion {
+                doc_type: DocType::parse(&r.doc_type).ok_or_else(|| AppError::Internal(format!("stored kind {}", r.doc_type)))?,
+                doc_id: Uuid::parse_str(&r.doc_id).map_err(internal)?,
+                revision: r.revision,
+                at: format_timestamp_warsaw(r.at),
+                by: r.by_name,
+                changed: serde_json::from_str(&r.changed).map_err(internal)?,
+                data: serde_json::from_str(&r.data).map_err(internal)?,
             })
         })
         .collect()

@@ -20,6 +20,7 @@ mod layers;
 mod mail;
 mod partnership_docs;
 mod people;
+mod personal_data;
 mod process;
 mod proxy;
 mod reports;

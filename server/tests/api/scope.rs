@@ -131,6 +131,10 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                     json!({"found_at": "2026-01-01T10:00", "what_happened": "Tajemnica", "data": "Dane", "risk": "risk", "closed": false}),
                     &[StatusCode::NOT_FOUND],
                 ),
+                ("GET", "/api/v1/clients/{id}/personal-data" | "/api/v1/clients/{id}/personal-data/export.json" | "/api/v1/clients/{id}/personal-data/export.csv" | "/api/v1/clients/{id}/personal-data/export.xlsx")
+                | ("POST", "/api/v1/clients/{id}/personal-data/export.zip") => {
+                    (path.replace("{id}", &client_id.to_string()), json!({"password": "haslo-intruza-123"}), &[StatusCode::NOT_FOUND])
+                }
                 ("PUT", "/api/v1/admin/organisations/{id}") => {
                     (path.replace("{id}", &uuid::Uuid::now_v7().to_string()), json!({"name": "Przejęta fundacja", "org_type": "ngo"}), &[StatusCode::FORBIDDEN])
                 }

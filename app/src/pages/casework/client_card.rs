@@ -128,9 +128,8 @@ fn Card(r: ClientRecord, data: ClientInput, status: Option<&'static str>) -> imp
     let doc_key = format!("client.id_document_type.{}", d.id_document_type);
     let wf = work_form_key(d.work_form);
     let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
-    let steers = crate::session::use_session()
-        .me()
-        .is_some_and(|m| m.memberships.iter().any(|m| m.partnership_id == d.partnership_id && m.role.steers()));
+    let role = crate::session::use_session().me().and_then(|m| m.memberships.iter().find(|m| m.partnership_id == d.partnership_id).map(|m| m.role));
+    let steers = role.is_some_and(domain::org::Role::steers);
     view! {
         <section class="card">
             <div class="card-head">
@@ -139,6 +138,11 @@ fn Card(r: ClientRecord, data: ClientInput, status: Option<&'static str>) -> imp
                 // Who saw this person's data (GDPR art. 15): for those who steer the partnership.
                 {steers.then(|| view! {
                     <a class="button secondary" id="who-saw" href=format!("/audit?client={}&partnership={}", r.id, d.partnership_id)>{tr("audit.who_saw_link")}</a>
+                })}
+                // Everything held about the person (GDPR art. 15 and 20): for the
+                // coordinators, who answer a person's request.
+                {steers.then(|| view! {
+                    <a class="button secondary" id="personal-data" href=format!("/clients/{}/personal-data", r.id)>{tr("personal.link")}</a>
                 })}
             </div>
             {status.map(|k| view! { <p class="notice" role="status" id="card-status">{move || t(k)}</p> })}

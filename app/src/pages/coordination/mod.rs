@@ -8,4 +8,5 @@ pub mod dashboard;
 pub mod import;
 pub mod devices;
 pub mod people;
+pub mod personal_data;
 pub mod report;

@@ -1,0 +1,294 @@
+//! What the system holds about one person, as GDPR art. 15 (access) and art. 20
+//! (portability) ask for it: the record, every case document and each of its stored
+//! versions, the dated notes and who read or changed the data. The server gathers it;
+//! this module turns it into the tables a spreadsheet, a CSV file and the printable
+//! page show, so the three say the same thing.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::api::{AuditEntry, ClientRecord};
+use crate::docs::{field_labels, DocRecord, DocType};
+use crate::i18n::t;
+use crate::merge::{self, ROW};
+use crate::sync::Note;
+use crate::validation::{format_timestamp_warsaw, FieldError};
+use crate::Lang;
+
+/// The file's format name, so a program reading it knows what it holds.
+pub const FORMAT: &str = "sciezka-personal-data-1";
+
+/// Everything held about one client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PersonalData {
+    /// [`FORMAT`].
+    pub format: String,
+    /// Warsaw time, `dd.mm.rrrr HH:MM`.
+    pub exported_at: String,
+    pub exported_by: String,
+    pub partnership: String,
+    pub client: ClientRecord,
+    /// The case documents as they are now.
+    pub documents: Vec<DocRecord>,
+    /// Every stored version of the record and of each document, oldest first.
+    pub versions: Vec<StoredVersion>,
+    pub notes: Vec<Note>,
+    /// Who read or changed the person's data, and when, oldest first.
+    pub access: Vec<AuditEntry>,
+}
+
+/// One stored version of the client record or of a case document, whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StoredVersion {
+    pub doc_type: DocType,
+    pub doc_id: Uuid,
+    pub revision: i64,
+    /// Warsaw time, `dd.mm.rrrr HH:MM`.
+    pub at: String,
+    pub by: String,
+    /// The JSON Pointers this version changed.
+    pub changed: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub data: Value,
+}
+
+/// One table of the export: its title's label key, a sheet name and its rows (the
+/// first is the header).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub title: &'static str,
+    pub sheet: &'static str,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The export as tables: the record, the documents, the versions, the notes and the
+/// access log, headed in `lang`.
+pub fn tables(d: &PersonalData, lang: Lang) -> Vec<Table> {
+    let head = |keys: &[&str]| keys.iter().map(|k| t(lang, k).to_string()).collect::<Vec<_>>();
+
+    let mut record = vec![head(&["personal.field", "personal.value"])];
+    for (key, value) in [
+        ("personal.status", t(lang, &format!("client.status.{}", d.client.status)).to_string()),
+        ("client.key_consultant", d.client.key_consultant_name.clone()),
+        ("personal.created_at", d.client.created_at.clone()),
+        ("personal.updated_at", d.client.updated_at.clone()),
+    ] {
+        if !value.is_empty() {
+            record.push(vec![t(lang, key).to_string(), value]);
+        }
+    }
+    let data = serde_json::to_value(&d.client.data).unwrap_or(Value::Null);
+    record.extend(fields(DocType::Client, &data, lang).into_iter().map(|(label, value)| vec![label, value]));
+
+    let mut documents = vec![head(&["personal.document", "personal.field", "personal.value"])];
+    for doc in &d.documents {
+        let name = t(lang, doc.doc_type.label_key()).to_string();
+        documents.extend(fields(doc.doc_type, &doc.data, lang).into_iter().map(|(label, value)| vec![name.clone(), label, value]));
+    }
+
+    let mut versions = vec![head(&["personal.document", "personal.revision", "personal.at", "personal.by", "personal.field", "personal.value"])];
+    for v in &d.versions {
+        let name = t(lang, v.doc_type.label_key()).to_string();
+        let all = fields_by_pointer(v.doc_type, &v.data, lang);
+        // A version's rows are the fields it changed, with the value it gave them; a
+        // field it emptied shows empty.
+        let changed: Vec<(String, String)> = if v.changed.is_empty() {
+            all.iter().map(|(_, label, value)| (label.clone(), value.clone())).collect()
+        } else {
+            v.changed
+                .iter()
+                .flat_map(|p| {
+                    let under: Vec<(String, String)> =
+                        all.iter().filter(|(q, ..)| q == p || q.starts_with(&format!("{p}/"))).map(|(_, l, v)| (l.clone(), v.clone())).collect();
+                    if under.is_empty() { vec![(label_of(v.doc_type, p, lang), String::new())] } else { under }
+                })
+                .collect()
+        };
+        let at = |label: String, value: String| vec![name.clone(), v.revision.to_string(), v.at.clone(), v.by.clone(), label, value];
+        if changed.is_empty() {
+            versions.push(at(String::new(), String::new()));
+        }
+        versions.extend(changed.into_iter().map(|(l, value)| at(l, value)));
+    }
+
+    let mut notes = vec![head(&["personal.at", "personal.by", "personal.note"])];
+    notes.extend(d.notes.iter().map(|n| vec![format_timestamp_warsaw(n.written_at / 1000), n.author_name.clone(), n.text.clone()]));
+
+    let mut access = vec![head(&["audit.at", "audit.who", "audit.action", "audit.detail"])];
+    access.extend(d.access.iter().map(|e| vec![e.at.clone(), e.user_name.clone(), t(lang, &format!("audit.action.{}", e.action)).to_string(), e.detail.clone()]));
+
+    vec![
+        Table { title: "personal.record", sheet: "dane", rows: record },
+        Table { title: "personal.documents", sheet: "dokumenty", rows: documents },
+        Table { title: "personal.versions", sheet: "wersje", rows: versions },
+        Table { title: "personal.notes", sheet: "adnotacje", rows: notes },
+        Table { title: "personal.access", sheet: "dostep", rows: access },
+    ]
+}
+
+/// A document's filled fields as (label, value), in the document's order.
+pub fn fields(kind: DocType, data: &Value, lang: Lang) -> Vec<(String, String)> {
+    fields_by_pointer(kind, data, lang).into_iter().map(|(_, l, v)| (l, v)).collect()
+}
+
+/// (JSON Pointer, label, value) of every filled field. A table's row is named by its
+/// number in the table; an empty text, an empty list and `null` hold nothing and are
+/// left out.
+fn fields_by_pointer(kind: DocType, data: &Value, lang: Lang) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    walk(kind, data, &mut Vec::new(), &mut Vec::new(), lang, &mut out);
+    out
+}
+
+/// `path` holds the segments as the field labels and the merge name them (a row as
+/// `#id`), `index` each segment's place (a row's index in its table).
+fn walk(kind: DocType, v: &Value, path: &mut Vec<String>, index: &mut Vec<usize>, lang: Lang, out: &mut Vec<(String, String, String)>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                path.push(k.clone());
+                index.push(0);
+                walk(kind, child, path, index, lang, out);
+                path.pop();
+                index.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let id = child.get("id").and_then(Value::as_str).map(|id| format!("{ROW}{id}"));
+                path.push(id.unwrap_or_else(|| i.to_string()));
+                index.push(i);
+                walk(kind, child, path, index, lang, out);
+                path.pop();
+                index.pop();
+            }
+        }
+        Value::Null => {}
+        Value::String(s) if s.is_empty() => {}
+        leaf => {
+            // A row's own id is how the rows are told apart, not something recorded.
+            if path.last().map(String::as_str) == Some("id") && path.len() > 1 {
+                return;
+            }
+            let value = match leaf {
+                Value::Bool(true) => t(lang, "personal.yes").to_string(),
+                Value::Bool(false) => t(lang, "personal.no").to_string(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            out.push((merge::pointer(path), label(kind, path, Some(index), lang), value));
+        }
+    }
+}
+
+/// A field's label as its form shows it, with its table and the row's number; a field
+/// no form shows keeps its path, so nothing held goes unnamed.
+fn label(kind: DocType, path: &[String], index: Option<&[usize]>, lang: Lang) -> String {
+    if kind == DocType::Client {
+        let key = format!("client.{}", path.join("."));
+        let text = t(lang, &key);
+        return if text == key { path.join(".") } else { text.to_string() };
+    }
+    let row = path.iter().rposition(|s| s.starts_with(ROW));
+    match field_labels::field_label(kind, path) {
+        Some((section, field)) => match (section, row.and_then(|at| index?.get(at))) {
+            (Some(s), Some(i)) => format!("{} – {} {}: {}", t(lang, s), t(lang, "personal.row"), i + 1, t(lang, field)),
+            (Some(s), None) => format!("{}: {}", t(lang, s), t(lang, field)),
+            (None, _) => t(lang, field).to_string(),
+        },
+        None => merge::pointer(path),
+    }
+}
+
+/// The label of a pointer a version changed that holds nothing now (an emptied field).
+fn label_of(kind: DocType, pointer: &str, lang: Lang) -> String {
+    let path: Vec<String> = pointer.trim_start_matches('/').split('/').map(ToString::to_string).collect();
+    label(kind, &path, None, lang)
+}
+
+/// The shortest password of a protected archive: the file may travel by e-mail or on
+/// a stick, and AES is only as strong as what it was given.
+pub const ARCHIVE_PASSWORD_MIN: usize = 12;
+pub const ARCHIVE_PASSWORD_MAX: usize = 128;
+
+/// A protected archive's request: the password it is locked with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveRequest {
+    pub password: String,
+}
+
+impl ArchiveRequest {
+    /// The password as it locks the archive: 12 to 128 characters, not only spaces.
+    pub fn validate(&self, lang: Lang) -> Result<&str, Vec<FieldError>> {
+        let n = self.password.chars().count();
+        if self.password.trim().is_empty() || !(ARCHIVE_PASSWORD_MIN..=ARCHIVE_PASSWORD_MAX).contains(&n) {
+            let (pl, en) = (
+                format!("Hasło do archiwum ma od {ARCHIVE_PASSWORD_MIN} do {ARCHIVE_PASSWORD_MAX} znaków."),
+                format!("The archive's password has {ARCHIVE_PASSWORD_MIN} to {ARCHIVE_PASSWORD_MAX} characters."),
+            );
+            return Err(vec![FieldError { pointer: "/password".into(), code: "length".into(), message: lang.pick(pl, en) }]);
+        }
+        Ok(&self.password)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientInput;
+    use serde_json::json;
+
+    fn held() -> PersonalData {
+        let mut data = ClientInput::empty(Uuid::nil());
+        data.surname = "Wiśniewska".into();
+        data.consent = true;
+        let ipd = json!({"goal": "Praca", "social": {"tasks_ops": [{"id": "a1", "task": "Terapia"}, {"id": "b2", "task": "Kurs"}]}, "notes": ""});
+        PersonalData {
+            format: FORMAT.into(),
+            exported_at: String::new(),
+            exported_by: "Koordynator".into(),
+            partnership: "P".into(),
+            client: ClientRecord { id: Uuid::nil(), status: "active".into(), key_consultant_name: "Anna".into(), caseload_override_by: String::new(), created_at: String::new(), updated_at: String::new(), version: 1, data },
+            documents: vec![DocRecord { id: Uuid::nil(), doc_type: DocType::Ipd, client_id: Uuid::nil(), partnership_id: Uuid::nil(), version: 2, updated_at: String::new(), updated_by: String::new(), data: ipd.clone() }],
+            versions: vec![StoredVersion { doc_type: DocType::Ipd, doc_id: Uuid::nil(), revision: 2, at: String::new(), by: "Anna".into(), changed: vec!["/social/tasks_ops/b2/task".into(), "/vanished".into()], data: ipd }],
+            notes: Vec::new(),
+            access: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn fields_are_named_as_their_forms_name_them_with_the_row_number_and_empty_ones_left_out() {
+        let tables = tables(&held(), Lang::Pl);
+        let record = &tables[0].rows;
+        assert!(record.contains(&vec!["Nazwisko".to_string(), "Wiśniewska".to_string()]), "{record:?}");
+        assert!(record.iter().any(|r| r[1] == "tak"), "a true flag reads as a word: {record:?}");
+        let docs = &tables[1].rows;
+        let labels: Vec<&str> = docs.iter().skip(1).map(|r| r[1].as_str()).collect();
+        let second = format!("{} – wiersz 2: {}", t(Lang::Pl, "ipd.table.social.tasks_ops"), t(Lang::Pl, "ipd.col.task"));
+        assert!(labels.contains(&second.as_str()), "{second} not in {labels:?}");
+        assert!(!docs.iter().any(|r| r[2].is_empty()), "empty fields hold nothing: {docs:?}");
+        assert!(!labels.iter().any(|l| l.ends_with("/id")), "a row's id is not a field: {labels:?}");
+        // A version lists what it changed, with the value it gave; a field it emptied, empty.
+        let versions = &tables[2].rows;
+        assert_eq!(versions.len(), 3, "{versions:?}");
+        assert_eq!(versions[1][5], "Kurs");
+        assert_eq!((versions[2][4].as_str(), versions[2][5].as_str()), ("/vanished", ""));
+        // Only the header where nothing is held.
+        assert_eq!(tables[3].rows.len(), 1);
+    }
+
+    #[test]
+    fn an_archive_password_has_twelve_characters_or_more() {
+        let r = |p: &str| ArchiveRequest { password: p.into() }.validate(Lang::Pl).is_ok();
+        assert!(!r("") && !r("jedenascie!") && !r("            ") && !r(&"x".repeat(129)));
+        assert!(r("dwanascie-zn") && r("zielony parasol 2026"));
+    }
+}
