@@ -267,6 +267,11 @@ for (const lang of ['pl', 'en']) {
         await open(page, href);
         await audit(page, `${lang} coordinator ${href}`, problems);
       }
+      // A person's own data (GDPR art. 15 and 20), with its tables and downloads.
+      const clients = await (await ctx.request.get(`${BASE}/api/v1/clients?limit=1&status=active`)).json();
+      await open(page, `/clients/${clients.items[0].id}/personal-data`);
+      await page.waitForSelector('#personal-dane');
+      await audit(page, `${lang} coordinator /clients/…/personal-data`, problems);
       // The kiosk a coordinator or consultant hands to respondents.
       await open(page, `/kiosk/${round.token}`);
       await audit(page, `${lang} kiosk`, problems);

@@ -143,6 +143,8 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("personal.created_at", "Zarejestrowano", "Registered"),
     ("personal.updated_at", "Ostatnia zmiana", "Last changed"),
     ("personal.row", "wiersz", "row"),
+    ("personal.doc_status.draft", "wersja robocza", "draft"),
+    ("personal.doc_status.final", "ostateczna (podpisana)", "final (signed)"),
     ("personal.yes", "tak", "yes"),
     ("personal.no", "nie", "no"),
     ("personal.empty", "Brak wpisów.", "No entries."),
@@ -556,7 +558,7 @@ pub fn t_count(lang: Lang, key: &str, n: usize) -> String {
 }
 
 /// Every label: the app's own, the case documents' and the survey's.
-fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+pub(crate) fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     STRINGS.iter().chain(crate::docs::labels::STRINGS).chain(crate::survey::labels::STRINGS).chain(crate::report::labels::STRINGS).chain(crate::partnership::labels::STRINGS).chain(crate::statement::STRINGS)
 }
 

@@ -84,7 +84,11 @@ pub fn tables(d: &PersonalData, lang: Lang) -> Vec<Table> {
         }
     }
     let data = serde_json::to_value(&d.client.data).unwrap_or(Value::Null);
-    record.extend(fields(DocType::Client, &data, lang).into_iter().map(|(label, value)| vec![label, value]));
+    for field in CLIENT_FIELDS {
+        if let Some((label, value)) = data.get(field).and_then(|v| leaf(DocType::Client, &[field.to_string()], None, v, lang)) {
+            record.push(vec![label, value]);
+        }
+    }
 
     let mut documents = vec![head(&["personal.document", "personal.field", "personal.value"])];
     for doc in &d.documents {
@@ -132,6 +136,14 @@ pub fn tables(d: &PersonalData, lang: Lang) -> Vec<Table> {
     ]
 }
 
+/// The client record's fields in the order of its form. The partnership and the key
+/// consultant are named above them; their ids say nothing more.
+const CLIENT_FIELDS: &[&str] = &[
+    "kind", "work_form", "surname", "first_names", "pesel", "id_document_type", "id_document_number", "birth_date", "sex", "name",
+    "entity_type", "krs", "regon", "contact_person", "street_address", "postal_code", "city", "phone", "consent", "consent_date",
+    "caseload_override_reason",
+];
+
 /// A document's filled fields as (label, value), in the document's order.
 pub fn fields(kind: DocType, data: &Value, lang: Lang) -> Vec<(String, String)> {
     fields_by_pointer(kind, data, lang).into_iter().map(|(_, l, v)| (l, v)).collect()
@@ -169,47 +181,74 @@ fn walk(kind: DocType, v: &Value, path: &mut Vec<String>, index: &mut Vec<usize>
                 index.pop();
             }
         }
-        Value::Null => {}
-        Value::String(s) if s.is_empty() => {}
-        leaf => {
-            // A row's own id is how the rows are told apart, not something recorded.
-            if path.last().map(String::as_str) == Some("id") && path.len() > 1 {
-                return;
+        other => {
+            if let Some((label, value)) = leaf(kind, path, Some(index), other, lang) {
+                out.push((merge::pointer(path), label, value));
             }
-            let value = match leaf {
-                Value::Bool(true) => t(lang, "personal.yes").to_string(),
-                Value::Bool(false) => t(lang, "personal.no").to_string(),
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            out.push((merge::pointer(path), label(kind, path, Some(index), lang), value));
         }
     }
 }
 
-/// A field's label as its form shows it, with its table and the row's number; a field
-/// no form shows keeps its path, so nothing held goes unnamed.
-fn label(kind: DocType, path: &[String], index: Option<&[usize]>, lang: Lang) -> String {
+/// A filled field as (label, value): a choice as its form words it, a flag as yes or
+/// no. `None` for what holds nothing and for what only links records (a row's id, the
+/// document's client).
+fn leaf(kind: DocType, path: &[String], index: Option<&[usize]>, v: &Value, lang: Lang) -> Option<(String, String)> {
+    let last = path.last().map(String::as_str);
+    if (last == Some("id") && path.len() > 1) || (path.len() == 1 && last == Some("client_id")) {
+        return None;
+    }
+    let raw = match v {
+        Value::Null => return None,
+        Value::String(s) if s.is_empty() => return None,
+        Value::Bool(b) => return Some((label(kind, path, index, lang).0, t(lang, if *b { "personal.yes" } else { "personal.no" }).to_string())),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if kind != DocType::Client && path.len() == 1 && last == Some("status") {
+        return Some((t(lang, "personal.status").to_string(), option(lang, "personal.doc_status", &raw)));
+    }
+    let (label, key) = label(kind, path, index, lang);
+    let value = key.map(|k| option(lang, k, &raw)).unwrap_or(raw);
+    Some((label, value))
+}
+
+/// A choice's words (`{field's key}.{value}`), or the value itself where it has none.
+fn option(lang: Lang, field: &str, raw: &str) -> String {
+    let key = format!("{field}.{raw}");
+    match t(lang, &key) {
+        text if text == key => raw.to_string(),
+        text => text.to_string(),
+    }
+}
+
+/// A field's label as its form shows it, with its table and the row's number, and the
+/// field's label key; a field no form shows keeps its path, so nothing held goes unnamed.
+fn label(kind: DocType, path: &[String], index: Option<&[usize]>, lang: Lang) -> (String, Option<&'static str>) {
     if kind == DocType::Client {
         let key = format!("client.{}", path.join("."));
-        let text = t(lang, &key);
-        return if text == key { path.join(".") } else { text.to_string() };
+        return match crate::i18n::all_strings().find(|(k, ..)| *k == key) {
+            Some((k, ..)) => (t(lang, k).to_string(), Some(k)),
+            None => (path.join("."), None),
+        };
     }
     let row = path.iter().rposition(|s| s.starts_with(ROW));
     match field_labels::field_label(kind, path) {
-        Some((section, field)) => match (section, row.and_then(|at| index?.get(at))) {
-            (Some(s), Some(i)) => format!("{} – {} {}: {}", t(lang, s), t(lang, "personal.row"), i + 1, t(lang, field)),
-            (Some(s), None) => format!("{}: {}", t(lang, s), t(lang, field)),
-            (None, _) => t(lang, field).to_string(),
-        },
-        None => merge::pointer(path),
+        Some((section, field)) => {
+            let text = match (section, row.and_then(|at| index?.get(at))) {
+                (Some(s), Some(i)) => format!("{} – {} {}: {}", t(lang, s), t(lang, "personal.row"), i + 1, t(lang, field)),
+                (Some(s), None) => format!("{}: {}", t(lang, s), t(lang, field)),
+                (None, _) => t(lang, field).to_string(),
+            };
+            (text, Some(field))
+        }
+        None => (merge::pointer(path), None),
     }
 }
 
 /// The label of a pointer a version changed that holds nothing now (an emptied field).
 fn label_of(kind: DocType, pointer: &str, lang: Lang) -> String {
     let path: Vec<String> = pointer.trim_start_matches('/').split('/').map(ToString::to_string).collect();
-    label(kind, &path, None, lang)
+    label(kind, &path, None, lang).0
 }
 
 /// The shortest password of a protected archive: the file may travel by e-mail or on
@@ -270,6 +309,8 @@ mod tests {
         let record = &tables[0].rows;
         assert!(record.contains(&vec!["Nazwisko".to_string(), "Wiśniewska".to_string()]), "{record:?}");
         assert!(record.iter().any(|r| r[1] == "tak"), "a true flag reads as a word: {record:?}");
+        assert_eq!(record[3], vec![t(Lang::Pl, "client.kind").to_string(), "Osoba".to_string()], "a choice in words, in the form's order: {record:?}");
+        assert!(!record.iter().any(|r| r[0].contains("partnership_id") || r[0].contains("key_consultant_id")), "{record:?}");
         let docs = &tables[1].rows;
         let labels: Vec<&str> = docs.iter().skip(1).map(|r| r[1].as_str()).collect();
         let second = format!("{} – wiersz 2: {}", t(Lang::Pl, "ipd.table.social.tasks_ops"), t(Lang::Pl, "ipd.col.task"));
