@@ -37,6 +37,10 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("too many requests")]
     TooManyRequests,
+    /// The client's processing is restricted (GDPR art. 18): nothing of theirs changes
+    /// until a coordinator lifts it.
+    #[error("processing restricted")]
+    Restricted { lang: Lang, reason: String },
     /// The survey round no longer takes answers.
     #[error("survey closed")]
     SurveyClosed,
@@ -72,7 +76,7 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::SurveyClosed => StatusCode::CONFLICT,
+            AppError::SurveyClosed | AppError::Restricted { .. } => StatusCode::CONFLICT,
             AppError::CodeRefused | AppError::AuthorisationLapsed { .. } => StatusCode::FORBIDDEN,
             AppError::Database(e) if disk_full(e) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -108,6 +112,14 @@ impl AppError {
                 "survey-closed",
                 "Ankieta za ten okres jest już zamknięta i nie przyjmuje odpowiedzi / The survey for this period is closed and takes no more answers",
                 String::new(),
+            ),
+            AppError::Restricted { lang, reason } => (
+                "restricted",
+                "Przetwarzanie ograniczone / Processing restricted",
+                lang.pick(
+                    format!("Przetwarzanie danych tej osoby jest ograniczone (art. 18 RODO): {reason}. Nic nie zmieniono; zmiany są możliwe, gdy koordynator zniesie ograniczenie."),
+                    format!("The processing of this person's data is restricted (GDPR art. 18): {reason}. Nothing was changed; changes are possible once a coordinator lifts the restriction."),
+                ),
             ),
             AppError::CodeRefused => (
                 "code-refused",

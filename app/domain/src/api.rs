@@ -149,6 +149,15 @@ pub struct ClientPage {
     pub next: Option<Uuid>,
 }
 
+/// A restriction of processing in force: since when (Warsaw time), by whom, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Restriction {
+    pub since: String,
+    pub by: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ClientRecord {
@@ -161,6 +170,10 @@ pub struct ClientRecord {
     pub updated_at: String,
     pub version: i64,
     pub data: ClientInput,
+    /// Set while processing is restricted (GDPR art. 18): the record and its documents
+    /// are read-only for everyone until a coordinator lifts it.
+    #[serde(default)]
+    pub restriction: Option<Restriction>,
 }
 
 impl ClientRecord {
@@ -175,6 +188,7 @@ impl ClientRecord {
             updated_at: String::new(),
             version: 0,
             data,
+            restriction: None,
         }
     }
 }

@@ -450,3 +450,28 @@ mod tests {
         assert!(serde_json::from_str::<ClientInput>(json).is_err());
     }
 }
+
+/// The longest reason for restricting processing, or for lifting it.
+pub const MAX_RESTRICTION_REASON: usize = 1000;
+
+/// A coordinator's decision to restrict the processing of a client's data (GDPR art.
+/// 18: the person contests the data, objects, or needs them kept for a claim), or to
+/// lift the restriction. Either way the reason is written down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RestrictionInput {
+    pub restricted: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl RestrictionInput {
+    /// The reason as a text of a form: required, at most [`MAX_RESTRICTION_REASON`]
+    /// characters.
+    pub fn validate(&self, lang: Lang) -> Result<String, Vec<FieldError>> {
+        let mut e = Errors::new(lang);
+        let reason = e.text("reason", &self.reason, MAX_RESTRICTION_REASON);
+        e.into_result(|| reason.unwrap_or_default())
+    }
+}

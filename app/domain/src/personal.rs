@@ -295,7 +295,7 @@ mod tests {
             exported_at: String::new(),
             exported_by: "Koordynator".into(),
             partnership: "P".into(),
-            client: ClientRecord { id: Uuid::nil(), status: "active".into(), key_consultant_name: "Anna".into(), caseload_override_by: String::new(), created_at: String::new(), updated_at: String::new(), version: 1, data },
+            client: ClientRecord { id: Uuid::nil(), status: "active".into(), key_consultant_name: "Anna".into(), caseload_override_by: String::new(), created_at: String::new(), updated_at: String::new(), version: 1, data, restriction: None },
             documents: vec![DocRecord { id: Uuid::nil(), doc_type: DocType::Ipd, client_id: Uuid::nil(), partnership_id: Uuid::nil(), version: 2, updated_at: String::new(), updated_by: String::new(), data: ipd.clone() }],
             versions: vec![StoredVersion { doc_type: DocType::Ipd, doc_id: Uuid::nil(), revision: 2, at: String::new(), by: "Anna".into(), changed: vec!["/social/tasks_ops/b2/task".into(), "/vanished".into()], data: ipd }],
             notes: Vec::new(),

@@ -159,6 +159,13 @@ impl Row<'_> {
                 let cells = errors.into_iter().map(|f| CellError { column: rules::column_of(self.lang, &f.pointer, self.headers, self.mapping), message: f.message }).collect();
                 Ok((name, RowOutcome::Refused, cells))
             }
+            // A client whose processing is restricted keeps their record as it is; the
+            // rest of the file goes on.
+            Err(AppError::Restricted { .. }) => {
+                sp.rollback().await?;
+                let message = self.lang.pick("Przetwarzanie danych tej osoby jest ograniczone (art. 18 RODO): rekordu nie zmieniono.", "This person's processing is restricted (GDPR art. 18): the record was not changed.");
+                Ok((name, RowOutcome::Refused, vec![CellError { column: String::new(), message: message.into() }]))
+            }
             Err(e) => Err(e),
         }
     }

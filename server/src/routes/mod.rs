@@ -27,6 +27,7 @@ pub mod partnerships;
 pub mod people;
 pub mod personal_data;
 pub mod reports;
+pub mod restriction;
 pub mod survey;
 pub mod sync;
 
@@ -47,6 +48,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(partnerships::router())
         .merge(dashboard::router())
         .merge(reports::router())
+        .merge(restriction::router())
         .merge(partnership_docs::router())
         .merge(audit::router())
         .merge(breaches::router())

@@ -23,6 +23,7 @@ use crate::store::audit::{self, Action};
 use crate::extract::{CurrentUser, Opening};
 use crate::store::client;
 use crate::store::versioned;
+use crate::store::device::{self, Hold};
 use crate::error::{ApiJson, ApiResult, AppError};
 use crate::extract::RequestLang;
 use crate::{now, AppState};
@@ -63,9 +64,17 @@ pub async fn push(
         .await?;
     let mut results = Vec::with_capacity(req.mutations.len());
     for m in &req.mutations {
-        let outcome = match revoked {
-            Some(_) => crate::store::device::hold(&mut tx, &user, lang, req.device_id, m).await?,
-            None => apply_once(&mut tx, &user, lang, req.device_id, m).await?,
+        let restricted = match crate::store::sync::client_of(&mut tx, &m.op).await? {
+            Some(client) => client::restriction_of(&mut tx, client).await?.is_some(),
+            None => false,
+        };
+        let outcome = if revoked.is_some() {
+            device::hold(&mut tx, &user, lang, req.device_id, m, Hold::Revoked).await?
+        } else if restricted {
+            // Kept, never dropped: the coordinator applies it once the restriction is lifted.
+            device::hold(&mut tx, &user, lang, req.device_id, m, Hold::Restricted).await?
+        } else {
+            apply_once(&mut tx, &user, lang, req.device_id, m).await?
         };
         results.push(MutationResult { mutation_id: m.id, outcome });
     }

@@ -2,7 +2,7 @@
 //! lock and save an edit with its version. Validation is the domain's `ClientInput::validate`, the same
 //! function the browser ran; nothing the browser says is trusted.
 
-use domain::api::ClientRecord;
+use domain::api::{ClientRecord, Restriction};
 use domain::caseload::{self, CaseloadError};
 use domain::client::{ClientInput, ValidClient};
 use domain::docs::DocType;
@@ -130,21 +130,37 @@ struct RecordRow {
     kc_name: Option<String>,
     override_by: Option<String>,
     override_at: Option<i64>,
+    restricted_at: Option<i64>,
+    restricted_by: Option<String>,
+    restriction_reason: String,
 }
 
 /// A client of one of the user's partnerships; `NotFound` for any other.
 pub(crate) async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid) -> Result<ClientRecord, AppError> {
     let row: Option<RecordRow> = sqlx::query_as(
         "SELECT c.partnership_id, c.status, c.data, c.version, c.created_at, c.updated_at, k.display_name AS kc_name,
-                o.display_name AS override_by, c.override_at
+                o.display_name AS override_by, c.override_at, c.restricted_at, r.display_name AS restricted_by, c.restriction_reason
          FROM clients c LEFT JOIN users k ON k.id = c.key_consultant_id LEFT JOIN users o ON o.id = c.override_by
+              LEFT JOIN users r ON r.id = c.restricted_by
          WHERE c.id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    let RecordRow { partnership_id: partnership, status, data, version, created_at, updated_at, kc_name, override_by, override_at } =
-        row.ok_or(AppError::NotFound)?;
+    let RecordRow {
+        partnership_id: partnership,
+        status,
+        data,
+        version,
+        created_at,
+        updated_at,
+        kc_name,
+        override_by,
+        override_at,
+        restricted_at,
+        restricted_by,
+        restriction_reason,
+    } = row.ok_or(AppError::NotFound)?;
     let partnership = Uuid::parse_str(&partnership).map_err(|e| AppError::Internal(e.to_string()))?;
     user.role_in(partnership)?;
     let data: ClientInput = serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -160,7 +176,37 @@ pub(crate) async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid)
         updated_at: format_timestamp_warsaw(updated_at),
         version,
         data,
+        restriction: restricted_at.map(|at| Restriction { since: format_timestamp_warsaw(at), by: restricted_by.unwrap_or_default(), reason: restriction_reason }),
     })
+}
+
+/// Refuses a write to a client whose processing is restricted (GDPR art. 18).
+pub(crate) fn writable(record: &ClientRecord, lang: Lang) -> Result<(), AppError> {
+    match &record.restriction {
+        Some(r) => Err(AppError::Restricted { lang, reason: r.reason.clone() }),
+        None => Ok(()),
+    }
+}
+
+/// The reason client `id`'s processing is restricted, if it is.
+pub(crate) async fn restriction_of(conn: &mut AnyConnection, id: Uuid) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT restriction_reason FROM clients WHERE id = $1 AND restricted_at IS NOT NULL")
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Restricts client `id`'s processing for `reason`, or lifts the restriction (`None`).
+pub(crate) async fn set_restriction(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid, reason: Option<&str>) -> Result<(), AppError> {
+    let at = reason.map(|_| now());
+    sqlx::query("UPDATE clients SET restricted_at = $1, restricted_by = $2, restriction_reason = $3 WHERE id = $4")
+        .bind(at)
+        .bind(reason.map(|_| user.id.to_string()))
+        .bind(reason.unwrap_or_default())
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Loads a client for writing: its row is locked first, so concurrent writers to one
@@ -181,6 +227,7 @@ pub(crate) async fn save_edit(
     origin: Origin,
 ) -> Result<i64, AppError> {
     let id = current.id;
+    writable(current, lang)?;
     if input.partnership_id != current.data.partnership_id {
         return Err(AppError::field(lang, "partnership_id", "immutable", lang.pick("Klienta nie można przenieść do innego partnerstwa.".into(), "A client cannot be moved to another partnership.".into())));
     }

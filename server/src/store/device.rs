@@ -1,5 +1,6 @@
-//! Devices that sync, their revocation, and the changes a revoked device sent: kept
-//! unapplied until a coordinator decides.
+//! Devices that sync, their revocation, and the changes held for a coordinator's
+//! decision: those a revoked device sent, and those to a client whose processing is
+//! restricted (GDPR art. 18).
 
 
 use domain::sync::{DeviceInfo, HeldChange, Mutation, Outcome};
@@ -11,18 +12,27 @@ use uuid::Uuid;
 use crate::error::internal;
 use crate::store::user::CurrentUser;
 use crate::error::AppError;
-use crate::store::sync::{not_found, refused, target_partnership};
+use crate::store::sync::{client_of, not_found, refused, target_partnership};
 use crate::now;
 
-/// Keeps a revoked device's mutation for review. One applied before the revocation
-/// gets its stored answer; one outside the user's partnerships is refused as usual.
-pub(crate) async fn hold(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, device: Uuid, m: &Mutation) -> Result<Outcome, AppError> {
+/// Why a change waits for a coordinator instead of being applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hold {
+    /// The device was revoked.
+    Revoked,
+    /// The client's processing is restricted.
+    Restricted,
+}
+
+/// Keeps a mutation for review. One applied before gets its stored answer; one outside
+/// the user's partnerships is refused as usual.
+pub(crate) async fn hold(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, device: Uuid, m: &Mutation, why: Hold) -> Result<Outcome, AppError> {
     let done: Option<String> =
         sqlx::query_scalar("SELECT result FROM sync_mutations WHERE id = $1 AND user_id = $2").bind(m.id.to_string()).bind(user.id.to_string()).fetch_optional(&mut *conn).await?;
     if let Some(result) = done.filter(|r| !r.is_empty()) {
         return serde_json::from_str(&result).map_err(internal);
     }
-    let client = m.op.doc_id();
+    let client = client_of(conn, &m.op).await?.unwrap_or_else(|| m.op.doc_id());
     let (partnership, _) = target_partnership(conn, &m.op).await?;
     let Some(partnership) = partnership.filter(|p| user.role_in(*p).is_ok()) else {
         refused(conn, user, m).await?;
@@ -41,9 +51,14 @@ pub(crate) async fn hold(conn: &mut AnyConnection, user: &CurrentUser, lang: Lan
     .bind(now())
     .execute(&mut *conn)
     .await?;
-    Ok(Outcome::Held {
-        message: lang.pick("To urządzenie zostało zablokowane. Zmiana czeka na serwerze na decyzję koordynatora.".into(), "This device was revoked. The change waits on the server for a coordinator's decision.".into()),
-    })
+    let message = match why {
+        Hold::Revoked => lang.pick("To urządzenie zostało zablokowane. Zmiana czeka na serwerze na decyzję koordynatora.", "This device was revoked. The change waits on the server for a coordinator's decision."),
+        Hold::Restricted => lang.pick(
+            "Przetwarzanie danych tej osoby jest ograniczone (art. 18 RODO). Zmiana czeka na serwerze na decyzję koordynatora.",
+            "The processing of this person's data is restricted (GDPR art. 18). The change waits on the server for a coordinator's decision.",
+        ),
+    };
+    Ok(Outcome::Held { message: message.into() })
 }
 
 #[derive(sqlx::FromRow)]

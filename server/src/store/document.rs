@@ -121,6 +121,7 @@ pub(crate) async fn create(
         return Err(invalid(lang, "/id", "doc_id", "Identyfikator dokumentu nie pasuje do klienta.", "The document id does not match its client."));
     }
     let client = client::lock_and_load(conn, user, client_id).await?;
+    client::writable(&client, lang)?;
     let partnership = client.data.partnership_id;
     // Normalised first, so fields the device left out read as empty, not as deleted.
     let valid = validated(conn, doc_type, partnership, data, lang).await?;
@@ -160,6 +161,9 @@ pub(crate) async fn lock_and_load(conn: &mut AnyConnection, user: &CurrentUser, 
 pub(crate) async fn save(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, current: &DocRecord, data: &Value, origin: Origin) -> Result<i64, AppError> {
     if client_of(data) != Some(current.client_id) {
         return Err(invalid(lang, "/client_id", "immutable", "Dokumentu nie można przenieść do innego klienta.", "A document cannot move to another client."));
+    }
+    if let Some(reason) = client::restriction_of(conn, current.client_id).await? {
+        return Err(AppError::Restricted { lang, reason });
     }
     let valid = validated(conn, current.doc_type, current.partnership_id, data, lang).await?;
     let text = serde_json::to_string(&valid).map_err(internal)?;

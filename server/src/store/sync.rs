@@ -111,6 +111,22 @@ pub(crate) async fn target_partnership(conn: &mut AnyConnection, op: &Op) -> Res
     Ok((partnership, owner.is_some()))
 }
 
+/// The client a mutation writes to: the record itself, a document's client, or the
+/// client a note is about. `None` for a document the server has not seen whose data
+/// names no client.
+pub(crate) async fn client_of(conn: &mut AnyConnection, op: &Op) -> Result<Option<Uuid>, AppError> {
+    Ok(match op {
+        Op::Create { doc_type: DocType::Client, doc_id, .. } | Op::Edit { doc_type: DocType::Client, doc_id, .. } => Some(*doc_id),
+        Op::Create { data, .. } => domain::docs::client_of(data),
+        Op::Edit { doc_id, .. } => {
+            let client: Option<String> =
+                sqlx::query_scalar("SELECT client_id FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
+            client.and_then(|c| Uuid::parse_str(&c).ok())
+        }
+        Op::AddNote { client_id, .. } => Some(*client_id),
+    })
+}
+
 /// A write aimed outside the user's partnerships goes into the owning partnership's
 /// audit log, so its coordinators see who tried.
 pub(crate) async fn refused(conn: &mut AnyConnection, user: &CurrentUser, m: &Mutation) -> Result<(), AppError> {
@@ -158,6 +174,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, user: &CurrentUser, lang: La
         }
         Op::AddNote { note_id, client_id, text } => {
             let client = client::load(conn, user, *client_id).await?;
+            client::writable(&client, lang)?;
             let text = validate_note(text, lang).map_err(invalid)?;
             sqlx::query(
                 "INSERT INTO notes (id, client_id, partnership_id, text, written_at, author_id, device_id, received_at)

@@ -24,6 +24,7 @@ mod personal_data;
 mod process;
 mod proxy;
 mod reports;
+mod restriction;
 mod schema;
 mod scope;
 mod second_factor;

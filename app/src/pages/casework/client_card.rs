@@ -1,8 +1,8 @@
 //! A client's card: the record (the device's newer draft when changes wait), the
 //! conflicts waiting for a person, the dated notes and the history of versions.
 
-use domain::api::ClientRecord;
-use domain::client::ClientInput;
+use domain::api::{ClientRecord, Restriction};
+use domain::client::{ClientInput, RestrictionInput};
 use domain::merge::pointer;
 use domain::sync::{validate_note, ConflictView, Mutation, Note, Op, PushRequest, PushResponse, Resolution, Version};
 use domain::docs::DocType;
@@ -68,6 +68,17 @@ pub fn ClientCardPage() -> impl IntoView {
             (Err(e), None) => view! { <ErrorNotice error=e/> }.into_any(),
         })
     };
+    // Restricted processing (GDPR art. 18), as the server last said: the card, its
+    // documents and its notes are read-only while it holds, offline too.
+    let restriction = Memo::new(move |_| {
+        let id = id.get()?;
+        match record.get() {
+            Some(Ok(r)) => r.restriction,
+            _ => engine.cached(id).and_then(|d| d.server).and_then(|r| r.restriction),
+        }
+    });
+    provide_context(docs::ReadOnly(Signal::derive(move || restriction.with(Option::is_some))));
+    provide_context(Reload(Callback::new(move |()| record.refetch())));
     let tab = docs::use_tab();
     // The client's data as far as the documents need it; a memo, so typing in a
     // document (which changes the device store) does not redraw the tabs.
@@ -97,6 +108,7 @@ pub fn ClientCardPage() -> impl IntoView {
     };
     view! {
         <h1>{tr("client.card_title")}</h1>
+        {move || restriction.get().map(|r| view! { <RestrictedBanner r/> })}
         {move || id.get().map(|id| view! { <docs::DocTabs client=id tab/> })}
         {move || id.get().map(|id| view! { <ConflictsPanel id/> })}
         {move || match tab.get() {
@@ -109,6 +121,80 @@ pub fn ClientCardPage() -> impl IntoView {
             }.into_any(),
             Some(_) => view! { {document} }.into_any(),
         }}
+    }
+}
+
+/// Reloads the card's record (after its restriction changed).
+#[derive(Clone, Copy)]
+struct Reload(Callback<()>);
+
+#[component]
+fn RestrictedBanner(r: Restriction) -> impl IntoView {
+    let lang = use_lang();
+    let text = move || domain::i18n::t(lang.get(), "restriction.banner").replace("{since}", &r.since).replace("{by}", &r.by).replace("{reason}", &r.reason);
+    view! { <p class="notice warn" id="restricted-banner" role="status">{text}</p> }
+}
+
+/// A coordinator restricts the processing of the client's data or lifts it, saying why.
+#[component]
+fn RestrictionControl(id: Uuid, restricted: bool) -> impl IntoView {
+    let lang = use_lang();
+    let open = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let reload = use_context::<Reload>();
+    let send = Action::new_local(move |req: &RestrictionInput| {
+        let req = req.clone();
+        async move {
+            match api::put_merged::<_, ClientRecord>(&format!("/api/v1/clients/{id}/restriction"), &req).await {
+                Ok(_) => {
+                    open.set(false);
+                    reason.set(String::new());
+                    if let Some(Reload(r)) = reload {
+                        r.run(());
+                    }
+                }
+                Err(e) => error.set(Some(e.field_errors().first().map_or_else(|| e.message(), |f| f.message.clone()))),
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = RestrictionInput { restricted: !restricted, reason: reason.get_untracked() };
+        // The rule the server applies, checked here first.
+        match req.validate(lang.get_untracked()) {
+            Err(e) => {
+                error.set(e.first().map(|e| e.message.clone()));
+                crate::browser::focus_first("#restriction-reason");
+            }
+            Ok(_) => {
+                error.set(None);
+                send.dispatch(req);
+            }
+        }
+    };
+    let (toggle, label, confirm) = if restricted {
+        ("restriction.lift", "restriction.reason_lift", "restriction.confirm_lift")
+    } else {
+        ("restriction.restrict", "restriction.reason_restrict", "restriction.confirm_restrict")
+    };
+    view! {
+        <button type="button" class="secondary" id="restriction-toggle" aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>{tr(toggle)}</button>
+        <Show when=move || open.get()>
+            <form id="restriction-form" class="card" on:submit=submit novalidate>
+                <div class="field" class:invalid=move || error.get().is_some()>
+                    <label for="restriction-reason">{tr(label)}</label>
+                    <textarea id="restriction-reason" rows="3" aria-describedby="restriction-reason-error" aria-invalid=move || error.get().map(|_| "true")
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <p class="field-error" id="restriction-reason-error" aria-live="polite">{move || error.get()}</p>
+                </div>
+                <div class="actions">
+                    <button type="submit" id="restriction-submit" disabled=move || send.pending().get()>{tr(confirm)}</button>
+                    <button type="button" class="secondary" on:click=move |_| open.set(false)>{tr("client.cancel")}</button>
+                </div>
+            </form>
+        </Show>
     }
 }
 
@@ -134,13 +220,14 @@ fn Card(r: ClientRecord, data: ClientInput, status: Option<&'static str>) -> imp
         <section class="card">
             <div class="card-head">
                 <h2 id="client-name">{name}</h2>
-                <a class="button" href=format!("/clients/{}/edit", r.id)>{tr("client.edit")}</a>
+                {r.restriction.is_none().then(|| view! { <a class="button" href=format!("/clients/{}/edit", r.id)>{tr("client.edit")}</a> })}
                 // Who saw this person's data (GDPR art. 15): for those who steer the partnership.
                 {steers.then(|| view! {
                     <a class="button secondary" id="who-saw" href=format!("/audit?client={}&partnership={}", r.id, d.partnership_id)>{tr("audit.who_saw_link")}</a>
                 })}
                 // Everything held about the person (GDPR art. 15 and 20): for the
                 // coordinators, who answer a person's request.
+                {steers.then(|| view! { <RestrictionControl id=r.id restricted=r.restriction.is_some()/> })}
                 {steers.then(|| view! {
                     <a class="button secondary" id="personal-data" href=format!("/clients/{}/personal-data", r.id)>{tr("personal.link")}</a>
                 })}
@@ -335,6 +422,7 @@ fn NotesPanel(id: Uuid) -> impl IntoView {
     let lang = use_lang();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let restricted = docs::read_only();
     let changed = engine.changed(id);
     let server = LocalResource::new(move || {
         let _ = changed.get();
@@ -407,6 +495,7 @@ fn NotesPanel(id: Uuid) -> impl IntoView {
                 }.into_any()
             }}
             <form on:submit=submit novalidate>
+                <fieldset disabled=move || restricted.get()>
                 <div class="field" class:invalid=move || error.get().is_some()>
                     <label for="note-text">{tr("notes.new")}</label>
                     <textarea id="note-text" rows="4" aria-describedby="note-text-error"
@@ -414,6 +503,7 @@ fn NotesPanel(id: Uuid) -> impl IntoView {
                     <p class="field-error" id="note-text-error" aria-live="polite">{move || error.get()}</p>
                 </div>
                 <button type="submit" id="add-note">{tr("notes.add")}</button>
+                </fieldset>
             </form>
         </section>
     }

@@ -30,6 +30,16 @@ use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
 use crate::offline::{use_offline, Lock};
 
+/// Whether the client's data are read-only whatever the device's lock: their
+/// processing is restricted (GDPR art. 18). The card provides it.
+#[derive(Clone, Copy)]
+pub struct ReadOnly(pub Signal<bool>);
+
+/// Whether the card's client is read-only (false where no card provides it).
+pub fn read_only() -> Signal<bool> {
+    use_context::<ReadOnly>().map_or_else(|| Signal::derive(|| false), |r| r.0)
+}
+
 /// The partnership a client belongs to, as its documents see it.
 #[derive(Clone)]
 pub struct Partnership {
@@ -142,7 +152,8 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
         let ctx = DocContext { today: api::today(), partners: &p.partners, custom_services: &custom };
         value.with(|v| validate_doc(doc_type, v, lang.get(), &ctx).err().unwrap_or_default())
     });
-    let readonly = Signal::derive(move || engine.lock.get() != Lock::Open);
+    let restricted = read_only();
+    let readonly = Signal::derive(move || engine.lock.get() != Lock::Open || restricted.get());
     let partnership_id = partnership.id;
     let save = Callback::new(move |_| engine.edit_doc(doc_type, doc_id, partnership_id, record.get_value(), value.get_untracked()));
     provide_context(DocCtx { value, errors, save, readonly });
