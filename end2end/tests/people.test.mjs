@@ -146,6 +146,13 @@ test('who saw a client\'s data: from the card to the access log filtered to that
     const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     assert.equal(csv[0], 'Kiedy,Kto,Czynność,Klient,Szczegóły');
     assert.ok(csv.length >= 2 && csv.slice(1).every((l) => l.includes('Anna Nowak') && l.includes(name) && l.includes('odczyt')), csv.join('\n'));
+    // The same, locked with a password: a ZIP whose name and bytes do not show the client.
+    await p.fill('#audit-password', 'zielony-parasol-2026');
+    const [locked] = await Promise.all([p.waitForEvent('download'), p.click('#audit-protected-download')]);
+    assert.match(locked.suggestedFilename(), /^rejestr-dostepu-\d{4}-\d{2}-\d{2}\.zip$/);
+    const zip = readFileSync(await locked.path());
+    assert.equal(zip.subarray(0, 2).toString(), 'PK');
+    assert.ok(!zip.includes(Buffer.from(name)), 'the client is not readable in the archive');
 
     // Back to everyone and every client of the partnership: more than this one person.
     await p.selectOption('#audit-person', '');

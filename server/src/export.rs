@@ -1,5 +1,6 @@
 //! Downloads of generated tables: CSV that spreadsheet programs open as UTF-8, XLSX
-//! through rust_xlsxwriter, and file names that carry the partnership and period.
+//! through rust_xlsxwriter, ZIP archives locked with a password, and file names that
+//! carry the partnership and period.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -103,6 +104,21 @@ pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, AppError> {
         }
     }
     book.save_to_buffer().map_err(internal)
+}
+
+/// A ZIP archive whose every file is encrypted with AES-256 (WinZip AE-2, which 7-Zip,
+/// WinRAR and the file managers of current systems open), under a fresh salt each.
+pub fn locked_zip<'a>(password: &str, files: impl Iterator<Item = (String, &'a [u8])>) -> Result<Vec<u8>, AppError> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .with_aes_encryption(zip::AesMode::Aes256, password);
+    for (name, bytes) in files {
+        zip.start_file(name, options).map_err(internal)?;
+        zip.write_all(bytes).map_err(internal)?;
+    }
+    Ok(zip.finish().map_err(internal)?.into_inner())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! so the server can re-run exactly the validation the browser ran.
 
 pub mod api;
+pub mod archive;
 pub mod breach;
 pub mod calendar;
 pub mod caseload;

@@ -16,7 +16,7 @@ use crate::docs::{field_labels, DocRecord, DocType};
 use crate::i18n::t;
 use crate::merge::{self, ROW};
 use crate::sync::Note;
-use crate::validation::{format_timestamp_warsaw, FieldError};
+use crate::validation::format_timestamp_warsaw;
 use crate::Lang;
 
 /// The file's format name, so a program reading it knows what it holds.
@@ -251,34 +251,6 @@ fn label_of(kind: DocType, pointer: &str, lang: Lang) -> String {
     label(kind, &path, None, lang).0
 }
 
-/// The shortest password of a protected archive: the file may travel by e-mail or on
-/// a stick, and AES is only as strong as what it was given.
-pub const ARCHIVE_PASSWORD_MIN: usize = 12;
-pub const ARCHIVE_PASSWORD_MAX: usize = 128;
-
-/// A protected archive's request: the password it is locked with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ArchiveRequest {
-    pub password: String,
-}
-
-impl ArchiveRequest {
-    /// The password as it locks the archive: 12 to 128 characters, not only spaces.
-    pub fn validate(&self, lang: Lang) -> Result<&str, Vec<FieldError>> {
-        let n = self.password.chars().count();
-        if self.password.trim().is_empty() || !(ARCHIVE_PASSWORD_MIN..=ARCHIVE_PASSWORD_MAX).contains(&n) {
-            let (pl, en) = (
-                format!("Hasło do archiwum ma od {ARCHIVE_PASSWORD_MIN} do {ARCHIVE_PASSWORD_MAX} znaków."),
-                format!("The archive's password has {ARCHIVE_PASSWORD_MIN} to {ARCHIVE_PASSWORD_MAX} characters."),
-            );
-            return Err(vec![FieldError { pointer: "/password".into(), code: "length".into(), message: lang.pick(pl, en) }]);
-        }
-        Ok(&self.password)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,12 +296,5 @@ mod tests {
         assert_eq!((versions[2][4].as_str(), versions[2][5].as_str()), ("/vanished", ""));
         // Only the header where nothing is held.
         assert_eq!(tables[3].rows.len(), 1);
-    }
-
-    #[test]
-    fn an_archive_password_has_twelve_characters_or_more() {
-        let r = |p: &str| ArchiveRequest { password: p.into() }.validate(Lang::Pl).is_ok();
-        assert!(!r("") && !r("jedenascie!") && !r("            ") && !r(&"x".repeat(129)));
-        assert!(r("dwanascie-zn") && r("zielony parasol 2026"));
     }
 }

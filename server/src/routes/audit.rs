@@ -5,6 +5,7 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use domain::api::{AuditEntry, AuditPage, Problem, AUDIT_ACTIONS};
+use domain::archive::ArchiveRequest;
 use domain::i18n::t;
 use domain::validation::{parse_iso_date, warsaw_day_start};
 use domain::Lang;
@@ -131,9 +132,32 @@ pub async fn export_xlsx(State(state): State<AppState>, user: CurrentUser, Reque
     Ok(export::download(&name, export::XLSX, body))
 }
 
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/audit/export.zip", tag = "audit", request_body = ArchiveRequest,
+    params(("id" = Uuid, Path, description = "partnership"), AuditQuery),
+    responses((status = 200, content_type = "application/zip"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn export_zip(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<Uuid>,
+    Query(q): Query<AuditQuery>,
+    ApiJson(req): ApiJson<ArchiveRequest>,
+) -> Result<Response, AppError> {
+    let password = req.validate(lang).map_err(AppError::fields(lang))?;
+    let entries = read(&state, &user, id, &q, MAX_EXPORT, "exported as a ZIP archive locked with a password").await?;
+    let rows = rows(&entries, lang);
+    let csv = export::csv(&rows)?;
+    let xlsx = export::xlsx(&[Sheet { name: "log", rows, numbers_from: 99, widths: &[18.0, 24.0, 14.0, 28.0, 60.0] }])?;
+    // The log names clients: the files inside are named after nobody.
+    let files = [("rejestr-dostepu.csv".to_string(), csv.as_slice()), ("rejestr-dostepu.xlsx".to_string(), xlsx.as_slice())];
+    let name = export::file_name("rejestr-dostepu", &partnership_name(&state, id).await?, &crate::today().to_string(), "zip");
+    Ok(export::download(&name, "application/zip", export::locked_zip(password, files.into_iter())?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(export_csv))
         .routes(routes!(export_xlsx))
+        .routes(routes!(export_zip))
 }

@@ -4,13 +4,12 @@
 //! JSON, CSV, XLSX or a ZIP archive locked with a password. Every reading and every
 //! download is in the access log.
 
-use std::io::Write;
-
 use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::api::Problem;
 use domain::i18n::t;
-use domain::personal::{self, ArchiveRequest, PersonalData};
+use domain::archive::ArchiveRequest;
+use domain::personal::{self, PersonalData};
 use domain::validation::format_timestamp_warsaw;
 use domain::Lang;
 use uuid::Uuid;
@@ -132,22 +131,8 @@ pub async fn export_zip(
     let files = [("json", json(&d)?), ("csv", csv(&d, lang)?), ("xlsx", xlsx(&d, lang)?)];
     // ZIP encrypts what files hold, never their names: neither the archive's name nor
     // those inside it name the person, so a mail's attachment list tells nobody whose it is.
-    let body = protected_zip(password, files.iter().map(|(ext, bytes)| (format!("dane-osoby.{ext}"), bytes.as_slice())))?;
+    let body = export::locked_zip(password, files.iter().map(|(ext, bytes)| (format!("dane-osoby.{ext}"), bytes.as_slice())))?;
     Ok(export::download(&format!("dane-osoby-{}.zip", crate::today()), "application/zip", body))
-}
-
-/// A ZIP archive whose every file is encrypted with AES-256 (WinZip AE-2, which 7-Zip,
-/// WinRAR and the file managers of current systems open), under a fresh salt each.
-fn protected_zip<'a>(password: &str, files: impl Iterator<Item = (String, &'a [u8])>) -> Result<Vec<u8>, AppError> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .with_aes_encryption(zip::AesMode::Aes256, password);
-    for (name, bytes) in files {
-        zip.start_file(name, options).map_err(internal)?;
-        zip.write_all(bytes).map_err(internal)?;
-    }
-    Ok(zip.finish().map_err(internal)?.into_inner())
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

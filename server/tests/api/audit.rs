@@ -88,3 +88,32 @@ async fn the_access_log_filters_pages_and_exports_and_answers_who_saw_one_client
     let exported: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%exported as %'").fetch_one(&app.db.pool).await.expect("count");
     assert_eq!(exported, 2, "every export is logged");
 }
+
+#[tokio::test]
+async fn the_access_log_leaves_locked_with_a_password_when_asked() {
+    use std::io::Read;
+    let app = TestApp::spawn().await;
+    let mut person = app.person(7, Some(app.consultant_a));
+    person["surname"] = serde_json::json!("Zamknięta");
+    let client = app.insert_client(&person).await;
+    let anna = app.login("consultant.a@test").await;
+    assert_eq!(app.get(&format!("/api/v1/clients/{client}"), &anna).await.status, StatusCode::OK);
+    let coord = app.login("coord.a@test").await;
+    let path = format!("/api/v1/partnerships/{}/audit/export.zip?client={client}", app.partnership_a);
+
+    let r = app.post(&path, &serde_json::json!({"password": "za-krotkie"}), &coord).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.post(&path, &serde_json::json!({"password": "zielony-parasol-2026"}), &anna).await.status, StatusCode::FORBIDDEN);
+    let r = app.post(&path, &serde_json::json!({"password": "zielony-parasol-2026"}), &coord).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(!r.bytes.windows(5).any(|w| w == b"Zamkn"), "the client's name is not readable in the archive");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(r.bytes.clone())).expect("zip");
+    assert_eq!(archive.len(), 2);
+    assert!(archive.by_index(0).is_err(), "it opens only with the password");
+    let csv_at = (0..archive.len()).find(|&i| archive.name_for_index(i).is_some_and(|n| n.is_ok_and(|n| n.ends_with(".csv")))).expect("csv");
+    let mut csv = String::new();
+    archive.by_index_decrypt(csv_at, b"zielony-parasol-2026").expect("password").read_to_string(&mut csv).expect("read");
+    assert!(csv.contains("Zamknięta") && csv.contains("Konsultant A"), "{csv}");
+    let log = items(&app, &coord, &format!("client={client}")).await;
+    assert!(log.iter().any(|e| e["detail"].as_str().is_some_and(|d| d.ends_with("exported as a ZIP archive locked with a password"))), "{log:?}");
+}

@@ -135,6 +135,9 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 | ("POST", "/api/v1/clients/{id}/personal-data/export.zip") => {
                     (path.replace("{id}", &client_id.to_string()), json!({"password": "haslo-intruza-123"}), &[StatusCode::NOT_FOUND])
                 }
+                ("POST", "/api/v1/partnerships/{id}/audit/export.zip") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!({"password": "haslo-intruza-123"}), &[StatusCode::NOT_FOUND, StatusCode::FORBIDDEN])
+                }
                 ("PUT", "/api/v1/clients/{id}/restriction") => {
                     (path.replace("{id}", &client_id.to_string()), json!({"restricted": true, "reason": "Przejęcie"}), &[StatusCode::NOT_FOUND])
                 }

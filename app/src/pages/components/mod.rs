@@ -2,8 +2,9 @@
 //! (`controls`) and bound either to signals (`widgets`: the client form, the account)
 //! or to a document's JSON paths (`fields`: case and partnership documents); notices,
 //! the client table, the partnership picker; and what a document saved whole shows
-//! about its draft (`draft`).
+//! about its draft (`draft`); a download locked with a password (`archive`).
 
+pub mod archive;
 pub mod controls;
 pub mod draft;
 pub mod fields;

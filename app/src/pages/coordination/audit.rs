@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::api;
 use crate::i18n::{tr, use_lang};
 use crate::pages::components::controls::{SelectControl, TextControl};
+use crate::pages::components::archive::LockedArchive;
 use crate::pages::components::widgets::{log_partnership, ErrorNotice, Loading, SteeredPicker, TableScroll};
 
 /// The filters as the API's query string (without paging).
@@ -123,6 +124,8 @@ pub fn AuditPage() -> impl IntoView {
             " "
             <button type="button" class="secondary" id="audit-print" on:click=move |_| crate::browser::print()>{tr("doc.print_now")}</button>
         </p>
+        // The log names clients: it can also leave locked with a password.
+        <LockedArchive id="audit" url=Signal::derive(move || export("zip")) file=Signal::derive(move || format!("rejestr-dostepu-{}.zip", api::today()))/>
         {move || match entries.get() {
             None | Some(Ok(None)) => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

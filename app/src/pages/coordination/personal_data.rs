@@ -5,15 +5,15 @@
 //! server's files use too.
 
 use domain::i18n::t;
-use domain::personal::{self, ArchiveRequest, PersonalData};
+use domain::personal::{self, PersonalData};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use crate::api;
 use crate::i18n::{tr, use_lang};
-use crate::pages::components::controls::TextControl;
-use crate::pages::components::widgets::{error_for, ErrorNotice, Loading, TableScroll};
+use crate::pages::components::archive::LockedArchive;
+use crate::pages::components::widgets::{ErrorNotice, Loading, TableScroll};
 
 #[component]
 pub fn PersonalDataPage() -> impl IntoView {
@@ -60,7 +60,7 @@ fn Held(d: PersonalData) -> impl IntoView {
                 <a class="button secondary" id="personal-xlsx" href=format!("{base}/export.xlsx") download>{tr("personal.xlsx")}</a>
                 <button type="button" class="secondary" id="personal-print" on:click=move |_| crate::browser::print()>{tr("personal.print")}</button>
             </div>
-            <Protected id/>
+            <LockedArchive id="personal" url=format!("{base}/export.zip") file=format!("dane-osoby-{}.zip", api::today())/>
         </section>
         {move || tables().into_iter().map(|table| {
             let heading = format!("personal-{}", table.sheet);
@@ -91,51 +91,5 @@ fn Held(d: PersonalData) -> impl IntoView {
                 </section>
             }
         }).collect_view()}
-    }
-}
-
-/// The archive locked with a password: the password travels in the request's body,
-/// never in an address a log or the history would keep.
-#[component]
-fn Protected(id: Uuid) -> impl IntoView {
-    let lang = use_lang();
-    let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::new());
-    let message = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let download = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let req = ArchiveRequest { password: password.get_untracked() };
-        // The rule the server applies, checked first here.
-        if let Err(e) = req.validate(lang.get_untracked()) {
-            errors.set(e);
-            return;
-        }
-        errors.set(Vec::new());
-        message.set(None);
-        busy.set(true);
-        let name = format!("dane-osoby-{}.zip", api::today());
-        leptos::task::spawn_local(async move {
-            let done = api::post_download(&format!("/api/v1/clients/{id}/personal-data/export.zip"), &req, &name).await;
-            busy.set(false);
-            match done {
-                Ok(()) => password.set(String::new()),
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    message.set(Some(e.message()));
-                }
-            }
-        });
-    };
-    view! {
-        <form id="personal-protected" on:submit=download novalidate>
-            <h3>{tr("personal.protected")}</h3>
-            <TextControl id="personal-password" label=Signal::derive(move || t(lang.get(), "personal.password").to_string())
-                value=password set=Callback::new(move |v| password.set(v)) input_type="password" autocomplete=Some("new-password")
-                error=Signal::derive(move || error_for(&errors.get(), "password"))
-                hint=Some(Signal::derive(move || t(lang.get(), "personal.password_hint").to_string()))/>
-            <p role="status" id="personal-protected-message">{move || message.get()}</p>
-            <button type="submit" id="personal-protected-download" disabled=move || busy.get()>{tr("personal.protected_download")}</button>
-        </form>
     }
 }
