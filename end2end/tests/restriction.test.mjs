@@ -39,6 +39,12 @@ test('a coordinator restricts a client from the card; the consultant sees it rea
     assert.equal(await k.locator(`a[href="/clients/${id}/edit"]`).count(), 0);
     assert.equal(await k.isDisabled('#note-text'), true);
     assert.equal(await k.isDisabled('#add-note'), true);
+    // Its documents say why they are read-only.
+    await k.click('nav.doc-tabs a[data-tab="ipd"]');
+    await k.waitForSelector('#doc-status[data-state="restricted"]');
+    assert.match(await k.textContent('#doc-status'), /art\. 18 RODO/);
+    assert.equal(await k.$eval('fieldset.doc-form', (f) => f.disabled), true);
+    await k.goto(`${server.base}/clients/${id}`);
 
     // Lifted: the banner goes, the edit and the notes come back.
     await c.click('#restriction-toggle');

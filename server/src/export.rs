@@ -94,7 +94,7 @@ pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, AppError> {
                 match (i, cell.parse::<f64>()) {
                     (0, _) => sheet.write_string_with_format(r, c, cell, &bold).map(|_| ()),
                     (_, Ok(n)) if c >= s.numbers_from => sheet.write_number(r, c, n).map(|_| ()),
-                    _ => sheet.write_string_with_format(r, c, cell, &wrap).map(|_| ()),
+                    _ => sheet.write_string_with_format(r, c, fitting(cell), &wrap).map(|_| ()),
                 }
                 .map_err(internal)?;
             }
@@ -104,6 +104,20 @@ pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, AppError> {
         }
     }
     book.save_to_buffer().map_err(internal)
+}
+
+/// The most characters a spreadsheet cell holds (Excel's limit, which rust_xlsxwriter
+/// enforces).
+const CELL_MAX: usize = 32_767;
+
+/// A cell's text as a cell can hold it: a longer one (a long document's access-log
+/// detail) is cut with an ellipsis rather than failing the whole file; the CSV and
+/// JSON carry it whole.
+fn fitting(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.chars().count() <= CELL_MAX {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    std::borrow::Cow::Owned(cell.chars().take(CELL_MAX - 1).chain(['…']).collect())
 }
 
 /// A ZIP archive whose every file is encrypted with AES-256 (WinZip AE-2, which 7-Zip,
@@ -135,6 +149,15 @@ mod tests {
         }
         let file = String::from_utf8(csv(&[vec!["=cmd|' /C calc'!A0".into(), "-2".into()]]).expect("csv")).expect("utf8");
         assert!(file.contains("'=cmd") && file.trim_end().ends_with(",-2"), "{file}");
+    }
+
+    #[test]
+    fn a_cell_too_long_for_a_spreadsheet_is_cut_not_fatal() {
+        let long = "ż".repeat(CELL_MAX + 10);
+        assert_eq!(fitting(&long).chars().count(), CELL_MAX);
+        assert!(fitting(&long).ends_with('…'));
+        let book = xlsx(&[Sheet { name: "log", rows: vec![vec!["a".into()], vec![long]], numbers_from: 99, widths: &[] }]);
+        assert!(book.is_ok());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::api::{AuditEntry, ClientRecord};
 use crate::docs::{field_labels, DocRecord, DocType};
 use crate::i18n::t;
 use crate::merge::{self, ROW};
-use crate::sync::Note;
+use crate::sync::{ConflictView, HeldChange, Note};
 use crate::validation::format_timestamp_warsaw;
 use crate::Lang;
 
@@ -38,8 +38,22 @@ pub struct PersonalData {
     /// Every stored version of the record and of each document, oldest first.
     pub versions: Vec<StoredVersion>,
     pub notes: Vec<Note>,
+    /// Edits two people made to the same field, with both values and the decision.
+    #[serde(default)]
+    pub conflicts: Vec<ConflictView>,
+    /// Changes held for a coordinator (a revoked device, a restriction), whole.
+    #[serde(default)]
+    pub held: Vec<HeldChange>,
     /// Who read or changed the person's data, and when, oldest first.
     pub access: Vec<AuditEntry>,
+    /// False when the access log held more than one export carries: the oldest
+    /// entries are then in the access log's own export.
+    #[serde(default = "complete")]
+    pub access_complete: bool,
+}
+
+fn complete() -> bool {
+    true
 }
 
 /// One stored version of the client record or of a case document, whole.
@@ -124,6 +138,30 @@ pub fn tables(d: &PersonalData, lang: Lang) -> Vec<Table> {
     let mut notes = vec![head(&["personal.at", "personal.by", "personal.note"])];
     notes.extend(d.notes.iter().map(|n| vec![format_timestamp_warsaw(n.written_at / 1000), n.author_name.clone(), n.text.clone()]));
 
+    let mut conflicts = vec![head(&["personal.document", "personal.field", "conflicts.base", "conflicts.mine", "conflicts.theirs", "personal.decision"])];
+    conflicts.extend(d.conflicts.iter().map(|c| {
+        let field = label_of(c.doc_type, &merge::pointer(&c.path), lang);
+        let decided = match &c.resolution {
+            Some(v) => format!("{} ({}, {})", shown(v), c.resolved_by, c.resolved_at),
+            None => String::new(),
+        };
+        vec![
+            t(lang, c.doc_type.label_key()).to_string(),
+            field,
+            shown(&c.base),
+            format!("{} ({}, {})", shown(&c.mine), c.mine_by, c.mine_at),
+            format!("{} ({}, {})", shown(&c.theirs), c.theirs_by, c.theirs_at),
+            decided,
+        ]
+    }));
+
+    let mut held = vec![head(&["personal.at", "personal.by", "personal.decision", "personal.change"])];
+    held.extend(d.held.iter().map(|h| {
+        let change = serde_json::to_string(&h.mutation.op).unwrap_or_default();
+        let decision = if h.decision.is_empty() { String::new() } else { format!("{} ({})", h.decision, h.decided) };
+        vec![h.received_at.clone(), h.user_name.clone(), decision, change]
+    }));
+
     let mut access = vec![head(&["audit.at", "audit.who", "audit.action", "audit.detail"])];
     access.extend(d.access.iter().map(|e| vec![e.at.clone(), e.user_name.clone(), t(lang, &format!("audit.action.{}", e.action)).to_string(), e.detail.clone()]));
 
@@ -132,6 +170,8 @@ pub fn tables(d: &PersonalData, lang: Lang) -> Vec<Table> {
         Table { title: "personal.documents", sheet: "dokumenty", rows: documents },
         Table { title: "personal.versions", sheet: "wersje", rows: versions },
         Table { title: "personal.notes", sheet: "adnotacje", rows: notes },
+        Table { title: "personal.conflicts", sheet: "konflikty", rows: conflicts },
+        Table { title: "personal.held", sheet: "wstrzymane", rows: held },
         Table { title: "personal.access", sheet: "dostep", rows: access },
     ]
 }
@@ -191,10 +231,11 @@ fn walk(kind: DocType, v: &Value, path: &mut Vec<String>, index: &mut Vec<usize>
 
 /// A filled field as (label, value): a choice as its form words it, a flag as yes or
 /// no. `None` for what holds nothing and for what only links records (a row's id, the
-/// document's client).
+/// document's client, the record's partnership and consultant, named elsewhere).
 fn leaf(kind: DocType, path: &[String], index: Option<&[usize]>, v: &Value, lang: Lang) -> Option<(String, String)> {
     let last = path.last().map(String::as_str);
-    if (last == Some("id") && path.len() > 1) || (path.len() == 1 && last == Some("client_id")) {
+    let link = matches!(last, Some("client_id" | "partnership_id" | "key_consultant_id"));
+    if (last == Some("id") && path.len() > 1) || (path.len() == 1 && link) {
         return None;
     }
     let raw = match v {
@@ -245,6 +286,15 @@ fn label(kind: DocType, path: &[String], index: Option<&[usize]>, lang: Lang) ->
     }
 }
 
+/// A stored value as a cell shows it: a text as it is, anything else as JSON.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 /// The label of a pointer a version changed that holds nothing now (an emptied field).
 fn label_of(kind: DocType, pointer: &str, lang: Lang) -> String {
     let path: Vec<String> = pointer.trim_start_matches('/').split('/').map(ToString::to_string).collect();
@@ -271,7 +321,10 @@ mod tests {
             documents: vec![DocRecord { id: Uuid::nil(), doc_type: DocType::Ipd, client_id: Uuid::nil(), partnership_id: Uuid::nil(), version: 2, updated_at: String::new(), updated_by: String::new(), data: ipd.clone() }],
             versions: vec![StoredVersion { doc_type: DocType::Ipd, doc_id: Uuid::nil(), revision: 2, at: String::new(), by: "Anna".into(), changed: vec!["/social/tasks_ops/b2/task".into(), "/vanished".into()], data: ipd }],
             notes: Vec::new(),
+            conflicts: Vec::new(),
+            held: Vec::new(),
             access: Vec::new(),
+            access_complete: true,
         }
     }
 

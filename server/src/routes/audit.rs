@@ -83,7 +83,8 @@ async fn read(state: &AppState, user: &CurrentUser, id: Uuid, q: &AuditQuery, li
     let mut conn = state.db.pool.acquire().await?;
     let entries = audit::entries(&mut conn, id, &filter, limit).await?;
     // Reading who read is itself recorded: the log answers for its own readers too.
-    if q.before.is_none() {
+    // The list's later pages are the same reading; an export is always recorded.
+    if q.before.is_none() || !what.is_empty() {
         audit::record(&mut conn, user, id, q.client, Action::Read, &format!("{} {what}", q.described())).await?;
     }
     Ok(entries)

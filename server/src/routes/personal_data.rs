@@ -20,7 +20,7 @@ use crate::error::{internal, ApiJson, ApiResult, AppError};
 use crate::export::{self, Sheet};
 use crate::extract::{CurrentUser, RequestLang};
 use crate::store::audit::{self, Action, Filter};
-use crate::store::{client, document, history, note};
+use crate::store::{client, conflict, device, document, history, note};
 use crate::AppState;
 
 /// The most access-log entries one person's data carries (a client read every working
@@ -38,7 +38,10 @@ async fn gather(state: &AppState, user: &CurrentUser, id: Uuid, what: &str) -> R
     ids.extend(documents.iter().map(|d| d.id));
     let versions = history::whole_versions(&mut conn, &ids).await?;
     let notes = note::client_notes(&mut conn, id).await?;
+    let conflicts = conflict::client_conflicts(&mut conn, id).await?;
+    let held = device::held_of_client(&mut conn, id).await?;
     let mut access = audit::entries(&mut conn, partnership, &Filter { client: Some(id), ..Filter::default() }, MAX_ACCESS).await?;
+    let access_complete = access.len() < usize::try_from(MAX_ACCESS).unwrap_or(usize::MAX);
     access.reverse();
     let partnership_name: String =
         sqlx::query_scalar("SELECT name FROM partnerships WHERE id = $1").bind(partnership.to_string()).fetch_one(&mut *conn).await?;
@@ -52,7 +55,10 @@ async fn gather(state: &AppState, user: &CurrentUser, id: Uuid, what: &str) -> R
         documents,
         versions,
         notes,
+        conflicts,
+        held,
         access,
+        access_complete,
     })
 }
 

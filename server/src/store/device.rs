@@ -33,7 +33,13 @@ pub(crate) async fn hold(conn: &mut AnyConnection, user: &CurrentUser, lang: Lan
         return serde_json::from_str(&result).map_err(internal);
     }
     let client = client_of(conn, &m.op).await?.unwrap_or_else(|| m.op.doc_id());
-    let (partnership, _) = target_partnership(conn, &m.op).await?;
+    let (mut partnership, _) = target_partnership(conn, &m.op).await?;
+    if partnership.is_none() {
+        // An edit of a document whose creation is held itself: its client's partnership.
+        let owner: Option<String> =
+            sqlx::query_scalar("SELECT partnership_id FROM clients WHERE id = $1").bind(client.to_string()).fetch_optional(&mut *conn).await?;
+        partnership = owner.and_then(|p| Uuid::parse_str(&p).ok());
+    }
     let Some(partnership) = partnership.filter(|p| user.role_in(*p).is_ok()) else {
         refused(conn, user, m).await?;
         return Ok(not_found(lang));
@@ -163,6 +169,15 @@ pub(crate) fn held_view(r: HeldRow) -> Result<HeldChange, AppError> {
 pub(crate) async fn held_in(conn: &mut AnyConnection, partnership: Uuid) -> Result<Vec<HeldChange>, AppError> {
     let rows: Vec<HeldRow> = sqlx::query_as(&format!("{HELD_SELECT} WHERE h.partnership_id = $1 ORDER BY h.received_at DESC LIMIT 500"))
         .bind(partnership.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.into_iter().map(held_view).collect()
+}
+
+/// The changes held for one client, oldest first: part of what is held about them.
+pub(crate) async fn held_of_client(conn: &mut AnyConnection, client: Uuid) -> Result<Vec<HeldChange>, AppError> {
+    let rows: Vec<HeldRow> = sqlx::query_as(&format!("{HELD_SELECT} WHERE h.client_id = $1 ORDER BY h.received_at"))
+        .bind(client.to_string())
         .fetch_all(&mut *conn)
         .await?;
     rows.into_iter().map(held_view).collect()

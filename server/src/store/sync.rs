@@ -118,10 +118,19 @@ pub(crate) async fn client_of(conn: &mut AnyConnection, op: &Op) -> Result<Optio
     Ok(match op {
         Op::Create { doc_type: DocType::Client, doc_id, .. } | Op::Edit { doc_type: DocType::Client, doc_id, .. } => Some(*doc_id),
         Op::Create { data, .. } => domain::docs::client_of(data),
-        Op::Edit { doc_id, .. } => {
+        Op::Edit { doc_type, doc_id, .. } => {
             let client: Option<String> =
                 sqlx::query_scalar("SELECT client_id FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
-            client.and_then(|c| Uuid::parse_str(&c).ok())
+            match client {
+                Some(c) => Uuid::parse_str(&c).ok(),
+                // Not stored yet: its creation may be held (a restricted client), and an
+                // edit made after it must wait with it, not be refused as unknown. A
+                // document's id is its client's and kind's, so the held clients tell.
+                None => {
+                    let held: Vec<String> = sqlx::query_scalar("SELECT DISTINCT client_id FROM sync_held WHERE decision IS NULL").fetch_all(&mut *conn).await?;
+                    held.iter().filter_map(|c| Uuid::parse_str(c).ok()).find(|c| domain::docs::doc_id_for(*c, *doc_type) == *doc_id)
+                }
+            }
         }
         Op::AddNote { client_id, .. } => Some(*client_id),
     })

@@ -32,6 +32,15 @@ impl Current {
         })
     }
 
+    /// Refuses any write — a merge, a conflict kept, a resolution — to a client whose
+    /// processing is restricted (GDPR art. 18), before anything is stored.
+    async fn writable(&self, conn: &mut AnyConnection, lang: Lang) -> Result<(), AppError> {
+        match client::restriction_of(conn, self.client_id()).await? {
+            Some(reason) => Err(AppError::Restricted { lang, reason }),
+            None => Ok(()),
+        }
+    }
+
     fn doc_type(&self) -> DocType {
         match self {
             Current::Client(_) => DocType::Client,
@@ -120,6 +129,7 @@ pub(crate) struct Edit<'a> {
 pub(crate) async fn edit(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, origin: Origin, e: Edit<'_>) -> Result<Outcome, AppError> {
     let Edit { doc_type, doc_id, base_revision, changes, written_at } = e;
     let current = Current::lock_and_load(conn, user, doc_type, doc_id).await?;
+    current.writable(conn, lang).await?;
     let merged = merge::apply(&current.data()?, changes);
     // Who wrote the values a conflict keeps, read before this edit overwrites it.
     let theirs = if merged.conflicts.is_empty() { None } else { Some(current.last_writer(conn).await?) };
@@ -155,6 +165,7 @@ pub(crate) async fn resolve(
     value: Value,
 ) -> Result<(), AppError> {
     let current = Current::lock_and_load(conn, user, target.0, target.1).await?;
+    current.writable(conn, lang).await?;
     let mut doc = current.data()?;
     merge::set(&mut doc, path, value);
     if !current.holds(&doc, lang)? {

@@ -114,6 +114,10 @@ async fn the_access_log_leaves_locked_with_a_password_when_asked() {
     let mut csv = String::new();
     archive.by_index_decrypt(csv_at, b"zielony-parasol-2026").expect("password").read_to_string(&mut csv).expect("read");
     assert!(csv.contains("Zamknięta") && csv.contains("Konsultant A"), "{csv}");
+    // An export is recorded also when asked as a later page would be.
+    let r = app.get(&format!("/api/v1/partnerships/{}/audit/export.csv?client={client}&before=999999999", app.partnership_a), &coord).await;
+    assert_eq!(r.status, StatusCode::OK);
     let log = items(&app, &coord, &format!("client={client}")).await;
     assert!(log.iter().any(|e| e["detail"].as_str().is_some_and(|d| d.ends_with("exported as a ZIP archive locked with a password"))), "{log:?}");
+    assert!(log.iter().any(|e| e["detail"].as_str().is_some_and(|d| d.ends_with("exported as CSV"))), "{log:?}");
 }

@@ -42,6 +42,12 @@ async fn two_clients(app: &TestApp) -> (Uuid, Uuid, String) {
     let r = app.post("/api/v1/sync/push", &edit, &consultant).await;
     assert_eq!(r.json()["results"][0]["outcome"]["status"], "applied", "{}", r.text);
     app.create_doc(&consultant, other_id, DocType::Ipd, json!({"goal": "Cudzy cel zawodowy"})).await;
+    // A second device edited the goal from the first version: a conflict, kept with both values.
+    let stale = json!({"device_id": Uuid::now_v7(), "mutations": [{"id": Uuid::now_v7(), "written_at": server::now() * 1000, "op": "edit",
+        "doc_type": "ipd", "doc_id": domain::docs::doc_id_for(client, DocType::Ipd), "base_revision": 1,
+        "changes": [{"path": ["goal"], "old": "Praca w kwiaciarni", "new": "Praca w piekarni"}]}]});
+    let r = app.post("/api/v1/sync/push", &stale, &consultant).await;
+    assert_eq!(r.json()["results"][0]["outcome"]["status"], "conflict", "{}", r.text);
     note(app, &consultant, client, "Wizyta domowa: rozmowa o pracy").await;
     note(app, &consultant, other_id, "Cudza adnotacja").await;
     assert_eq!(app.get(&format!("/api/v1/clients/{client}"), &consultant).await.status, StatusCode::OK);
@@ -76,6 +82,8 @@ async fn a_coordinator_gives_a_person_everything_held_about_them_and_nothing_abo
     assert_eq!(ipd_versions.iter().filter_map(|v| v["revision"].as_i64()).collect::<Vec<_>>(), [1, 2]);
     assert_eq!(ipd_versions[0]["data"]["goal"], "Praca w kwiaciarni");
     assert_eq!(ipd_versions[1]["changed"], json!(["/goal"]));
+    assert_eq!(d["conflicts"][0]["mine"], "Praca w piekarni", "a conflict's values are the person's data too");
+    assert_eq!(d["access_complete"], true);
     assert_eq!(d["notes"].as_array().expect("notes").iter().map(|n| n["text"].clone()).collect::<Vec<_>>(), [json!("Wizyta domowa: rozmowa o pracy")]);
     // Who read the data: the consultant's reading is there, oldest first.
     let access = d["access"].as_array().expect("access");
@@ -90,7 +98,7 @@ async fn a_coordinator_gives_a_person_everything_held_about_them_and_nothing_abo
     let disposition = csv.headers["content-disposition"].to_str().expect("header");
     assert!(disposition.contains("dane-osoby-Wi%C5%9Bniewska-"), "{disposition}");
     assert!(csv.bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for spreadsheet programs");
-    for held in ["Wiśniewska", "600 100 200", "Praca w ogrodnictwie", "Praca w kwiaciarni", "Terapia uzależnień", "Wizyta domowa: rozmowa o pracy", "Konsultant A"] {
+    for held in ["Wiśniewska", "600 100 200", "Praca w ogrodnictwie", "Praca w kwiaciarni", "Praca w piekarni", "Terapia uzależnień", "Wizyta domowa: rozmowa o pracy", "Konsultant A"] {
         assert!(has(&csv.text, held), "the CSV lacks {held}:\n{}", csv.text);
     }
     // A table's field is named as its form names it, with the row's number.
@@ -103,7 +111,7 @@ async fn a_coordinator_gives_a_person_everything_held_about_them_and_nothing_abo
     assert_eq!(xlsx.status, StatusCode::OK);
     let mut book = zip::ZipArchive::new(std::io::Cursor::new(xlsx.bytes.clone())).expect("an XLSX is a ZIP");
     let sheets: Vec<String> = book.file_names().filter_map(Result::ok).filter(|n| n.starts_with("xl/worksheets/sheet")).map(|n| n.to_string()).collect();
-    assert_eq!(sheets.len(), 5, "record, documents, versions, notes, access: {sheets:?}");
+    assert_eq!(sheets.len(), 7, "record, documents, versions, notes, conflicts, held changes, access: {sheets:?}");
     let mut strings = String::new();
     book.by_name("xl/sharedStrings.xml").expect("strings").read_to_string(&mut strings).expect("read");
     assert!(has(&strings, "Praca w kwiaciarni") && !has(&strings, "Innaosoba"));

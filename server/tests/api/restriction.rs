@@ -118,3 +118,52 @@ async fn another_partnership_cannot_restrict_or_lift() {
     let r = app.put(&format!("/api/v1/clients/{id}/restriction"), &json!({"restricted": true, "reason": "Przejęcie"}), &outsider).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn while_restricted_no_conflict_is_kept_or_resolved_and_a_new_documents_edits_wait_with_it() {
+    let app = TestApp::spawn().await;
+    let id = app.insert_client(&app.person(5, Some(app.consultant_a))).await;
+    let anna = app.login("consultant.a@test").await;
+    let coord = app.login("coord.a@test").await;
+    let tablet = Uuid::now_v7();
+    assert_eq!(push(&app, &anna, tablet, edit_city(id, 1, "Kielce", "Radom")).await["status"], "applied");
+    let first = push(&app, &anna, tablet, edit_city(id, 1, "Kielce", "Opatów")).await;
+    assert_eq!(first["status"], "conflict", "{first}");
+    let conflict = first["conflicts"][0]["id"].as_str().expect("conflict").to_string();
+    let r = app.put(&format!("/api/v1/clients/{id}/restriction"), &json!({"restricted": true, "reason": "Sprzeciw osoby"}), &coord).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // A conflict is not decided while the restriction holds.
+    let r = app.post(&format!("/api/v1/conflicts/{conflict}/resolve"), &json!({"value": "Radom"}), &anna).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.json()["type"], "/problems/restricted");
+
+    // A held change that would only make a conflict is not applied either: no conflict
+    // is written from it while the restriction holds.
+    let only_conflict = edit_city(id, 1, "Kielce", "Sandomierz");
+    assert_eq!(push(&app, &anna, tablet, only_conflict.clone()).await["status"], "held");
+    let decide = format!("/api/v1/held/{}/decide", only_conflict["id"].as_str().expect("id"));
+    assert_eq!(app.post(&decide, &json!({"apply": true}), &coord).await.status, StatusCode::CONFLICT);
+    assert_eq!(app.get(&format!("/api/v1/clients/{id}/conflicts"), &anna).await.json().as_array().map(Vec::len), Some(1));
+
+    // A document made on the tablet is held, and so is a later edit of it, in another push.
+    let doc_id = domain::docs::doc_id_for(id, DocType::Ipd);
+    let create = json!({"id": Uuid::now_v7(), "written_at": server::now() * 1000, "op": "create", "doc_type": "ipd", "doc_id": doc_id,
+        "data": {"client_id": id, "goal": "Praca w kwiaciarni"}});
+    assert_eq!(push(&app, &anna, tablet, create.clone()).await["status"], "held");
+    let later = json!({"id": Uuid::now_v7(), "written_at": server::now() * 1000, "op": "edit", "doc_type": "ipd", "doc_id": doc_id,
+        "base_revision": 1, "changes": [{"path": ["goal"], "old": "Praca w kwiaciarni", "new": "Praca w ogrodzie"}]});
+    assert_eq!(push(&app, &anna, tablet, later.clone()).await["status"], "held", "not refused as an unknown document");
+
+    // Lifted: the held changes apply in order.
+    let r = app.put(&format!("/api/v1/clients/{id}/restriction"), &json!({"restricted": false, "reason": "Sprzeciw rozpatrzony"}), &coord).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    for m in [&create, &later] {
+        let r = app.post(&format!("/api/v1/held/{}/decide", m["id"].as_str().expect("id")), &json!({"apply": true}), &coord).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let docs = app.get(&format!("/api/v1/clients/{id}/documents"), &anna).await.json();
+    assert_eq!(docs[0]["data"]["goal"], "Praca w ogrodzie");
+    let r = app.post(&format!("/api/v1/conflicts/{conflict}/resolve"), &json!({"value": "Radom"}), &anna).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}

@@ -18,6 +18,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("doc.state.synced", "Zsynchronizowano z serwerem", "Synced with the server"),
     ("doc.state.conflict", "Konflikt — ktoś zmienił te same pola; zobacz „Konflikty”", "Conflict — someone changed the same fields; see \"Conflicts\""),
     ("doc.state.invalid", "Popraw zaznaczone pola — do tego czasu zmiany czekają na urządzeniu", "Fix the marked fields — until then the changes wait on this device"),
+    ("doc.state.restricted", "Przetwarzanie danych tej osoby jest ograniczone (art. 18 RODO): dokument jest tylko do odczytu", "The processing of this person's data is restricted (GDPR art. 18): the document is read-only"),
     ("doc.state.locked", "Urządzenie jest zablokowane — odblokuj je, aby pisać", "This device is locked — unlock it to write"),
     ("doc.print", "Wydruk", "Print view"),
     ("doc.print_now", "Drukuj / zapisz jako PDF", "Print / save as PDF"),

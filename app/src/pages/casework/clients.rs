@@ -71,7 +71,8 @@ pub fn ClientListPage() -> impl IntoView {
                         <button type="button" id="clients-prev" class="secondary" disabled=!has_prev
                             on:click=move |_| cursors.update(|c| { c.pop(); })>{tr("clients.prev")}</button>
                         <button type="button" id="clients-next" class="secondary" disabled=next.is_none()
-                            on:click=move |_| if let Some(n) = next { cursors.update(|c| c.push(n)); }>{tr("clients.next")}</button>
+                            // A second click while the next page loads asks for it once.
+                            on:click=move |_| if let Some(n) = next { cursors.update(|c| if c.last() != Some(&n) { c.push(n) }); }>{tr("clients.next")}</button>
                     </div>
                 }.into_any()
             }

@@ -15,7 +15,14 @@ use crate::pages::components::widgets::error_for;
 /// The form: a password and a button; `url` is posted, the answer saved as `file`.
 /// Its elements are `{id}-password`, `{id}-protected-download` and `{id}-protected-message`.
 #[component]
-pub fn LockedArchive(id: &'static str, #[prop(into)] url: Signal<String>, #[prop(into)] file: Signal<String>) -> impl IntoView {
+pub fn LockedArchive(
+    id: &'static str,
+    #[prop(into)] url: Signal<String>,
+    #[prop(into)] file: Signal<String>,
+    /// Its heading is a section's own (h2) rather than under one (h3).
+    #[prop(optional)]
+    top: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::new());
@@ -47,7 +54,7 @@ pub fn LockedArchive(id: &'static str, #[prop(into)] url: Signal<String>, #[prop
     };
     view! {
         <form id=format!("{id}-protected") class="locked-archive no-print" on:submit=download novalidate>
-            <h3>{tr("personal.protected")}</h3>
+            {if top { view! { <h2>{tr("personal.protected")}</h2> }.into_any() } else { view! { <h3>{tr("personal.protected")}</h3> }.into_any() }}
             <TextControl id=format!("{id}-password") label=Signal::derive(move || t(lang.get(), "personal.password").to_string())
                 value=password set=Callback::new(move |v| password.set(v)) input_type="password" autocomplete=Some("new-password")
                 error=Signal::derive(move || error_for(&errors.get(), "password"))

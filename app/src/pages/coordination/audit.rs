@@ -125,7 +125,7 @@ pub fn AuditPage() -> impl IntoView {
             <button type="button" class="secondary" id="audit-print" on:click=move |_| crate::browser::print()>{tr("doc.print_now")}</button>
         </p>
         // The log names clients: it can also leave locked with a password.
-        <LockedArchive id="audit" url=Signal::derive(move || export("zip")) file=Signal::derive(move || format!("rejestr-dostepu-{}.zip", api::today()))/>
+        <LockedArchive id="audit" top=true url=Signal::derive(move || export("zip")) file=Signal::derive(move || format!("rejestr-dostepu-{}.zip", api::today()))/>
         {move || match entries.get() {
             None | Some(Ok(None)) => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -47,11 +47,13 @@ fn Held(d: PersonalData) -> impl IntoView {
     let name = domain::client::display_name(&c.kind, &c.surname, &c.first_names, &c.name);
     let (at, by, partnership) = (d.exported_at.clone(), d.exported_by.clone(), d.partnership.clone());
     let exported = move || t(lang.get(), "personal.exported").replace("{at}", &at).replace("{by}", &by).replace("{partnership}", &partnership);
+    let complete = d.access_complete;
     let tables = move || personal::tables(&d, lang.get());
     view! {
         <p class="lead" id="personal-name">{name}</p>
         <p class="hint no-print">{tr("personal.intro")}</p>
         <p id="personal-exported">{exported}</p>
+        {(!complete).then(|| view! { <p class="notice warn" role="status">{tr("personal.access_cut")}</p> })}
         <section class="card no-print" aria-labelledby="personal-downloads">
             <h2 id="personal-downloads">{tr("personal.downloads")}</h2>
             <div class="actions">

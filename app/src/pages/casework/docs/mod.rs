@@ -178,6 +178,9 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
     });
 
     let state = Memo::new(move |_| {
+        if restricted.get() {
+            return "restricted";
+        }
         if readonly.get() {
             return "locked";
         }
