@@ -128,9 +128,8 @@ pub fn ClientCardPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Reload(Callback<()>);
 
-/// Says that the client's processing is restricted, since when, by whom and why.
 #[component]
-pub(crate) fn RestrictedBanner(r: Restriction) -> impl IntoView {
+fn RestrictedBanner(r: Restriction) -> impl IntoView {
     let lang = use_lang();
     let text = move || domain::i18n::t(lang.get(), "restriction.banner").replace("{since}", &r.since).replace("{by}", &r.by).replace("{reason}", &r.reason);
     view! { <p class="notice warn" id="restricted-banner" role="status">{text}</p> }
@@ -154,9 +153,6 @@ fn RestrictionControl(id: Uuid, restricted: bool) -> impl IntoView {
                     if let Some(Reload(r)) = reload {
                         r.run(());
                     }
-                    // The card is drawn anew: focus goes back to the control, whose
-                    // state (and the banner, announced) says what changed.
-                    set_timeout(|| { crate::browser::focus_first("#restriction-toggle"); }, std::time::Duration::from_millis(400));
                 }
                 Err(e) => error.set(Some(e.field_errors().first().map_or_else(|| e.message(), |f| f.message.clone()))),
             }
@@ -184,12 +180,7 @@ fn RestrictionControl(id: Uuid, restricted: bool) -> impl IntoView {
     };
     view! {
         <button type="button" class="secondary" id="restriction-toggle" aria-expanded=move || open.get().to_string()
-            on:click=move |_| {
-                open.update(|o| *o = !*o);
-                if open.get_untracked() {
-                    request_animation_frame(|| { crate::browser::focus_first("#restriction-reason"); });
-                }
-            }>{tr(toggle)}</button>
+            on:click=move |_| open.update(|o| *o = !*o)>{tr(toggle)}</button>
         <Show when=move || open.get()>
             <form id="restriction-form" class="card" on:submit=submit novalidate>
                 <div class="field" class:invalid=move || error.get().is_some()>
@@ -304,7 +295,6 @@ fn ConflictsPanel(id: Uuid) -> impl IntoView {
         // Offline: the open conflicts the device took with the caseload.
         _ => engine.store.with(|s| s.as_ref().map(|s| s.conflicts.iter().filter(|c| c.client_id == id).cloned().collect()).unwrap_or_default()),
     };
-    let restricted = docs::read_only();
     let resolve = Action::new_local(move |(conflict, value): &(Uuid, serde_json::Value)| {
         let (conflict, value) = (*conflict, value.clone());
         async move {
@@ -393,8 +383,7 @@ fn ConflictsPanel(id: Uuid) -> impl IntoView {
                                 </tr></tbody>
                             </table>
                             {if open {
-                                // Decided online only, and not while processing is restricted.
-                                let online = engine.online.get() && !restricted.get();
+                                let online = engine.online.get();
                                 view! {
                                     <div class="actions">
                                         <button type="button" class="keep-mine" disabled=!online

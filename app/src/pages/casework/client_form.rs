@@ -12,7 +12,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
-use super::client_card::RestrictedBanner;
 use crate::pages::components::widgets::{error_for, Choice, ErrorNotice, Field, Loading};
 use crate::api::{self, ApiError};
 use crate::session::{use_session};
@@ -58,14 +57,6 @@ pub fn EditClientPage() -> impl IntoView {
         let local = untrack(|| engine.cached(id).filter(|d| engine.has_pending(id) || !d.errors.is_empty() || d.server.is_none()));
         let draft = local.as_ref().and_then(|d| serde_json::from_value::<ClientInput>(d.local.clone()).ok());
         Some(match (result, draft) {
-            // Read-only while processing is restricted (GDPR art. 18): nothing to edit.
-            (Ok(r), _) if r.restriction.is_some() => {
-                let card = format!("/clients/{}", r.id);
-                view! {
-                    {r.restriction.map(|r| view! { <RestrictedBanner r/> })}
-                    <p><a class="button secondary" id="back-to-card" href=card>{tr("client.back_to_card")}</a></p>
-                }.into_any()
-            }
             (Ok(r), Some(draft)) => view! { <ClientForm input=draft record=Some(r) doc_id=id/> }.into_any(),
             (Ok(r), None) => view! { <ClientForm input=r.data.clone() record=Some(r) doc_id=id/> }.into_any(),
             (Err(_), Some(draft)) => {

@@ -178,9 +178,6 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
     });
 
     let state = Memo::new(move |_| {
-        if restricted.get() {
-            return "restricted";
-        }
         if readonly.get() {
             return "locked";
         }
@@ -199,6 +196,8 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
             "new"
         }
     });
+    // A restricted client's document says why it is read-only, not that the device is locked.
+    let shown_state = move || if restricted.get() { "restricted" } else { state.get() };
     let t = move |k: &str| domain::i18n::t(lang.get(), k).to_string();
     let is_final = move || value.with(|v| v.get("status").and_then(Value::as_str) == Some("final"));
     let form = match doc_type {
@@ -213,8 +212,8 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
     };
     let has_status = doc_type.has_status();
     view! {
-        <p class="doc-status" id="doc-status" role="status" data-state=move || state.get()>
-            {move || t(&format!("doc.state.{}", state.get()))}
+        <p class="doc-status" id="doc-status" role="status" data-state=move || shown_state()>
+            {move || t(&format!("doc.state.{}", shown_state()))}
         </p>
         {has_status.then(|| view! {
             <div class="field check final">
