@@ -212,7 +212,7 @@ fn Editor(client: Uuid, doc_type: DocType, value: Value, record: Option<DocRecor
     };
     let has_status = doc_type.has_status();
     view! {
-        <p class="doc-status" id="doc-status" role="status" data-state=move || shown_state()>
+        <p class="doc-status" id="doc-status" role="status" data-state=shown_state>
             {move || t(&format!("doc.state.{}", shown_state()))}
         </p>
         {has_status.then(|| view! {
