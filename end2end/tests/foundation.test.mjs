@@ -141,17 +141,27 @@ test('the client list pages forward and back in Polish order', async () => {
       const partnership = me.memberships[0].partnership_id;
       const surnames = ['Łoś', 'Lis', 'Ćwik', 'Cebula', 'Żuk', 'Zych', 'Śliwa', 'Sowa'];
       let ok = 0;
+      const failed = [];
       for (const [i, pesel] of pesels.entries()) {
-        const r = await fetch('/api/v1/clients', {
+        const post = () => fetch('/api/v1/clients', {
           method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
           body: JSON.stringify({ partnership_id: partnership, kind: 'person', work_form: 'individual', surname: `${surnames[i % 8]}${i}`,
             first_names: 'Anna', pesel, consent: true, consent_date: '2026-11-02', city: 'Kielce' }),
         });
+        // Once, in CI, one of the 110 was not stored: what the server answered is kept,
+        // so the next time says why. A refusal of this client (409, 422) is not retried.
+        let r = await post();
+        if (r.status >= 500) {
+          failed.push(`${i}: ${r.status} ${await r.text()}`);
+          r = await post();
+        }
         if (r.ok) ok++;
+        else failed.push(`${i}: ${r.status} ${await r.text()}`);
       }
-      return ok;
+      return { ok, failed };
     }, Array.from({ length: 110 }, (_, i) => pesel(1970 + (i % 30), 1 + (i % 12), 1 + (i % 28), 500 + i)));
-    assert.equal(made, 110);
+    if (made.failed.length) console.log(`# client creation answered: ${made.failed.join(' | ')}`);
+    assert.equal(made.ok, 110, made.failed.join('\n'));
     await nav(page, '/clients');
     await page.waitForSelector('table.clients tbody tr');
     const count = async () => (await page.textContent('p.count')).replace(/\s+/g, ' ');
