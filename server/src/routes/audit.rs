@@ -111,7 +111,7 @@ fn rows(entries: &[AuditEntry], lang: Lang) -> Vec<Vec<String>> {
 }
 
 async fn partnership_name(state: &AppState, id: Uuid) -> Result<String, AppError> {
-    Ok(sqlx::query_scalar("SELECT name FROM partnerships WHERE id = $1").bind(id.to_string()).fetch_one(&state.db.pool).await?)
+    crate::store::partnership::name(&mut *state.db.pool.acquire().await?, id).await
 }
 
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/audit/export.csv", tag = "audit",

@@ -43,8 +43,7 @@ async fn gather(state: &AppState, user: &CurrentUser, id: Uuid, what: &str) -> R
     let mut access = audit::entries(&mut conn, partnership, &Filter { client: Some(id), ..Filter::default() }, MAX_ACCESS).await?;
     let access_complete = access.len() < usize::try_from(MAX_ACCESS).unwrap_or(usize::MAX);
     access.reverse();
-    let partnership_name: String =
-        sqlx::query_scalar("SELECT name FROM partnerships WHERE id = $1").bind(partnership.to_string()).fetch_one(&mut *conn).await?;
+    let partnership_name = crate::store::partnership::name(&mut conn, partnership).await?;
     audit::record(&mut conn, user, partnership, Some(id), Action::Read, &format!("personal data (GDPR art. 15) {what}")).await?;
     Ok(PersonalData {
         format: personal::FORMAT.to_string(),

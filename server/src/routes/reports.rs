@@ -195,7 +195,7 @@ async fn year(state: &AppState, user: &CurrentUser, id: Uuid, year: i32) -> Resu
         return Err(AppError::BadRequest("the year is written YYYY".into()));
     }
     let mut conn = state.db.pool.acquire().await?;
-    let name: String = sqlx::query_scalar("SELECT name FROM partnerships WHERE id = $1").bind(id.to_string()).fetch_one(&mut *conn).await?;
+    let name = crate::store::partnership::name(&mut conn, id).await?;
     // Every client's effects, also of clients whose support has ended: the year counts them.
     let docs = crate::store::document::of_kinds(&mut conn, id, &[DocType::Effects]).await?;
     let effects: Vec<Effects> = docs.into_iter().filter_map(|d| serde_json::from_str(&d.data).ok()).collect();

@@ -157,13 +157,11 @@ pub(crate) async fn lock_and_load(conn: &mut AnyConnection, user: &CurrentUser, 
     load(conn, user, id).await
 }
 
-/// Stores `data` as the document's next version; the caller holds the row lock.
+/// Stores `data` as the document's next version; the caller holds the row lock and has
+/// checked that the client's processing is not restricted (`versioned::edit`/`resolve`).
 pub(crate) async fn save(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, current: &DocRecord, data: &Value, origin: Origin) -> Result<i64, AppError> {
     if client_of(data) != Some(current.client_id) {
         return Err(invalid(lang, "/client_id", "immutable", "Dokumentu nie można przenieść do innego klienta.", "A document cannot move to another client."));
-    }
-    if let Some(reason) = client::restriction_of(conn, current.client_id).await? {
-        return Err(AppError::Restricted { lang, reason });
     }
     let valid = validated(conn, current.doc_type, current.partnership_id, data, lang).await?;
     let text = serde_json::to_string(&valid).map_err(internal)?;

@@ -23,6 +23,11 @@ pub struct ConsultantRow {
     pub active_clients: i64,
 }
 
+/// The partnership's name, as files and reports carry it.
+pub async fn name(conn: &mut AnyConnection, partnership: Uuid) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM partnerships WHERE id = $1").bind(partnership.to_string()).fetch_one(&mut *conn).await?)
+}
+
 /// The active people of a partnership who lead clients, by name.
 pub async fn consultant_rows(conn: &mut sqlx::AnyConnection, partnership: Uuid) -> Result<Vec<ConsultantRow>, sqlx::Error> {
     sqlx::query_as(

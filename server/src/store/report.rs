@@ -93,8 +93,7 @@ pub(crate) async fn stored(conn: &mut AnyConnection, partnership: Uuid, month: M
 /// The report as it stands: a draft's tables from today's data; a final one's
 /// frozen tables with what has changed since.
 pub(crate) async fn assemble(conn: &mut AnyConnection, partnership: Uuid, month: Month) -> Result<MonthlyReport, AppError> {
-    let name: String =
-        sqlx::query_scalar("SELECT name FROM partnerships WHERE id = $1").bind(partnership.to_string()).fetch_one(&mut *conn).await?;
+    let name = crate::store::partnership::name(conn, partnership).await?;
     let (_, custom_services) = crate::store::partnership::context(conn, partnership).await?;
     let live = report::generate(month, &facts(conn, partnership).await?);
     let mut out = MonthlyReport {
