@@ -110,6 +110,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <Show when=reads_log>
                         <A href="/audit">{tr("nav.audit")}</A>
                         <A href="/breaches">{tr("nav.breaches")}</A>
+                        <A href="/disposal">{tr("nav.disposal")}</A>
                     </Show>
                     <Show when=steers>
                         <A href="/devices">{tr("nav.devices")}</A>

@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients/:id/personal-data") view={Lazy::<routes::PersonalData>::new()}/>
                     <Route path=path!("/audit") view={Lazy::<routes::Audit>::new()}/>
                     <Route path=path!("/breaches") view={Lazy::<routes::Breaches>::new()}/>
+                    <Route path=path!("/disposal") view={Lazy::<routes::Disposal>::new()}/>
                     <Route path=path!("/account") view={Lazy::<routes::Account>::new()}/>
                     <Route path=path!("/device") view={Lazy::<routes::Device>::new()}/>
                     <Route path=path!("/devices") view={Lazy::<routes::Devices>::new()}/>

@@ -113,6 +113,7 @@ lazy_areas! {
         Reports in reports_page => pages::coordination::report::ReportsPage,
         Audit in audit_page => pages::coordination::audit::AuditPage,
         Breaches in breaches_page => pages::coordination::breaches::BreachesPage,
+        Disposal in disposal_page => pages::coordination::disposal::DisposalPage,
         PersonalData in personal_data_page => pages::coordination::personal_data::PersonalDataPage,
         Devices in devices_page => pages::coordination::devices::DevicesPage,
         People in people_page => pages::coordination::people::PeoplePage,

@@ -52,6 +52,9 @@ pub struct Config {
     /// request, whose Host header anyone can write. Required with SMTP; otherwise
     /// `http://` and the bind address.
     pub public_url: String,
+    /// For tests only (`SCIEZKA_TEST_TODAY`, an ISO date): the day the retention rules
+    /// are judged on, so a test can reach a disposal date years away. Nothing else moves.
+    pub retention_today: Option<time::Date>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +119,10 @@ impl Config {
             smtp_url,
             mail_from,
             public_url: var("SCIEZKA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| format!("http://{bind}")),
+            retention_today: match var("SCIEZKA_TEST_TODAY") {
+                None => None,
+                Some(v) => Some(domain::validation::parse_iso_date(v.trim()).ok_or(ConfigError::Invalid { name: "SCIEZKA_TEST_TODAY", value: v, why: "a date as YYYY-MM-DD".into() })?),
+            },
         })
     }
 
@@ -138,7 +145,13 @@ impl Config {
             smtp_url: None,
             mail_from: crate::mail::DEFAULT_FROM.into(),
             public_url: "http://127.0.0.1".into(),
+            retention_today: None,
         }
+    }
+
+    /// The day retention rules are judged on: today, unless a test set another.
+    pub fn retention_today(&self) -> time::Date {
+        self.retention_today.unwrap_or_else(crate::today)
     }
 
     /// The backup schedule of `serve`, for an SQLite database with backups switched on.

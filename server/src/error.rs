@@ -41,6 +41,9 @@ pub enum AppError {
     /// until a coordinator lifts it.
     #[error("processing restricted")]
     Restricted { lang: Lang, reason: String },
+    /// A file the rules do not let go yet (or restricted): the message names it.
+    #[error("not due for disposal")]
+    NotDue(String),
     /// The survey round no longer takes answers.
     #[error("survey closed")]
     SurveyClosed,
@@ -71,7 +74,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid { .. } | AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::NotDue(_) => StatusCode::CONFLICT,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -96,6 +99,7 @@ impl AppError {
             AppError::Unprocessable(why) => ("invalid-document", "Nieprawidłowy dokument / Invalid document", why.clone()),
             AppError::BadRequest(why) => ("bad-request", "Błędne żądanie / Bad request", why.clone()),
             AppError::Conflict(why) => ("conflict", "Konflikt wersji / Conflict", (*why).to_string()),
+            AppError::NotDue(why) => ("not-due", "Jeszcze nie do brakowania / Not due for disposal", why.clone()),
             AppError::PreconditionRequired => (
                 "precondition-required",
                 "Wymagany nagłówek If-Match / If-Match required",

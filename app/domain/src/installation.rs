@@ -33,6 +33,10 @@ pub struct OrganisationInput {
     pub regon: String,
     #[serde(default)]
     pub nip: String,
+    /// The file plan's category for client files (`B10`, `BE10`, `A`…), which the
+    /// retention of every partnership it is a member of follows; empty: not recorded.
+    #[serde(default)]
+    pub retention_category: String,
 }
 
 impl OrganisationInput {
@@ -55,6 +59,13 @@ impl OrganisationInput {
         let krs = number("krs", &self.krs, &|v| Krs::parse(v).map(|k| k.as_str().to_string()));
         let regon = number("regon", &self.regon, &|v| Regon::parse(v).map(|r| r.as_str().to_string()));
         let nip = number("nip", &self.nip, &|v| Nip::parse(v).map(|n| n.as_str().to_string()));
+        let retention = match crate::retention::check_category(lang, "retention_category", &self.retention_category) {
+            Ok(c) => Some(c),
+            Err(err) => {
+                e.add("retention_category", &err.code, err.message);
+                None
+            }
+        };
         e.into_result(|| OrganisationInput {
             name: name.unwrap_or_default(),
             org_type: self.org_type,
@@ -62,6 +73,7 @@ impl OrganisationInput {
             krs: krs.unwrap_or_default(),
             regon: regon.unwrap_or_default(),
             nip: nip.unwrap_or_default(),
+            retention_category: retention.unwrap_or_default(),
         })
     }
 }
@@ -77,6 +89,7 @@ pub struct Organisation {
     pub krs: String,
     pub regon: String,
     pub nip: String,
+    pub retention_category: String,
     /// Names of the partnerships it is a member of.
     pub partnerships: Vec<String>,
     /// How many accounts work for it.

@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod partnership;
 pub mod people;
 pub mod report;
+pub mod retention;
 pub mod statement;
 pub mod sync;
 pub mod text;

@@ -79,7 +79,8 @@ const TRIGRAMS: &str = "clients_search JOIN client_search_keys c ON c.rowid = cl
 
 fn search(engine: Engine, q: &str, n: usize) -> Search {
     let folded = domain::text::fold(q);
-    let plain = |filter: String, values: Vec<String>| Search { from: PLAIN, scope: "c.partnership_id", filter, values };
+    // A disposed client's search text is empty, so only the plain list needs telling.
+    let plain = |filter: String, values: Vec<String>| Search { from: PLAIN, scope: "c.partnership_id", filter: format!(" AND c.disposed_at IS NULL{filter}"), values };
     match folded.chars().count() {
         0 => plain(String::new(), Vec::new()),
         1 | 2 => {

@@ -19,6 +19,7 @@ pub mod auth;
 pub mod clients;
 pub mod dashboard;
 pub mod devices;
+pub mod disposal;
 pub mod documents;
 pub mod import;
 pub mod installation;
@@ -57,6 +58,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(devices::router())
         .merge(people::router())
         .merge(personal_data::router())
+        .merge(disposal::router())
         .merge(installation::router())
         .merge(import::router())
         .merge(survey::public::router())

@@ -22,6 +22,7 @@ use crate::error::internal;
 use crate::store::audit::{self, Action};
 use crate::extract::{CurrentUser, Opening};
 use crate::store::client;
+use crate::store::disposal;
 use crate::store::versioned;
 use crate::store::device::{self, Hold};
 use crate::error::{ApiJson, ApiResult, AppError};
@@ -64,12 +65,15 @@ pub async fn push(
         .await?;
     let mut results = Vec::with_capacity(req.mutations.len());
     for m in &req.mutations {
-        let restricted = match crate::store::sync::client_of(&mut tx, &m.op).await? {
-            Some(client) => client::restriction_of(&mut tx, client).await?.is_some(),
-            None => false,
+        let (restricted, disposed) = match crate::store::sync::client_of(&mut tx, &m.op).await? {
+            Some(client) => (client::restriction_of(&mut tx, client).await?.is_some(), disposal::is_disposed(&mut tx, client).await?),
+            None => (false, false),
         };
         let outcome = if revoked.is_some() {
             device::hold(&mut tx, &user, lang, req.device_id, m, Hold::Revoked).await?
+        } else if disposed {
+            // Never applied to an anonymised record; a coordinator sees it came and discards it.
+            device::hold(&mut tx, &user, lang, req.device_id, m, Hold::Disposed).await?
         } else if restricted {
             // Kept, never dropped: the coordinator applies it once the restriction is lifted.
             device::hold(&mut tx, &user, lang, req.device_id, m, Hold::Restricted).await?

@@ -44,6 +44,7 @@ pub async fn registered_organisation(
         krs: krs.into(),
         regon: regon.into(),
         nip: String::new(),
+        retention_category: String::new(),
     }
     .validate(lang)
     .map_err(AppError::fields(lang))?;
@@ -189,6 +190,11 @@ pub async fn demo_with(db: &Db, with_casework: bool) -> Result<bool, AppError> {
         partnership(db, "Partnerstwo Lokalne Kielce (demo)", PartnershipKind::Local, &orgs[..3]).await?,
         partnership(db, "Świętokrzyski OWES (demo)", PartnershipKind::Owes, &orgs[3..]).await?,
     ];
+    // Retention as the demo's file plans and project agreement set it (issue 20).
+    for (org, category) in orgs.iter().zip(["B10", "BE10", "B5", "B10"]) {
+        sqlx::query("UPDATE organisations SET retention_category = $1 WHERE id = $2").bind(category).bind(org.to_string()).execute(&db.pool).await?;
+    }
+    sqlx::query("UPDATE partnerships SET archive_until = '2034-12-31' WHERE id = $1").bind(partnerships[0].to_string()).execute(&db.pool).await?;
     // The installation's administrator, of the OPS's IT: organisations and
     // partnerships on /admin, and no client.
     let admin_hash = password::hash(DEMO_PASSWORD.to_string()).await?;

@@ -142,7 +142,7 @@ pub(crate) async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid)
                 o.display_name AS override_by, c.override_at, c.restricted_at, r.display_name AS restricted_by, c.restriction_reason
          FROM clients c LEFT JOIN users k ON k.id = c.key_consultant_id LEFT JOIN users o ON o.id = c.override_by
               LEFT JOIN users r ON r.id = c.restricted_by
-         WHERE c.id = $1",
+         WHERE c.id = $1 AND c.disposed_at IS NULL",
     )
     .bind(id.to_string())
     .fetch_optional(&mut *conn)

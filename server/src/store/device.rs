@@ -1,6 +1,6 @@
 //! Devices that sync, their revocation, and the changes held for a coordinator's
 //! decision: those a revoked device sent, and those to a client whose processing is
-//! restricted (GDPR art. 18).
+//! restricted (GDPR art. 18) or whose file was disposed of.
 
 
 use domain::sync::{DeviceInfo, HeldChange, Mutation, Outcome};
@@ -22,6 +22,8 @@ pub(crate) enum Hold {
     Revoked,
     /// The client's processing is restricted.
     Restricted,
+    /// The client's file was disposed of: nothing is applied to what is left of it.
+    Disposed,
 }
 
 /// Keeps a mutation for review. One applied before gets its stored answer; one outside
@@ -62,6 +64,10 @@ pub(crate) async fn hold(conn: &mut AnyConnection, user: &CurrentUser, lang: Lan
         Hold::Restricted => lang.pick(
             "Przetwarzanie danych tej osoby jest ograniczone (art. 18 RODO). Zmiana czeka na serwerze na decyzję koordynatora.",
             "The processing of this person's data is restricted (GDPR art. 18). The change waits on the server for a coordinator's decision.",
+        ),
+        Hold::Disposed => lang.pick(
+            "Akta tej osoby zostały zbrakowane po upływie okresu przechowywania. Zmiana nie została zapisana i czeka na serwerze na decyzję koordynatora.",
+            "This person's file was disposed of when its retention period ended. The change was not saved and waits on the server for a coordinator's decision.",
         ),
     };
     Ok(Outcome::Held { message: message.into() })

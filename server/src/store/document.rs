@@ -65,6 +65,10 @@ pub(crate) async fn load(conn: &mut AnyConnection, user: &CurrentUser, id: Uuid)
     let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE d.id = $1")).bind(id.to_string()).fetch_optional(&mut *conn).await?;
     let doc = record(row.ok_or(AppError::NotFound)?)?;
     user.role_in(doc.partnership_id)?;
+    // What is left of a disposed client's documents is counted in reports, never opened.
+    if crate::store::disposal::is_disposed(conn, doc.client_id).await? {
+        return Err(AppError::NotFound);
+    }
     Ok(doc)
 }
 

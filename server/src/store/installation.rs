@@ -22,7 +22,7 @@ pub async fn needs_first_admin(conn: &mut AnyConnection) -> Result<bool, AppErro
 pub async fn insert_organisation(conn: &mut AnyConnection, org: &OrganisationInput) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    sqlx::query("INSERT INTO organisations (id, name, org_type, seat, krs, regon, nip, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+    sqlx::query("INSERT INTO organisations (id, name, org_type, seat, krs, regon, nip, retention_category, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(id.to_string())
         .bind(&org.name)
         .bind(org.org_type.as_str())
@@ -30,6 +30,7 @@ pub async fn insert_organisation(conn: &mut AnyConnection, org: &OrganisationInp
         .bind(some(&org.krs))
         .bind(some(&org.regon))
         .bind(some(&org.nip))
+        .bind(&org.retention_category)
         .bind(now())
         .execute(&mut *conn)
         .await?;
@@ -62,13 +63,14 @@ pub async fn organisation_standing(conn: &mut AnyConnection, id: Uuid) -> Result
 /// [`OrganisationInput::validate`].
 pub async fn update_organisation(conn: &mut AnyConnection, id: Uuid, org: &OrganisationInput) -> Result<(), AppError> {
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    sqlx::query("UPDATE organisations SET name = $1, org_type = $2, seat = $3, krs = $4, regon = $5, nip = $6 WHERE id = $7")
+    sqlx::query("UPDATE organisations SET name = $1, org_type = $2, seat = $3, krs = $4, regon = $5, nip = $6, retention_category = $7 WHERE id = $8")
         .bind(&org.name)
         .bind(org.org_type.as_str())
         .bind(&org.seat)
         .bind(some(&org.krs))
         .bind(some(&org.regon))
         .bind(some(&org.nip))
+        .bind(&org.retention_category)
         .bind(id.to_string())
         .execute(&mut *conn)
         .await?;
@@ -84,13 +86,14 @@ struct OrganisationRow {
     krs: Option<String>,
     regon: Option<String>,
     nip: Option<String>,
+    retention_category: String,
     people: i64,
 }
 
 /// Every organisation, by name, with the partnerships it belongs to.
 pub async fn organisations(conn: &mut AnyConnection) -> Result<Vec<Organisation>, AppError> {
     let rows: Vec<OrganisationRow> = sqlx::query_as(
-        "SELECT o.id, o.name, o.org_type, o.seat, o.krs, o.regon, o.nip,
+        "SELECT o.id, o.name, o.org_type, o.seat, o.krs, o.regon, o.nip, o.retention_category,
                 (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id) AS people
          FROM organisations o ORDER BY o.name",
     )
@@ -112,6 +115,7 @@ pub async fn organisations(conn: &mut AnyConnection) -> Result<Vec<Organisation>
                 krs: r.krs.unwrap_or_default(),
                 regon: r.regon.unwrap_or_default(),
                 nip: r.nip.unwrap_or_default(),
+                retention_category: r.retention_category,
                 people: r.people,
             })
         })

@@ -7,6 +7,7 @@ pub mod breach;
 pub mod client;
 pub mod conflict;
 pub mod device;
+pub mod disposal;
 pub mod login;
 pub mod document;
 pub mod fixes;

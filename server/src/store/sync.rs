@@ -123,11 +123,16 @@ pub(crate) async fn client_of(conn: &mut AnyConnection, op: &Op) -> Result<Optio
                 sqlx::query_scalar("SELECT client_id FROM documents WHERE id = $1").bind(doc_id.to_string()).fetch_optional(&mut *conn).await?;
             match client {
                 Some(c) => Uuid::parse_str(&c).ok(),
-                // Not stored yet: its creation may be held (a restricted client), and an
+                // Not stored (yet): its creation may be held (a restricted client), and an
                 // edit made after it must wait with it, not be refused as unknown. A
                 // document's id is its client's and kind's, so the held clients tell.
                 None => {
-                    let held: Vec<String> = sqlx::query_scalar("SELECT DISTINCT client_id FROM sync_held WHERE decision IS NULL").fetch_all(&mut *conn).await?;
+                    // A disposed client's documents that went whole tell the same way.
+                    let held: Vec<String> = sqlx::query_scalar(
+                        "SELECT DISTINCT client_id FROM sync_held WHERE decision IS NULL UNION SELECT client_id FROM disposals",
+                    )
+                    .fetch_all(&mut *conn)
+                    .await?;
                     held.iter().filter_map(|c| Uuid::parse_str(c).ok()).find(|c| domain::docs::doc_id_for(*c, *doc_type) == *doc_id)
                 }
             }

@@ -12,6 +12,7 @@ mod caseload;
 mod clients;
 mod demo;
 mod dashboard;
+mod disposal;
 mod disk_full;
 mod documents;
 mod import;

@@ -138,6 +138,15 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("POST", "/api/v1/partnerships/{id}/audit/export.zip") => {
                     (path.replace("{id}", &app.partnership_a.to_string()), json!({"password": "haslo-intruza-123"}), &[StatusCode::NOT_FOUND, StatusCode::FORBIDDEN])
                 }
+                ("GET", "/api/v1/partnerships/{id}/disposals/due" | "/api/v1/partnerships/{id}/disposals") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!(null), &[StatusCode::NOT_FOUND])
+                }
+                ("POST", "/api/v1/partnerships/{id}/disposals") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!({"client_ids": [client_id], "justification": "Upływ okresu przechowywania"}), &[StatusCode::NOT_FOUND])
+                }
+                ("PUT", "/api/v1/partnerships/{id}/archive-date") => {
+                    (path.replace("{id}", &app.partnership_a.to_string()), json!({"archive_until": "2020-01-01"}), &[StatusCode::NOT_FOUND])
+                }
                 ("PUT", "/api/v1/clients/{id}/restriction") => {
                     (path.replace("{id}", &client_id.to_string()), json!({"restricted": true, "reason": "Przejęcie"}), &[StatusCode::NOT_FOUND])
                 }

@@ -97,13 +97,14 @@ pub fn AdminPage() -> impl IntoView {
                                     let kind = o.org_type;
                                     let label = format!("{}: {}", t("admin.edit_organisation"), o.name);
                                     let chosen = o.clone();
+                                    let category = format!("{} {}", t("admin.retention_short"), if o.retention_category.is_empty() { "—" } else { o.retention_category.as_str() });
                                     let numbers = [("KRS", &o.krs), ("REGON", &o.regon), ("NIP", &o.nip)]
                                         .iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
                                     view! {
                                         <tr data-name=o.name.clone()>
                                             <th scope="row">{o.name.clone()}<br/><span class="hint">{o.seat.clone()}</span></th>
                                             <td>{move || t(&format!("org_type.{}", kind.as_str()))}</td>
-                                            <td class="numbers">{numbers}</td>
+                                            <td class="numbers">{numbers}<br/><span class="hint">{category}</span></td>
                                             <td>{o.partnerships.join(", ")}</td>
                                             <td>{o.people}</td>
                                             <td><button type="button" class="secondary edit" aria-label=label on:click=move |_| {
@@ -227,9 +228,10 @@ fn OrganisationForm(message: RwSignal<Option<String>>, editing: RwSignal<Option<
     let regon = RwSignal::new(String::new());
     let nip = RwSignal::new(String::new());
     let krs = RwSignal::new(String::new());
+    let retention = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::new());
     let clear = move || {
-        for s in [name, seat, regon, nip, krs] {
+        for s in [name, seat, regon, nip, krs, retention] {
             s.set(String::new());
         }
         org_type.set(OrgType::Ngo.as_str().to_string());
@@ -244,6 +246,7 @@ fn OrganisationForm(message: RwSignal<Option<String>>, editing: RwSignal<Option<
             regon.set(o.regon);
             nip.set(o.nip);
             krs.set(o.krs);
+            retention.set(o.retention_category);
             errors.set(Vec::new());
         }
         None => clear(),
@@ -285,6 +288,7 @@ fn OrganisationForm(message: RwSignal<Option<String>>, editing: RwSignal<Option<
                 krs: krs.get_untracked(),
                 regon: regon.get_untracked(),
                 nip: nip.get_untracked(),
+                retention_category: retention.get_untracked(),
             };
             // The same rules the server runs; it checks them again.
             match org.validate(lang.get_untracked()) {
@@ -306,6 +310,7 @@ fn OrganisationForm(message: RwSignal<Option<String>>, editing: RwSignal<Option<
             <Field name="organisation_regon" label="admin.regon" value=regon set=Callback::new(move |v| regon.set(v)) errors=errors inputmode="numeric" autocomplete="off"/>
             <Field name="organisation_nip" label="admin.nip" value=nip set=Callback::new(move |v| nip.set(v)) errors=errors inputmode="numeric" autocomplete="off"/>
             <Field name="organisation_krs" label="admin.krs" value=krs set=Callback::new(move |v| krs.set(v)) errors=errors inputmode="numeric" autocomplete="off" hint="admin.krs_hint"/>
+            <Field name="organisation_retention_category" label="admin.retention_category" value=retention set=Callback::new(move |v| retention.set(v)) errors=errors autocomplete="off" hint="admin.retention_category_hint"/>
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>
                     {move || domain::i18n::t(lang.get(), if editing.with(Option::is_some) { "admin.save_changes" } else { "admin.register" }).to_string()}

@@ -59,6 +59,7 @@ pub fn FirstRunPage() -> impl IntoView {
                 krs: krs.get_untracked(),
                 regon: regon.get_untracked(),
                 nip: nip.get_untracked(),
+                retention_category: String::new(),
             },
             display_name: name.get_untracked(),
             email: email.get_untracked(),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod authorisation;
 pub mod breaches;
+pub mod disposal;
 pub mod dashboard;
 pub mod import;
 pub mod devices;
