@@ -251,7 +251,7 @@ for (const lang of ['pl', 'en']) {
     const round = await surveyToken();
     {
       const { ctx, page } = await signedIn(lang, 'koordynator@mops.demo');
-      for (const path of ['/dashboard', '/reports', '/surveys', `/surveys/${round.id}`, `/surveys/${round.id}/slips`, '/audit', '/breaches', '/devices', '/people', '/import', '/partnership']) {
+      for (const path of ['/dashboard', '/reports', '/surveys', `/surveys/${round.id}`, `/surveys/${round.id}/slips`, '/audit', '/breaches', '/disposal', '/devices', '/people', '/import', '/partnership']) {
         await open(page, path);
         await audit(page, `${lang} coordinator ${path}`, problems);
       }

@@ -232,7 +232,8 @@ fn Due(list: DisposalList, steers: bool, message: RwSignal<Option<String>>, refe
                                 set=Callback::new(move |v| justification.set(v)) error=Signal::derive(move || errors.with(|e| error_for(e, "justification")))
                                 long=true required=true hint=Some(Signal::derive(tr("disposal.justification_hint")))/>
                             <div class="field check">
-                                <input type="checkbox" id="confirm" aria-describedby="confirm-error" prop:checked=move || confirmed.get() on:change=move |ev| confirmed.set(event_target_checked(&ev))/>
+                                <input type="checkbox" id="confirm" aria-describedby="confirm-error"
+                                    aria-invalid=move || errors.with(|e| error_for(e, "confirm").is_some()).to_string() prop:checked=move || confirmed.get() on:change=move |ev| confirmed.set(event_target_checked(&ev))/>
                                 <label for="confirm">{tr("disposal.confirm")}</label>
                                 <p class="field-error" id="confirm-error">{move || errors.with(|e| error_for(e, "confirm"))}</p>
                             </div>
