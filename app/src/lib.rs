@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients/:id/edit") view={Lazy::<routes::EditClient>::new()}/>
                     <Route path=path!("/clients/:id/print/:doc") view={Lazy::<routes::PrintDocument>::new()}/>
                     <Route path=path!("/clients/:id/personal-data") view={Lazy::<routes::PersonalData>::new()}/>
+                    <Route path=path!("/clients/:id/clause") view={Lazy::<routes::InformationClause>::new()}/>
                     <Route path=path!("/audit") view={Lazy::<routes::Audit>::new()}/>
                     <Route path=path!("/breaches") view={Lazy::<routes::Breaches>::new()}/>
                     <Route path=path!("/disposal") view={Lazy::<routes::Disposal>::new()}/>

@@ -123,6 +123,10 @@ lazy_areas! {
     partnership {
         Partnership in partnership_page => pages::partnership::PartnershipPage,
     }
+    // Printed once per client, at registration: its own chunk, nothing else grows.
+    clause {
+        InformationClause in clause_page => pages::casework::clause::ClausePage,
+    }
     surveys {
         Surveys in surveys_page => pages::survey::rounds::SurveysPage,
         SurveyResults in survey_results_page => pages::survey::results::ResultsPage,

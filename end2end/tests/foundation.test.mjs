@@ -3,7 +3,7 @@
 // and a user of another partnership who cannot see the client.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, tablet, signIn, signInAt, ownServer, pesel, nav } from './helpers.mjs';
+import { BASE, launch, tablet, signIn, signInAt, ownServer, pesel, nav, pdfText } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -31,7 +31,7 @@ test('a wrong PESEL is explained in Polish next to the field; a valid client lan
   const good = pesel(1990, 5, 17, 123);
   const bad = good.slice(0, 10) + String((Number(good[10]) + 1) % 10);
   await page.fill('#pesel', bad);
-  await page.check('#consent');
+  await page.selectOption('#legal_basis', 'consent');
   await page.fill('#consent_date', '2026-11-02');
   await page.click('button[type=submit]');
   await page.waitForSelector('#pesel-error:not(:empty)');
@@ -49,7 +49,24 @@ test('a wrong PESEL is explained in Polish next to the field; a valid client lan
   // its top, and a screen reader announces it.
   await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
   assert.match(await page.textContent('dl.facts'), /17\.05\.1990/);
+  // The legal basis chosen, and the information clause given today by the one who registered her.
+  assert.equal(await page.textContent('#legal-basis'), 'Zgoda osoby');
+  assert.match(await page.textContent('dl.facts'), /Klauzulę informacyjną.*Ewa Zając/);
   clientUrl = page.url();
+  // The information clause she was given: one per organisation of the partnership, each
+  // its own controller with its file plan's retention, printable.
+  await page.click('#print-clause');
+  await page.waitForSelector('article.clause');
+  const clauses = await page.$$eval('article.clause', (as) => as.map((a) => a.textContent));
+  assert.equal(clauses.length, 3, 'one per organisation of the partnership');
+  assert.match(clauses[0], /Administratorem Pani\/Pana danych osobowych jest/);
+  assert.match(clauses[0], new RegExp(`Dotyczy: ${surname} Maria`));
+  assert.match(clauses.join(' '), /kategoria archiwalna B10/);
+  assert.match(clauses[0], /zgoda w zakresie/);
+  assert.match(clauses[0], /Klauzulę przekazano dnia .* — Ewa Zając/);
+  const { text } = await pdfText(await page.pdf({ format: 'A4' }));
+  assert.match(text, /Klauzula informacyjna/);
+  assert.doesNotMatch(text, /Drukuj|Wróć/, 'the buttons stay off the paper');
 
   await nav(page, '/');
   await page.waitForSelector('#caseload-count');
@@ -68,7 +85,7 @@ test('the 16th client is refused with a clear message', async () => {
   await page.fill('#surname', 'Szesnasta');
   await page.fill('#first_names', 'Zofia');
   await page.fill('#pesel', pesel(1991, 6, 18, 321));
-  await page.check('#consent');
+  await page.selectOption('#legal_basis', 'consent');
   await page.fill('#consent_date', '2026-11-02');
   // Wait until the consultant list shows the full caseload, then save.
   await page.waitForSelector('#key_consultant_id option:has-text("15/15")', { state: 'attached' });

@@ -78,11 +78,36 @@ pub struct ClientInput {
     pub city: String,
     #[serde(default)]
     pub phone: String,
+    /// The legal basis of processing (GDPR art. 6 and 9): `statute` (the social
+    /// assistance or labour-market act), `agreement` (the project's funding agreement)
+    /// or `consent`. An older payload with only `consent: true` means consent.
+    #[serde(default)]
+    pub legal_basis: String,
+    /// When the information clause (art. 13) was given to the person, and by whom.
+    #[serde(default)]
+    pub information_date: String,
+    #[serde(default)]
+    pub information_by: String,
+    /// Set from the legal basis: whether it is consent.
     #[serde(default)]
     pub consent: bool,
     #[serde(default)]
     pub consent_date: String,
+    /// Where consent is the basis: what the person consented to, and when they
+    /// withdrew it, if they did.
+    #[serde(default)]
+    pub consent_scope: String,
+    #[serde(default)]
+    pub consent_withdrawn: String,
 }
+
+/// The legal bases of processing a client's data, as stored.
+pub const LEGAL_BASES: [&str; 3] = ["statute", "agreement", "consent"];
+
+/// The scope of consent the form offers, and what an API payload without one gets.
+pub const DEFAULT_CONSENT_SCOPE: &str =
+    "Przetwarzanie moich danych osobowych, w tym danych o stanie zdrowia i niepełnosprawności, w celu udziału w usługach partnerstwa: rekrutacji, wsparcia, monitorowania i sprawozdawczości.";
+
 
 impl ClientInput {
     pub fn empty(partnership_id: Uuid) -> ClientInput {
@@ -108,9 +133,23 @@ impl ClientInput {
             postal_code: String::new(),
             city: String::new(),
             phone: String::new(),
+            legal_basis: String::new(),
+            information_date: String::new(),
+            information_by: String::new(),
             consent: false,
             consent_date: String::new(),
+            consent_scope: String::new(),
+            consent_withdrawn: String::new(),
         }
+    }
+
+    /// An older payload (only `consent: true`) names nobody as having given the
+    /// information clause: `name`, the person who stores it, did.
+    pub fn with_informer(mut self, name: &str) -> ClientInput {
+        if self.legal_basis.trim().is_empty() && self.consent && self.information_by.trim().is_empty() {
+            self.information_by = name.to_string();
+        }
+        self
     }
 
     /// Checks every field and returns the normalised client, or every error at once.
@@ -247,25 +286,60 @@ impl ClientInput {
             }
         }
 
-        // Processing personal data needs the person's consent, with its date (GDPR art. 6 and 9).
-        if !self.consent {
-            e.add("consent", "consent_required", match lang {
-                Lang::Pl => "Wymagana jest zgoda na przetwarzanie danych osobowych.",
-                Lang::En => "Consent to the processing of personal data is required.",
-            });
+        self.validate_basis(e, out, today);
+    }
+
+    /// The legal basis of processing (GDPR art. 6 and 9) and the information clause
+    /// (art. 13): a basis, the day the clause was given and by whom; with consent, its
+    /// date, scope and any withdrawal. An older payload that only says `consent: true`
+    /// is consent with the clause given on the consent's day, as migrated records are.
+    fn validate_basis(&self, e: &mut Errors, out: &mut ClientInput, today: Date) {
+        let legacy = self.legal_basis.trim().is_empty() && self.consent;
+        let basis = match self.legal_basis.trim() {
+            "" if legacy => "consent",
+            "" => {
+                e.required("legal_basis");
+                ""
+            }
+            b => match LEGAL_BASES.iter().find(|x| **x == b) {
+                Some(x) => x,
+                None => {
+                    e.add("legal_basis", "choice", match e.lang() {
+                        Lang::Pl => "Wybierz podstawę prawną z listy.",
+                        Lang::En => "Choose a legal basis from the list.",
+                    });
+                    ""
+                }
+            },
+        };
+        out.legal_basis = basis.to_string();
+        out.consent = basis == "consent";
+        let information = if legacy && self.information_date.trim().is_empty() { &self.consent_date } else { &self.information_date };
+        out.information_date = e.past_date("information_date", information, today, true).map(|d| d.to_string()).unwrap_or_default();
+        out.information_by = if legacy { e.optional_line("information_by", &self.information_by, MAX_NAME) } else { e.line("information_by", &self.information_by, MAX_NAME) }
+            .unwrap_or_default();
+        if !out.consent {
+            out.consent_date.clear();
+            out.consent_scope.clear();
+            out.consent_withdrawn.clear();
+            return;
         }
-        match parse_iso_date(&self.consent_date) {
-            Some(d) if d > today => e.add("consent_date", "future", match lang {
-                Lang::Pl => "Data zgody nie może być w przyszłości.",
-                Lang::En => "The consent date cannot be in the future.",
-            }),
-            Some(d) => out.consent_date = d.to_string(),
-            None if self.consent_date.trim().is_empty() => e.required("consent_date"),
-            None => e.add("consent_date", "date", match lang {
-                Lang::Pl => "Nieprawidłowa data (dd.mm.rrrr).",
-                Lang::En => "Not a valid date (dd.mm.yyyy).",
-            }),
+        let given = e.past_date("consent_date", &self.consent_date, today, true);
+        out.consent_date = given.map(|d| d.to_string()).unwrap_or_default();
+        out.consent_scope = match e.optional_text("consent_scope", &self.consent_scope, MAX_TEXT) {
+            Some(s) if s.is_empty() => DEFAULT_CONSENT_SCOPE.to_string(),
+            other => other.unwrap_or_default(),
+        };
+        let withdrawn = e.past_date("consent_withdrawn", &self.consent_withdrawn, today, false);
+        if let (Some(w), Some(g)) = (withdrawn, given) {
+            if w < g {
+                e.add("consent_withdrawn", "before_consent", match e.lang() {
+                    Lang::Pl => "Zgodę można wycofać dopiero po jej wyrażeniu.",
+                    Lang::En => "Consent can be withdrawn only after it was given.",
+                });
+            }
         }
+        out.consent_withdrawn = withdrawn.map(|d| d.to_string()).unwrap_or_default();
     }
 
     fn validate_entity(&self, e: &mut Errors, out: &mut ClientInput) {
@@ -285,7 +359,8 @@ impl ClientInput {
             }
         }
         for f in [&mut out.surname, &mut out.first_names, &mut out.pesel, &mut out.id_document_type,
-                  &mut out.id_document_number, &mut out.birth_date, &mut out.sex, &mut out.consent_date] {
+                  &mut out.id_document_number, &mut out.birth_date, &mut out.sex, &mut out.consent_date,
+                  &mut out.legal_basis, &mut out.information_date, &mut out.information_by, &mut out.consent_scope, &mut out.consent_withdrawn] {
             f.clear();
         }
         out.consent = false;
@@ -414,12 +489,56 @@ mod tests {
     }
 
     #[test]
-    fn consent_is_required_and_not_in_the_future() {
+    fn a_legal_basis_and_the_information_clause_are_required() {
         let c = ClientInput { consent: false, consent_date: "2027-01-01".into(), ..person() };
         assert_eq!(codes(c.validate(Lang::En, TODAY)), [
-            ("/consent".into(), "consent_required".into()),
-            ("/consent_date".into(), "future".into()),
+            ("/legal_basis".into(), "required".into()),
+            ("/information_date".into(), "required".into()),
+            ("/information_by".into(), "required".into()),
         ]);
+        let statute = ClientInput {
+            legal_basis: "statute".into(),
+            information_date: "2026-11-01".into(),
+            information_by: "Anna Nowak".into(),
+            consent: true,
+            consent_date: "2026-11-01".into(),
+            consent_withdrawn: "2026-11-02".into(),
+            ..person()
+        };
+        let v = statute.validate(Lang::En, TODAY).expect("valid");
+        // Consent is no basis here: nothing of it is kept.
+        assert_eq!((v.get().consent, v.get().consent_date.as_str(), v.get().consent_withdrawn.as_str()), (false, "", ""));
+        let wrong = ClientInput { legal_basis: "habit".into(), information_date: "2027-01-01".into(), ..statute.clone() };
+        assert_eq!(codes(wrong.validate(Lang::En, TODAY)), [("/legal_basis".into(), "choice".into()), ("/information_date".into(), "future".into())]);
+    }
+
+    #[test]
+    fn consent_as_the_basis_has_a_date_a_scope_and_perhaps_a_withdrawal() {
+        let base = ClientInput {
+            legal_basis: "consent".into(),
+            information_date: "2026-11-01".into(),
+            information_by: "Anna Nowak".into(),
+            consent_date: String::new(),
+            ..person()
+        };
+        assert_eq!(codes(base.validate(Lang::En, TODAY)), [("/consent_date".into(), "required".into())]);
+        let given = ClientInput { consent_date: "2026-11-01".into(), ..base };
+        let v = given.validate(Lang::En, TODAY).expect("valid");
+        assert!(v.get().consent);
+        assert_eq!(v.get().consent_scope, DEFAULT_CONSENT_SCOPE, "an API payload without a scope gets the form's");
+        let early = ClientInput { consent_withdrawn: "2026-10-01".into(), ..given.clone() };
+        assert_eq!(codes(early.validate(Lang::En, TODAY)), [("/consent_withdrawn".into(), "before_consent".into())]);
+        let withdrawn = ClientInput { consent_withdrawn: "2026-11-03".into(), consent_scope: "Udział w klubie pracy".into(), ..given };
+        let v = withdrawn.validate(Lang::En, TODAY).expect("valid");
+        assert_eq!((v.get().consent_withdrawn.as_str(), v.get().consent_scope.as_str()), ("2026-11-03", "Udział w klubie pracy"));
+    }
+
+    #[test]
+    fn an_older_payload_with_the_consent_flag_means_consent_with_the_clause_given_that_day() {
+        let old = ClientInput { consent: true, consent_date: "2026-10-05".into(), ..person() };
+        let v = old.validate(Lang::En, TODAY).expect("valid");
+        let c = v.get();
+        assert_eq!((c.legal_basis.as_str(), c.information_date.as_str(), c.consent_date.as_str()), ("consent", "2026-10-05", "2026-10-05"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod archive;
 pub mod breach;
 pub mod calendar;
 pub mod caseload;
+pub mod clause;
 pub mod client;
 pub mod dashboard;
 pub mod collation;

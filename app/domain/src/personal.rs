@@ -180,7 +180,8 @@ pub fn tables(d: &PersonalData, lang: Lang) -> Vec<Table> {
 /// consultant are named above them; their ids say nothing more.
 const CLIENT_FIELDS: &[&str] = &[
     "kind", "work_form", "surname", "first_names", "pesel", "id_document_type", "id_document_number", "birth_date", "sex", "name",
-    "entity_type", "krs", "regon", "contact_person", "street_address", "postal_code", "city", "phone", "consent", "consent_date",
+    "entity_type", "krs", "regon", "contact_person", "street_address", "postal_code", "city", "phone", "legal_basis", "information_date",
+    "information_by", "consent", "consent_date", "consent_scope", "consent_withdrawn",
     "caseload_override_reason",
 ];
 

@@ -69,6 +69,35 @@ impl Errors {
         Some(v)
     }
 
+    /// A date (ISO) that has happened: `None` when empty (and not `required`) or invalid.
+    pub fn past_date(&mut self, field: &str, value: &str, today: time::Date, required: bool) -> Option<time::Date> {
+        match parse_iso_date(value.trim()) {
+            Some(d) if d > today => {
+                let msg = match self.lang {
+                    Lang::Pl => "Data nie może być w przyszłości.",
+                    Lang::En => "The date cannot be in the future.",
+                };
+                self.add(field, "future", msg);
+                None
+            }
+            Some(d) => Some(d),
+            None if value.trim().is_empty() => {
+                if required {
+                    self.required(field);
+                }
+                None
+            }
+            None => {
+                let msg = match self.lang {
+                    Lang::Pl => "Nieprawidłowa data (dd.mm.rrrr).",
+                    Lang::En => "Not a valid date (dd.mm.yyyy).",
+                };
+                self.add(field, "date", msg);
+                None
+            }
+        }
+    }
+
     /// An optional text: `Some("")` when empty, `None` when it is invalid.
     pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
         self.checked(field, value, max, Lines::Many)

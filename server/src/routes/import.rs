@@ -173,7 +173,7 @@ impl Row<'_> {
 
 /// Whether an edit changes nothing the record holds (as validation stores it).
 fn same(edited: &ClientInput, current: &ClientInput) -> bool {
-    match edited.validate(Lang::Pl, crate::today()) {
+    match edited.clone().with_informer(&current.information_by).validate(Lang::Pl, crate::today()) {
         Ok(valid) => {
             let mut v = valid.get().clone();
             v.caseload_override_reason = current.caseload_override_reason.clone();

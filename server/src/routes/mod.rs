@@ -16,6 +16,7 @@ pub mod about;
 pub mod audit;
 pub mod breaches;
 pub mod auth;
+pub mod clause;
 pub mod clients;
 pub mod dashboard;
 pub mod devices;
@@ -59,6 +60,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(people::router())
         .merge(personal_data::router())
         .merge(disposal::router())
+        .merge(clause::router())
         .merge(installation::router())
         .merge(import::router())
         .merge(survey::public::router())

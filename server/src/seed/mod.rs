@@ -98,7 +98,10 @@ pub async fn grant(db: &Db, user: Uuid, partnership: Uuid, role: Role) -> Result
 
 /// Stores a validated client directly, as the demo data and tests need many.
 pub async fn client(db: &Db, input: &ClientInput, created_by: Uuid) -> Result<Uuid, AppError> {
+    let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1").bind(created_by.to_string()).fetch_one(&db.pool).await?;
     let valid = input
+        .clone()
+        .with_informer(&name)
         .validate(domain::Lang::En, crate::today())
         .map_err(|e| AppError::Internal(format!("invalid seed client: {e:?}")))?;
     let id = Uuid::new_v4();
@@ -162,8 +165,13 @@ fn demo_person(i: usize, partnership: Uuid, consultant: Uuid) -> ClientInput {
         postal_code: postal.into(),
         city: town.into(),
         phone: format!("600 100 {:03}", i),
-        consent: true,
-        consent_date: "2026-10-01".into(),
+        // The demo shows each legal basis: the statute (most), the project's
+        // agreement, and consent.
+        legal_basis: ["statute", "statute", "agreement", "consent"][i % 4].into(),
+        information_date: "2026-10-01".into(),
+        information_by: "Barbara Wiśniewska".into(),
+        consent_date: if i % 4 == 3 { "2026-10-01".into() } else { String::new() },
+        consent_scope: if i % 4 == 3 { domain::client::DEFAULT_CONSENT_SCOPE.into() } else { String::new() },
         ..ClientInput::empty(partnership)
     }
 }

@@ -47,8 +47,8 @@ pub(crate) async fn check_consultant(
     })
 }
 
-pub(crate) fn validate(input: &ClientInput, lang: Lang) -> Result<ValidClient, AppError> {
-    input.validate(lang, today()).map_err(AppError::fields(lang))
+pub(crate) fn validate(input: &ClientInput, user: &CurrentUser, lang: Lang) -> Result<ValidClient, AppError> {
+    input.clone().with_informer(&user.display_name).validate(lang, today()).map_err(AppError::fields(lang))
 }
 
 pub(crate) fn duplicate_pesel(e: sqlx::Error, lang: Lang) -> AppError {
@@ -69,7 +69,7 @@ pub(crate) async fn create_in(
     origin: Origin,
 ) -> Result<(), AppError> {
     user.role_in(input.partnership_id)?;
-    let valid = validate(input, lang)?;
+    let valid = validate(input, user, lang)?;
     let c = valid.get();
     let override_reason = check_consultant(conn, user, lang, c).await?;
     insert(conn, id, &valid, override_reason.as_deref(), user.id, now(), origin).await.map_err(|e| duplicate_pesel(e, lang))?;
@@ -231,7 +231,7 @@ pub(crate) async fn save_edit(
     if input.partnership_id != current.data.partnership_id {
         return Err(AppError::field(lang, "partnership_id", "immutable", lang.pick("Klienta nie można przenieść do innego partnerstwa.".into(), "A client cannot be moved to another partnership.".into())));
     }
-    let valid = validate(input, lang)?;
+    let valid = validate(input, user, lang)?;
     let c = valid.get();
     let t = now();
     let reassigned = c.key_consultant_id != current.data.key_consultant_id;

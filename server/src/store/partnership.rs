@@ -82,3 +82,28 @@ pub async fn context(conn: &mut AnyConnection, partnership: Uuid) -> Result<(Vec
             .await?;
     Ok((partners, services.into_iter().map(|ServiceRow { code, name }| CustomService { code, name }).collect()))
 }
+
+/// An organisation as a clause names it: name, seat, KRS, REGON, file-plan category.
+type ControllerRow = (String, String, Option<String>, Option<String>, String);
+
+/// The partnership's member organisations as the controllers an information clause
+/// names, by name.
+pub async fn controllers(conn: &mut AnyConnection, partnership: Uuid) -> Result<Vec<domain::clause::Controller>, AppError> {
+    let rows: Vec<ControllerRow> = sqlx::query_as(
+        "SELECT o.name, o.seat, o.krs, o.regon, o.retention_category FROM partnership_members m JOIN organisations o ON o.id = m.organisation_id
+         WHERE m.partnership_id = $1 ORDER BY o.name",
+    )
+    .bind(partnership.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, seat, krs, regon, retention_category)| domain::clause::Controller {
+            name,
+            seat,
+            krs: krs.unwrap_or_default(),
+            regon: regon.unwrap_or_default(),
+            retention_category,
+        })
+        .collect())
+}

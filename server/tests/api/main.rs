@@ -18,6 +18,7 @@ mod documents;
 mod import;
 mod installation;
 mod layers;
+mod legal_basis;
 mod mail;
 mod partnership_docs;
 mod people;

@@ -147,6 +147,7 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("PUT", "/api/v1/partnerships/{id}/archive-date") => {
                     (path.replace("{id}", &app.partnership_a.to_string()), json!({"archive_until": "2020-01-01"}), &[StatusCode::NOT_FOUND])
                 }
+                ("GET", "/api/v1/clients/{id}/information-clause") => (path.replace("{id}", &client_id.to_string()), json!(null), &[StatusCode::NOT_FOUND]),
                 ("PUT", "/api/v1/clients/{id}/restriction") => {
                     (path.replace("{id}", &client_id.to_string()), json!({"restricted": true, "reason": "Przejęcie"}), &[StatusCode::NOT_FOUND])
                 }

@@ -13,6 +13,7 @@ fn record(id: Uuid, version: i64, city: &str) -> ClientRecord {
     data.pesel = crate::ident::Pesel::generate(date!(1985 - 03 - 14), 1, crate::ident::Sex::Female).expect("pesel").as_str().to_string();
     data.consent = true;
     data.consent_date = "2026-01-10".into();
+    data.information_by = "Anna Kowalska".into();
     data = data.validate(Lang::Pl, date!(2026 - 11 - 23)).expect("valid").get().clone();
     ClientRecord { version, ..ClientRecord::unsent(id, data) }
 }

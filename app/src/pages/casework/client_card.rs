@@ -227,6 +227,7 @@ fn Card(r: ClientRecord, data: ClientInput, status: Option<&'static str>) -> imp
                 })}
                 // Everything held about the person (GDPR art. 15 and 20): for the
                 // coordinators, who answer a person's request.
+                {person.then(|| view! { <a class="button secondary" id="print-clause" href=format!("/clients/{}/clause", r.id)>{tr("client.print_clause")}</a> })}
                 {steers.then(|| view! { <RestrictionControl id=r.id restricted=r.restriction.is_some()/> })}
                 {steers.then(|| view! {
                     <a class="button secondary" id="personal-data" href=format!("/clients/{}/personal-data", r.id)>{tr("personal.link")}</a>
@@ -243,7 +244,13 @@ fn Card(r: ClientRecord, data: ClientInput, status: Option<&'static str>) -> imp
                     }})}
                     <Row label="client.birth_date" value=format_iso_date(&d.birth_date)/>
                     <dt>{tr("client.sex")}</dt><dd>{ let k = sex_key.clone(); move || t(&k) }</dd>
+                    {(!d.legal_basis.is_empty()).then(|| { let k = format!("client.legal_basis.{}", d.legal_basis); view! {
+                        <dt>{tr("client.legal_basis")}</dt><dd id="legal-basis">{move || t(&k)}</dd>
+                    }})}
+                    <Row label="client.information_date" value=format!("{} {}", format_iso_date(&d.information_date), d.information_by).trim().to_string()/>
                     <Row label="client.consent_date" value=format_iso_date(&d.consent_date)/>
+                    <Row label="client.consent_scope" value=d.consent_scope.clone()/>
+                    <Row label="client.consent_withdrawn" value=format_iso_date(&d.consent_withdrawn)/>
                 })}
                 {(!person).then(|| view! {
                     <Row label="client.entity_type" value=d.entity_type.clone()/>

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
+use crate::pages::components::controls::TextControl;
 use crate::pages::components::widgets::{error_for, Choice, ErrorNotice, Field, Loading};
 use crate::api::{self, ApiError};
 use crate::session::{use_session};
@@ -30,6 +31,10 @@ pub fn NewClientPage() -> impl IntoView {
             Some(me) => {
                 let first = me.memberships.first().map(|m| m.partnership_id).unwrap_or(Uuid::nil());
                 let mut input = ClientInput::empty(first);
+                // The clause is given when the person is registered, by whoever registers them.
+                input.information_date = api::today().to_string();
+                input.information_by = me.display_name.clone();
+                input.consent_scope = domain::client::DEFAULT_CONSENT_SCOPE.to_string();
                 if me.memberships.iter().any(|m| m.partnership_id == first && m.role.leads_clients()) {
                     input.key_consultant_id = Some(me.user_id);
                 }
@@ -237,6 +242,14 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) ->
     let (city, set_city) = bind!(form, city);
     let (phone, set_phone) = bind!(form, phone);
     let (consent_date, set_consent_date) = bind!(form, consent_date);
+    let (legal_basis, set_legal_basis) = bind!(form, legal_basis);
+    let (information_date, set_information_date) = bind!(form, information_date);
+    let (information_by, set_information_by) = bind!(form, information_by);
+    let (consent_scope, set_consent_scope) = bind!(form, consent_scope);
+    let (consent_withdrawn, set_consent_withdrawn) = bind!(form, consent_withdrawn);
+    let mut basis_opts = vec![(String::new(), "client.legal_basis.".to_string())];
+    basis_opts.extend(domain::client::LEGAL_BASES.iter().map(|b| ((*b).to_string(), format!("client.legal_basis.{b}"))));
+    let by_consent = move || form.with(|f| f.legal_basis == "consent");
     let (override_reason, set_override_reason) = bind!(form, caseload_override_reason);
     let kind = Signal::derive(move || form.with(|f| f.kind.as_str().to_string()));
     let set_kind = Callback::new(move |v: String| form.update(|f| f.kind = ClientKind::parse(&v).unwrap_or(ClientKind::Person)));
@@ -250,7 +263,6 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) ->
         ("male".to_string(), "client.sex.male".to_string()),
     ];
     let editing = record_id.is_some();
-    let consent_error = Memo::new(move |_| errors.with(|e| error_for(e, "consent")));
     let consultant_error = Memo::new(move |_| errors.with(|e| error_for(e, "key_consultant_id")));
 
     let (saving_text, save_text) = (tr("client.saving"), tr("client.save"));
@@ -322,16 +334,19 @@ fn ClientForm(input: ClientInput, record: Option<ClientRecord>, doc_id: Uuid) ->
             <Show when=is_person>
                 <fieldset>
                     <legend>{tr("client.section.consent")}</legend>
-                    <div class="field check" class:invalid=move || consent_error.get().is_some()>
-                        <input type="checkbox" id="consent" name="consent"
-                            aria-invalid=move || consent_error.get().is_some().then_some("true")
-                            aria-describedby="consent-error"
-                            prop:checked=move || form.with(|f| f.consent)
-                            on:change=move |ev| form.update(|f| f.consent = event_target_checked(&ev))/>
-                        <label for="consent">{tr("client.consent")}</label>
-                        <p class="field-error" id="consent-error" aria-live="polite">{move || consent_error.get()}</p>
+                    <Choice name="legal_basis" label="client.legal_basis" value=legal_basis set=set_legal_basis errors=errs options=basis_opts.clone()/>
+                    <div class="row">
+                        <Field name="information_date" label="client.information_date" value=information_date set=set_information_date errors=errs input_type="date"/>
+                        <Field name="information_by" label="client.information_by" value=information_by set=set_information_by errors=errs/>
                     </div>
-                    <Field name="consent_date" label="client.consent_date" value=consent_date set=set_consent_date errors=errs input_type="date"/>
+                    <Show when=by_consent>
+                        <div class="row">
+                            <Field name="consent_date" label="client.consent_date" value=consent_date set=set_consent_date errors=errs input_type="date"/>
+                            <Field name="consent_withdrawn" label="client.consent_withdrawn" value=consent_withdrawn set=set_consent_withdrawn errors=errs input_type="date" hint="client.consent_withdrawn_hint"/>
+                        </div>
+                        <TextControl id="consent_scope" name=Some("consent_scope") label=Signal::derive(tr("client.consent_scope")) value=consent_scope
+                            set=set_consent_scope error=Signal::derive(move || errs.with(|e| error_for(e, "consent_scope"))) long=true/>
+                    </Show>
                 </fieldset>
             </Show>
             <fieldset>
