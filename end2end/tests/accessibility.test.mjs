@@ -240,7 +240,7 @@ for (const lang of ['pl', 'en']) {
         await open(page, href);
         await audit(page, `${lang} consultant ${href}`, problems);
       }
-      for (const path of [`${card}/edit`, `${card}/print/ipd`, `${card}/print/contract`]) {
+      for (const path of [`${card}/edit`, `${card}/print/ipd`, `${card}/print/contract`, `${card}/clause`]) {
         await open(page, path);
         await audit(page, `${lang} consultant ${path}`, problems);
       }
