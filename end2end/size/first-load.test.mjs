@@ -4,7 +4,7 @@
 // part of `bash .ci/test.sh`).
 //
 // Issue 18's budget is 250 KiB per page; it is not met yet (see the README's
-// Performance section: the part every page shares is 518 KiB on its own). Until it is,
+// Performance section: the part every page shares is about 490 KiB on its own). Until it is,
 // each page has a ceiling a little above what it loads today, so a change that makes a
 // first load grow fails here; lower a ceiling whenever a page gets lighter.
 import { test, before, after } from 'node:test';
@@ -15,10 +15,12 @@ const GOAL = 250 * 1024;
 // Measured 2026-11-30 on the release build: 581, 587 and 985 KiB once the account
 // pages left the sign-in's area (698, 632 and 1004 before that step: see the README);
 // 582, 589 and 1002 KiB once the card's area took restriction of processing and the
-// link to a person's data (issue 20). A small change can make wasm-split move ~52 KB
-// into the shared module (README, "The app split by route"): this test is what
-// catches it.
-const CEILING = { 'sign-in': 590 * 1024, caseload: 596 * 1024, 'client card': 1010 * 1024 };
+// link to a person's data (issue 20); the legal basis on the client's form and card and
+// the information clause's own area (issue 20) add to the card's area and to the
+// chunks areas share. A small change used to make wasm-split move ~55 KB of constants
+// into the shared module (README, "wasm-split's read-only data fallback"; fixed by
+// `SPLIT_DATA_ROOM`): this test is what catches it if it comes back.
+const CEILING = { 'sign-in': 600 * 1024, caseload: 606 * 1024, 'client card': 1040 * 1024 };
 
 let browser;
 before(async () => { browser = await launch(); });
