@@ -5,22 +5,34 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # One cold build per run: incremental caches would only double the disk a fresh clone needs.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
+# Each step's wall time, printed at the end: CI has 90 minutes for all of this on a
+# cold machine, and the summary shows where they go.
+timings=(); run_start=$(date +%s)
+step() {
+  local now; now=$(date +%s)
+  [ -z "${step_name:-}" ] || timings+=("$(printf '%5d s  %s' $((now - step_start)) "$step_name")")
+  step_name=$1; step_start=$now
+  [ "$1" = "done" ] || echo "== $1 (at $((now - run_start)) s)"
+}
+
+step "Tools (installed when missing)"
 bash .ci/setup.sh --test
 
-echo "== Lints (clippy; a warning fails the run)"
+step "Lints (clippy; a warning fails the run)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 
-echo "== Domain (unit and property tests)"
+step "Domain (unit and property tests)"
 cargo test -p domain
 
-echo "== App (server-rendered forms: every bound field exists in its document)"
+step "App (server-rendered forms: every bound field exists in its document)"
 cargo test -p app --features ssr --lib
 
-echo "== Server integration tests on SQLite"
+step "Server integration tests on SQLite"
 cargo test -p server
 
-echo "== Server integration tests on PostgreSQL"
+step "Server integration tests on PostgreSQL"
 if [ -n "${TEST_POSTGRES_URL:-}" ]; then
   echo "using TEST_POSTGRES_URL"
 else
@@ -35,7 +47,7 @@ else
   echo "SKIPPED: PostgreSQL restarted under load (TEST_POSTGRES_URL was given, so this run cannot restart it)"
 fi
 
-echo "== End-to-end tests in Chromium"
+step "End-to-end tests in Chromium"
 # Pages are lazy routes: every build splits the wasm by route.
 cargo leptos build --split
 e2e_dir=$(mktemp -d /tmp/sciezka-e2e.XXXXXX)
@@ -49,8 +61,11 @@ trap 'cleanup; declare -F stop_pg >/dev/null && stop_pg; rm -rf "$e2e_dir"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && break; sleep 0.2; done
 (cd end2end && BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/)
 
-echo "== The API against its OpenAPI document (schemathesis)"
+step "The API against its OpenAPI document (schemathesis)"
 bash .ci/api-conformance.sh
 
-echo "== First-load size of the sign-in page, the caseload and a client card (release build)"
+step "First-load size of the sign-in page, the caseload and a client card (release build)"
 bash .ci/size.sh
+step "done"
+echo "== Time per step"
+printf '%s\n' "${timings[@]}"
