@@ -6,7 +6,7 @@
 // once. A person who forgot their password gets the link by e-mail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer, nav, mailSink, passwordStep, enrol, clientLinks, syncState, storedWhen, PASSWORD } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, nav, mailSink, passwordStep, enrol, clientLinks, syncState, storedWhen, totp, PASSWORD } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -169,5 +169,84 @@ test('a password reset while a change waits on the tablet loses nothing, and the
     await context.close();
     await server.stop();
     sink.stop();
+  }
+});
+
+test('a consultant adds a second factor on the account page, renews the recovery codes and switches it off', async () => {
+  // The demo installation does not require a second factor: Anna adds one herself.
+  const server = await ownServer();
+  const { context, page } = await tablet(browser);
+  const other = await tablet(browser);
+  const signInWithCode = async (code) => {
+    const c = await browser.newContext({ viewport: { width: 768, height: 1024 }, locale: 'pl-PL' });
+    const p = await c.newPage();
+    await passwordStep(p, server.base, 'anna.nowak@mops.demo');
+    await p.waitForSelector('#code');
+    await p.fill('#code', code);
+    await p.click('button[type=submit]');
+    await Promise.race([
+      p.waitForSelector('#caseload-count'),
+      p.waitForFunction(() => document.querySelector('.form-error')?.textContent.trim().length > 0),
+    ]);
+    const signedIn = await p.locator('#caseload-count').count() === 1;
+    await c.close();
+    return signedIn;
+  };
+  try {
+    await signInAt(page, server.base, 'anna.nowak@mops.demo');
+    await nav(page, '/account');
+    await page.waitForSelector('#factor-state');
+    assert.match(await page.textContent('#factor-state'), /samym hasłem/);
+    // The key for the app only after the password.
+    await page.fill('#password', 'nie moje hasło');
+    await page.click('#factor-add');
+    await page.waitForFunction(() => /nieprawidłowe/.test(document.querySelector('#password-error')?.textContent ?? ''));
+    await page.fill('#password', PASSWORD);
+    await page.click('#factor-add');
+    await page.waitForSelector('#enrol-secret');
+    assert.equal(await page.locator('#second-factor .qr svg').count(), 1);
+    const secret = await page.textContent('#enrol-secret');
+    // Three app codes are used below, each a later time step than the one before.
+    await page.fill('#code', await totp(secret, -1));
+    await page.click('#factor-confirm');
+    await page.waitForSelector('#recovery-codes li');
+    const codes = await page.$$eval('#recovery-codes code', (l) => l.map((c) => c.textContent));
+    assert.equal(codes.length, 10);
+    await page.click('#codes-saved');
+    await page.waitForSelector('#factor-state');
+    assert.match(await page.textContent('#factor-state'), /kodem z aplikacji[\s\S]*: 10\./);
+
+    // On another tablet the password alone is not enough now; a recovery code is.
+    await passwordStep(other.page, server.base, 'anna.nowak@mops.demo');
+    await other.page.waitForSelector('#code');
+    await other.page.fill('#code', codes[0]);
+    await other.page.click('button[type=submit]');
+    await other.page.waitForSelector('#caseload-count');
+
+    // New recovery codes for a code from the app: the earlier ones stop working.
+    await page.fill('#code', await totp(secret, 0));
+    await page.click('#codes-renew');
+    await page.waitForSelector('#recovery-codes li');
+    const renewed = await page.$$eval('#recovery-codes code', (l) => l.map((c) => c.textContent));
+    assert.equal(renewed.length, 10);
+    assert.ok(renewed.every((c) => !codes.includes(c)));
+    await page.click('#codes-saved');
+    assert.equal(await signInWithCode(codes[1]), false, 'an earlier recovery code is refused');
+    assert.equal(await signInWithCode(renewed[0]), true, 'a new recovery code signs in');
+
+    // Switched off with a fresh code: the password alone signs in again.
+    await page.waitForSelector('#factor-remove');
+    await page.fill('#code', await totp(secret, 1));
+    await page.click('#factor-remove');
+    await page.waitForSelector('#factor-add');
+    assert.match(await page.textContent('#factor-message'), /wyłączone/);
+    const c = await browser.newContext({ viewport: { width: 768, height: 1024 }, locale: 'pl-PL' });
+    await signInAt(await c.newPage(), server.base, 'anna.nowak@mops.demo');
+    await c.close();
+    for (const t of [{ page }, other]) assert.deepEqual(t.page.errors, []);
+  } finally {
+    await context.close();
+    await other.context.close();
+    await server.stop();
   }
 });

@@ -38,6 +38,42 @@ pub struct SecondFactorEnrolment {
     pub qr_svg: String,
 }
 
+/// Where the signed-in person's own second factor stands (the account page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SecondFactorState {
+    /// Signs in with a code from an authenticator app.
+    pub enrolled: bool,
+    /// The installation requires it of this account: it cannot be switched off.
+    pub required: bool,
+    /// Recovery codes not used yet.
+    pub recovery_codes_left: u32,
+}
+
+/// The password again, before a secret for an authenticator app is shown to a
+/// signed-in person adding a second factor of their own accord.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordConfirmation {
+    pub password: String,
+}
+
+/// Six digits from the authenticator app, confirming a change to the second factor.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AppCode {
+    pub code: String,
+}
+
+/// Ten new single-use recovery codes, shown once; the earlier ones stop working.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -120,7 +120,8 @@ async fn second_factor_passed(conn: &mut sqlx::AnyConnection, lang: domain::Lang
     }
 }
 
-async fn wrong_code(conn: &mut sqlx::AnyConnection, lang: domain::Lang, account: &str, ip: &str) -> Result<Vec<String>, AppError> {
+/// A wrong, used or stale code: counted as a failed sign-in of the account.
+pub(crate) async fn wrong_code<T>(conn: &mut sqlx::AnyConnection, lang: domain::Lang, account: &str, ip: &str) -> Result<T, AppError> {
     login::failed(conn, account, ip).await?;
     Err(AppError::field(lang, "code", "wrong_code", lang.pick(
         "Kod jest nieprawidłowy, już użyty albo nieaktualny.".into(),
@@ -128,7 +129,7 @@ async fn wrong_code(conn: &mut sqlx::AnyConnection, lang: domain::Lang, account:
     )))
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     u64::try_from(crate::now()).unwrap_or_default()
 }
 

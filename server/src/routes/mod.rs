@@ -30,6 +30,7 @@ pub mod people;
 pub mod personal_data;
 pub mod reports;
 pub mod restriction;
+pub mod second_factor;
 pub mod survey;
 pub mod sync;
 
@@ -46,6 +47,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(about::router())
         .merge(auth::router())
+        .merge(second_factor::router())
         .merge(clients::router())
         .merge(partnerships::router())
         .merge(dashboard::router())

@@ -94,11 +94,26 @@ pub(crate) async fn enrol(conn: &mut AnyConnection, user: Uuid, secret: &str, st
     if taken.rows_affected() != 1 {
         return Ok(false);
     }
+    replace_recovery_codes(conn, user, code_hashes).await?;
+    Ok(true)
+}
+
+/// New recovery codes by their hashes; every earlier one, used or not, stops working.
+pub(crate) async fn replace_recovery_codes(conn: &mut AnyConnection, user: Uuid, code_hashes: &[String]) -> Result<(), AppError> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.to_string()).execute(&mut *conn).await?;
     for hash in code_hashes {
         sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)").bind(user.to_string()).bind(hash).execute(&mut *conn).await?;
     }
-    Ok(true)
+    Ok(())
+}
+
+/// Recovery codes the account has not used yet.
+pub(crate) async fn recovery_codes_left(conn: &mut AnyConnection, user: Uuid) -> Result<u32, AppError> {
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(u32::try_from(left).unwrap_or_default())
 }
 
 /// Uses a recovery code (by its hash) once; false for a wrong or used one.

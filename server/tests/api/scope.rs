@@ -42,6 +42,12 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("GET", "/api/v1/accessibility") => (path.clone(), json!(null), &[StatusCode::OK]),
                 ("POST", "/api/v1/auth/logout") => continue,
                 ("GET", "/api/v1/auth/me") => (path.clone(), json!(null), &[StatusCode::OK]),
+                // The caller's own second factor: nobody else's can be named.
+                ("GET", "/api/v1/auth/second-factor") => (path.clone(), json!(null), &[StatusCode::OK]),
+                ("POST", "/api/v1/auth/second-factor/offer") => (path.clone(), json!({"password": "haslo-intruza-123"}), &[StatusCode::UNPROCESSABLE_ENTITY]),
+                ("POST", "/api/v1/auth/second-factor" | "/api/v1/auth/second-factor/recovery-codes" | "/api/v1/auth/second-factor/removal") => {
+                    (path.clone(), json!({"code": "123456"}), &[StatusCode::CONFLICT])
+                }
                 ("POST", "/api/v1/auth/password") => (path.clone(), json!({"current_password": "x", "new_password": "y"}), &[StatusCode::UNPROCESSABLE_ENTITY]),
                 ("GET", "/api/v1/clients") => (format!("{path}?partnership_id={}", app.partnership_a), json!(null), &[StatusCode::NOT_FOUND]),
                 ("POST", "/api/v1/clients") => (path.clone(), app.person(2, None), &[StatusCode::NOT_FOUND]),

@@ -172,3 +172,91 @@ async fn the_server_resets_an_administrators_lost_second_factor() {
     let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM installation_log WHERE action = 'second_factor_reset'").fetch_one(&app.db.pool).await.expect("log");
     assert_eq!(logged, 1);
 }
+
+fn recovery_codes(r: &crate::helpers::Response) -> Vec<String> {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.json()["recovery_codes"].as_array().expect("codes").iter().map(|c| c.as_str().expect("code").to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_person_adds_a_second_factor_of_their_own_accord_renews_the_codes_and_switches_it_off() {
+    let app = TestApp::spawn().await;
+    let email = "consultant.a@test";
+    // The installation does not require it: the password alone signs in.
+    let session = app.login(email).await;
+    let state = app.get("/api/v1/auth/second-factor", &session).await.json();
+    assert_eq!(state, json!({"enrolled": false, "required": false, "recovery_codes_left": 0}));
+
+    // The key for the app only after the password, given again.
+    let wrong_password = app.post("/api/v1/auth/second-factor/offer", &json!({"password": "nie to hasło"}), &session).await;
+    assert_eq!(wrong_password.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong_password.text);
+    assert_eq!(wrong_password.json()["errors"][0]["pointer"], "/password");
+    let too_soon = app.post("/api/v1/auth/second-factor", &json!({"code": "123456"}), &session).await;
+    assert_eq!(too_soon.status, StatusCode::CONFLICT, "a code confirms only a key that was shown");
+    let offer = app.post("/api/v1/auth/second-factor/offer", &json!({"password": PASSWORD}), &session).await;
+    assert_eq!(offer.status, StatusCode::OK, "{}", offer.text);
+    let secret = offer.json()["secret"].as_str().expect("secret").replace(' ', "");
+    // Shown but not confirmed: signing in is unchanged.
+    assert_eq!(app.try_login(email, PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(code_error(&app.post("/api/v1/auth/second-factor", &json!({"code": wrong(&secret)}), &session).await), "wrong_code");
+    // Three codes are used below, each a later time step than the one before.
+    let codes = recovery_codes(&app.post("/api/v1/auth/second-factor", &json!({"code": totp_code(&secret, -1)}), &session).await);
+    assert_eq!(codes.len(), 10);
+    let state = app.get("/api/v1/auth/second-factor", &session).await.json();
+    assert_eq!(state, json!({"enrolled": true, "required": false, "recovery_codes_left": 10}));
+    assert_eq!(app.post("/api/v1/auth/second-factor/offer", &json!({"password": PASSWORD}), &session).await.status, StatusCode::CONFLICT);
+    // Every sign-in now asks for a code; a recovery code works once.
+    assert_eq!(code_error(&app.try_login(email, PASSWORD).await), "second_factor_required");
+    assert_eq!(app.try_login_code(email, PASSWORD, &codes[0]).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/v1/auth/second-factor", &session).await.json()["recovery_codes_left"], 9);
+
+    // New codes for a code from the app, not for a recovery code (whoever renews them
+    // holds the phone); the earlier ones stop working.
+    assert_eq!(code_error(&app.post("/api/v1/auth/second-factor/recovery-codes", &json!({"code": codes[1]}), &session).await), "wrong_code");
+    let renewed = recovery_codes(&app.post("/api/v1/auth/second-factor/recovery-codes", &json!({"code": totp_code(&secret, 0)}), &session).await);
+    assert_eq!(renewed.len(), 10);
+    assert!(renewed.iter().all(|c| !codes.contains(c)));
+    assert_eq!(code_error(&app.try_login_code(email, PASSWORD, &codes[2]).await), "wrong_code");
+    assert_eq!(app.try_login_code(email, PASSWORD, &renewed[0]).await.status, StatusCode::OK);
+    // The same app code is not taken twice.
+    assert_eq!(code_error(&app.post("/api/v1/auth/second-factor/recovery-codes", &json!({"code": totp_code(&secret, 0)}), &session).await), "wrong_code");
+
+    // Switched off with a fresh code: the password alone signs in again.
+    assert_eq!(code_error(&app.post("/api/v1/auth/second-factor/removal", &json!({"code": wrong(&secret)}), &session).await), "wrong_code");
+    let off = app.post("/api/v1/auth/second-factor/removal", &json!({"code": totp_code(&secret, 1)}), &session).await;
+    assert_eq!(off.status, StatusCode::NO_CONTENT, "{}", off.text);
+    let state = app.get("/api/v1/auth/second-factor", &session).await.json();
+    assert_eq!(state, json!({"enrolled": false, "required": false, "recovery_codes_left": 0}));
+    assert_eq!(app.try_login(email, PASSWORD).await.status, StatusCode::OK);
+
+    // Each change is in the partnership's access log, as the person's own.
+    for what in ["second factor added by its owner", "recovery codes renewed by their owner", "second factor switched off by its owner"] {
+        let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE user_id = $1 AND partnership_id = $2 AND detail = $3")
+            .bind(app.consultant_a.to_string())
+            .bind(app.partnership_a.to_string())
+            .bind(what)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("audit");
+        assert_eq!(logged, 1, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn a_required_second_factor_stays_on_and_wrong_codes_on_the_account_page_are_throttled() {
+    let app = TestApp::spawn().await;
+    require_second_factor(&app).await;
+    let (signed_in, secret) = app.enrol("consultant.a@test", PASSWORD).await;
+    let session = app.session_of(signed_in);
+    let state = app.get("/api/v1/auth/second-factor", &session).await.json();
+    assert_eq!(state, json!({"enrolled": true, "required": true, "recovery_codes_left": 10}));
+    let off = app.post("/api/v1/auth/second-factor/removal", &json!({"code": totp_code(&secret, 1)}), &session).await;
+    assert_eq!(off.status, StatusCode::CONFLICT, "{}", off.text);
+    // A wrong code here counts like a wrong code at sign-in: five, and the account waits.
+    for _ in 0..5 {
+        assert_eq!(code_error(&app.post("/api/v1/auth/second-factor/recovery-codes", &json!({"code": wrong(&secret)}), &session).await), "wrong_code");
+    }
+    let r = app.post("/api/v1/auth/second-factor/recovery-codes", &json!({"code": totp_code(&secret, 1)}), &session).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+    assert_eq!(app.try_login_code("consultant.a@test", PASSWORD, &totp_code(&secret, 1)).await.status, StatusCode::TOO_MANY_REQUESTS);
+}

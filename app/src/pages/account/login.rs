@@ -6,6 +6,7 @@ use domain::api::{LoginRequest, Me, SecondFactorEnrolment};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::pages::account::second_factor::RecoveryCodeList;
 use crate::i18n::tr;
 
 /// Where the sign-in stands.
@@ -89,13 +90,7 @@ pub fn LoginPage() -> impl IntoView {
                 Step::Codes(codes, home) => view! {
                     <h1>{tr("login.codes_title")}</h1>
                     <p>{tr("login.codes_intro")}</p>
-                    <ol id="recovery-codes" class="recovery-codes">
-                        {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
-                    </ol>
-                    <div class="actions no-print">
-                        <button type="button" class="secondary" on:click=move |_| crate::browser::print()>{tr("login.codes_print")}</button>
-                        <button type="button" id="codes-continue" on:click=move |_| api::go_to(home)>{tr("login.codes_continue")}</button>
-                    </div>
+                    <RecoveryCodeList codes done_id="codes-continue" done_label="login.codes_continue" on_done=Callback::new(move |()| api::go_to(home))/>
                 }.into_any(),
                 Step::Enrol(e) => view! {
                     <h1>{tr("login.enrol_title")}</h1>

@@ -1,6 +1,7 @@
 use domain::api::PasswordChange;
 use leptos::prelude::*;
 
+use crate::pages::account::second_factor::SecondFactorCard;
 use crate::pages::components::widgets::Field;
 use crate::api;
 use crate::i18n::{tr, use_lang};
@@ -43,5 +44,6 @@ pub fn AccountPage() -> impl IntoView {
             <p role="status">{move || message.get()}</p>
             <button type="submit">{tr("account.change_password")}</button>
         </form>
+        <SecondFactorCard/>
     }
 }
