@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use domain::api::Problem;
 use domain::partnership::agreement::{self, Agreement, CONSENT_VIA};
 use domain::partnership::evaluation;
-use domain::partnership::{self as pd, ConsentTo, DocSave, DocSaved, Kind, Overview, OverviewRow, PartnershipDoc, Propose, Sign, Withdraw};
+use domain::partnership::{self as pd, Accede, AgreementStatus, ConsentTo, DocSave, DocSaved, Kind, Overview, OverviewRow, PartnershipDoc, Propose, Sign, Withdraw};
 use domain::calendar::Month;
 use domain::validation::{format_timestamp_warsaw, parse_iso_date};
 use domain::Lang;
@@ -88,12 +88,21 @@ pub async fn save(
 }
 
 /// The partner on whose behalf the user acts: their own organisation, which must be
-/// a party of the agreement.
-fn acting_for<'a>(user: &CurrentUser, lang: Lang, a: &'a Agreement, organisation: Uuid) -> Result<&'a agreement::Party, AppError> {
+/// one of `parties`.
+fn acting_for<'a>(user: &CurrentUser, lang: Lang, parties: &'a [agreement::Party], organisation: Uuid) -> Result<&'a agreement::Party, AppError> {
     if user.organisation_id != organisation {
         return Err(AppError::Forbidden("only a person of that partner acts on its behalf"));
     }
-    a.party(organisation).ok_or_else(|| invalid(lang, "/organisation_id", "not_party", "Ta organizacja nie jest stroną umowy.", "This organisation is not a party to the agreement."))
+    parties
+        .iter()
+        .find(|p| p.organisation() == Some(organisation))
+        .ok_or_else(|| invalid(lang, "/organisation_id", "not_party", "Ta organizacja nie jest stroną umowy.", "This organisation is not a party to the agreement."))
+}
+
+/// Everyone who was ever a party: the signed text's, then those who joined by an
+/// accession in effect (withdrawn or not).
+fn every_party(a: &Agreement, st: &AgreementStatus) -> Vec<agreement::Party> {
+    a.parties.iter().chain(st.amendments.iter().filter(|m| m.in_effect).filter_map(|m| m.joining.as_ref())).cloned().collect()
 }
 
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/agreement/sign", tag = "partnership documents", request_body = Sign,
@@ -104,7 +113,7 @@ pub async fn sign(State(state): State<AppState>, user: CurrentUser, RequestLang(
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let a = agreement_of(&mut tx, id).await?;
-    acting_for(&user, lang, &a, req.organisation_id)?;
+    acting_for(&user, lang, &a.parties, req.organisation_id)?;
     // Nobody signs a text that is not complete.
     let mut c = domain::docs::Check::new(lang);
     a.check(&mut c, true);
@@ -131,8 +140,9 @@ pub async fn withdraw(State(state): State<AppState>, user: CurrentUser, RequestL
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let a = agreement_of(&mut tx, id).await?;
-    let party = acting_for(&user, lang, &a, req.organisation_id)?;
     let st = status(&mut tx, id, &a).await?;
+    let parties = every_party(&a, &st);
+    let party = acting_for(&user, lang, &parties, req.organisation_id)?;
     if st.state != agreement::AgreementState::InForce {
         return Err(AppError::Conflict(lang.pick("Wypowiedzieć można tylko umowę, która obowiązuje.", "Only an agreement in force can be left.")));
     }
@@ -165,6 +175,38 @@ pub async fn propose(State(state): State<AppState>, user: CurrentUser, RequestLa
     Ok(ApiJson(doc))
 }
 
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/agreement/accessions", tag = "partnership documents", request_body = Accede,
+    params(("id" = Uuid, Path, description = "partnership")),
+    responses((status = 200, body = PartnershipDoc), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+/// A coordinator proposes that a member organisation join the agreement in force: an
+/// amendment that takes effect once every bound partner consented and the one joining
+/// signed it (its consent), as § 7 asks of any change.
+pub async fn accede(State(state): State<AppState>, user: CurrentUser, RequestLang(lang): RequestLang, Path(id): Path<Uuid>, ApiJson(req): ApiJson<Accede>) -> ApiResult<PartnershipDoc> {
+    user.steer(id, "only coordinators propose that an organisation join the agreement")?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let a = agreement_of(&mut tx, id).await?;
+    let st = status(&mut tx, id, &a).await?;
+    if st.state != agreement::AgreementState::InForce {
+        return Err(AppError::Conflict(lang.pick(
+            "Przystąpienie jest aneksem do umowy, która obowiązuje; póki strony jej nie podpisały, nowa organizacja jest w jej tekście.",
+            "An accession amends an agreement in force; until the parties sign it, a new organisation is in its text.",
+        )));
+    }
+    let partners = partners(&mut tx, id).await?;
+    let registered = match partners.iter().any(|p| p.organisation_id == req.organisation_id) {
+        true => registered_party(&mut tx, req.organisation_id).await?,
+        false => agreement::Party { id: req.organisation_id.to_string(), ..Default::default() },
+    };
+    let party = req.party(lang, &registered, &partners, (&a, &st.bound, &st.amendments)).map_err(AppError::fields(lang))?;
+    let described = serde_json::to_string(&party).map_err(internal)?;
+    record(&mut tx, lang, id, &user, Event { event: "amendment", organisation: req.organisation_id.to_string(), amendment: String::new(), detail: &described }).await?;
+    audit::record(&mut tx, &user, id, None, Action::Update, &format!("agreement accession of {} proposed", req.organisation_id)).await?;
+    let doc = agreement_answer(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(ApiJson(doc))
+}
+
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/agreement/amendments/{amendment}/consent", tag = "partnership documents", request_body = ConsentTo,
     params(("id" = Uuid, Path, description = "partnership"), ("amendment" = Uuid, Path, description = "amendment")),
     responses((status = 200, body = PartnershipDoc), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -182,11 +224,14 @@ pub async fn consent(
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let a = agreement_of(&mut tx, id).await?;
-    acting_for(&user, lang, &a, req.organisation_id)?;
     let st = status(&mut tx, id, &a).await?;
-    if !st.amendments.iter().any(|x| x.id == amendment) {
+    let Some(change) = st.amendments.iter().find(|x| x.id == amendment) else {
         return Err(AppError::NotFound);
-    }
+    };
+    // The one joining by an accession consents to it by signing it.
+    let mut parties = every_party(&a, &st);
+    parties.extend(change.joining.iter().cloned());
+    acting_for(&user, lang, &parties, req.organisation_id)?;
     if st.withdrawals.iter().any(|w| w.organisation_id == req.organisation_id) {
         return Err(AppError::Conflict(lang.pick("Partner, który wypowiedział umowę, nie zgadza się już na zmiany.", "A partner that withdrew no longer consents to changes.")));
     }
@@ -247,5 +292,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sign))
         .routes(routes!(withdraw))
         .routes(routes!(propose))
+        .routes(routes!(accede))
         .routes(routes!(consent))
 }

@@ -1,6 +1,7 @@
 //! Partnerships as the user sees them: who can lead clients in one, and which
 //! organisations are its parties (its coordinator adds registered ones; the agreement,
-//! tool 1, then has that party).
+//! tool 1, then has that party: in its text while nobody signed it, by an accession
+//! once it is signed).
 
 use axum::extract::{Path, State};
 use domain::api::{Consultant, Problem};
@@ -15,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::error::{internal, ApiJson, ApiResult, AppError};
 use crate::extract::{CurrentUser, RequestLang};
 use crate::store::audit::{self, Action};
-use crate::store::installation;
+use crate::store::{installation, partnership_doc};
 use crate::store::partnership::consultant_rows;
 use crate::AppState;
 
@@ -69,6 +70,7 @@ pub async fn add_member(
     let add = req.validate(lang, kind, &now).map_err(AppError::fields(lang))?;
     installation::add_member(&mut tx, id, add.organisation_id).await?;
     audit::record(&mut tx, &user, id, None, Action::Update, &format!("organisation {} joined the partnership", add.organisation_id)).await?;
+    partnership_doc::add_party_to_draft(&mut tx, &user, lang, id, add.organisation_id).await?;
     let after = installation::members(&mut tx, id).await?;
     tx.commit().await?;
     Ok(ApiJson(after))

@@ -24,6 +24,39 @@ pub(crate) async fn partners(conn: &mut AnyConnection, p: Uuid) -> Result<Vec<Pa
     Ok(crate::store::partnership::context(conn, p).await?.0)
 }
 
+/// An organisation as a party is described from the register: its name, seat and
+/// numbers (the rest is the agreement's to say).
+pub(crate) async fn registered_party(conn: &mut AnyConnection, organisation: Uuid) -> Result<agreement::Party, AppError> {
+    let row: Option<(String, String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT name, seat, krs, regon FROM organisations WHERE id = $1").bind(organisation.to_string()).fetch_optional(&mut *conn).await?;
+    let (name, seat, krs, regon) = row.ok_or(AppError::NotFound)?;
+    Ok(agreement::Party { id: organisation.to_string(), name, seat, krs: krs.unwrap_or_default(), regon: regon.unwrap_or_default(), ..Default::default() })
+}
+
+/// A new member of the partnership becomes a party of the agreement's text while
+/// nobody has signed it (a new version, by whoever added the member). A signed text
+/// is left alone: the member then joins by an accession all partners consent to.
+pub(crate) async fn add_party_to_draft(conn: &mut AnyConnection, user: &CurrentUser, lang: Lang, p: Uuid, organisation: Uuid) -> Result<(), AppError> {
+    let Some(held) = stored(conn, p, Kind::Agreement, "").await? else {
+        // No text yet: the first one names every member (`pd::empty`).
+        return Ok(());
+    };
+    let signed: Option<String> = sqlx::query_scalar("SELECT id FROM agreement_events WHERE partnership_id = $1 AND event = 'signature' LIMIT 1")
+        .bind(p.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let base: Value = serde_json::from_str(&held.data).map_err(internal)?;
+    let mut text: Agreement = serde_json::from_value(base.clone()).map_err(internal)?;
+    if signed.is_some() || text.party(organisation).is_some() {
+        return Ok(());
+    }
+    text.parties.push(registered_party(conn, organisation).await?);
+    let mine = serde_json::to_value(&text).map_err(internal)?;
+    let doc = DocSaving { partnership: p, kind: Kind::Agreement, key: String::new(), lang, partners: partners(conn, p).await? };
+    crate::store::whole::save(conn, user, &doc, &base, &mine, false).await?;
+    Ok(())
+}
+
 /// A stored partnership document with who wrote it last.
 #[derive(sqlx::FromRow)]
 pub(crate) struct Stored {
@@ -81,23 +114,27 @@ pub(crate) async fn status(conn: &mut AnyConnection, p: Uuid, a: &Agreement) -> 
             ("signature", Some(o)) => signatures.push(Signature { organisation_id: o, by, at }),
             ("withdrawal", Some(o)) => withdrawals.push(Withdrawal { organisation_id: o, notice: detail, by, at }),
             ("consent", Some(o)) => consents.push((amendment, Consent { organisation_id: o, via: detail, by, at })),
-            ("amendment", _) => amendments.push(Amendment {
-                id: Uuid::parse_str(&id).map_err(internal)?,
-                text: detail,
-                proposed_by: by,
-                proposed_at: at,
-                consents: Vec::new(),
-                in_effect: false,
-            }),
+            ("amendment", org) => {
+                // An accession names the organisation joining and describes it as a party.
+                let joining = org.and_then(|_| serde_json::from_str::<agreement::Party>(&detail).ok());
+                amendments.push(Amendment {
+                    id: Uuid::parse_str(&id).map_err(internal)?,
+                    text: joining.as_ref().map(agreement::accession_text).unwrap_or(detail),
+                    proposed_by: by,
+                    proposed_at: at,
+                    consents: Vec::new(),
+                    in_effect: false,
+                    joining,
+                });
+            }
             _ => {}
         }
     }
-    let current = agreement::current_parties(a, &withdrawals);
     for am in &mut amendments {
         am.consents = consents.iter().filter(|(id, _)| *id == am.id.to_string()).map(|(_, c)| c.clone()).collect();
-        am.in_effect = agreement::in_effect(&am.consents, &current);
     }
-    Ok(AgreementStatus { state: agreement::state(a, &signatures, &withdrawals), signatures, withdrawals, amendments })
+    let bound = agreement::settle(a, &withdrawals, &mut amendments);
+    Ok(AgreementStatus { state: agreement::state(a, &signatures, bound.len()), signatures, withdrawals, amendments, bound })
 }
 
 pub(crate) async fn assemble(conn: &mut AnyConnection, p: Uuid, kind: Kind, key: &str) -> Result<PartnershipDoc, AppError> {

@@ -130,6 +130,123 @@ async fn the_agreement_is_in_force_when_all_signed_and_withdrawal_and_changes_fo
     assert_eq!(events, 3 + 1 + 1 + 2);
 }
 
+/// The text the three partners sign in the tests below.
+fn signed_text(p: &Partners, today: time::Date) -> Value {
+    json!({"date": today.to_string(), "place": "Kielce", "service": "Integracja społeczno-zawodowa", "period_from": today.to_string(),
+        "indefinite": true, "team_name": "Zespół Koordynacyjny", "delegates": 1, "parties": [
+            party(p.ops, "OPS A", today - Duration::days(10), today + Duration::days(300)),
+            party(p.pup, "PUP Kielce", today - Duration::days(10), today + Duration::days(300)),
+            party(p.ngo, "Stowarzyszenie Razem", today + Duration::days(40), today + Duration::days(300))]})
+}
+
+/// A fourth organisation registered with its REGON, and a person of it in the partnership.
+async fn fourth(app: &TestApp) -> (Uuid, Session) {
+    let org = seed::registered_organisation(&app.db, "Fundacja Nowy Start", OrgType::Ngo, "Skarżysko-Kamienna", "", "123456785").await.expect("org");
+    let user = seed::user(&app.db, "fundacja@test", "Fundacja Nowy Start", org, PASSWORD).await.expect("user");
+    seed::grant(&app.db, user, app.partnership_a, Role::KeyConsultant).await.expect("grant");
+    (org, app.login("fundacja@test").await)
+}
+
+#[tokio::test]
+async fn a_member_added_later_is_in_the_unsigned_text_and_joins_a_signed_one_by_an_accession_all_consent_to() {
+    let app = TestApp::spawn().await;
+    let p = three_partners(&app).await;
+    let base = format!("/api/v1/partnerships/{}", app.partnership_a);
+    let path = format!("{base}/docs/agreement");
+    let today = time::OffsetDateTime::now_utc().date();
+    let org = seed::registered_organisation(&app.db, "Centrum Integracji Społecznej", OrgType::Other, "Kielce", "", "123456785").await.expect("org");
+
+    // While nobody signed, a new member becomes a party of the stored text at once.
+    let empty = app.get(&path, &p.coord).await.json();
+    let r = put(&app, &path, &json!({"base": empty["data"], "data": signed_text(&p, today)}), &p.coord).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = app.post(&format!("{base}/members"), &json!({"organisation_id": org}), &p.coord).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let text = app.get(&path, &p.coord).await.json();
+    assert_eq!(text["version"], 2);
+    let parties = text["data"]["parties"].as_array().expect("parties");
+    assert_eq!(parties.len(), 4);
+    assert_eq!((parties[3]["id"].as_str(), parties[3]["name"].as_str(), parties[3]["regon"].as_str()),
+        (Some(org.to_string().as_str()), Some("Centrum Integracji Społecznej"), Some("123456785")));
+    assert_eq!(text["data"]["parties"][0]["representative"], "Jan Kowalski", "the rest of the text stays");
+}
+
+#[tokio::test]
+async fn an_organisation_joins_the_agreement_in_force_once_every_partner_consented_and_it_signed() {
+    let app = TestApp::spawn().await;
+    let p = three_partners(&app).await;
+    let base = format!("/api/v1/partnerships/{}", app.partnership_a);
+    let path = format!("{base}/docs/agreement");
+    let today = time::OffsetDateTime::now_utc().date();
+    let empty = app.get(&path, &p.coord).await.json();
+    put(&app, &path, &json!({"base": empty["data"], "data": signed_text(&p, today)}), &p.coord).await;
+    for (org, s) in [(p.ops, &p.coord), (p.pup, &p.pup_user), (p.ngo, &p.ngo_user)] {
+        app.post(&format!("{base}/agreement/sign"), &json!({"organisation_id": org}), s).await;
+    }
+    let accede = format!("{base}/agreement/accessions");
+    let (org, fundacja) = fourth(&app).await;
+    let joining = json!({"organisation_id": org, "representative": "Ewa Lis", "function": "Prezes Zarządu",
+        "obligations": "Prowadzenie Klubu Integracji Społecznej", "tasks_from": (today + Duration::days(5)).to_string()});
+
+    // Not yet a member: refused at its field. Joining, the text stays as signed.
+    let r = app.post(&accede, &joining, &p.coord).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("/organisation_id"), "{}", r.text);
+    let r = app.post(&format!("{base}/members"), &json!({"organisation_id": org}), &p.coord).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let doc = app.get(&path, &p.coord).await.json();
+    assert_eq!((doc["version"].as_i64(), doc["data"]["parties"].as_array().map(Vec::len)), (Some(1), Some(3)), "a signed text is not changed");
+
+    // Only a coordinator proposes; what the newcomer undertakes is required.
+    assert_eq!(app.post(&accede, &joining, &p.pup_user).await.status, StatusCode::FORBIDDEN);
+    let mut vague = joining.clone();
+    vague["obligations"] = json!(" ");
+    let r = app.post(&accede, &vague, &p.coord).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("/obligations"), "{}", r.text);
+    let r = app.post(&accede, &joining, &p.coord).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = r.json();
+    let am = &r["agreement"]["amendments"][0];
+    assert_eq!((am["joining"]["name"].as_str(), am["joining"]["regon"].as_str(), am["in_effect"].as_bool()),
+        (Some("Fundacja Nowy Start"), Some("123456785"), Some(false)), "described from the register");
+    assert!(am["text"].as_str().is_some_and(|t| t.contains("Do Umowy przystępuje Fundacja Nowy Start") && t.contains("Klubu Integracji")), "{am}");
+    assert_eq!(r["agreement"]["bound"].as_array().map(Vec::len), Some(3));
+    let r = app.post(&accede, &joining, &p.coord).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "one accession waits at a time: {}", r.text);
+    let id = am["id"].as_str().expect("id").to_string();
+    let consent = format!("{base}/agreement/amendments/{id}/consent");
+
+    // Every bound partner consents and the newcomer signs; before the last, it is not bound.
+    for (org, s) in [(org, &fundacja), (p.ops, &p.coord), (p.pup, &p.pup_user)] {
+        let r = app.post(&consent, &json!({"organisation_id": org, "via": "signature"}), s).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.json()["agreement"]["amendments"][0]["in_effect"], false);
+    }
+    let r = app.post(&consent, &json!({"organisation_id": p.ngo, "via": "email"}), &p.ngo_user).await.json();
+    assert_eq!(r["agreement"]["amendments"][0]["in_effect"], true);
+    let bound: Vec<&str> = r["agreement"]["bound"].as_array().expect("bound").iter().filter_map(|b| b["name"].as_str()).collect();
+    assert_eq!(bound, ["OPS A", "PUP Kielce", "Stowarzyszenie Razem", "Fundacja Nowy Start"]);
+    assert_eq!(r["agreement"]["state"], "in_force");
+    let r = app.post(&accede, &joining, &p.coord).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a party already: {}", r.text);
+
+    // A later change needs the new partner's consent too.
+    let r = app.post(&format!("{base}/agreement/amendments"), &json!({"text": "§ 5: dwóch przedstawicieli"}), &p.coord).await.json();
+    let later = r["agreement"]["amendments"][1]["id"].as_str().expect("id").to_string();
+    let consent = format!("{base}/agreement/amendments/{later}/consent");
+    for (org, s) in [(p.ops, &p.coord), (p.pup, &p.pup_user), (p.ngo, &p.ngo_user)] {
+        app.post(&consent, &json!({"organisation_id": org, "via": "email"}), s).await;
+    }
+    assert_eq!(app.get(&path, &p.coord).await.json()["agreement"]["amendments"][1]["in_effect"], false);
+    let r = app.post(&consent, &json!({"organisation_id": org, "via": "email"}), &fundacja).await.json();
+    assert_eq!(r["agreement"]["amendments"][1]["in_effect"], true);
+
+    // Another partnership's coordinator proposes nothing here.
+    let outsider = app.login("consultant.b@test").await;
+    assert_eq!(app.post(&accede, &joining, &outsider).await.status, StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn the_plan_and_the_questionnaire_merge_field_by_field_and_keep_each_partners_opinion() {
     let app = TestApp::spawn().await;

@@ -220,6 +220,11 @@ async fn a_user_of_another_partnership_gets_nothing_from_any_route() {
                 ("POST", "/api/v1/partnerships/{id}/agreement/amendments") => {
                     (path.replace("{id}", &app.partnership_a.to_string()), json!({"text": "Tajemnicza zmiana"}), &[StatusCode::NOT_FOUND])
                 }
+                ("POST", "/api/v1/partnerships/{id}/agreement/accessions") => (
+                    path.replace("{id}", &app.partnership_a.to_string()),
+                    json!({"organisation_id": uuid::Uuid::now_v7(), "representative": "Intruz", "function": "Prezes", "obligations": "Nic", "tasks_from": "2026-01-01"}),
+                    &[StatusCode::NOT_FOUND],
+                ),
                 ("POST", "/api/v1/partnerships/{id}/agreement/amendments/{amendment}/consent") => (
                     path.replace("{id}", &app.partnership_a.to_string()).replace("{amendment}", &uuid::Uuid::now_v7().to_string()),
                     json!({"organisation_id": uuid::Uuid::now_v7(), "via": "email"}),

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::docs::{Check, Row, LONG, SHORT};
 use crate::ident::{Krs, Regon};
 use crate::lang::Lang;
-use crate::validation::{format_date, parse_iso_date};
+use crate::validation::{format_date, format_iso_date, parse_iso_date};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -24,6 +24,7 @@ use utoipa::ToSchema;
 pub const NOTICE_DAYS: i64 = 30;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(default)]
 pub struct Party {
     /// The row id: the member organisation's id, so two devices describing the same
@@ -51,6 +52,34 @@ impl Row for Party {
 impl Party {
     pub fn organisation(&self) -> Option<Uuid> {
         Uuid::parse_str(&self.id).ok()
+    }
+
+    /// A party's rules, its fields named under `prefix` (`parties/{id}/` in the
+    /// agreement's text, nothing in an accession's form).
+    pub fn check(&self, c: &mut Check, prefix: &str, complete: bool, indefinite: bool) {
+        let at = |f: &str| format!("{prefix}{f}");
+        if self.organisation().is_none() {
+            c.add(&at("name"), "organisation", "Strona umowy musi być organizacją partnerstwa.".into(), "A party must be one of the partnership's organisations.".into());
+        }
+        for (f, v, max) in [("name", &self.name, SHORT), ("seat", &self.seat, SHORT), ("representative", &self.representative, SHORT), ("function", &self.function, SHORT), ("obligations", &self.obligations, LONG)] {
+            c.text(&at(f), v, max, complete);
+        }
+        if !self.krs.trim().is_empty() {
+            if let Err(e) = Krs::parse(&self.krs) {
+                c.errors.id(&at("krs"), &e);
+            }
+        }
+        if !self.regon.trim().is_empty() {
+            if let Err(e) = Regon::parse(&self.regon) {
+                c.errors.id(&at("regon"), &e);
+            }
+        }
+        if complete && self.krs.trim().is_empty() && self.regon.trim().is_empty() {
+            c.add(&at("regon"), "required", "Podaj KRS albo REGON.".into(), "Give the KRS or the REGON.".into());
+        }
+        let tf = c.date(&at("tasks_from"), &self.tasks_from, complete);
+        let tt = c.date(&at("tasks_to"), &self.tasks_to, complete && !indefinite);
+        c.range(&at("tasks_to"), tf, tt);
     }
 }
 
@@ -114,29 +143,7 @@ impl Agreement {
             c.add("parties", "too_few", "Partnerstwo tworzą co najmniej dwie strony.".into(), "A partnership needs at least two parties.".into());
         }
         for p in &self.parties {
-            let at = |f: &str| format!("parties/{}/{f}", p.id);
-            if p.organisation().is_none() {
-                c.add(&at("name"), "organisation", "Strona umowy musi być organizacją partnerstwa.".into(), "A party must be one of the partnership's organisations.".into());
-            }
-            for (f, v, max) in [("name", &p.name, SHORT), ("seat", &p.seat, SHORT), ("representative", &p.representative, SHORT), ("function", &p.function, SHORT), ("obligations", &p.obligations, LONG)] {
-                c.text(&at(f), v, max, complete);
-            }
-            if !p.krs.trim().is_empty() {
-                if let Err(e) = Krs::parse(&p.krs) {
-                    c.errors.id(&at("krs"), &e);
-                }
-            }
-            if !p.regon.trim().is_empty() {
-                if let Err(e) = Regon::parse(&p.regon) {
-                    c.errors.id(&at("regon"), &e);
-                }
-            }
-            if complete && p.krs.trim().is_empty() && p.regon.trim().is_empty() {
-                c.add(&at("regon"), "required", "Podaj KRS albo REGON.".into(), "Give the KRS or the REGON.".into());
-            }
-            let tf = c.date(&at("tasks_from"), &p.tasks_from, complete);
-            let tt = c.date(&at("tasks_to"), &p.tasks_to, complete && !self.indefinite);
-            c.range(&at("tasks_to"), tf, tt);
+            p.check(c, &format!("parties/{}/", p.id), complete, self.indefinite);
         }
     }
 
@@ -173,8 +180,13 @@ pub struct Amendment {
     pub proposed_by: String,
     pub proposed_at: String,
     pub consents: Vec<Consent>,
-    /// Set once every current partner has consented.
+    /// Set once every current partner (and, for an accession, the one joining) has
+    /// consented.
     pub in_effect: bool,
+    /// An accession: the organisation that joins the agreement by this amendment, as
+    /// it is described in it.
+    #[serde(default)]
+    pub joining: Option<Party>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,18 +215,23 @@ pub enum AgreementState {
     Ended,
 }
 
-/// The parties that have not withdrawn.
+/// The parties of the signed text that have not withdrawn.
 pub fn current_parties<'a>(a: &'a Agreement, withdrawals: &[Withdrawal]) -> Vec<&'a Party> {
-    a.parties.iter().filter(|p| !withdrawals.iter().any(|w| Some(w.organisation_id) == p.organisation())).collect()
+    a.parties.iter().filter(|p| !withdrawn(p, withdrawals)).collect()
 }
 
-pub fn state(a: &Agreement, signatures: &[Signature], withdrawals: &[Withdrawal]) -> AgreementState {
+fn withdrawn(p: &Party, withdrawals: &[Withdrawal]) -> bool {
+    withdrawals.iter().any(|w| Some(w.organisation_id) == p.organisation())
+}
+
+/// The agreement's state, `bound` being how many partners it binds now (see [`settle`]).
+pub fn state(a: &Agreement, signatures: &[Signature], bound: usize) -> AgreementState {
     let signed = |p: &Party| signatures.iter().any(|s| Some(s.organisation_id) == p.organisation());
     if signatures.is_empty() {
         AgreementState::Draft
     } else if !a.parties.iter().all(signed) {
         AgreementState::Signing
-    } else if current_parties(a, withdrawals).len() < 2 {
+    } else if bound < 2 {
         AgreementState::Ended
     } else {
         AgreementState::InForce
@@ -224,6 +241,37 @@ pub fn state(a: &Agreement, signatures: &[Signature], withdrawals: &[Withdrawal]
 /// Whether every current partner has consented to a change.
 pub fn in_effect(consents: &[Consent], current: &[&Party]) -> bool {
     !current.is_empty() && current.iter().all(|p| consents.iter().any(|c| Some(c.organisation_id) == p.organisation()))
+}
+
+/// Who the agreement binds now, and which changes are in effect. The parties of the
+/// signed text come first; then, in the order proposed, a change takes effect once
+/// every partner bound at that point — and, for an accession, the one joining, whose
+/// consent is its signature — has consented, and an accession in effect binds the one
+/// joining from then on (a later change needs its consent too). A partner that
+/// withdrew is bound no more.
+pub fn settle(a: &Agreement, withdrawals: &[Withdrawal], amendments: &mut [Amendment]) -> Vec<Party> {
+    let mut bound: Vec<Party> = current_parties(a, withdrawals).into_iter().cloned().collect();
+    for am in amendments.iter_mut() {
+        let mut needed: Vec<&Party> = bound.iter().collect();
+        needed.extend(am.joining.iter());
+        am.in_effect = in_effect(&am.consents, &needed);
+        if let Some(j) = am.joining.as_ref().filter(|j| am.in_effect && !withdrawn(j, withdrawals)) {
+            if !bound.iter().any(|b| b.id == j.id) {
+                bound.push(j.clone());
+            }
+        }
+    }
+    bound
+}
+
+/// The amendment's text for an accession, as the partners read and print it.
+pub fn accession_text(p: &Party) -> String {
+    let ids = [("KRS", &p.krs), ("REGON", &p.regon)].iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
+    let until = if p.tasks_to.trim().is_empty() { String::new() } else { format!(" do dnia {}", format_iso_date(&p.tasks_to)) };
+    format!(
+        "Do Umowy przystępuje {} z siedzibą w {}, {}, reprezentowana przez: {} ({}), zwana dalej Partnerem. W ramach współpracy na rzecz realizacji Usługi Partner zobowiązuje się do: {} — od dnia {}{}. Postanowienia Umowy stosuje się do Partnera od dnia, w którym zgodę na aneks wyrazili wszyscy Partnerzy.",
+        p.name, p.seat, ids, p.representative, p.function, p.obligations, format_iso_date(&p.tasks_from), until
+    )
 }
 
 /// § 6.1: a notice given on `notice` is allowed no later than 30 days before the
@@ -276,13 +324,14 @@ mod tests {
         let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
         let agreement = Agreement { parties: vec![party(a), party(b), party(c)], ..Default::default() };
         let sig = |o| Signature { organisation_id: o, by: "x".into(), at: "t".into() };
-        assert_eq!(state(&agreement, &[], &[]), AgreementState::Draft);
-        assert_eq!(state(&agreement, &[sig(a), sig(b)], &[]), AgreementState::Signing);
-        assert_eq!(state(&agreement, &[sig(a), sig(b), sig(c)], &[]), AgreementState::InForce);
+        let bound = |ws: &[Withdrawal]| current_parties(&agreement, ws).len();
+        assert_eq!(state(&agreement, &[], bound(&[])), AgreementState::Draft);
+        assert_eq!(state(&agreement, &[sig(a), sig(b)], bound(&[])), AgreementState::Signing);
+        assert_eq!(state(&agreement, &[sig(a), sig(b), sig(c)], bound(&[])), AgreementState::InForce);
         let w = |o| Withdrawal { organisation_id: o, notice: "2026-01-01".into(), by: "x".into(), at: "t".into() };
-        assert_eq!(state(&agreement, &[sig(a), sig(b), sig(c)], &[w(c)]), AgreementState::InForce);
+        assert_eq!(state(&agreement, &[sig(a), sig(b), sig(c)], bound(&[w(c)])), AgreementState::InForce);
         assert_eq!(current_parties(&agreement, &[w(c)]).len(), 2);
-        assert_eq!(state(&agreement, &[sig(a), sig(b), sig(c)], &[w(c), w(b)]), AgreementState::Ended);
+        assert_eq!(state(&agreement, &[sig(a), sig(b), sig(c)], bound(&[w(c), w(b)])), AgreementState::Ended);
     }
 
     #[test]
@@ -296,6 +345,33 @@ mod tests {
         // After C withdrew, A and B are enough.
         let w = Withdrawal { organisation_id: c, notice: "2026-01-01".into(), by: "x".into(), at: "t".into() };
         assert!(in_effect(&[consent(a), consent(b)], &current_parties(&agreement, &[w])));
+    }
+
+    #[test]
+    fn an_accession_binds_the_one_joining_once_every_partner_and_it_consented() {
+        let (a, b, d) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(4));
+        let agreement = Agreement { parties: vec![party(a), party(b)], ..Default::default() };
+        let consent = |o| Consent { organisation_id: o, via: "signature".into(), by: "x".into(), at: "t".into() };
+        let change = |consents: Vec<Consent>, joining: Option<Party>| Amendment {
+            id: Uuid::now_v7(), text: String::new(), proposed_by: String::new(), proposed_at: String::new(), consents, in_effect: false, joining,
+        };
+        // The partners agreed, the one joining has not signed yet: not in effect, not bound.
+        let mut ams = vec![change(vec![consent(a), consent(b)], Some(party(d)))];
+        assert_eq!(settle(&agreement, &[], &mut ams).len(), 2);
+        assert!(!ams[0].in_effect);
+        // Its signature completes it; a change proposed after then needs it too.
+        let mut ams = vec![change(vec![consent(a), consent(b), consent(d)], Some(party(d))), change(vec![consent(a), consent(b)], None)];
+        let bound = settle(&agreement, &[], &mut ams);
+        assert_eq!(bound.iter().filter_map(Party::organisation).collect::<Vec<_>>(), vec![a, b, d]);
+        assert!(ams[0].in_effect && !ams[1].in_effect);
+        ams[1].consents.push(consent(d));
+        settle(&agreement, &[], &mut ams);
+        assert!(ams[1].in_effect);
+        // A partner that joined and later withdrew is bound no more.
+        let w = Withdrawal { organisation_id: d, notice: "2026-01-01".into(), by: "x".into(), at: "t".into() };
+        assert_eq!(settle(&agreement, &[w], &mut ams).len(), 2);
+        let text = accession_text(&Party { regon: "123456785".into(), tasks_to: String::new(), ..party(d) });
+        assert!(text.contains("REGON: 123456785") && text.contains("od dnia 01.03.2026.") && !text.contains("KRS"), "{text}");
     }
 
     #[test]

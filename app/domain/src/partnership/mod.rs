@@ -141,6 +141,10 @@ pub struct AgreementStatus {
     pub signatures: Vec<agreement::Signature>,
     pub withdrawals: Vec<agreement::Withdrawal>,
     pub amendments: Vec<agreement::Amendment>,
+    /// The partners the agreement binds now: the signed text's parties that have not
+    /// withdrawn, then those that joined by an accession in effect.
+    #[serde(default)]
+    pub bound: Vec<agreement::Party>,
 }
 
 /// A save: the document as the device started from it and as it is now.
@@ -182,6 +186,65 @@ pub struct Withdraw {
 #[serde(deny_unknown_fields)]
 pub struct Propose {
     pub text: String,
+}
+
+/// A coordinator proposes that a member organisation join the agreement in force: what
+/// it undertakes and who represents it (its name, seat and numbers come from the
+/// register of organisations).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Accede {
+    pub organisation_id: Uuid,
+    pub representative: String,
+    pub function: String,
+    pub obligations: String,
+    /// ISO dates of its tasks; the end may be empty when the agreement is indefinite.
+    pub tasks_from: String,
+    #[serde(default)]
+    pub tasks_to: String,
+}
+
+impl Accede {
+    /// The party it describes, `registered` giving the organisation's name, seat and
+    /// numbers. Refused, field by field, for an organisation outside the partnership,
+    /// one the agreement binds already or whose accession waits for consents, and for
+    /// a description a signed text would not take.
+    pub fn party(
+        &self,
+        lang: Lang,
+        registered: &agreement::Party,
+        partners: &[Partner],
+        settled: (&agreement::Agreement, &[agreement::Party], &[agreement::Amendment]),
+    ) -> Result<agreement::Party, Vec<FieldError>> {
+        let (a, bound, amendments) = settled;
+        let party = agreement::Party {
+            id: self.organisation_id.to_string(),
+            representative: self.representative.trim().to_string(),
+            function: self.function.trim().to_string(),
+            obligations: self.obligations.trim().to_string(),
+            tasks_from: self.tasks_from.trim().to_string(),
+            tasks_to: self.tasks_to.trim().to_string(),
+            ..registered.clone()
+        };
+        let mut c = crate::docs::Check::new(lang);
+        let pick = |pl: &str, en: &str| (pl.to_string(), en.to_string());
+        let org = Some(self.organisation_id);
+        let refusal = if !partners.iter().any(|p| p.organisation_id == self.organisation_id) {
+            Some(("member", pick("Do umowy przystępuje organizacja partnerstwa: najpierw dodaj ją do partnerstwa.", "Only an organisation of the partnership joins: add it to the partnership first.")))
+        } else if bound.iter().any(|b| b.organisation() == org) {
+            Some(("party", pick("Ta organizacja jest już stroną umowy.", "This organisation is a party already.")))
+        } else if amendments.iter().any(|m| !m.in_effect && m.joining.as_ref().is_some_and(|j| j.organisation() == org)) {
+            Some(("pending", pick("Aneks o przystąpieniu tej organizacji czeka już na zgody.", "An accession of this organisation already waits for consents.")))
+        } else {
+            None
+        };
+        if let Some((code, (pl, en))) = refusal {
+            c.add("organisation_id", code, pl, en);
+        }
+        party.check(&mut c, "", true, a.indefinite);
+        c.errors.into_result(|| party.clone())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
