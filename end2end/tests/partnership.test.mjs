@@ -1,11 +1,12 @@
 // The partnership's own documents in Chromium: the agreement of three organisations
 // written and signed from three accounts (in force only when all signed), a partner's
-// withdrawal refused too late and accepted in time (the others continue), the action
+// withdrawal refused too late and accepted in time (the others continue), an
+// organisation added later joining by an accession the partners consent to, the action
 // plan drafted offline with its Gantt chart edited by touch, surviving a reload, sent
 // when the server is back and printed; another partnership's user gets nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer, shellCached, unlock, pdfText, nav } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, shellCached, unlock, pdfText, nav, PASSWORD } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -14,6 +15,15 @@ after(async () => { await browser?.close(); });
 const stamp = Date.now() % 100000;
 const iso = (d) => d.toISOString().slice(0, 10);
 const days = (n) => new Date(Date.now() + n * 86400000);
+
+/** A JSON request from a signed-in page, with its CSRF token; returns status and body. */
+async function call(page, method, url, body) {
+  return page.evaluate(async ([method, url, body]) => {
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('sciezka_csrf='))?.split('=')[1];
+    const r = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  }, [method, url, body]);
+}
 
 async function openAgreement(page, base) {
   await page.goto(`${base}/partnership?tab=agreement`);
@@ -75,13 +85,66 @@ test('three partners sign the agreement, one withdraws too late and another in t
     await ngo.page.waitForSelector('#signatures li:has-text("Wystąpił z umowy")');
     assert.equal(await ngo.page.getAttribute('#agreement-state', 'data-state'), 'in_force', 'the agreement goes on among the others');
 
-    // Print the agreement: every party with a signature line.
+    // An organisation registered and added to the partnership after signing joins by an
+    // accession: the coordinator proposes it on screen, the bound partners (OPS, PUP)
+    // consent, and a person of the newcomer signs it.
+    const admin = await tablet(browser);
+    const newcomer = await tablet(browser);
+    try {
+      await signInAt(admin.page, server.base, 'admin@mops.demo');
+      const name = `Fundacja Nowy Start ${stamp}`;
+      const org = await call(admin.page, 'POST', '/api/v1/admin/organisations', { name, org_type: 'ngo', seat: 'Skarżysko-Kamienna', regon: '123456785' });
+      assert.equal(org.status, 201, JSON.stringify(org.body));
+      const local = await p.evaluate(async () => (await (await fetch('/api/v1/auth/me')).json()).memberships[0].partnership_id);
+      assert.equal((await call(p, 'POST', `/api/v1/partnerships/${local}/members`, { organisation_id: org.body.id })).status, 200);
+      const email = `fundacja-${stamp}@nowystart.demo`;
+      const invited = await call(p, 'POST', `/api/v1/partnerships/${local}/people`, { email, display_name: 'Ewa Lis', organisation_id: org.body.id, role: 'key_consultant' });
+      assert.equal(invited.status, 200, JSON.stringify(invited.body));
+      const token = invited.body.link.split('/konto/')[1];
+      const chosen = await newcomer.context.request.post(`${server.base}/api/v1/account-links/${token}`, { data: { password: PASSWORD }, headers: { origin: server.base } });
+      assert.equal(chosen.status(), 204, await chosen.text());
+
+      await openAgreement(p, server.base);
+      await p.waitForSelector('#accession');
+      await p.selectOption('#acc-organisation_id', { label: name });
+      await p.fill('#acc-representative', 'Ewa Lis');
+      await p.fill('#acc-function', 'Prezes Zarządu');
+      await p.fill('#acc-tasks_from', iso(days(45)));
+      // What the newcomer undertakes is required: refused at its field, nothing recorded.
+      await p.click('#accede');
+      await p.waitForFunction(() => (document.querySelector('#acc-obligations-error')?.textContent ?? '').length > 0);
+      assert.equal(await p.getAttribute('#acc-obligations', 'aria-invalid'), 'true');
+      assert.equal(await p.locator('#amendments li[data-joining]').count(), 0);
+      await p.fill('#acc-obligations', `Klub Integracji Społecznej ${stamp}`);
+      await p.click('#accede');
+      const accession = p.locator('#amendments li[data-joining]');
+      await accession.waitFor();
+      assert.match(await accession.textContent(), new RegExp(`Do Umowy przystępuje ${name}`));
+      await accession.locator('button.consent').click();
+      await p.waitForFunction(() => /\(podpis\)/.test(document.querySelector('#amendments li[data-joining] .note-meta')?.textContent ?? ''));
+      await openAgreement(pup.page, server.base);
+      await pup.page.locator('#amendments li[data-joining] button.consent-email').tap();
+      await pup.page.waitForFunction(() => /e-mail/.test(document.querySelector('#amendments li[data-joining] .note-meta')?.textContent ?? ''));
+      assert.equal(await pup.page.getAttribute('#amendments li[data-joining]', 'data-in-effect'), 'false', 'waits for the newcomer to sign');
+      await signInAt(newcomer.page, server.base, email);
+      await openAgreement(newcomer.page, server.base);
+      await newcomer.page.locator('#amendments li[data-joining] button.sign-accession').tap();
+      await newcomer.page.waitForSelector('#amendments li[data-joining][data-in-effect="true"]');
+      await newcomer.page.waitForSelector('#signatures li[data-joined="true"]');
+      assert.match(await newcomer.page.textContent('#signatures li[data-joined="true"]'), new RegExp(`${name}.*przystąpiła do umowy aneksem`));
+    } finally {
+      await admin.context.close();
+      await newcomer.context.close();
+    }
+
+    // Print the agreement: every party with a signature line, and the accession.
     await p.reload();
     await p.waitForSelector('#print-agreement');
     await p.emulateMedia({ media: 'print' });
     const agreementPdf = await pdfText(await p.pdf({ format: 'A4', printBackground: true }));
     await p.emulateMedia({ media: 'screen' });
-    for (const want of ['Umowa Współpracy Partnerskiej', `Integracja społeczno-zawodowa ${stamp}`, 'nie pociąga za sobą żadnych przepływów pieniężnych', 'nie później niż na 30 dni', 'Dyrektor 2']) {
+    for (const want of ['Umowa Współpracy Partnerskiej', `Integracja społeczno-zawodowa ${stamp}`, 'nie pociąga za sobą żadnych przepływów pieniężnych', 'nie później niż na 30 dni', 'Dyrektor 2',
+      'Aneksy do Umowy', 'Aneks nr 1']) {
       assert.ok(agreementPdf.text.includes(want), `the agreement PDF lacks ${want}`);
     }
 

@@ -62,16 +62,19 @@ pub fn matching_step(secret: &str, account: &str, code: &str, unix_time: u64) ->
     Ok(totp(secret, account)?.check(&code, unix_time))
 }
 
-/// Ten new recovery codes, `xxxxx-xxxxx` (about 49 bits each).
-pub fn new_recovery_codes() -> Vec<String> {
+/// Ten new recovery codes, `xxxxx-xxxxx` (about 49 bits each): the codes, shown once,
+/// and their hashes, the only thing kept.
+pub fn new_recovery_codes() -> (Vec<String>, Vec<String>) {
     let mut rng = rand::rngs::OsRng;
-    (0..RECOVERY_CODES)
+    let codes: Vec<String> = (0..RECOVERY_CODES)
         .map(|_| {
             let mut s: String = (0..10).map(|_| char::from(RECOVERY_ALPHABET[rng.gen_range(0..RECOVERY_ALPHABET.len())])).collect();
             s.insert(5, '-');
             s
         })
-        .collect()
+        .collect();
+    let hashes = codes.iter().map(|c| recovery_hash(c)).collect();
+    (codes, hashes)
 }
 
 /// A recovery code as it is stored (hashed): case, spaces and dashes do not matter.
@@ -98,8 +101,9 @@ mod tests {
 
     #[test]
     fn recovery_codes_are_distinct_and_forgiving_to_type() {
-        let codes = new_recovery_codes();
+        let (codes, hashes) = new_recovery_codes();
         assert_eq!(codes.len(), RECOVERY_CODES);
+        assert_eq!(hashes, codes.iter().map(|c| recovery_hash(c)).collect::<Vec<_>>());
         let mut set = codes.clone();
         set.sort();
         set.dedup();

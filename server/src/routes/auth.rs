@@ -85,8 +85,7 @@ async fn second_factor_passed(conn: &mut sqlx::AnyConnection, lang: domain::Lang
             };
             return match second_factor::matching_step(&pending, account, code, unix_now())? {
                 Some(step) => {
-                    let codes = second_factor::new_recovery_codes();
-                    let hashes: Vec<String> = codes.iter().map(|c| second_factor::recovery_hash(c)).collect();
+                    let (codes, hashes) = second_factor::new_recovery_codes();
                     let mut tx = conn.begin().await?;
                     // Two confirmations at once: only the first enrols (and shows codes).
                     if !factor_store::enrol(&mut tx, user, &pending, step, &hashes).await? {

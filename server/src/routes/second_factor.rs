@@ -80,8 +80,7 @@ pub async fn add_second_factor(
     let Some(step) = second_factor::matching_step(&pending, &user.email, &req.code, unix_now())? else {
         return wrong_code(&mut conn, lang, &user.email, &ip).await;
     };
-    let codes = second_factor::new_recovery_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| second_factor::recovery_hash(c)).collect();
+    let (codes, hashes) = second_factor::new_recovery_codes();
     let mut tx = conn.begin().await?;
     // Two confirmations at once, or another secret offered meanwhile: only one enrols.
     if !factor_store::enrol(&mut tx, user.id, &pending, step, &hashes).await? {
@@ -104,8 +103,7 @@ pub async fn renew_recovery_codes(
 ) -> ApiResult<RecoveryCodes> {
     let mut conn = state.db.pool.acquire().await?;
     app_code_again(&mut conn, &user, &ip, lang, &req.code).await?;
-    let codes = second_factor::new_recovery_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| second_factor::recovery_hash(c)).collect();
+    let (codes, hashes) = second_factor::new_recovery_codes();
     let mut tx = conn.begin().await?;
     factor_store::replace_recovery_codes(&mut tx, user.id, &hashes).await?;
     log_own(&mut tx, &user, "recovery codes renewed by their owner").await?;

@@ -5,12 +5,12 @@ use domain::docs::Partner;
 use domain::i18n::t;
 use domain::partnership::agreement::{AgreementState, Party};
 use domain::partnership::PartnershipDoc;
-use domain::validation::format_iso_date;
+use domain::validation::{format_iso_date, FieldError};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::pl;
+use super::{pl, trk};
 use crate::api::{self};
 use crate::session::{use_session};
 use crate::i18n::{tr, use_lang};
@@ -68,9 +68,10 @@ pub(super) fn AgreementForm() -> impl IntoView {
     }
 }
 
-/// Signatures, withdrawal notices and amendments: events the server records.
+/// Signatures, withdrawal notices and amendments (an accession among them): events the
+/// server records.
 #[component]
-pub(super) fn AgreementPanel(partnership: Uuid, server: Memo<Option<PartnershipDoc>>) -> impl IntoView {
+pub(super) fn AgreementPanel(partnership: Uuid, server: Memo<Option<PartnershipDoc>>, partners: Vec<Partner>) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let mine = move || session.me().and_then(|m| m.organisation_id);
@@ -94,6 +95,8 @@ pub(super) fn AgreementPanel(partnership: Uuid, server: Memo<Option<PartnershipD
     let notice = RwSignal::new(api::today().to_string());
     let proposal = RwSignal::new(String::new());
     let (b1, b2, b3) = (base.clone(), base.clone(), base);
+    let partners = StoredValue::new(partners);
+    let steers = move || session.me().is_some_and(|m| m.memberships.iter().any(|m| m.partnership_id == partnership && m.role.steers()));
     view! {
         <section class="card no-print" id="agreement-panel" aria-labelledby="ag-state-h">
             <h2 id="ag-state-h">{tr("ag.state")}</h2>
@@ -126,6 +129,15 @@ pub(super) fn AgreementPanel(partnership: Uuid, server: Memo<Option<PartnershipD
                                 </li>
                             }
                         }).collect_view()}
+                        {st.amendments.iter().filter(|a| a.in_effect).filter_map(|a| a.joining.clone()).map(|p| {
+                            let gone = st.withdrawals.iter().find(|w| Some(w.organisation_id) == p.organisation()).cloned();
+                            view! {
+                                <li data-party=p.id.clone() data-joined="true">
+                                    <strong>{p.name.clone()}</strong> ": " {tr("ag.joined")}
+                                    {gone.map(|w| format!(" · {} {}", t(lang.get_untracked(), "ag.withdrawn"), format_iso_date(&w.notice)))}
+                                </li>
+                            }
+                        }).collect_view()}
                     </ul>
                     <h3>{tr("ag.amendments")}</h3>
                     <ol id="amendments">
@@ -135,16 +147,23 @@ pub(super) fn AgreementPanel(partnership: Uuid, server: Memo<Option<PartnershipD
                             let url2 = url.clone();
                             let me = mine();
                             view! {
-                                <li data-in-effect=a.in_effect.to_string()>
+                                <li data-in-effect=a.in_effect.to_string() data-joining=a.joining.as_ref().map(|j| j.id.clone())>
+                                    {a.joining.as_ref().map(|j| view! { <p><strong>{tr("ag.accession_of")} " " {j.name.clone()}</strong></p> })}
                                     <p class="note-text">{a.text.clone()}</p>
                                     <p class="note-meta">{a.proposed_by.clone()} ", " {a.proposed_at.clone()} " — "
                                         {if a.in_effect { t(lang.get_untracked(), "ag.in_effect").to_string() } else { t(lang.get_untracked(), "ag.awaiting").to_string() }}
                                         {a.consents.iter().map(|c| format!(" · {} ({})", c.by, t(lang.get_untracked(), &format!("ag.via.{}", c.via)))).collect::<String>()}
                                     </p>
-                                    {(!consented && !a.in_effect && me.is_some()).then(|| view! {
-                                        <button type="button" class="consent" on:click=move |_| act(url.clone(), json!({"organisation_id": me, "via": "signature"}))>{tr("ag.consent")} " (" {tr("ag.via.signature")} ")"</button>
-                                        " "
-                                        <button type="button" class="secondary consent-email" on:click=move |_| act(url2.clone(), json!({"organisation_id": me, "via": "email"}))>{tr("ag.consent")} " (" {tr("ag.via.email")} ")"</button>
+                                    {(!consented && !a.in_effect && me.is_some()).then(|| match a.joining.as_ref().is_some_and(|j| j.organisation() == me) {
+                                        // The one joining signs its accession.
+                                        true => view! {
+                                            <button type="button" class="consent sign-accession" on:click=move |_| act(url.clone(), json!({"organisation_id": me, "via": "signature"}))>{tr("ag.sign_accession")}</button>
+                                        }.into_any(),
+                                        false => view! {
+                                            <button type="button" class="consent" on:click=move |_| act(url.clone(), json!({"organisation_id": me, "via": "signature"}))>{tr("ag.consent")} " (" {tr("ag.via.signature")} ")"</button>
+                                            " "
+                                            <button type="button" class="secondary consent-email" on:click=move |_| act(url2.clone(), json!({"organisation_id": me, "via": "email"}))>{tr("ag.consent")} " (" {tr("ag.via.email")} ")"</button>
+                                        }.into_any(),
                                     })}
                                 </li>
                             }
@@ -162,6 +181,7 @@ pub(super) fn AgreementPanel(partnership: Uuid, server: Memo<Option<PartnershipD
                     let url = format!("{b2}/amendments");
                     move |_| { act(url.clone(), json!({"text": proposal.get_untracked()})); proposal.set(String::new()); }
                 }>{tr("ag.propose")}</button>
+                {move || steers().then(|| view! { <Accession partnership partners=partners.get_value() current=Signal::derive(current) answer engine/> })}
                 <fieldset>
                     <legend>{tr("ag.withdraw")}</legend>
                     <p class="hint">{tr("ag.withdraw_hint")}</p>
@@ -179,9 +199,120 @@ pub(super) fn AgreementPanel(partnership: Uuid, server: Memo<Option<PartnershipD
     }
 }
 
+/// A coordinator proposes that a member organisation the agreement does not bind yet
+/// join it: what it undertakes, who represents it, when its tasks run.
+#[component]
+fn Accession(
+    partnership: Uuid,
+    partners: Vec<Partner>,
+    current: Signal<Option<PartnershipDoc>>,
+    answer: RwSignal<Option<PartnershipDoc>>,
+    engine: crate::offline::Offline,
+) -> impl IntoView {
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let org = RwSignal::new(String::new());
+    let fields: Vec<(&'static str, RwSignal<String>)> =
+        ["representative", "function", "obligations", "tasks_from", "tasks_to"].into_iter().map(|n| (n, RwSignal::new(String::new()))).collect();
+    let fs = StoredValue::new(fields);
+    let partners = StoredValue::new(partners);
+    // Members the agreement does not bind and whose accession does not already wait.
+    let candidates = move || {
+        let st = current.get().and_then(|d| d.agreement);
+        partners.with_value(|ps| {
+            ps.iter()
+                .filter(|p| {
+                    st.as_ref().is_some_and(|st| {
+                        !st.bound.iter().any(|b| b.organisation() == Some(p.organisation_id))
+                            && !st.amendments.iter().any(|a| !a.in_effect && a.joining.as_ref().is_some_and(|j| j.organisation() == Some(p.organisation_id)))
+                    })
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let error_of = move |f: &'static str| move || errors.with(|e| e.iter().find(|e| e.pointer == format!("/{f}")).map(|e| e.message.clone()));
+    let submit = move |_| {
+        // The select shows its first option until someone picks another.
+        let list = candidates();
+        let chosen = list.iter().map(|p| p.organisation_id.to_string()).find(|id| *id == org.get_untracked()).or_else(|| list.first().map(|p| p.organisation_id.to_string()));
+        let mut body = serde_json::Map::new();
+        body.insert("organisation_id".into(), json!(chosen));
+        for (name, value) in fs.get_value() {
+            body.insert(name.into(), json!(value.get_untracked()));
+        }
+        leptos::task::spawn_local(async move {
+            match api::post::<_, PartnershipDoc>(&format!("/api/v1/partnerships/{partnership}/agreement/accessions"), &Value::Object(body)).await {
+                Ok(d) => {
+                    errors.set(Vec::new());
+                    for (_, value) in fs.get_value() {
+                        value.set(String::new());
+                    }
+                    engine.keep(d.clone());
+                    answer.set(Some(d));
+                }
+                Err(e) => {
+                    let mut list = e.field_errors();
+                    if list.is_empty() {
+                        list.push(FieldError { pointer: "/organisation_id".into(), code: "refused".into(), message: e.message() });
+                    }
+                    errors.set(list);
+                }
+            }
+        });
+    };
+    view! {
+        <Show when=move || !candidates().is_empty()>
+            <fieldset id="accession">
+                <legend>{tr("ag.accession")}</legend>
+                <p class="hint">{tr("ag.accession_hint")}</p>
+                <div class="field">
+                    <label for="acc-organisation_id">{tr("ag.joining_org")}</label>
+                    <select id="acc-organisation_id" on:change=move |ev| org.set(event_target_value(&ev)) aria-describedby="acc-organisation_id-error">
+                        {move || candidates().into_iter().map(|p| {
+                            let id = p.organisation_id.to_string();
+                            view! { <option value=id.clone() selected=move || org.get() == id>{p.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" id="acc-organisation_id-error" role="alert">{error_of("organisation_id")}</p>
+                </div>
+                {fs.get_value().into_iter().map(|(name, value)| {
+                    let id = format!("acc-{name}");
+                    let err = format!("acc-{name}-error");
+                    let invalid = move || error_of(name)().is_some().to_string();
+                    let control = match name {
+                        "obligations" => view! {
+                            <textarea id=id.clone() aria-describedby=err.clone() aria-invalid=invalid
+                                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+                        }.into_any(),
+                        "tasks_from" | "tasks_to" => view! {
+                            <input id=id.clone() type="date" aria-describedby=err.clone() aria-invalid=invalid
+                                prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))/>
+                        }.into_any(),
+                        _ => view! {
+                            <input id=id.clone() type="text" aria-describedby=err.clone() aria-invalid=invalid
+                                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                        }.into_any(),
+                    };
+                    view! {
+                        <div class="field">
+                            <label for=id>{trk(format!("ag.{name}"))}</label>
+                            {control}
+                            <p class="field-error" id=err role="alert">{error_of(name)}</p>
+                        </div>
+                    }
+                }).collect_view()}
+                <p class="field-error" role="alert" id="acc-regon-error">{error_of("regon")}</p>
+                <button type="button" class="secondary" id="accede" on:click=submit>{tr("ag.accede")}</button>
+            </fieldset>
+        </Show>
+    }
+}
+
 pub(super) fn print_agreement(v: &Value, partners: &[Partner], server: Option<PartnershipDoc>) -> AnyView {
     let a: domain::partnership::agreement::Agreement = serde_json::from_value(v.clone()).unwrap_or_default();
-    let signatures = server.and_then(|d| d.agreement).map(|st| st.signatures).unwrap_or_default();
+    let status = server.and_then(|d| d.agreement);
+    let signatures = status.as_ref().map(|st| st.signatures.clone()).unwrap_or_default();
+    let amendments = status.map(|st| st.amendments).unwrap_or_default();
     let _ = partners;
     view! {
         <article class="print-doc" id="print-agreement" data-doc="agreement" lang="pl">
@@ -213,6 +344,19 @@ pub(super) fn print_agreement(v: &Value, partners: &[Partner], server: Option<Pa
                     view! { <div class="p-sig"><span class="p-sig-line">{sig}</span><span class="p-sig-caption">{p.name.clone()}</span></div> }
                 }).collect_view()}
             </div>
+            {(!amendments.is_empty()).then(|| view! {
+                <section class="p-break" id="print-amendments">
+                    <h3>"Aneksy do Umowy"</h3>
+                    {amendments.iter().enumerate().map(|(i, m)| view! {
+                        <h4>{format!("Aneks nr {} (zaproponowany {} przez {})", i + 1, m.proposed_at, m.proposed_by)}</h4>
+                        <p class="p-value">{m.text.clone()}</p>
+                        <p>{if m.in_effect { "Obowiązuje — zgodę wyrazili wszyscy Partnerzy." } else { "Czeka na zgodę wszystkich Partnerów." }}</p>
+                        <ul>
+                            {m.consents.iter().map(|c| view! { <li>{format!("{} ({}, {})", c.by, if c.via == "email" { "e-mail" } else { "podpis" }, c.at)}</li> }).collect_view()}
+                        </ul>
+                    }).collect_view()}
+                </section>
+            })}
             {(!a.description.is_empty()).then(|| view! { <section class="p-break"><h3>"Załącznik nr 1 — opis usługi"</h3><p class="p-value">{a.description.clone()}</p></section> })}
         </article>
     }

@@ -185,7 +185,7 @@ fn PdForm(partnership: Uuid, kind: Kind, key: String, server: Memo<Option<Partne
             })}
             <fieldset class="doc-form" disabled=move || readonly.get()>{form}</fieldset>
         </section>
-        {move || (kind == Kind::Agreement).then(|| view! { <AgreementPanel partnership server/> })}
+        {move || (kind == Kind::Agreement).then(|| view! { <AgreementPanel partnership server partners=ps.get_value()/> })}
         {move || {
             let v = value.get();
             let partners = ps.get_value();
