@@ -4,10 +4,10 @@
 // start; the first-run page (on the server's own machine) registers the OPS and
 // makes the administrator, refusing a wrong NIP at its field; the administrator lands
 // on the administration page, registers the PUP and an NGO, creates the local
-// partnership and hands its first coordinator a single-use link; the coordinator
-// chooses her own password on her own tablet and lands on her dashboard, where she
-// finds herself among the partnership's people, adds a foundation the administrator
-// registered to her partnership and invites one of its staff.
+// partnership and hands its first coordinator a single-use link; the coordinator,
+// whose tablet speaks English, chooses her own password on it and lands on her
+// dashboard, where she finds herself among the partnership's people, adds a foundation
+// the administrator registered to her partnership and invites one of its staff.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, tablet, ownServer, signInEnrolling } from './helpers.mjs';
@@ -26,7 +26,8 @@ async function hydrated(page) {
 test('a new installation is set up on screen: first administrator, organisations, a partnership and its coordinator', { timeout: 180000 }, async () => {
   const server = await ownServer({ empty: true });
   const admin = await tablet(browser);
-  const coordinator = await tablet(browser);
+  // The administrator works in Polish, the coordinator in English.
+  const coordinator = await tablet(browser, 'en-GB');
   try {
     const p = admin.page;
     await p.goto(`${server.base}/login`);
@@ -124,6 +125,8 @@ test('a new installation is set up on screen: first administrator, organisations
     await q.goto(link);
     await hydrated(q);
     await q.waitForSelector('#link-form');
+    assert.equal(await q.getAttribute('html', 'lang'), 'en');
+    assert.match(await q.textContent('main h1'), /Choose your account's password/);
     await q.fill('#password', COORDINATOR_PASSWORD);
     await q.fill('#repeat', COORDINATOR_PASSWORD);
     await q.click('#link-form button[type=submit]');
@@ -133,6 +136,7 @@ test('a new installation is set up on screen: first administrator, organisations
     await q.goto(`${server.base}/people`);
     await hydrated(q);
     await q.waitForSelector('#people-table tr[data-email="joanna@pup-radom.example"][data-state="active"]');
+    assert.match(await q.textContent('main'), /People in the partnership/);
     // She adds the foundation, registered by the administrator, to her partnership and
     // invites one of its people at once.
     await q.waitForSelector('#member_organisation_id option:text("Fundacja „Pomocna Dłoń”")', { state: 'attached' });

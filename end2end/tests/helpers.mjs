@@ -14,8 +14,8 @@ export async function launch() {
 }
 
 /** A tablet in portrait, with touch. */
-export async function tablet(browser) {
-  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true, locale: 'pl-PL' });
+export async function tablet(browser, locale = 'pl-PL') {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true, locale });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));

@@ -96,6 +96,11 @@ test('a coordinator invites a job counsellor, who chooses their own password by 
     await p.waitForSelector('#people-table tr[data-email="jan.doradca@pup.demo"][data-state="active"]');
     await p.click('#people-table tr[data-email="piotr.lis@pup.demo"] button.deactivate');
     await p.waitForSelector('#people-table tr[data-email="piotr.lis@pup.demo"][data-state="inactive"]');
+    // His tablet, revoked with the account, stays listed with when it last synced: what
+    // it may still send waits for a coordinator.
+    const row = p.locator('#people-table tr[data-email="piotr.lis@pup.demo"]');
+    assert.match(await row.locator('.devices').textContent(), /Urządzenia \(ostatnia synchronizacja\): \d{2}\.\d{2}\.\d{4}/);
+    assert.equal(await row.locator('.unsent a[href="/devices"]').count(), 1);
     // Piotr's next step on his tablet finds him signed out.
     await piotr.page.goto(`${server.base}/clients`);
     await piotr.page.waitForURL(`${server.base}/login`, { timeout: 15000 });

@@ -57,7 +57,8 @@ pub struct Person {
     pub authorisation: Authorisation,
     /// When each of their devices last synced (Warsaw time), newest first: a device
     /// may still hold changes not sent. Deactivation revokes them, so what they push
-    /// later is held for a coordinator, never dropped.
+    /// later is held for a coordinator, never dropped; a switched-off person's list
+    /// keeps those devices.
     pub devices: Vec<String>,
     /// Whether they signed in with a second factor (an authenticator app) already.
     #[serde(default)]

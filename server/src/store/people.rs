@@ -37,8 +37,11 @@ const PERSON: &str = "SELECT u.id, u.email, u.display_name, u.organisation_id, o
     WHERE r.partnership_id = $1";
 
 async fn person(conn: &mut AnyConnection, row: PersonRow) -> Result<Person, AppError> {
-    let devices: Vec<i64> = sqlx::query_scalar("SELECT last_seen FROM devices WHERE user_id = $1 AND revoked_at IS NULL ORDER BY last_seen DESC")
+    // A switched-off person's devices were revoked with the account and may still hold
+    // changes not sent: they stay listed, with when each last synced.
+    let devices: Vec<i64> = sqlx::query_scalar("SELECT last_seen FROM devices WHERE user_id = $1 AND (revoked_at IS NULL OR $2 = 0) ORDER BY last_seen DESC")
         .bind(&row.id)
+        .bind(row.active)
         .fetch_all(&mut *conn)
         .await?;
     let state = match (row.active, row.invited) {

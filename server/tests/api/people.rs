@@ -161,7 +161,9 @@ async fn switching_an_account_off_ends_its_sessions_at_once_and_holds_what_its_d
     let off = format!("{}/{}/deactivate", people(&app), app.consultant_a);
     let r = app.post(&off, &json!(null), &coord).await;
     assert_eq!(r.json()["state"], "inactive", "{}", r.text);
-    assert_eq!(r.json()["devices"].as_array().map(Vec::len), Some(0), "the tablet is revoked with the account");
+    assert_eq!(r.json()["devices"].as_array().map(Vec::len), Some(1), "the tablet, revoked with the account, is listed: it may hold changes");
+    let (revoked,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM devices WHERE id = $1 AND revoked_at IS NOT NULL").bind(tablet.to_string()).fetch_one(&app.db.pool).await.expect("device");
+    assert_eq!(revoked, 1, "revoked with the account");
     assert_eq!(app.get("/api/v1/auth/me", &anna).await.status, StatusCode::UNAUTHORIZED, "the live session ends at once");
     assert_eq!(app.try_login("consultant.a@test", crate::helpers::PASSWORD).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.post(&format!("{}/{}/reset", people(&app), app.consultant_a), &json!(null), &coord).await.status, StatusCode::CONFLICT);

@@ -115,7 +115,7 @@ pub fn PeoplePage() -> impl IntoView {
                                         let own = me == Some(id);
                                         let state = person.state;
                                         let role = RwSignal::new(person.role.as_str().to_string());
-                                        let devices = person.devices.len();
+                                        let devices = person.devices.clone();
                                         let second_factor = person.second_factor;
                                         view! {
                                             <tr data-email=person.email.clone() data-state=state.as_str()>
@@ -148,7 +148,15 @@ pub fn PeoplePage() -> impl IntoView {
                                                     }}
                                                 </td>
                                                 <td>{person.last_seen.clone()}
-                                                    {(devices > 0).then(|| view! { <br/><span class="hint">{move || format!("{}: {devices}", t("people.devices"))}</span> })}
+                                                    {(!devices.is_empty()).then(|| {
+                                                        let list = devices.join(", ");
+                                                        view! {
+                                                            <br/><span class="hint devices">{move || format!("{}: {list}", t("people.devices"))}</span>
+                                                            {(state == AccountState::Inactive).then(|| view! {
+                                                                <br/><span class="hint unsent">{tr("people.devices_held")} " " <a href="/devices">{tr("people.devices_link")}</a></span>
+                                                            })}
+                                                        }
+                                                    })}
                                                 </td>
                                                 <td class="actions">
                                                     {(!own).then(|| view! {
