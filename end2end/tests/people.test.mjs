@@ -6,7 +6,7 @@
 // a past end blocks sign-in with a message saying so, and prints as the document.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tablet, signInAt, ownServer, nav, pdfText, clientLinks } from './helpers.mjs';
+import { launch, tablet, signInAt, ownServer, nav, pdfText, clientLinks, push } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -22,6 +22,8 @@ test('a coordinator invites a job counsellor, who chooses their own password by 
   try {
     // Piotr works on his tablet meanwhile.
     await signInAt(piotr.page, server.base, 'piotr.lis@pup.demo');
+    // His tablet has synced once, so the server knows it.
+    assert.deepEqual(await push(piotr.page, []), []);
 
     await signInAt(coord.page, server.base, 'koordynator@mops.demo');
     await nav(coord.page, '/people');
