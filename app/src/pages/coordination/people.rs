@@ -337,6 +337,7 @@ fn MembersForm(partnership: Signal<Option<Uuid>>, members: Signal<Option<Members
     let lang = use_lang();
     let chosen = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::new());
+    let session = use_session();
     let add = Action::new_local(move |req: &MemberAdd| {
         let req = req.clone();
         async move {
@@ -347,6 +348,9 @@ fn MembersForm(partnership: Signal<Option<Uuid>>, members: Signal<Option<Members
                     chosen.set(String::new());
                     message.set(Some(domain::i18n::t(lang.get_untracked(), "people.done.member").to_string()));
                     refetch.run(());
+                    // The partnership's organisations travel with who is signed in: the
+                    // agreement's page then offers the newcomer's accession at once.
+                    session.0.refetch();
                 }
                 Err(e) => {
                     errors.set(e.field_errors());
