@@ -62,11 +62,7 @@ async fn the_agreement_is_in_force_when_all_signed_and_withdrawal_and_changes_fo
     assert_eq!(empty["data"]["parties"].as_array().map(Vec::len), Some(3), "the partners are the parties");
 
     // A draft saves; a text with a wrong REGON does not.
-    let mut text = json!({"date": today.to_string(), "place": "Kielce", "service": "Integracja społeczno-zawodowa", "period_from": today.to_string(),
-        "indefinite": true, "team_name": "Zespół Koordynacyjny", "delegates": 1, "parties": [
-            party(p.ops, "OPS A", today - Duration::days(10), today + Duration::days(300)),
-            party(p.pup, "PUP Kielce", today - Duration::days(10), today + Duration::days(300)),
-            party(p.ngo, "Stowarzyszenie Razem", today + Duration::days(40), today + Duration::days(300))]});
+    let mut text = signed_text(&p, today);
     let mut wrong = text.clone();
     wrong["parties"][1]["regon"] = json!("123456789");
     let r = put(&app, &path, &json!({"base": empty["data"], "data": wrong}), &p.coord).await;
@@ -130,7 +126,8 @@ async fn the_agreement_is_in_force_when_all_signed_and_withdrawal_and_changes_fo
     assert_eq!(events, 3 + 1 + 1 + 2);
 }
 
-/// The text the three partners sign in the tests below.
+/// The text the three partners sign: the NGO's tasks start in 40 days, the others'
+/// started 10 days ago.
 fn signed_text(p: &Partners, today: time::Date) -> Value {
     json!({"date": today.to_string(), "place": "Kielce", "service": "Integracja społeczno-zawodowa", "period_from": today.to_string(),
         "indefinite": true, "team_name": "Zespół Koordynacyjny", "delegates": 1, "parties": [
