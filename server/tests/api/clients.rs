@@ -178,6 +178,110 @@ async fn pages_follow_one_another_by_keyset() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
 
+/// A search pages by keyset too, through clients whose names sort alike (the trigram
+/// index's order breaks their ties by its own row ids): walking `next` visits every
+/// match once, in order, and never a client of another partnership.
+#[tokio::test]
+async fn a_search_pages_by_keyset_through_equal_names() {
+    let app = TestApp::spawn().await;
+    for n in 0..17u16 {
+        let mut p = app.person(n, None);
+        p["surname"] = json!(["Kowalska", "Kowalczyk", "Nowak"][usize::from(n) % 3]);
+        p["first_names"] = json!("Anna");
+        app.insert_client(&p).await;
+    }
+    let b: String = sqlx::query_scalar("SELECT id FROM partnerships WHERE name = 'Partnerstwo B'").fetch_one(&app.db.pool).await.expect("b");
+    let mut other = app.person(90, None);
+    other["partnership_id"] = json!(b);
+    other["surname"] = json!("Kowalska");
+    other["first_names"] = json!("Anna");
+    app.insert_client(&other).await;
+    let s = app.login("consultant.a@test").await;
+    let all = app.get("/api/v1/clients?q=kowal&limit=100", &s).await.json();
+    assert_eq!(all["total"], 12, "six of each, none of partnership B");
+    let ids = |page: &serde_json::Value| page["items"].as_array().expect("items").iter().map(|c| c["id"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>();
+    let everyone = ids(&all);
+    assert_eq!(names(&all).iter().filter(|n| n.as_str() == "Kowalczyk Anna").count(), 6);
+    assert!(names(&all).windows(2).all(|w| w[0] <= w[1]), "Kowalczyk before Kowalska: {:?}", names(&all));
+    let mut walked = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = app.get(&format!("/api/v1/clients?q=kowal&limit=5&after={after}"), &s).await.json();
+        assert_eq!(page["total"], 12, "every page counts the whole list");
+        walked.extend(ids(&page));
+        match page["next"].as_str() {
+            Some(next) => after = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(walked, everyone, "each match once, in the same order");
+    // Past the last match the page is empty, and its count still the list's.
+    let last = everyone.last().expect("last");
+    let end = app.get(&format!("/api/v1/clients?q=kowal&after={last}"), &s).await.json();
+    assert_eq!((end["items"].as_array().map(Vec::len), end["total"].as_i64()), (Some(0), Some(12)));
+    // Closing one leaves it out of the active list, page by page as well.
+    sqlx::query("UPDATE clients SET status = 'closed' WHERE id = $1").bind(&everyone[0]).execute(&app.db.pool).await.expect("close");
+    let active = app.get("/api/v1/clients?q=kowal&status=active&limit=5", &s).await.json();
+    assert_eq!(active["total"], 11);
+    assert_eq!(ids(&active)[0], everyone[1]);
+}
+
+/// Migration 0024 moved the search's order into a narrow table: clients registered
+/// before it are found, counted and paged as those registered after.
+#[tokio::test]
+async fn clients_registered_before_the_search_order_table_are_found() {
+    let url = helpers::database_url().await;
+    let db = server::Db::connect(&url).await.expect("connect");
+    let engine = if url.starts_with("sqlite") { "sqlite" } else { "postgres" };
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(engine);
+    let before = std::env::temp_dir().join(format!("sciezka-migrations-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&before).expect("dir");
+    for entry in std::fs::read_dir(&src).expect("migrations") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        if name.as_str() < "0024" {
+            std::fs::copy(&path, before.join(&name)).expect("copy");
+        }
+    }
+    sqlx::migrate::Migrator::new(before.as_path()).await.expect("migrator").run(&db.pool).await.expect("up to 0023");
+    std::fs::remove_dir_all(&before).ok();
+    let org = server::seed::organisation(&db, "OPS Dawny", domain::org::OrgType::Ops, "Kielce").await.expect("org");
+    let early = server::seed::partnership(&db, "Partnerstwo Dawne", domain::org::PartnershipKind::Local, &[org]).await.expect("p");
+    let by = server::seed::user(&db, "dawny@test", "Dawny", org, helpers::PASSWORD).await.expect("user").to_string();
+    for (i, (id, name)) in [(uuid::Uuid::new_v4(), "Kowalska Ewa"), (uuid::Uuid::new_v4(), "Kowalczyk Jan")].iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO clients (id, partnership_id, kind, work_form, status, display_name, birth_date, city, sort_key, search_text, data, version, created_by, created_at, updated_by, updated_at)
+             VALUES ($1, $2, 'person', 'individual', 'active', $3, '1980-01-01', '', $4, $5, '{}', 1, $6, 0, $6, 0)",
+        )
+        .bind(id.to_string())
+        .bind(early.to_string())
+        .bind(*name)
+        .bind(domain::collation::sort_key(&domain::text::fold(name)))
+        .bind(domain::text::fold(name))
+        .bind(&by)
+        .execute(&db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("client {i}: {e}"));
+    }
+    db.pool.close().await;
+    let app = TestApp::spawn_on(url, |_| {}).await;
+    server::seed::grant(&app.db, app.coordinator_a, early, domain::org::Role::Coordinator).await.expect("grant");
+    let s = app.login("coord.a@test").await;
+    let page = app.get(&format!("/api/v1/clients?q=kowal&partnership_id={early}&limit=1"), &s).await.json();
+    assert_eq!((page["total"].as_i64(), names(&page)), (Some(2), vec!["Kowalczyk Jan".to_string()]));
+    let next = page["next"].as_str().expect("next");
+    let rest = app.get(&format!("/api/v1/clients?q=kowal&partnership_id={early}&after={next}"), &s).await.json();
+    assert_eq!(names(&rest), ["Kowalska Ewa"]);
+    // A partnership made after the migration is numbered, and its clients found.
+    let id = app.insert_client(&{
+        let mut p = app.person(3, None);
+        p["surname"] = json!("Kowalewska");
+        p
+    }).await;
+    let found = app.get("/api/v1/clients?q=kowalew", &s).await.json();
+    assert_eq!(found["items"][0]["id"], id.to_string());
+}
+
 #[tokio::test]
 async fn edits_need_the_version_they_started_from() {
     let app = TestApp::spawn().await;
