@@ -140,6 +140,18 @@ impl Db {
     }
 }
 
+/// A list of text values bound as one JSON array at `$n`, read as a subquery: `x IN
+/// {one_of}`. One placeholder however long the list: PostgreSQL's reusable (generic)
+/// plan of `IN ($1, …, $500)` rebuilt the 500 values for every row it tested (a
+/// region's search: 85 ms instead of 7), and SQLite's driver binds each placeholder
+/// by a search through all of them.
+pub fn one_of(engine: Engine, n: usize) -> String {
+    match engine {
+        Engine::Sqlite => format!("(SELECT value FROM json_each(${n}))"),
+        Engine::Postgres => format!("(SELECT jsonb_array_elements_text(${n}::jsonb))"),
+    }
+}
+
 /// `$1, $2, …` placeholders starting at `from`, for `IN (…)` lists.
 pub fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")

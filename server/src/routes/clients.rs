@@ -17,7 +17,7 @@ use domain::sync::Version;
 use crate::store::audit::{self, Action};
 use crate::store::history::Origin;
 use crate::extract::{CurrentUser, Opening};
-use crate::db::{placeholders, Engine};
+use crate::db::{one_of, Engine};
 use crate::error::{internal, ApiJson, ApiResult, AppError};
 use crate::extract::RequestLang;
 use crate::AppState;
@@ -61,7 +61,8 @@ fn like_pattern(folded: &str) -> String {
 /// here: the partnership as a number, the status and the Polish sort key, about 40
 /// bytes a row, so a region's matches are looked up in a table the page cache holds)
 /// before the page's clients are read through `client_search_keys`. On PostgreSQL
-/// `pg_trgm` serves `LIKE`. A search among the user's own clients (`mine`) scans
+/// `pg_trgm` serves `LIKE` on `client_search_order`, a narrow copy of what a search
+/// filters and sorts by (migration 0024). A search among the user's own clients (`mine`) scans
 /// them through their consultant's index instead, on both engines: a caseload is
 /// far smaller than the matches of a region.
 ///
@@ -80,6 +81,8 @@ enum Source {
     Clients,
     /// The SQLite trigram index and its narrow order table, in `(sort_key, rowid)` order.
     Trigrams,
+    /// PostgreSQL's narrow order table with its `pg_trgm` index, in `(sort_key, id)` order.
+    Narrow,
 }
 
 impl Source {
@@ -87,21 +90,22 @@ impl Source {
         match self {
             Source::Clients => "clients c",
             Source::Trigrams => "clients_search JOIN client_search_order c ON c.rowid = clients_search.rowid",
+            Source::Narrow => "client_search_order c",
         }
     }
 
-    /// The filter to the partnerships whose placeholders are `ph`.
-    fn scope(self, ph: &str) -> String {
+    /// The filter to the partnerships of the subquery `list` (`db::one_of`).
+    fn scope(self, list: &str) -> String {
         match self {
-            Source::Clients => format!("c.partnership_id IN ({ph})"),
-            Source::Trigrams => format!("c.partnership IN (SELECT number FROM partnership_numbers WHERE partnership_id IN ({ph}))"),
+            Source::Clients | Source::Narrow => format!("c.partnership_id IN {list}"),
+            Source::Trigrams => format!("c.partnership IN (SELECT number FROM partnership_numbers WHERE partnership_id IN {list})"),
         }
     }
 
     /// What breaks ties of the sort key.
     fn tie(self) -> &'static str {
         match self {
-            Source::Clients => "c.id",
+            Source::Clients | Source::Narrow => "c.id",
             Source::Trigrams => "c.rowid",
         }
     }
@@ -109,7 +113,7 @@ impl Source {
     /// The bound value `$n` as the tie compares with it (the cursor's tie is text).
     fn tie_value(self, n: usize) -> String {
         match self {
-            Source::Clients => format!("${n}"),
+            Source::Clients | Source::Narrow => format!("${n}"),
             Source::Trigrams => format!("CAST(${n} AS INTEGER)"),
         }
     }
@@ -118,6 +122,7 @@ impl Source {
     fn cursor(self) -> &'static str {
         match self {
             Source::Clients => "SELECT c.sort_key, c.id FROM clients c WHERE c.id = $1",
+            Source::Narrow => "SELECT c.sort_key, c.id FROM client_search_order c WHERE c.id = $1",
             Source::Trigrams => {
                 "SELECT o.sort_key, CAST(o.rowid AS TEXT) FROM client_search_keys k
                  JOIN client_search_order o ON o.rowid = k.rowid JOIN clients c ON c.id = k.id WHERE k.id = $1"
@@ -128,7 +133,7 @@ impl Source {
     /// How a page's ties reach the clients' rows.
     fn rows(self) -> &'static str {
         match self {
-            Source::Clients => "clients c ON c.id = page.tie",
+            Source::Clients | Source::Narrow => "clients c ON c.id = page.tie",
             Source::Trigrams => "client_search_keys k ON k.rowid = page.tie JOIN clients c ON c.id = k.id",
         }
     }
@@ -150,6 +155,7 @@ fn search(engine: Engine, q: &str, mine: bool, n: usize) -> Search {
             let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
             Search { source: Source::Trigrams, filter: format!(" AND clients_search MATCH ${n}"), values: vec![phrase] }
         }
+        _ if !mine => Search { source: Source::Narrow, filter: format!(" AND c.search_text LIKE ${n} ESCAPE '\\'"), values: vec![like_pattern(&folded)] },
         _ => plain(format!(" AND c.search_text LIKE ${n} ESCAPE '\\'"), vec![like_pattern(&folded)]),
     }
 }
@@ -209,11 +215,12 @@ pub async fn list(
     if scope.is_empty() {
         return Ok(ApiJson(ClientPage { items: Vec::new(), total: 0, limit, next: None }));
     }
-    let mut n = scope.len();
-    let mut binds: Vec<String> = scope.iter().map(Uuid::to_string).collect();
+    let mut n = 1;
+    let scope_list = serde_json::to_string(&scope).map_err(internal)?;
+    let mut binds: Vec<String> = vec![scope_list.clone()];
     let search = search(state.db.engine, &query.q, query.mine, n + 1);
     let source = search.source;
-    let mut filter = format!("{}{}", source.scope(&placeholders(1, scope.len())), search.filter);
+    let mut filter = format!("{}{}", source.scope(&one_of(state.db.engine, 1)), search.filter);
     n += search.values.len();
     binds.extend(search.values);
     if query.mine {
@@ -245,11 +252,8 @@ pub async fn list(
     let mut page_binds = binds;
     if !query.after.trim().is_empty() {
         let cursor_id = Uuid::parse_str(query.after.trim()).map_err(|_| AppError::BadRequest("after is not a UUID".into()))?;
-        let cursor_sql = format!("{} AND c.partnership_id IN ({})", source.cursor(), placeholders(2, scope.len()));
-        let mut cursor = sqlx::query_as::<_, (String, String)>(&cursor_sql).bind(cursor_id.to_string());
-        for p in &scope {
-            cursor = cursor.bind(p.to_string());
-        }
+        let cursor_sql = format!("{} AND c.partnership_id IN {}", source.cursor(), one_of(state.db.engine, 2));
+        let cursor = sqlx::query_as::<_, (String, String)>(&cursor_sql).bind(cursor_id.to_string()).bind(&scope_list);
         let (sort_key, tie_at) = cursor
             .fetch_optional(&state.db.pool)
             .await?
