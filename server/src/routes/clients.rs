@@ -62,9 +62,11 @@ fn like_pattern(folded: &str) -> String {
 /// bytes a row, so a region's matches are looked up in a table the page cache holds)
 /// before the page's clients are read through `client_search_keys`. On PostgreSQL
 /// `pg_trgm` serves `LIKE` on `client_search_order`, a narrow copy of what a search
-/// filters and sorts by (migration 0024). A search among the user's own clients (`mine`) scans
-/// them through their consultant's index instead, on both engines: a caseload is
-/// far smaller than the matches of a region.
+/// filters and sorts by (migration 0024). A search in a small part of the database —
+/// the user's own clients (`mine`), or fewer than a quarter of its partnerships —
+/// tests that part's clients instead, read through the consultant's or the
+/// partnership's index: the trigram index hands over every match of the whole
+/// database (a region's 5,556 "kowal") to keep the few in scope.
 ///
 /// One or two letters, which no trigram index serves and which occur inside thousands
 /// of names, find the clients whose surname (or organisation's name) starts with them:
@@ -139,7 +141,7 @@ impl Source {
     }
 }
 
-fn search(engine: Engine, q: &str, mine: bool, n: usize) -> Search {
+fn search(engine: Engine, q: &str, small_scope: bool, n: usize) -> Search {
     let folded = domain::text::fold(q);
     // A disposed client's search text is empty, so only the plain list needs telling.
     let plain = |filter: String, values: Vec<String>| Search { source: Source::Clients, filter: format!(" AND c.disposed_at IS NULL{filter}"), values };
@@ -151,11 +153,11 @@ fn search(engine: Engine, q: &str, mine: bool, n: usize) -> Search {
             let key = domain::collation::sort_key(&folded);
             plain(format!(" AND c.sort_key >= ${n} AND c.sort_key < ${}", n + 1), vec![key.clone(), format!("{key}~")])
         }
-        _ if engine == Engine::Sqlite && !mine => {
+        _ if engine == Engine::Sqlite && !small_scope => {
             let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
             Search { source: Source::Trigrams, filter: format!(" AND clients_search MATCH ${n}"), values: vec![phrase] }
         }
-        _ if !mine => Search { source: Source::Narrow, filter: format!(" AND c.search_text LIKE ${n} ESCAPE '\\'"), values: vec![like_pattern(&folded)] },
+        _ if !small_scope => Search { source: Source::Narrow, filter: format!(" AND c.search_text LIKE ${n} ESCAPE '\\'"), values: vec![like_pattern(&folded)] },
         _ => plain(format!(" AND c.search_text LIKE ${n} ESCAPE '\\'"), vec![like_pattern(&folded)]),
     }
 }
@@ -218,7 +220,12 @@ pub async fn list(
     let mut n = 1;
     let scope_list = serde_json::to_string(&scope).map_err(internal)?;
     let mut binds: Vec<String> = vec![scope_list.clone()];
-    let search = search(state.db.engine, &query.q, query.mine, n + 1);
+    let small_scope = query.mine
+        || (query.q.trim().chars().count() >= 3 && {
+            let partnerships: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partnerships").fetch_one(&state.db.pool).await?;
+            i64::try_from(scope.len()).unwrap_or(i64::MAX).saturating_mul(4) < partnerships
+        });
+    let search = search(state.db.engine, &query.q, small_scope, n + 1);
     let source = search.source;
     let mut filter = format!("{}{}", source.scope(&one_of(state.db.engine, 1)), search.filter);
     n += search.values.len();

@@ -226,6 +226,47 @@ async fn a_search_pages_by_keyset_through_equal_names() {
     assert_eq!(ids(&active)[0], everyone[1]);
 }
 
+/// A search in a small part of the database (here one partnership of five) tests that
+/// partnership's own clients rather than every match the trigram index holds, with
+/// the same answers: substrings, Polish order, literal quotes and stars, keyset pages.
+#[tokio::test]
+async fn a_search_in_one_partnership_of_many_reads_its_own_clients() {
+    let app = TestApp::spawn().await;
+    let ngo: String = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'NGO B'").fetch_one(&app.db.pool).await.expect("org");
+    for i in 0..3 {
+        let org = uuid::Uuid::parse_str(&ngo).expect("uuid");
+        server::seed::partnership(&app.db, &format!("Partnerstwo {i}"), domain::org::PartnershipKind::Local, &[org]).await.expect("p");
+    }
+    let mut ids = Vec::new();
+    for (n, (surname, first)) in [("Kowalska", "Anna"), ("Śliwa", "Kowal"), ("Kowalczyk", "Ewa"), ("Nowak", "Ola"), ("Kowalczyk", "Ewa")].iter().enumerate() {
+        let mut p = app.person(n as u16, None);
+        p["surname"] = json!(surname);
+        p["first_names"] = json!(first);
+        ids.push(app.insert_client(&p).await);
+    }
+    // The index no longer knows one of them: only a search of the partnership's own
+    // clients finds her, so the answers below come from that search.
+    let forgotten = ids[0].to_string();
+    let unindex = if app.url.starts_with("sqlite") {
+        "DELETE FROM clients_search WHERE rowid = (SELECT rowid FROM client_search_keys WHERE id = $1)"
+    } else {
+        "DELETE FROM client_search_order WHERE id = $1"
+    };
+    sqlx::query(unindex).bind(&forgotten).execute(&app.db.pool).await.expect("unindex");
+    let s = app.login("consultant.a@test").await;
+    let all = app.get("/api/v1/clients?q=KOWAL", &s).await.json();
+    assert_eq!(names(&all), ["Kowalczyk Ewa", "Kowalczyk Ewa", "Kowalska Anna", "Śliwa Kowal"]);
+    assert_eq!(all["total"], 4);
+    assert_eq!(names(&app.get("/api/v1/clients?q=wska", &s).await.json()), Vec::<String>::new());
+    assert_eq!(names(&app.get("/api/v1/clients?q=%22kowal%22", &s).await.json()), Vec::<String>::new(), "quotes are literal");
+    assert_eq!(names(&app.get("/api/v1/clients?q=kow%25", &s).await.json()), Vec::<String>::new(), "so is a percent sign");
+    assert_eq!(names(&app.get("/api/v1/clients?q=kow_l", &s).await.json()), Vec::<String>::new(), "and an underscore");
+    let first = app.get("/api/v1/clients?q=kowal&limit=2", &s).await.json();
+    let next = first["next"].as_str().expect("next");
+    let rest = app.get(&format!("/api/v1/clients?q=kowal&limit=2&after={next}"), &s).await.json();
+    assert_eq!([names(&first), names(&rest)].concat(), names(&all), "pages by keyset through equal names");
+}
+
 /// Migration 0024 moved the search's order into a narrow table: clients registered
 /// before it are found, counted and paged as those registered after.
 #[tokio::test]
