@@ -253,6 +253,7 @@ for _ in range(100):
 for what, path in [("first page of 50", "/api/v1/clients?limit=50"), ("page 101 of 50 (keyset)", f"/api/v1/clients?limit=50&after={after}"),
                    ("search 'kowal'", "/api/v1/clients?limit=50&q=kowal"), ("search 'łuczak'", "/api/v1/clients?limit=50&q=%C5%81UCZAK"),
                    ("search 'małgo'", "/api/v1/clients?limit=50&q=ma%C5%82go"), ("search 'ska'", "/api/v1/clients?limit=50&q=ska"),
+                   ("search 'kowal', 1 partn.", f"/api/v1/clients?limit=50&q=kowal&partnership_id={p}"),
                    ("search 'żu' (2 letters)", "/api/v1/clients?limit=50&q=%C5%BCu")]:
     page, p50, p95 = timed(path)
     print(f"client list over the region on {label}, {what:<24} total {page['total']:>6}: p50 {p50:6.2f} ms  p95 {p95:6.2f} ms")
