@@ -77,7 +77,7 @@ struct Search {
     values: Vec<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Source {
     /// `clients` itself, in `(sort_key, id)` order.
     Clients,
@@ -157,8 +157,11 @@ fn search(engine: Engine, q: &str, small_scope: bool, n: usize) -> Search {
             let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
             Search { source: Source::Trigrams, filter: format!(" AND clients_search MATCH ${n}"), values: vec![phrase] }
         }
-        _ if !small_scope => Search { source: Source::Narrow, filter: format!(" AND c.search_text LIKE ${n} ESCAPE '\\'"), values: vec![like_pattern(&folded)] },
-        _ => plain(format!(" AND c.search_text LIKE ${n} ESCAPE '\\'"), vec![like_pattern(&folded)]),
+        _ => {
+            let like = format!(" AND c.search_text LIKE ${n} ESCAPE '\\'");
+            let values = vec![like_pattern(&folded)];
+            if small_scope { plain(like, values) } else { Search { source: Source::Narrow, filter: like, values } }
+        }
     }
 }
 
