@@ -174,12 +174,21 @@ pub struct ClientSummary {
     pub status: String,
 }
 
+/// Where a search's count stops ([`ClientPage::total_capped`]).
+pub const SEARCH_COUNT_CAP: i64 = 1000;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ClientPage {
     pub items: Vec<ClientSummary>,
-    /// Clients in the whole list (every page).
+    /// Clients in the whole list (every page); a search counts at most
+    /// [`SEARCH_COUNT_CAP`] of them (see `total_capped`).
     pub total: i64,
+    /// The search matches more than `total` clients. Its count stops at
+    /// [`SEARCH_COUNT_CAP`]: three letters over a region match thousands, and counting
+    /// them all would read every match for a figure nobody pages through.
+    #[serde(default)]
+    pub total_capped: bool,
     pub limit: i64,
     /// Pass as `after` for the next page; none on the last page.
     pub next: Option<Uuid>,

@@ -44,6 +44,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("clients.partnership", "Partnerstwo", "Partnership"),
     ("clients.none", "Brak klientów spełniających kryteria.", "No clients match."),
     ("clients.total", "Razem", "Total"),
+    ("clients.total_over", "ponad", "over"),
     ("clients.prev", "Poprzednie", "Previous"),
     ("clients.next", "Następne", "Next"),
     ("clients.table", "Lista klientów", "List of clients"),

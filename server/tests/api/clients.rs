@@ -267,6 +267,50 @@ async fn a_search_in_one_partnership_of_many_reads_its_own_clients() {
     assert_eq!([names(&first), names(&rest)].concat(), names(&all), "pages by keyset through equal names");
 }
 
+/// A search counts its matches up to 1,000 and says there are more; its pages still
+/// reach every match, and the plain list and a narrower search count exactly.
+#[tokio::test]
+async fn a_search_over_a_thousand_clients_counts_to_a_thousand_and_pages_through_all() {
+    let app = TestApp::spawn().await;
+    // 1,010 women born on 1 and 2 January 1950: every PESEL starts with 50010.
+    server::seed::bench(&app.db, 1_010).await.expect("bench");
+    let s = app.login_with("bench@demo", "bench-password-2026").await;
+    let first = app.get("/api/v1/clients?q=50010&limit=200", &s).await.json();
+    assert_eq!((first["total"].as_i64(), first["total_capped"].as_bool()), (Some(1_000), Some(true)), "{first}");
+    // Every client matches, so the search's pages (read in the list's order rather than
+    // sorted, past the cap) name them as the plain list's pages do.
+    let walk = |q: &'static str| {
+        let (app, s) = (&app, &s);
+        async move {
+            let mut seen = std::collections::HashSet::new();
+            let mut in_order = Vec::new();
+            let mut after = String::new();
+            loop {
+                let page = app.get(&format!("/api/v1/clients?q={q}&limit=200&after={after}"), s).await.json();
+                for c in page["items"].as_array().expect("items") {
+                    assert!(seen.insert(c["id"].as_str().expect("id").to_string()), "each client once");
+                }
+                in_order.extend(names(&page));
+                match page["next"].as_str() {
+                    Some(next) => after = next.to_string(),
+                    None => break,
+                }
+            }
+            in_order
+        }
+    };
+    let searched = walk("50010").await;
+    assert_eq!(searched.len(), 1_010, "the pages reach past the count");
+    assert_eq!(searched, walk("").await, "in Polish order");
+    let last = app.get("/api/v1/clients?q=50010&limit=1", &s).await.json();
+    assert_eq!(last["total_capped"], true);
+    let all = app.get("/api/v1/clients?limit=1", &s).await.json();
+    assert_eq!((all["total"].as_i64(), all["total_capped"].as_bool()), (Some(1_010), Some(false)), "the plain list counts exactly");
+    // Kowalska is one surname in eighteen: 56 of them, counted exactly.
+    let few = app.get("/api/v1/clients?q=kowal&limit=1", &s).await.json();
+    assert_eq!((few["total"].as_i64(), few["total_capped"].as_bool()), (Some(56), Some(false)), "{few}");
+}
+
 /// Migration 0024 moved the search's order into a narrow table: clients registered
 /// before it are found, counted and paged as those registered after.
 #[tokio::test]

@@ -40,7 +40,7 @@ pub fn CaseloadPage() -> impl IntoView {
                     Some(summary(*id, &c, d.server.as_ref().map(|r| r.key_consultant_name.clone()).unwrap_or_default()))
                 })
                 .collect();
-            Some(ClientPage { total: items.len() as i64, items, limit: 200, next: None })
+            Some(ClientPage { total: items.len() as i64, total_capped: false, items, limit: 200, next: None })
         })
     };
     let drafts = move || -> Vec<ClientSummary> {

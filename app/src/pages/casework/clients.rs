@@ -61,7 +61,7 @@ pub fn ClientListPage() -> impl IntoView {
                 let from = if p.items.is_empty() { 0 } else { offset + 1 };
                 let to = offset + p.items.len() as i64;
                 view! {
-                    <p class="count" role="status">{tr("clients.total")} ": " {p.total} {(p.total > 0).then(|| format!(" ({from}–{to})"))}</p>
+                    <p class="count" role="status">{tr("clients.total")} ": " {p.total_capped.then(|| view! { {tr("clients.total_over")} " " })} {p.total} {(p.total > 0).then(|| format!(" ({from}–{to})"))}</p>
                     {if p.items.is_empty() {
                         view! { <p class="notice">{tr("clients.none")}</p> }.into_any()
                     } else {
