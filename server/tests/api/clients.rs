@@ -277,8 +277,7 @@ async fn a_search_over_a_thousand_clients_counts_to_a_thousand_and_pages_through
     let s = app.login_with("bench@demo", "bench-password-2026").await;
     let first = app.get("/api/v1/clients?q=50010&limit=200", &s).await.json();
     assert_eq!((first["total"].as_i64(), first["total_capped"].as_bool()), (Some(1_000), Some(true)), "{first}");
-    // Every client matches, so the search's pages (read in the list's order rather than
-    // sorted, past the cap) name them as the plain list's pages do.
+    // Every client matches, so the search's pages name them as the plain list's do.
     let walk = |q: &'static str| {
         let (app, s) = (&app, &s);
         async move {
