@@ -258,6 +258,7 @@ for what, path in [("first page of 50", "/api/v1/clients?limit=50"), ("page 101 
                    ("search 'kowal'", "/api/v1/clients?limit=50&q=kowal"), ("search 'kowal', page 4", f"/api/v1/clients?limit=50&q=kowal&after={kowal4}"),
                    ("search 'żurek'", "/api/v1/clients?limit=50&q=%C5%BCurek"), ("search 'łuczak'", "/api/v1/clients?limit=50&q=%C5%81UCZAK"),
                    ("search 'małgo'", "/api/v1/clients?limit=50&q=ma%C5%82go"), ("search 'ska'", "/api/v1/clients?limit=50&q=ska"),
+                   ("first page, 1 partn.", f"/api/v1/clients?limit=50&partnership_id={p}"),
                    ("search 'kowal', 1 partn.", f"/api/v1/clients?limit=50&q=kowal&partnership_id={p}"),
                    ("search 'żu' (2 letters)", "/api/v1/clients?limit=50&q=%C5%BCu")]:
     page, p50, p95 = timed(path)
