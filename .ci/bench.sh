@@ -105,7 +105,9 @@ docs = {
     "effects": {"rows": [{"id": "e1", "indicator": "employment", "date": "2026-11-20"}], "employment_date": "2026-03-01"},
     "path": {"directions": ["conversion"], "steps": {"monitoring": {"annotations": [{"id": f"n{n}", "date": "2026-11-01", "text": "Adnotacja " * 10} for n in range(20)]}}},
 }
-muts = [{"id": uid(), "written_at": 1780000000000, "op": "create", "doc_type": k, "doc_id": ns(k), "data": dict(v, client_id=card)} for k, v in docs.items()]
+# The demo's clients come with their documents: only the kinds missing are written.
+existing = {d["doc_type"] for d in get(f"/api/v1/clients/{card}/documents")}
+muts = [{"id": uid(), "written_at": 1780000000000, "op": "create", "doc_type": k, "doc_id": ns(k), "data": dict(v, client_id=card)} for k, v in docs.items() if k not in existing]
 muts += [{"id": uid(), "written_at": 1780000000000 + n, "op": "add_note", "note_id": uid(), "client_id": card, "text": f"Wizyta {n}: " + "treść " * 30} for n in range(200 - len(get(f"/api/v1/clients/{card}/notes")))]
 assert all(r["outcome"]["status"] == "applied" for r in push(uid(), muts))
 def timed(path, n=50):
