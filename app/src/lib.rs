@@ -9,6 +9,7 @@ pub mod hydration;
 pub mod i18n;
 mod layout;
 pub mod offline;
+pub mod page_data;
 mod pages;
 #[cfg(feature = "ssr")]
 pub use pages::survey::phone;
@@ -43,6 +44,11 @@ pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
                 // never in the offline shell, which the service worker keeps.
                 {use_context::<session::SignedIn>().filter(|_| !offline_shell).and_then(|s| serde_json::to_string(&s.0).ok()).map(|me| view! {
                     <meta name=session::SIGNED_IN_META content=me/>
+                })}
+                // What the page was drawn with (the caseload, a client's card), so the
+                // browser's first render draws the same without asking again.
+                {use_context::<page_data::Rendered>().filter(|_| !offline_shell).map(|data| view! {
+                    <meta name=page_data::PAGE_DATA_META content=data.0/>
                 })}
                 <HydrationScripts options/>
                 <MetaTags/>

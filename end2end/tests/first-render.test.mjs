@@ -59,3 +59,66 @@ test('the offline shell the service worker keeps names nobody', async () => {
     await context.close();
   }
 });
+
+// The caseload and a client's card arrive drawn with their data (issue 18: on a slow
+// phone the list and the card came seconds after the page, once the app's code, its
+// chunks and an API answer had arrived). The app then shows the same without asking the
+// API again, and nothing on the page moves while it starts: Lighthouse's layout shift.
+test('on a phone, the caseload and the card arrive drawn with their data and do not move when the app starts', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 }, locale: 'pl-PL', serviceWorkers: 'block' });
+  try {
+    assert.equal((await signInByApi(context, 'anna.nowak@mops.demo')).status(), 200);
+    const page = await context.newPage();
+
+    // The server's pages alone.
+    await page.route(/\.(js|wasm)$/, (route) => route.abort());
+    await page.goto(`${BASE}/`);
+    const served = await page.$$eval('table.clients a[href^="/clients/"]', (as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
+    assert.ok(served.length > 0, 'the caseload is in the page');
+    assert.match(await page.textContent('#caseload-count'), /\d+/);
+    const [href, name] = served[0];
+    await page.goto(`${BASE}${href}`);
+    assert.equal((await page.textContent('#client-name')).trim(), name.trim(), 'the card is in the page');
+    await page.unroute(/\.(js|wasm)$/);
+
+    // The same pages with the app running: no second request for what the page
+    // carried, and no layout shift from the first paint until the card is complete.
+    await page.addInitScript(() => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    const asked = [];
+    page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/v1/clients')) asked.push(u.pathname + u.search); });
+    await page.goto(`${BASE}/`);
+    await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    await page.waitForSelector('#sync-status a');
+    assert.deepEqual(await page.$$eval('table.clients a[href^="/clients/"]', (as) => as.map((a) => [a.getAttribute('href'), a.textContent])), served);
+    assert.ok(!asked.some((u) => u.startsWith('/api/v1/clients?')), `the caseload was not asked for again: ${asked}`);
+    const caseloadShift = await page.evaluate(() => window.__shift);
+
+    asked.length = 0;
+    await page.goto(`${BASE}${href}`);
+    await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    await page.waitForSelector('#sync-status a');
+    await page.waitForSelector('#history-list');
+    assert.equal((await page.textContent('#client-name')).trim(), name.trim());
+    assert.ok(!asked.includes(new URL(href, BASE).pathname.replace('/clients/', '/api/v1/clients/')), `the record was not asked for again: ${asked}`);
+    assert.ok(asked.some((u) => u.endsWith('/notes')), 'the rest of the card is asked for');
+    const cardShift = await page.evaluate(() => window.__shift);
+    assert.ok(caseloadShift < 0.01, `the caseload does not move (layout shift ${caseloadShift})`);
+    assert.ok(cardShift < 0.01, `the card does not move (layout shift ${cardShift})`);
+
+    // A card opened from inside the app asks for its record, as before.
+    await page.goto(`${BASE}/`);
+    await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    asked.length = 0;
+    await page.click(`table.clients a[href="${href}"]`);
+    await page.waitForSelector('#client-name');
+    assert.ok(asked.includes(new URL(href, BASE).pathname.replace('/clients/', '/api/v1/clients/')), `${asked}`);
+    assert.equal((await page.textContent('#client-name')).trim(), name.trim());
+  } finally {
+    await context.close();
+  }
+});

@@ -15,6 +15,7 @@ pub mod import;
 pub mod extract;
 pub mod logging;
 pub mod mail;
+pub mod page_data;
 pub mod routes;
 pub mod seed;
 pub mod store;

@@ -69,8 +69,12 @@ pub fn site_router(state: &AppState) -> Router<AppState> {
             state,
             routes,
             || {
-                if let Some(signed_in) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<app::session::SignedIn>().cloned()) {
+                let parts = use_context::<http::request::Parts>();
+                if let Some(signed_in) = parts.as_ref().and_then(|p| p.extensions.get::<app::session::SignedIn>().cloned()) {
                     provide_context(signed_in);
+                }
+                if let Some(data) = parts.as_ref().and_then(|p| p.extensions.get::<app::page_data::Rendered>().cloned()) {
+                    provide_context(data);
                 }
                 if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
                     if let Ok(v) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
@@ -111,13 +115,19 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
 }
 
 /// Tells the page's render who asked for it (a valid session), so the server draws the
-/// signed-in header and page the browser will hydrate. Secrets stay out: the page
-/// carries no CSRF token and no device key.
+/// signed-in header and page the browser will hydrate, and reads the data of the pages
+/// drawn with theirs (`page_data`). Secrets stay out: the page carries no CSRF token
+/// and no device key.
 async fn signed_in(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     if let Ok(user) = crate::extract::CurrentUser::from_request_parts(&mut parts, &state).await {
         let me = domain::api::Me { csrf_token: String::new(), device_key: String::new(), ..user.me() };
         parts.extensions.insert(app::session::SignedIn(me));
+        if parts.method == axum::http::Method::GET {
+            if let Some(data) = crate::page_data::read(&state, &user, parts.uri.path()).await {
+                parts.extensions.insert(app::page_data::Rendered(data));
+            }
+        }
     }
     next.run(Request::from_parts(parts, body)).await
 }

@@ -20,6 +20,7 @@ mod installation;
 mod layers;
 mod legal_basis;
 mod mail;
+mod pages;
 mod partnership_docs;
 mod people;
 mod personal_data;

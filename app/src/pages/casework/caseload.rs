@@ -14,7 +14,22 @@ use crate::offline::use_offline;
 #[component]
 pub fn CaseloadPage() -> impl IntoView {
     let engine = use_offline();
-    let page = LocalResource::new(|| api::get::<ClientPage>("/api/v1/clients?mine=true&status=active&limit=200"));
+    // The server drew the caseload it read; the browser's first render shows the same
+    // and asks the API only when the page was not drawn with it.
+    let first = crate::page_data::first::<ClientPage>();
+    let page = LocalResource::new({
+        let first = first.clone();
+        move || {
+            let first = first.clone();
+            async move {
+                match first {
+                    Some(p) => Ok(p),
+                    None => api::get::<ClientPage>(crate::page_data::CASELOAD).await,
+                }
+            }
+        }
+    });
+    let page = Memo::new(move |_| page.get().or_else(|| first.clone().map(Ok)));
     let summary = |id: uuid::Uuid, c: &ClientInput, consultant: String| ClientSummary {
         id,
         partnership_id: c.partnership_id,

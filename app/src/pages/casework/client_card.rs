@@ -21,11 +21,18 @@ use crate::offline::{device_id, now_ms, use_offline, Lock};
 pub fn ClientCardPage() -> impl IntoView {
     let params = use_params_map();
     let engine = use_offline();
+    // The card the server drew, with the record it read; the browser's first render
+    // draws the same and does not ask for it again.
+    let first = crate::page_data::first::<crate::page_data::CardData>();
+    let first_opening = StoredValue::new(first.as_ref().map(|f| (f.record.id, f.opening)));
+    let first_record = StoredValue::new(first.map(|f| f.record));
     // Each client shown is a new opening of the card: its reads are one access-log entry.
+    // The server's read of the record began the first one.
     let id = Memo::new(move |previous: Option<&Option<Uuid>>| {
         let id = params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok()));
         if previous != Some(&id) {
-            api::open_card(id.map(|_| Uuid::new_v4()));
+            let drawn = first_opening.try_update_value(Option::take).flatten().filter(|(client, _)| Some(*client) == id);
+            api::open_card(id.map(|_| drawn.map_or_else(Uuid::new_v4, |(_, opening)| opening)));
         }
         id
     });
@@ -37,11 +44,22 @@ pub fn ClientCardPage() -> impl IntoView {
         let client = id.get();
         changes.with(|(n, ids)| if client.is_some_and(|c| ids.contains(&c)) { *n } else { previous.copied().unwrap_or(0) })
     });
-    let record = LocalResource::new(move || {
-        let url = format!("/api/v1/clients/{}", id.get().unwrap_or_default());
+    // Until the resource has its first answer (always, while the page hydrates): the
+    // record the server drew the card with.
+    let drawn = first_record.get_value();
+    let fetched = LocalResource::new(move || {
+        let client = id.get().unwrap_or_default();
+        let url = format!("/api/v1/clients/{client}");
         let _ = changed.get();
-        async move { api::get::<ClientRecord>(&url).await }
+        let drawn = first_record.try_update_value(Option::take).flatten().filter(|r| r.id == client);
+        async move {
+            match drawn {
+                Some(r) => Ok(r),
+                None => api::get::<ClientRecord>(&url).await,
+            }
+        }
     });
+    let record = Memo::new(move |_| fetched.get().or_else(|| drawn.clone().filter(|r| Some(r.id) == id.get()).map(Ok)));
     let card = move || {
         let id = id.get()?;
         let result = record.get()?;
@@ -78,7 +96,7 @@ pub fn ClientCardPage() -> impl IntoView {
         }
     });
     provide_context(docs::ReadOnly(Signal::derive(move || restriction.with(Option::is_some))));
-    provide_context(Reload(Callback::new(move |()| record.refetch())));
+    provide_context(Reload(Callback::new(move |()| fetched.refetch())));
     let tab = docs::use_tab();
     // The client's data as far as the documents need it; a memo, so typing in a
     // document (which changes the device store) does not redraw the tabs.
