@@ -5,6 +5,7 @@
 //! Layers, imports pointing one way: `routes` (HTTP: one module per area) → `store`
 //! (queries, no HTTP) → `db`. `error` and `extract` are the edge every handler uses.
 
+pub mod assets;
 pub mod auth;
 pub mod backup;
 pub mod config;

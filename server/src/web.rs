@@ -18,22 +18,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 
-/// The stylesheet's file name: content-hashed when cargo-leptos hashed the assets
-/// (it writes `hash.txt` beside the server binary).
-pub(crate) fn css_href(options: &LeptosOptions) -> String {
-    let name = options.output_name.to_string();
-    let hash = std::env::current_exe()
-        .ok()
-        .and_then(|exe| std::fs::read_to_string(exe.with_file_name(options.hash_file.as_ref())).ok())
-        .and_then(|text| {
-            text.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.trim() == "css").map(|(_, v)| v.trim().to_string()))
-        });
-    match hash {
-        Some(h) if options.hash_files => format!("/{}/{name}.{h}.css", options.site_pkg_dir),
-        _ => format!("/{}/{name}.css", options.site_pkg_dir),
-    }
-}
-
 fn page_csp(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
@@ -43,7 +27,7 @@ fn page_csp(nonce: &str) -> String {
 
 pub fn site_router(state: &AppState) -> Router<AppState> {
     let options = state.leptos.clone();
-    let css = css_href(&options);
+    let css = crate::assets::css_href(&options);
     let routes = generate_route_list(app::App);
     let site_root = options.site_root.to_string();
     let pkg = Path::new(&site_root).join(options.site_pkg_dir.as_ref());

@@ -83,7 +83,7 @@ async fn round(state: &AppState, token: &str, lang: Lang) -> Result<Option<Round
 fn blank(state: &AppState, token: &str, lang: Lang) -> PhonePage {
     // The stylesheet's name is read from disk once, not on every respondent's request.
     static CSS: OnceLock<String> = OnceLock::new();
-    let css = CSS.get_or_init(|| crate::web::css_href(&state.leptos)).clone();
+    let css = CSS.get_or_init(|| crate::assets::css_href(&state.leptos)).clone();
     PhonePage { lang, token: token.to_string(), heading: None, codes_required: false, key: String::new(), state: PhoneState::Unknown, css }
 }
 
