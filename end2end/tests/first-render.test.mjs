@@ -105,7 +105,7 @@ test('on a phone, the caseload and the card arrive drawn with their data and do 
     // brings the server's copy to this device for the first time).
     const untilHydrated = [...asked];
     await page.waitForSelector('#sync-status a');
-    await page.waitForSelector('#history-list');
+    await page.waitForSelector('#history-list', { state: 'attached' });
     assert.equal((await page.textContent('#client-name')).trim(), name.trim());
     assert.ok(!untilHydrated.includes(new URL(href, BASE).pathname.replace('/clients/', '/api/v1/clients/')), `the record was not asked for again: ${untilHydrated}`);
     assert.ok(asked.some((u) => u.endsWith('/notes')), 'the rest of the card is asked for');
