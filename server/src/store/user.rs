@@ -80,11 +80,11 @@ impl CurrentUser {
         // Documents are checked against their partnership's members and services, on
         // the device as on the server, so the device needs them for offline work.
         let mut conn = state.db.pool.acquire().await?;
+        let ids: Vec<Uuid> = me.memberships.iter().map(|m| m.partnership_id).collect();
+        let mut contexts =
+            crate::store::partnership::contexts(&mut conn, state.db.engine, &ids).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         for m in &mut me.memberships {
-            let (partners, services) =
-                crate::store::partnership::context(&mut conn, m.partnership_id).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-            m.partners = partners;
-            m.custom_services = services;
+            (m.partners, m.custom_services) = contexts.remove(&m.partnership_id).unwrap_or_default();
         }
         Ok(me)
     }

@@ -135,6 +135,47 @@ async fn the_server_re_checks_every_rule_against_the_partnership_as_it_is() {
     assert_eq!(n, 1);
 }
 
+/// A device checks documents against each partnership's own members and services:
+/// `/auth/me` gives every membership its own, for one partnership or for many (past
+/// 16 the partnerships are read as one list, not one by one).
+#[tokio::test]
+async fn every_membership_carries_its_own_partners_and_services() {
+    use domain::org::{OrgType, PartnershipKind, Role};
+    use server::seed;
+    let app = TestApp::spawn().await;
+    let coord = app.login("coord.a@test").await;
+    let mut expected = Vec::new();
+    for n in 0..20 {
+        let org = seed::organisation(&app.db, &format!("Stowarzyszenie {n:02}"), OrgType::Ngo, "Kielce").await.expect("org");
+        let pup = seed::organisation(&app.db, &format!("PUP {n:02}"), OrgType::Pup, "Kielce").await.expect("org");
+        let p = seed::partnership(&app.db, &format!("Partnerstwo {n:02}"), PartnershipKind::Local, &[org, pup]).await.expect("partnership");
+        seed::grant(&app.db, app.coordinator_a, p, Role::Coordinator).await.expect("grant");
+        expected.push((p, n));
+    }
+    let coord_again = app.login("coord.a@test").await;
+    for (p, n) in expected.iter().filter(|(_, n)| n % 7 == 0) {
+        let r = app.post(&format!("/api/v1/partnerships/{p}/services"), &json!({"name": format!("Usługa {n:02}")}), &coord_again).await;
+        assert!(r.status.is_success(), "{}", r.text);
+    }
+    drop(coord);
+    let me = app.get("/api/v1/auth/me", &coord_again).await.json();
+    let memberships = me["memberships"].as_array().expect("memberships");
+    assert_eq!(memberships.len(), 21);
+    for (p, n) in &expected {
+        let m = memberships.iter().find(|m| m["partnership_id"] == json!(p)).expect("membership");
+        let partners: Vec<&str> = m["partners"].as_array().expect("partners").iter().map(|o| o["name"].as_str().expect("name")).collect();
+        assert_eq!(partners, [format!("PUP {n:02}"), format!("Stowarzyszenie {n:02}")], "by name");
+        let services: Vec<&str> = m["custom_services"].as_array().expect("services").iter().map(|o| o["name"].as_str().expect("name")).collect();
+        if n % 7 == 0 {
+            assert_eq!(services, [format!("Usługa {n:02}")]);
+        } else {
+            assert!(services.is_empty(), "{services:?}");
+        }
+    }
+    let a = memberships.iter().find(|m| m["partnership_id"] == json!(app.partnership_a)).expect("partnership A");
+    assert_eq!(a["partners"][0]["name"], "OPS A");
+}
+
 #[tokio::test]
 async fn a_coordinator_extends_the_catalogue_and_the_service_can_then_be_recorded() {
     let app = TestApp::spawn().await;
