@@ -315,6 +315,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("sync.conflicts.many", "{n} konfliktów do rozstrzygnięcia", "{n} conflicts to resolve"),
     ("sync.all_saved", "Wszystko zapisane o", "All saved at"),
     ("sync.saved_device", "Zapisano na tym urządzeniu", "Saved on this device"),
+    ("sync.starting", "Sprawdzanie zmian na tym urządzeniu…", "Checking the changes on this device…"),
     ("sync.locked", "Dane na tym urządzeniu są zablokowane", "Data on this device is locked"),
     ("sync.now", "Synchronizuj teraz", "Sync now"),
     ("unlock.title", "Odblokuj dane na tym urządzeniu", "Unlock the data on this device"),

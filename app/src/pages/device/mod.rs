@@ -42,7 +42,12 @@ pub fn SyncStatus() -> impl IntoView {
         match o.lock.get() {
             Lock::Locked { .. } => return t(l, "sync.locked").to_string(),
             Lock::Open => {}
-            _ => return if o.online.get() { String::new() } else { t(l, "sync.offline").to_string() },
+            _ if !o.online.get() => return t(l, "sync.offline").to_string(),
+            // Drawn by the server too, so the line has its text from the first paint and
+            // later only changes it (a status appearing after the first sync was the
+            // card's largest paint on a phone, seconds late).
+            Lock::Unknown => return t(l, "sync.starting").to_string(),
+            _ => return String::new(),
         }
         let waiting = o.waiting();
         let mut parts: Vec<String> = Vec::new();
@@ -73,11 +78,11 @@ pub fn SyncStatus() -> impl IntoView {
     view! {
         <div class="sync-status" id="sync-status" role="status" aria-live="polite"
             data-state=state data-waiting=move || o.waiting().to_string()>
-            // No empty link (an unnamed tab stop) while there is nothing to say.
-            {move || {
-                let text = text();
-                (!text.is_empty()).then(|| view! { <a href="/device">{text}</a> })
-            }}
+            // No empty link (an unnamed tab stop) while there is nothing to say; while
+            // there is, one link whose text changes.
+            <Show when=move || !text().is_empty()>
+                <a href="/device">{text}</a>
+            </Show>
             <Show when=move || o.lock.get() == Lock::Open && o.online.get()>
                 <button type="button" class="secondary small" id="sync-now" on:click=move |_| o.sync_soon(0)>
                     {tr("sync.now")}
