@@ -133,3 +133,26 @@ test('on a phone, the caseload and the card arrive drawn with their data and do 
     await context.close();
   }
 });
+
+test('on a phone, the sign-in page does not move when the app starts', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 }, locale: 'pl-PL', serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(`${BASE}/login`);
+    await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+    // Until the device has said nobody's drafts are here (the status line's last word).
+    await page.waitForFunction(() => document.querySelector('#sync-status')?.dataset.state !== 'starting' || !document.querySelector('#sync-status'));
+    await page.waitForTimeout(1000);
+    const shift = await page.evaluate(() => window.__shift);
+    assert.ok(shift < 0.01, `the sign-in page does not move (layout shift ${shift})`);
+    assert.equal(await page.locator('#sync-status a').count(), 0, 'no status link for nobody');
+  } finally {
+    await context.close();
+  }
+});

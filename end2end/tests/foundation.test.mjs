@@ -100,12 +100,15 @@ test('the interface switches to English and stays so after a reload', async () =
   const { context, page } = await tablet(browser);
   await signIn(page, 'ewa.zajac@razem.demo');
   await page.waitForSelector('#caseload-count');
+  // The caseload is drawn by the server: its buttons answer once the page has hydrated.
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await page.click('#lang-toggle');
   await page.waitForSelector('h1:has-text("My caseload")');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await page.reload();
   await page.waitForSelector('#caseload-count');
   assert.match(await page.textContent('#caseload-count'), /You lead\s+15\s+of\s+15/);
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await page.click('#lang-toggle');
   await page.waitForSelector('h1:has-text("Moi klienci")');
   await context.close();

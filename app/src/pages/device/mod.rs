@@ -16,6 +16,8 @@ use crate::offline::{clock, use_offline, Lock, Phase, STORAGE_WARN};
 pub fn SyncStatus() -> impl IntoView {
     let o = use_offline();
     let lang = use_lang();
+    let session = crate::session::use_session();
+    let signed_in = move || session.me().is_some();
     let conflicts = move || o.store.with(|s| s.as_ref().map(domain::outbox::DeviceStore::open_conflicts).unwrap_or(0));
     // One state, the first true one of: locked, offline, server unreachable, sending,
     // waiting, conflicts, all saved. The text says that state and nothing that
@@ -46,7 +48,9 @@ pub fn SyncStatus() -> impl IntoView {
             // Drawn by the server too, so the line has its text from the first paint and
             // later only changes it (a status appearing after the first sync was the
             // card's largest paint on a phone, seconds late).
-            Lock::Unknown => return t(l, "sync.starting").to_string(),
+            // Only for someone signed in: on the sign-in page the line stays empty (the
+            // text vanishing there moved the page).
+            Lock::Unknown if signed_in() => return t(l, "sync.starting").to_string(),
             _ => return String::new(),
         }
         let waiting = o.waiting();
