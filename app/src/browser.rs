@@ -22,6 +22,15 @@ pub fn set_cookie(name: &str, value: &str) {
     }
 }
 
+/// The `content` of the page's `<meta name="{name}">`: what the server wrote into the
+/// page for the browser's first render. `None` while the server renders.
+pub fn meta_content(name: &str) -> Option<String> {
+    if cfg!(feature = "ssr") {
+        return None;
+    }
+    web_sys::window()?.document()?.query_selector(&format!("meta[name='{name}']")).ok()??.get_attribute("content")
+}
+
 /// Opens the browser's print dialogue (forms, slips, recovery codes).
 pub fn print() {
     if let Some(w) = web_sys::window() {

@@ -44,14 +44,8 @@ pub fn first<T: DeserializeOwned>() -> Option<T> {
 }
 
 fn raw() -> Option<String> {
-    if let Some(Rendered(json)) = leptos::prelude::use_context::<Rendered>() {
-        return Some(json);
+    match leptos::prelude::use_context::<Rendered>() {
+        Some(Rendered(json)) => Some(json),
+        None => crate::browser::meta_content(PAGE_DATA_META),
     }
-    #[cfg(feature = "hydrate")]
-    {
-        let meta = web_sys::window()?.document()?.query_selector(&format!("meta[name='{PAGE_DATA_META}']")).ok()??;
-        return meta.get_attribute("content");
-    }
-    #[allow(unreachable_code)]
-    None
 }

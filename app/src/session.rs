@@ -28,16 +28,10 @@ pub fn provide_session() {
 /// The person the page was rendered for: on the server from the request, in the
 /// browser from the page's meta element.
 fn rendered_for() -> Option<Me> {
-    if let Some(SignedIn(me)) = use_context::<SignedIn>() {
-        return Some(me);
+    match use_context::<SignedIn>() {
+        Some(SignedIn(me)) => Some(me),
+        None => serde_json::from_str(&crate::browser::meta_content(SIGNED_IN_META)?).ok(),
     }
-    #[cfg(feature = "hydrate")]
-    {
-        let meta = web_sys::window()?.document()?.query_selector(&format!("meta[name='{SIGNED_IN_META}']")).ok()??;
-        return serde_json::from_str(&meta.get_attribute("content")?).ok();
-    }
-    #[allow(unreachable_code)]
-    None
 }
 
 pub fn use_session() -> Session {
