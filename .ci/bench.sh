@@ -9,16 +9,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh
 bash .ci/release-build.sh >/dev/null 2>&1
-echo "== A new user's second wait: bash .ci/demo.sh until it prints the address (budget 30 s)"
-demo_dir=$(mktemp -d /tmp/sciezka-demo.XXXXXX)
-demo_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-demo_start=$(date +%s.%N)
-DATABASE_URL="sqlite://$demo_dir/demo.db" SCIEZKA_BIND="127.0.0.1:$demo_port" SCIEZKA_BACKUP_HOURS=0 \
-  setsid bash .ci/demo.sh >"$demo_dir/log" 2>&1 &
-demo_pid=$!
-for _ in $(seq 1200); do grep -q "is running at" "$demo_dir/log" && break; sleep 0.1; done
-echo "demo ready in $(python3 -c "import time; print(f'{time.time() - $demo_start:.1f}')") s"
-kill -- -"$demo_pid" 2>/dev/null || true; wait "$demo_pid" 2>/dev/null || true; rm -rf "$demo_dir"
+# A new user's wait: `bash .ci/demo.sh` until it prints the address, twice (the first
+# builds what the test command did not leave: budget 10 minutes after the test command;
+# the second finds everything built: budget 30 s).
+demo_wait() {
+  local dir port start pid
+  dir=$(mktemp -d /tmp/sciezka-demo.XXXXXX)
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  start=$(date +%s.%N)
+  DATABASE_URL="sqlite://$dir/demo.db" SCIEZKA_BIND="127.0.0.1:$port" SCIEZKA_BACKUP_HOURS=0 \
+    setsid bash .ci/demo.sh >"$dir/log" 2>&1 &
+  pid=$!
+  for _ in $(seq 12000); do grep -q "is running at" "$dir/log" && break; sleep 0.1; done
+  echo "$1: demo ready in $(python3 -c "import time; print(f'{time.time() - $start:.1f}')") s"
+  kill -- -"$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"
+}
+echo "== A new user's wait: bash .ci/demo.sh until it prints the address"
+demo_wait "first run (builds what is missing; 10 min after the test command)"
+demo_wait "second run (budget 30 s)"
 echo "== Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== Release bundle (target/site/pkg): the part every page loads, and all chunks"
 python3 - <<'PY'

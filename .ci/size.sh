@@ -8,10 +8,8 @@
 # Run after the end-to-end tests: the release front end replaces target/site.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The front end alone; the release-build stamp no longer matches, so `bash .ci/demo.sh`
-# makes the whole release build next time.
-rm -f target/release-build.stamp
-cargo leptos build --release --precompress --split --frontend-only
+# The front end alone, as `bash .ci/demo.sh` serves it (which then has nothing to build).
+bash .ci/release-build.sh --frontend-only
 [ -x target/debug/sciezka ] || cargo leptos build --split --server-only
 dir=$(mktemp -d /tmp/sciezka-size.XXXXXX)
 # The server finds the hashed file names in hash.txt beside its executable.

@@ -25,6 +25,17 @@ use leptos_router::{
 
 use crate::i18n::{provide_lang, tr, use_lang};
 
+/// The attribute that holds a resource hint's `rel` until the page has painted: the
+/// server writes `<link data-after-paint="preload" …>` for the framework's
+/// `<link rel="preload" …>` in the page's head.
+pub const AFTER_PAINT_ATTR: &str = "data-after-paint";
+
+/// Makes the held hints real at the page's first idle moment, which comes after its
+/// first paint. Registered before
+/// the hydration script's own idle callback, so it runs first and the app's import
+/// finds its wasm and the page's chunks already on the way.
+const RESTORE_HINTS: &str = r#"(()=>{const go=()=>{for(const l of document.querySelectorAll("link[data-after-paint]")){const n=l.cloneNode();n.rel=l.dataset.afterPaint;n.removeAttribute("data-after-paint");l.replaceWith(n)}};"requestIdleCallback" in window?requestIdleCallback(go,{timeout:2000}):setTimeout(go)})()"#;
+
 /// The HTML document around the app, rendered by the server only. `css_href` is the
 /// stylesheet's (content-hashed) address.
 pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
@@ -50,7 +61,15 @@ pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
                 {use_context::<page_data::Rendered>().filter(|_| !offline_shell).map(|data| view! {
                     <meta name=page_data::PAGE_DATA_META content=data.0/>
                 })}
-                <HydrationScripts options/>
+                // The app (wasm, its JS and the page's chunks) is fetched after the first
+                // paint: on a slow link the page's HTML and CSS paint first, and what a
+                // consultant sees does not wait for 600 KiB it does not need to see it.
+                // The server writes the framework's resource hints inert
+                // (`AFTER_PAINT_ATTR`); this script turns them back into hints once the
+                // page has painted, just before the hydration script (also deferred to
+                // idle time) imports the app.
+                <script nonce=leptos::nonce::use_nonce()>{RESTORE_HINTS}</script>
+                <HydrationScripts options defer=true/>
                 <MetaTags/>
             </head>
             <body data-csr=offline_shell.then_some("")>
@@ -122,5 +141,18 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </layout::Layout>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The script finds and clears the attribute the server writes.
+    #[test]
+    fn the_restoring_script_reads_the_attribute_the_server_writes() {
+        assert!(RESTORE_HINTS.contains(&format!("link[{AFTER_PAINT_ATTR}]")));
+        assert!(RESTORE_HINTS.contains(&format!("removeAttribute(\"{AFTER_PAINT_ATTR}\")")));
+        assert_eq!(AFTER_PAINT_ATTR, "data-after-paint", "read as `dataset.afterPaint`");
     }
 }

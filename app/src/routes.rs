@@ -2,7 +2,8 @@
 //!
 //! Every page is a lazy route: with `cargo leptos build --split` the pages of one area
 //! are a wasm chunk of their own, fetched when the first of them is opened (the server
-//! names a page's chunks in `<link rel="preload">`, and the service worker keeps every
+//! names a page's chunks in resource hints made real after the first paint, see
+//! `AFTER_PAINT_ATTR`, and the service worker keeps every
 //! chunk of the build for offline use). The first load carries only what all pages
 //! share (the framework, the layout, the offline engine and the labels) and the area
 //! of the page opened. Areas group what one person opens together; one chunk per page
@@ -62,8 +63,8 @@ macro_rules! lazy_areas {
 
         /// Loads the chunk of the page the server rendered, before hydration starts:
         /// the page then hydrates at once, before anything (an answer from the
-        /// network) can change what it shows. The server names the area's chunk in
-        /// `<link rel="preload" href="…/split_{area}.….wasm">`.
+        /// network) can change what it shows. The server names the area's chunk in a
+        /// resource hint, `<link … href="…/split_{area}.….wasm">`.
         pub async fn preload_rendered() {
             let Some(href) = rendered_split() else { return };
             $(
@@ -77,10 +78,11 @@ macro_rules! lazy_areas {
     };
 }
 
-/// The address of the page's own chunk among the server's preload links.
+/// The address of the page's own chunk among the server's resource hints, whether
+/// they are still held (`data-after-paint`) or already made real (`rel="preload"`).
 fn rendered_split() -> Option<String> {
     let document = web_sys::window()?.document()?;
-    let link = document.query_selector(r#"link[rel="preload"][href*="/split_"]"#).ok()??;
+    let link = document.query_selector(r#"link[href*="/split_"][href$=".wasm"]"#).ok()??;
     link.get_attribute("href")
 }
 

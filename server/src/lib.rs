@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod extract;
+pub mod hints;
 pub mod logging;
 pub mod mail;
 pub mod page_data;

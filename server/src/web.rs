@@ -70,6 +70,7 @@ pub fn site_router(state: &AppState) -> Router<AppState> {
             move || app::shell(options.clone(), css.clone()),
         )
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), signed_in))
+        .route_layer(axum::middleware::from_fn(crate::hints::after_paint))
         .nest_service("/pkg", pkg_service)
         .fallback_service(public_service)
 }

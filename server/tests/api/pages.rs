@@ -118,3 +118,22 @@ async fn a_card_of_another_partnership_is_drawn_without_data_and_logs_nothing() 
         assert!(page_data(&html).is_none(), "{path}");
     }
 }
+
+/// The app is fetched after the page has painted: no resource hint in a page's head
+/// starts a download while the browser reads it (the first paint needs only the HTML
+/// and the stylesheet); the hints are there, held, for the shell's script to make real.
+#[tokio::test]
+async fn a_pages_hints_for_the_app_are_held_until_after_the_first_paint() {
+    let app = TestApp::spawn().await;
+    let s = app.login("consultant.a@test").await;
+    for (path, who) in [("/login", None), ("/", Some(&s)), ("/offline", None)] {
+        let html = page(&app, path, who).await;
+        let head = &html[..html.find("</head>").expect("a head")];
+        assert!(!head.contains(r#"rel="preload""#), "{path}: no preload while the head is read");
+        assert!(!head.contains(r#"rel="modulepreload""#), "{path}: no module preload while the head is read");
+        assert!(head.contains(r#"<link data-after-paint="modulepreload" href="/pkg/sciezka"#), "{path}: the app's JS, held");
+        assert!(head.contains(r#"<link data-after-paint="preload" href="/pkg/sciezka"#), "{path}: the app's wasm, held");
+        assert!(head.contains(r#"link[data-after-paint]"#), "{path}: the script that makes them real");
+        assert!(head.contains("requestIdleCallback"), "{path}: hydration waits for the page to be idle");
+    }
+}

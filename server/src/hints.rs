@@ -1,0 +1,85 @@
+//! The page's resource hints, held until the page has painted.
+//!
+//! Leptos writes `<link rel="preload">` for the app's wasm and for the page's chunks,
+//! and `<link rel="modulepreload">` for its JS, in the page's head. A browser starts
+//! those downloads while it reads the head, so on a slow link 600 KiB of app share the
+//! line with the HTML and the stylesheet the first paint needs (and Lighthouse's
+//! simulation counts them before the largest paint). The server writes them inert,
+//! with their `rel` moved to `app::AFTER_PAINT_ATTR`; the shell's script makes them
+//! real once the page has painted.
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+
+/// No page comes near this; a render that does is an error, not a page to truncate.
+const PAGE_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Holds the hints of every HTML page the app renders.
+pub async fn after_paint(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    let html = response.headers().get(header::CONTENT_TYPE).is_some_and(|c| c.as_bytes().starts_with(b"text/html"));
+    if !html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let page = match axum::body::to_bytes(body, PAGE_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(e) => return AppError::Internal(format!("page render could not be read: {e}")).into_response(),
+    };
+    let Ok(page) = String::from_utf8(page.to_vec()) else {
+        return AppError::Internal("page render is not UTF-8".into()).into_response();
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(hold(&page)))
+}
+
+/// The page with the `rel` of each preload link in its head moved to
+/// `app::AFTER_PAINT_ATTR`. Only the head: the body is the page's content, where
+/// escaping keeps any user's text from ever reading as a tag.
+pub fn hold(page: &str) -> String {
+    let Some(end) = page.find("</head>") else {
+        return page.to_string();
+    };
+    let (head, rest) = page.split_at(end);
+    let mut held = head.to_string();
+    for rel in ["preload", "modulepreload"] {
+        held = held.replace(&format!("<link rel=\"{rel}\""), &format!("<link {}=\"{rel}\"", app::AFTER_PAINT_ATTR));
+    }
+    held + rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_the_preloads_of_the_head_only() {
+        let page = concat!(
+            r#"<html><head><link rel="stylesheet" href="/pkg/a.css">"#,
+            r#"<link rel="modulepreload" href="/pkg/a.js" crossorigin="n">"#,
+            r#"<link rel="preload" href="/pkg/a.wasm" as="fetch">"#,
+            r#"<link rel="preload" href="/pkg/split_card.1.wasm" as="fetch"></head>"#,
+            r#"<body><p>&lt;link rel="preload"</p></body></html>"#
+        );
+        let held = hold(page);
+        assert_eq!(
+            held,
+            concat!(
+                r#"<html><head><link rel="stylesheet" href="/pkg/a.css">"#,
+                r#"<link data-after-paint="modulepreload" href="/pkg/a.js" crossorigin="n">"#,
+                r#"<link data-after-paint="preload" href="/pkg/a.wasm" as="fetch">"#,
+                r#"<link data-after-paint="preload" href="/pkg/split_card.1.wasm" as="fetch"></head>"#,
+                r#"<body><p>&lt;link rel="preload"</p></body></html>"#
+            )
+        );
+    }
+
+    #[test]
+    fn a_page_without_a_head_is_left_as_it_is() {
+        assert_eq!(hold(r#"<link rel="preload" href="x">"#), r#"<link rel="preload" href="x">"#);
+    }
+}
