@@ -25,23 +25,44 @@ use leptos_router::{
 
 use crate::i18n::{provide_lang, tr, use_lang};
 
+/// The compiled front end's addresses (content-hashed in a release build), which the
+/// server reads from the build's `hash.txt`.
+#[derive(Clone, Debug)]
+pub struct Assets {
+    pub css: String,
+    pub js: String,
+    pub wasm: String,
+}
+
 /// The attribute that holds a resource hint's `rel` until the page has painted: the
-/// server writes `<link data-after-paint="preload" …>` for the framework's
-/// `<link rel="preload" …>` in the page's head.
+/// shell writes the app's hints so, and the server rewrites the chunk hints Leptos's
+/// router adds to the head (`<link rel="preload" …>`) the same way.
 pub const AFTER_PAINT_ATTR: &str = "data-after-paint";
 
-/// Makes the held hints real at the page's first idle moment, which comes after its
-/// first paint. Registered before
-/// the hydration script's own idle callback, so it runs first and the app's import
-/// finds its wasm and the page's chunks already on the way.
-const RESTORE_HINTS: &str = r#"(()=>{const go=()=>{for(const l of document.querySelectorAll("link[data-after-paint]")){const n=l.cloneNode();n.rel=l.dataset.afterPaint;n.removeAttribute("data-after-paint");l.replaceWith(n)}};"requestIdleCallback" in window?requestIdleCallback(go,{timeout:2000}):setTimeout(go)})()"#;
+/// Starts the app once the page has painted its content (the first contentful paint;
+/// a page that cannot paint, such as a tab opened in the background, starts after 3 s):
+/// makes the held hints real, so the page's chunks download beside the app, then
+/// imports the app and hydrates the page. The offline shell has nothing to paint
+/// before the app draws it, so it starts as soon as the document is read.
+fn start_script(assets: &Assets, at_once: bool) -> String {
+    let js = serde_json::to_string(&assets.js).unwrap_or_default();
+    let wasm = serde_json::to_string(&assets.wasm).unwrap_or_default();
+    format!(
+        r#"(function(js,wasm,atOnce){{var started=false;function start(){{if(started)return;started=true;for(const l of document.querySelectorAll("link[data-after-paint]")){{const n=l.cloneNode();n.rel=l.dataset.afterPaint;n.removeAttribute("data-after-paint");l.replaceWith(n)}}import(js).then(m=>m.default({{module_or_path:wasm}}).then(()=>m.hydrate()))}}if(atOnce){{document.addEventListener("DOMContentLoaded",start);return}}try{{new PerformanceObserver(function(list,o){{if(list.getEntriesByName("first-contentful-paint").length){{o.disconnect();start()}}}}).observe({{type:"paint",buffered:true}})}}catch(e){{}}setTimeout(start,3000)}})({js},{wasm},{at_once})"#
+    )
+}
 
-/// The HTML document around the app, rendered by the server only. `css_href` is the
-/// stylesheet's (content-hashed) address.
-pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
+/// The HTML document around the app, rendered by the server only.
+pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
     // `/offline` is the shell the service worker keeps for pages it cannot fetch: no
     // server-rendered body (and no personal data), rendered in the browser instead.
     let offline_shell = use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/offline");
+    // Called for what it provides, not for its markup: the build's chunk manifest,
+    // from which the router names the page's chunks in the head. The app's own hints
+    // and its start are the shell's (`start_script`): Leptos's start the download
+    // while the browser reads the head, before anything is on screen.
+    let _ = HydrationScripts(HydrationScriptsProps::builder().options(options).build());
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html>
@@ -50,7 +71,7 @@ pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="stylesheet" href=css_href/>
+                <link rel="stylesheet" href=assets.css.clone()/>
                 // Who the page is for, so the browser's first render matches this one;
                 // never in the offline shell, which the service worker keeps.
                 {use_context::<session::SignedIn>().filter(|_| !offline_shell).and_then(|s| serde_json::to_string(&s.0).ok()).map(|me| view! {
@@ -61,15 +82,12 @@ pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
                 {use_context::<page_data::Rendered>().filter(|_| !offline_shell).map(|data| view! {
                     <meta name=page_data::PAGE_DATA_META content=data.0/>
                 })}
-                // The app (wasm, its JS and the page's chunks) is fetched after the first
-                // paint: on a slow link the page's HTML and CSS paint first, and what a
-                // consultant sees does not wait for 600 KiB it does not need to see it.
-                // The server writes the framework's resource hints inert
-                // (`AFTER_PAINT_ATTR`); this script turns them back into hints once the
-                // page has painted, just before the hydration script (also deferred to
-                // idle time) imports the app.
-                <script nonce=leptos::nonce::use_nonce()>{RESTORE_HINTS}</script>
-                <HydrationScripts options defer=true/>
+                // The app (its JS, its wasm, the page's chunks: 600 KiB) is fetched after
+                // the page has painted: on a slow link the HTML and the stylesheet paint
+                // first, with the line to themselves.
+                <link data-after-paint="modulepreload" href=assets.js.clone() crossorigin=""/>
+                <link data-after-paint="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
+                <script nonce=nonce>{start_script(&assets, offline_shell)}</script>
                 <MetaTags/>
             </head>
             <body data-csr=offline_shell.then_some("")>
@@ -148,11 +166,20 @@ pub fn App() -> impl IntoView {
 mod tests {
     use super::*;
 
-    /// The script finds and clears the attribute the server writes.
+    fn assets() -> Assets {
+        Assets { css: "/pkg/a.1.css".into(), js: "/pkg/a.2.js".into(), wasm: "/pkg/a.3.wasm".into() }
+    }
+
+    /// The script finds and clears the attribute the shell and the server write, and
+    /// starts the build's own files.
     #[test]
-    fn the_restoring_script_reads_the_attribute_the_server_writes() {
-        assert!(RESTORE_HINTS.contains(&format!("link[{AFTER_PAINT_ATTR}]")));
-        assert!(RESTORE_HINTS.contains(&format!("removeAttribute(\"{AFTER_PAINT_ATTR}\")")));
+    fn the_start_script_restores_the_held_hints_and_imports_the_build() {
+        let script = start_script(&assets(), false);
+        assert!(script.contains(&format!("link[{AFTER_PAINT_ATTR}]")));
+        assert!(script.contains(&format!("removeAttribute(\"{AFTER_PAINT_ATTR}\")")));
         assert_eq!(AFTER_PAINT_ATTR, "data-after-paint", "read as `dataset.afterPaint`");
+        assert!(script.ends_with(r#"})("/pkg/a.2.js","/pkg/a.3.wasm",false)"#), "{script}");
+        assert!(script.contains("first-contentful-paint"));
+        assert!(start_script(&assets(), true).ends_with(",true)"));
     }
 }

@@ -38,18 +38,30 @@ pub async fn after_paint(request: Request<Body>, next: Next) -> Response {
 }
 
 /// The page with the `rel` of each preload link in its head moved to
-/// `app::AFTER_PAINT_ATTR`. Only the head: the body is the page's content, where
-/// escaping keeps any user's text from ever reading as a tag.
+/// `app::AFTER_PAINT_ATTR`, wherever the attribute stands in the tag (Leptos writes
+/// the app's links with `rel` first, the router's chunk links with it last). Only the
+/// head: the body is the page's content, where escaping keeps any user's text from
+/// ever reading as a tag.
 pub fn hold(page: &str) -> String {
     let Some(end) = page.find("</head>") else {
         return page.to_string();
     };
-    let (head, rest) = page.split_at(end);
-    let mut held = head.to_string();
-    for rel in ["preload", "modulepreload"] {
-        held = held.replace(&format!("<link rel=\"{rel}\""), &format!("<link {}=\"{rel}\"", app::AFTER_PAINT_ATTR));
+    let (head, body) = page.split_at(end);
+    let mut held = String::with_capacity(page.len() + 256);
+    let mut rest = head;
+    while let Some(at) = rest.find("<link ") {
+        held.push_str(&rest[..at]);
+        let len = rest[at..].find('>').map_or(rest.len() - at, |i| i + 1);
+        let mut tag = rest[at..at + len].to_string();
+        for rel in ["preload", "modulepreload"] {
+            tag = tag.replace(&format!(" rel=\"{rel}\""), &format!(" {}=\"{rel}\"", app::AFTER_PAINT_ATTR));
+        }
+        held.push_str(&tag);
+        rest = &rest[at + len..];
     }
-    held + rest
+    held.push_str(rest);
+    held.push_str(body);
+    held
 }
 
 #[cfg(test)]
@@ -62,7 +74,7 @@ mod tests {
             r#"<html><head><link rel="stylesheet" href="/pkg/a.css">"#,
             r#"<link rel="modulepreload" href="/pkg/a.js" crossorigin="n">"#,
             r#"<link rel="preload" href="/pkg/a.wasm" as="fetch">"#,
-            r#"<link rel="preload" href="/pkg/split_card.1.wasm" as="fetch"></head>"#,
+            r#"<link as="fetch" href="/pkg/split_card.1.wasm" rel="preload" type="application/wasm"></head>"#,
             r#"<body><p>&lt;link rel="preload"</p></body></html>"#
         );
         let held = hold(page);
@@ -72,7 +84,7 @@ mod tests {
                 r#"<html><head><link rel="stylesheet" href="/pkg/a.css">"#,
                 r#"<link data-after-paint="modulepreload" href="/pkg/a.js" crossorigin="n">"#,
                 r#"<link data-after-paint="preload" href="/pkg/a.wasm" as="fetch">"#,
-                r#"<link data-after-paint="preload" href="/pkg/split_card.1.wasm" as="fetch"></head>"#,
+                r#"<link as="fetch" href="/pkg/split_card.1.wasm" data-after-paint="preload" type="application/wasm"></head>"#,
                 r#"<body><p>&lt;link rel="preload"</p></body></html>"#
             )
         );

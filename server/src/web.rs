@@ -27,7 +27,7 @@ fn page_csp(nonce: &str) -> String {
 
 pub fn site_router(state: &AppState) -> Router<AppState> {
     let options = state.leptos.clone();
-    let css = crate::assets::css_href(&options);
+    let assets = crate::assets::front_end(&options);
     let routes = generate_route_list(app::App);
     let site_root = options.site_root.to_string();
     let pkg = Path::new(&site_root).join(options.site_pkg_dir.as_ref());
@@ -67,7 +67,7 @@ pub fn site_router(state: &AppState) -> Router<AppState> {
                     response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
                 }
             },
-            move || app::shell(options.clone(), css.clone()),
+            move || app::shell(options.clone(), assets.clone()),
         )
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), signed_in))
         .route_layer(axum::middleware::from_fn(crate::hints::after_paint))
