@@ -5,6 +5,7 @@
 // Usage: node bench/lighthouse.mjs <base>
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
+import { writeFile } from 'node:fs/promises';
 
 const [base] = process.argv.slice(2);
 const PASSWORD = 'demo-sciezka-2026';
@@ -53,6 +54,10 @@ try {
     const metric = (id) => lhr.audits[id]?.displayValue ?? '?';
     console.log(`lighthouse (mobile) ${name.padEnd(13)} performance ${String(score('performance')).padStart(3)}  accessibility ${String(score('accessibility')).padStart(3)}`
       + `  FCP ${metric('first-contentful-paint')}, LCP ${metric('largest-contentful-paint')}, TBT ${metric('total-blocking-time')}, CLS ${metric('cumulative-layout-shift')}`);
+    // LIGHTHOUSE_REPORTS=<dir> keeps each page's whole report, for a diagnosis.
+    if (process.env.LIGHTHOUSE_REPORTS) {
+      await writeFile(`${process.env.LIGHTHOUSE_REPORTS}/${name.replaceAll(' ', '-')}.json`, JSON.stringify(lhr));
+    }
     const refs = lhr.categories.accessibility?.auditRefs ?? [];
     for (const ref of refs) {
       const a = lhr.audits[ref.id];
